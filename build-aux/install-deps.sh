@@ -1,0 +1,49 @@
+#!/bin/sh
+# Install everything Tandem needs to build, run and test, from Debian 12
+# packages only.  Idempotent: when every package is already present it
+# returns at once without touching apt.
+#
+#   build-aux/install-deps.sh          build + run dependencies
+#   build-aux/install-deps.sh --test   also the test-suite dependencies
+set -eu
+
+BUILD_PKGS="
+  build-essential cmake ninja-build pkg-config gettext
+  libglib2.0-dev libglib2.0-dev-bin glib-networking
+  libgtk-3-dev libnotify-dev libsecret-1-dev
+  liblinphone-dev libbellesip-dev libbctoolbox-dev libmediastreamer-dev libortp-dev
+  libvncserver-dev
+  libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev
+  kamailio xvfb
+"
+TEST_PKGS="
+  clang libclang-rt-14-dev
+  kamailio-presence-modules kamailio-tls-modules
+  xauth x11-apps x11-utils imagemagick xdotool
+  desktop-file-utils appstream jq
+  linphone-cli baresip-core x11vnc
+  dbus dbus-x11 openssl
+"
+
+want="$BUILD_PKGS kamailio-presence-modules"
+[ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"
+
+missing=""
+for p in $want; do
+  if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "install-deps: need root (or sudo) to install:$missing" >&2; exit 1
+  fi
+fi
+echo "install-deps: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
