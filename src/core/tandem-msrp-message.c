@@ -1,0 +1,309 @@
+/* tandem-msrp-message.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-msrp"
+#define _GNU_SOURCE /* memmem */
+
+#include <string.h>
+
+#include "tandem-msrp-error.h"
+#include "tandem-msrp-message.h"
+
+G_DEFINE_BOXED_TYPE (TandemMsrpMessage, tandem_msrp_message,
+                     tandem_msrp_message_ref, tandem_msrp_message_unref)
+
+static void
+header_free (gpointer data)
+{
+  TandemMsrpHeader *h = data;
+
+  g_free (h->name);
+  g_free (h->value);
+  g_free (h);
+}
+
+TandemMsrpMessage *
+tandem_msrp_message_new (void)
+{
+  TandemMsrpMessage *msg = g_new0 (TandemMsrpMessage, 1);
+
+  g_atomic_ref_count_init (&msg->ref_count);
+  msg->extra_headers = g_ptr_array_new_with_free_func (header_free);
+  msg->range_end = -1;
+  msg->range_total = -1;
+  return msg;
+}
+
+TandemMsrpMessage *
+tandem_msrp_message_new_request (const char *method,
+                                 const char *to_path,
+                                 const char *from_path)
+{
+  TandemMsrpMessage *msg = tandem_msrp_message_new ();
+
+  msg->method = g_strdup (method);
+  msg->to_path = g_strdup (to_path);
+  msg->from_path = g_strdup (from_path);
+  return msg;
+}
+
+/* A transaction response goes back to the previous hop: To-Path is the
+ * first URI of the request's From-Path (RFC 4975 section 7.2). */
+TandemMsrpMessage *
+tandem_msrp_message_new_response (TandemMsrpMessage *request,
+                                  guint              status,
+                                  const char        *own_uri)
+{
+  TandemMsrpMessage *msg = tandem_msrp_message_new ();
+  const char *from = request->from_path != NULL ? request->from_path : "";
+  const char *space = strchr (from, ' ');
+
+  msg->tid = g_strdup (request->tid);
+  msg->status = status;
+  msg->comment = g_strdup (tandem_msrp_status_comment (status));
+  msg->to_path = space != NULL ? g_strndup (from, space - from) : g_strdup (from);
+  msg->from_path = g_strdup (own_uri);
+  return msg;
+}
+
+TandemMsrpMessage *
+tandem_msrp_message_ref (TandemMsrpMessage *msg)
+{
+  g_atomic_ref_count_inc (&msg->ref_count);
+  return msg;
+}
+
+void
+tandem_msrp_message_unref (TandemMsrpMessage *msg)
+{
+  if (!g_atomic_ref_count_dec (&msg->ref_count))
+    return;
+  g_free (msg->tid);
+  g_free (msg->method);
+  g_free (msg->comment);
+  g_ptr_array_unref (msg->extra_headers);
+  g_free (msg->to_path);
+  g_free (msg->from_path);
+  g_free (msg->message_id);
+  g_free (msg->content_type);
+  g_free (msg);
+}
+
+gboolean
+tandem_msrp_message_is_request (const TandemMsrpMessage *msg)
+{
+  return msg->method != NULL;
+}
+
+const char *
+tandem_msrp_message_get_header (const TandemMsrpMessage *msg,
+                                const char              *name)
+{
+  for (guint i = 0; i < msg->extra_headers->len; i++)
+    {
+      TandemMsrpHeader *h = g_ptr_array_index (msg->extra_headers, i);
+
+      if (strcmp (h->name, name) == 0)
+        return h->value;
+    }
+  return NULL;
+}
+
+void
+tandem_msrp_message_add_header (TandemMsrpMessage *msg,
+                                const char        *name,
+                                const char        *value)
+{
+  TandemMsrpHeader *h = g_new (TandemMsrpHeader, 1);
+
+  h->name = g_strdup (name);
+  h->value = g_strdup (value);
+  g_ptr_array_add (msg->extra_headers, h);
+}
+
+void
+tandem_msrp_message_set_byte_range (TandemMsrpMessage *msg,
+                                    guint64            start,
+                                    gint64             end,
+                                    gint64             total)
+{
+  msg->has_byte_range = TRUE;
+  msg->range_start = start;
+  msg->range_end = end;
+  msg->range_total = total;
+}
+
+/* ident = ALPHANUM 3*31ident-char (wire doc section 4) */
+gboolean
+tandem_msrp_is_valid_ident (const char *s,
+                            gsize       len)
+{
+  if (len < 4 || len > 32 || !g_ascii_isalnum (s[0]))
+    return FALSE;
+  for (gsize i = 1; i < len; i++)
+    if (!g_ascii_isalnum (s[i]) && (s[i] == '\0' || strchr (".-+%=", s[i]) == NULL))
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+random_alnum (guint len)
+{
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  char *s = g_malloc (len + 1);
+
+  for (guint i = 0; i < len; i++)
+    s[i] = alphabet[g_random_int_range (0, sizeof alphabet - 1)];
+  s[len] = '\0';
+  return s;
+}
+
+char *
+tandem_msrp_new_transaction_id (void)
+{
+  return random_alnum (12);
+}
+
+char *
+tandem_msrp_new_message_id (void)
+{
+  GString *s = g_string_sized_new (17);
+
+  for (int i = 0; i < 8; i++)
+    g_string_append_printf (s, "%02x", (guint) g_random_int_range (0, 256));
+  return g_string_free (s, FALSE);
+}
+
+static const char *
+report_string (TandemMsrpReport r)
+{
+  switch (r)
+    {
+    case TANDEM_MSRP_REPORT_YES: return "yes";
+    case TANDEM_MSRP_REPORT_NO: return "no";
+    case TANDEM_MSRP_REPORT_PARTIAL: return "partial";
+    case TANDEM_MSRP_REPORT_UNSET:
+    default: return NULL;
+    }
+}
+
+/* Does the body contain CRLF-------<tid> (or start with -------<tid>,
+ * which a lenient peer might read after the blank line)? */
+static gboolean
+tid_collides (const char   *tid,
+              const guint8 *body,
+              gsize         body_len)
+{
+  char marker[48];
+  gsize mlen;
+
+  mlen = g_snprintf (marker, sizeof marker, "\r\n-------%s", tid);
+  if (body_len >= mlen - 2 && memcmp (body, marker + 2, mlen - 2) == 0)
+    return TRUE;
+  return body_len >= mlen && memmem (body, body_len, marker, mlen) != NULL;
+}
+
+static void
+append_header (GByteArray *out,
+               const char *name,
+               const char *value)
+{
+  g_byte_array_append (out, (const guint8 *) name, strlen (name));
+  g_byte_array_append (out, (const guint8 *) ": ", 2);
+  g_byte_array_append (out, (const guint8 *) value, strlen (value));
+  g_byte_array_append (out, (const guint8 *) "\r\n", 2);
+}
+
+/* Appends the whole message (first line, headers in the wire doc's order,
+ * body and end-line) to @out, so that it can be written at once. A body
+ * (even an empty one) is framed by the blank line; @body == NULL means no
+ * body. The transaction id is (re)chosen when missing or when it occurs
+ * in the body. Returns the number of bytes appended. */
+gsize
+tandem_msrp_message_serialize_into (TandemMsrpMessage *msg,
+                                    GByteArray        *out,
+                                    const guint8      *body,
+                                    gsize              body_len,
+                                    char               flag)
+{
+  guint start = out->len;
+  char line[96];
+  gsize n;
+
+  if (body == NULL)
+    body_len = 0;
+  while (msg->tid == NULL ||
+         (body != NULL && tid_collides (msg->tid, body, body_len)))
+    {
+      g_free (msg->tid);
+      msg->tid = tandem_msrp_new_transaction_id ();
+    }
+
+  if (msg->method != NULL)
+    n = g_snprintf (line, sizeof line, "MSRP %s %s\r\n", msg->tid, msg->method);
+  else if (msg->comment != NULL)
+    n = g_snprintf (line, sizeof line, "MSRP %s %03u %s\r\n", msg->tid,
+                    msg->status, msg->comment);
+  else
+    n = g_snprintf (line, sizeof line, "MSRP %s %03u\r\n", msg->tid, msg->status);
+  g_byte_array_append (out, (const guint8 *) line, MIN (n, sizeof line - 1));
+
+  if (msg->to_path != NULL)
+    append_header (out, "To-Path", msg->to_path);
+  if (msg->from_path != NULL)
+    append_header (out, "From-Path", msg->from_path);
+  if (msg->message_id != NULL)
+    append_header (out, "Message-ID", msg->message_id);
+  if (msg->has_byte_range)
+    {
+      char end[24], total[24];
+
+      if (msg->range_end < 0)
+        strcpy (end, "*");
+      else
+        g_snprintf (end, sizeof end, "%" G_GINT64_FORMAT, msg->range_end);
+      if (msg->range_total < 0)
+        strcpy (total, "*");
+      else
+        g_snprintf (total, sizeof total, "%" G_GINT64_FORMAT, msg->range_total);
+      n = g_snprintf (line, sizeof line, "%" G_GUINT64_FORMAT "-%s/%s",
+                      msg->range_start, end, total);
+      append_header (out, "Byte-Range", line);
+    }
+  if (report_string (msg->success_report) != NULL)
+    append_header (out, "Success-Report", report_string (msg->success_report));
+  if (report_string (msg->failure_report) != NULL)
+    append_header (out, "Failure-Report", report_string (msg->failure_report));
+  for (guint i = 0; i < msg->extra_headers->len; i++)
+    {
+      TandemMsrpHeader *h = g_ptr_array_index (msg->extra_headers, i);
+
+      append_header (out, h->name, h->value);
+    }
+  if (msg->content_type != NULL)
+    append_header (out, "Content-Type", msg->content_type);
+
+  if (body != NULL)
+    {
+      g_byte_array_append (out, (const guint8 *) "\r\n", 2);
+      if (body_len > 0)
+        g_byte_array_append (out, body, body_len);
+      g_byte_array_append (out, (const guint8 *) "\r\n", 2);
+    }
+  n = g_snprintf (line, sizeof line, "-------%s%c\r\n", msg->tid, flag);
+  g_byte_array_append (out, (const guint8 *) line, n);
+  return out->len - start;
+}
+
+GBytes *
+tandem_msrp_message_serialize (TandemMsrpMessage *msg,
+                               const guint8      *body,
+                               gsize              body_len,
+                               char               flag)
+{
+  GByteArray *out = g_byte_array_sized_new (256 + (body != NULL ? body_len : 0));
+
+  tandem_msrp_message_serialize_into (msg, out, body, body_len, flag);
+  return g_byte_array_free_to_bytes (out);
+}
