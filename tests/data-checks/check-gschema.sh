@@ -1,0 +1,54 @@
+#!/bin/sh
+# Compile the GSettings schema with "glib-compile-schemas --strict
+# --dry-run", then (if gsettings is available) read the keys back from the
+# schema compiled into the build tree by the tandem-schemas target.
+#   check-gschema.sh <file.gschema.xml> <compiled-schema-dir> <schema-id>
+set -u
+file=$1 compiled=$2 id=$3
+command -v glib-compile-schemas >/dev/null 2>&1 || {
+  echo "SKIP: glib-compile-schemas not installed"; exit 77; }
+
+fail=0
+err() { echo "FAIL: $*"; fail=1; }
+
+[ "$(basename "$file")" = "$id.gschema.xml" ] || err "file name is not $id.gschema.xml"
+
+# glib-compile-schemas works on directories: give it one holding only ours.
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+cp "$file" "$tmp/"
+glib-compile-schemas --strict --dry-run "$tmp" || err "glib-compile-schemas --strict --dry-run failed"
+
+if [ ! -f "$compiled/gschemas.compiled" ]; then
+  err "$compiled/gschemas.compiled missing: build the tandem-schemas target first"
+elif ! command -v gsettings >/dev/null 2>&1; then
+  echo "note: gsettings not installed, not reading the compiled schema back"
+else
+  export GSETTINGS_SCHEMA_DIR="$compiled" GSETTINGS_BACKEND=memory
+  expect() {  # key expected-default
+    got=$(gsettings get "$id" "$1" 2>&1) || { err "gsettings get $1: $got"; return; }
+    [ "$got" = "$2" ] || err "default of $1 is $got, expected $2"
+  }
+  expect window-width 960
+  expect window-height 640
+  expect window-maximized false
+  expect pane-position 300
+  expect share-scope "'screen'"
+  expect msrp-use-tls true
+  expect msrp-relay "''"
+  expect notifications true
+  expect presence "'available'"
+  expect presence-note "''"
+  keys=$(gsettings list-keys "$id" | sort | tr '\n' ' ')
+  want="msrp-relay msrp-use-tls notifications pane-position presence presence-note share-scope window-height window-maximized window-width "
+  [ "$keys" = "$want" ] || err "keys are: $keys; expected: $want"
+  range=$(gsettings range "$id" presence | tr '\n' ' ')
+  [ "$range" = "enum 'available' 'away' 'busy' 'dnd' 'offline' " ] \
+    || err "presence choices are: $range"
+  if gsettings set "$id" presence invisible 2>/dev/null; then
+    err "presence accepted a value outside its choices"
+  fi
+fi
+
+[ $fail -eq 0 ] && echo "PASS: $file"
+exit $fail
