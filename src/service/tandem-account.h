@@ -1,0 +1,20 @@
+/* tandem-account.h: one SIP account and its registration state.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+#include "tandem-service-types.h"
+
+G_BEGIN_DECLS
+
+#define TANDEM_TYPE_ACCOUNT (tandem_account_get_type ())
+G_DECLARE_FINAL_TYPE (TandemAccount, tandem_account, TANDEM, ACCOUNT, GObject)
+
+const char              *tandem_account_get_identity      (TandemAccount *self);
+const char              *tandem_account_get_server        (TandemAccount *self);
+TandemRegistrationState  tandem_account_get_state         (TandemAccount *self);
+const char              *tandem_account_get_state_message (TandemAccount *self);
+
+G_END_DECLS

@@ -1,0 +1,890 @@
+/* tandem-manager.c
+ *
+ * The only owner of the LinphoneCore.  It iterates the core every 20 ms
+ * from a GLib timeout on the main context, turns liblinphone's callbacks
+ * into property changes on TandemAccount/TandemContact objects, and keeps
+ * them in GListModels the UI binds to.  No liblinphone type leaves this
+ * layer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-manager"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <linphone/core.h>
+
+#include "tandem-manager.h"
+#include "tandem-service-private.h"
+
+#define ITERATE_INTERVAL_MS 20
+
+struct _TandemManager
+{
+  GObject          parent_instance;
+
+  char            *profile_dir;
+  char            *bind_address;
+  LinphoneCore    *core;
+  LinphoneCoreCbs *cbs;
+  guint            iterate_id;
+
+  GListStore      *accounts;
+  GListStore      *contacts;
+
+  TandemPresence   presence;
+  char            *presence_note;
+};
+
+G_DEFINE_FINAL_TYPE (TandemManager, tandem_manager, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PROFILE_DIR,
+  PROP_PRESENCE,
+  PROP_PRESENCE_NOTE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+gboolean
+tandem_transport_from_string (const char      *str,
+                              TandemTransport *out_transport)
+{
+  static const char *names[] = { "udp", "tcp", "tls" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (str ? str : "", names[i]) == 0)
+      {
+        *out_transport = (TandemTransport) i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static LinphoneTransportType
+to_linphone_transport (TandemTransport transport)
+{
+  switch (transport)
+    {
+    case TANDEM_TRANSPORT_TCP:
+      return LinphoneTransportTcp;
+    case TANDEM_TRANSPORT_TLS:
+      return LinphoneTransportTls;
+    case TANDEM_TRANSPORT_UDP:
+    default:
+      return LinphoneTransportUdp;
+    }
+}
+
+static TandemRegistrationState
+from_linphone_registration (LinphoneRegistrationState state)
+{
+  switch (state)
+    {
+    case LinphoneRegistrationProgress:
+      return TANDEM_REGISTRATION_PROGRESS;
+    case LinphoneRegistrationOk:
+      return TANDEM_REGISTRATION_OK;
+    case LinphoneRegistrationCleared:
+      return TANDEM_REGISTRATION_CLEARED;
+    case LinphoneRegistrationFailed:
+      return TANDEM_REGISTRATION_FAILED;
+    case LinphoneRegistrationNone:
+    default:
+      return TANDEM_REGISTRATION_NONE;
+    }
+}
+
+static TandemPresence
+presence_from_model (const LinphonePresenceModel *model,
+                     LinphoneConsolidatedPresence consolidated)
+{
+  const LinphonePresenceActivity *activity;
+
+  switch (consolidated)
+    {
+    case LinphoneConsolidatedPresenceOnline:
+      return TANDEM_PRESENCE_AVAILABLE;
+    case LinphoneConsolidatedPresenceDoNotDisturb:
+      return TANDEM_PRESENCE_DND;
+    case LinphoneConsolidatedPresenceBusy:
+      activity = model ? linphone_presence_model_get_activity (model) : NULL;
+      if (activity == NULL)
+        return TANDEM_PRESENCE_BUSY;
+      switch (linphone_presence_activity_get_type (activity))
+        {
+        case LinphonePresenceActivityAway:
+        case LinphonePresenceActivityBreakfast:
+        case LinphonePresenceActivityDinner:
+        case LinphonePresenceActivityLunch:
+        case LinphonePresenceActivityMeal:
+        case LinphonePresenceActivityHoliday:
+        case LinphonePresenceActivityVacation:
+        case LinphonePresenceActivitySleeping:
+        case LinphonePresenceActivityTravel:
+        case LinphonePresenceActivitySteering:
+        case LinphonePresenceActivityShopping:
+          return TANDEM_PRESENCE_AWAY;
+        default:
+          return TANDEM_PRESENCE_BUSY;
+        }
+    case LinphoneConsolidatedPresenceOffline:
+    default:
+      return TANDEM_PRESENCE_OFFLINE;
+    }
+}
+
+/* ----- accounts ------------------------------------------------------ */
+
+static TandemAccount *
+lookup_account (TandemManager   *self,
+                LinphoneAccount *account)
+{
+  return linphone_account_get_user_data (account);
+}
+
+static TandemAccount *
+wrap_account (TandemManager   *self,
+              LinphoneAccount *account)
+{
+  const LinphoneAccountParams *params = linphone_account_get_params (account);
+  const LinphoneAddress *identity = linphone_account_params_get_identity_address (params);
+  const LinphoneAddress *server = linphone_account_params_get_server_address (params);
+  g_autofree char *identity_str = identity ? linphone_address_as_string_uri_only (identity) : NULL;
+  g_autofree char *server_str = server ? linphone_address_as_string_uri_only (server) : NULL;
+  TandemAccount *wrapped = _tandem_account_new (identity_str, server_str);
+
+  /* The GListStore holds the reference; the LinphoneAccount points back. */
+  linphone_account_set_user_data (account, wrapped);
+  g_list_store_append (self->accounts, wrapped);
+  g_object_unref (wrapped);
+
+  return wrapped;
+}
+
+static char *
+describe_registration_failure (LinphoneAccount *account,
+                               const char      *message)
+{
+  const LinphoneErrorInfo *info = linphone_account_get_error_info (account);
+  int code = info ? linphone_error_info_get_protocol_code (info) : 0;
+  const char *phrase = info ? linphone_error_info_get_phrase (info) : NULL;
+
+  if (code > 0 && phrase != NULL && *phrase != '\0')
+    return g_strdup_printf ("%d %s", code, phrase);
+  if (phrase != NULL && *phrase != '\0')
+    return g_strdup (phrase);
+  return g_strdup (message);
+}
+
+static void
+on_account_registration_state_changed (LinphoneCore              *core,
+                                       LinphoneAccount           *account,
+                                       LinphoneRegistrationState  state,
+                                       const char                *message)
+{
+  TandemManager *self = linphone_core_cbs_get_user_data (linphone_core_get_current_callbacks (core));
+  TandemAccount *wrapped = lookup_account (self, account);
+  g_autofree char *reason = NULL;
+
+  if (wrapped == NULL)
+    wrapped = wrap_account (self, account);
+
+  if (state == LinphoneRegistrationFailed)
+    reason = describe_registration_failure (account, message);
+
+  g_debug ("%s: registration %d (%s)", tandem_account_get_identity (wrapped), state,
+           reason ? reason : message);
+  _tandem_account_set_state (wrapped, from_linphone_registration (state), reason);
+}
+
+/* ----- contacts ------------------------------------------------------ */
+
+static void
+update_contact_presence (TandemContact  *contact,
+                         LinphoneFriend *friend)
+{
+  const LinphonePresenceModel *model = linphone_friend_get_presence_model (friend);
+  LinphonePresenceNote *note = model ? linphone_presence_model_get_note (model, NULL) : NULL;
+
+  _tandem_contact_set_presence (contact,
+                                presence_from_model (model, linphone_friend_get_consolidated_presence (friend)),
+                                note ? linphone_presence_note_get_content (note) : NULL);
+}
+
+static TandemContact *
+wrap_friend (TandemManager  *self,
+             LinphoneFriend *friend)
+{
+  const LinphoneAddress *address = linphone_friend_get_address (friend);
+  g_autofree char *address_str = address ? linphone_address_as_string_uri_only (address) : NULL;
+  TandemContact *contact = _tandem_contact_new (linphone_friend_get_name (friend), address_str);
+
+  linphone_friend_set_user_data (friend, contact);
+  g_object_set_data_full (G_OBJECT (contact), "tandem-friend",
+                          linphone_friend_ref (friend),
+                          (GDestroyNotify) linphone_friend_unref);
+  update_contact_presence (contact, friend);
+  g_list_store_append (self->contacts, contact);
+  g_object_unref (contact);
+
+  return contact;
+}
+
+static void
+on_notify_presence_received (LinphoneCore   *core,
+                             LinphoneFriend *friend)
+{
+  TandemContact *contact = linphone_friend_get_user_data (friend);
+
+  if (contact != NULL)
+    update_contact_presence (contact, friend);
+}
+
+static void
+on_new_subscription_requested (LinphoneCore   *core,
+                               LinphoneFriend *friend,
+                               const char     *url)
+{
+  /* Contacts already in the list get accepted by liblinphone's policy;
+   * anyone else waits (asking the user comes with the chat UI). */
+  g_message ("Presence subscription request from %s", url);
+}
+
+/* ----- life cycle ---------------------------------------------------- */
+
+/* liblinphone logs to stdout by default; send its messages to GLib's log
+ * instead, as debug messages (G_MESSAGES_DEBUG=liblinphone shows them),
+ * so that a test with fatal warnings is not ended by the stack's own
+ * complaints.  Its errors become g_message. */
+static void
+on_log_message_written (LinphoneLoggingService *service,
+                        const char             *domain,
+                        LinphoneLogLevel        level,
+                        const char             *message)
+{
+  if (level >= LinphoneLogLevelError)
+    g_log ("liblinphone", G_LOG_LEVEL_MESSAGE, "%s", message);
+  else
+    g_log ("liblinphone", G_LOG_LEVEL_DEBUG, "%s", message);
+}
+
+static void
+route_linphone_logs (void)
+{
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      LinphoneLoggingService *service = linphone_logging_service_get ();
+      LinphoneLoggingServiceCbs *cbs = linphone_factory_create_logging_service_cbs (linphone_factory_get ());
+
+      linphone_logging_service_cbs_set_log_message_written (cbs, on_log_message_written);
+      linphone_logging_service_add_callbacks (service, cbs);
+      linphone_logging_service_cbs_unref (cbs);
+      linphone_logging_service_set_log_level (service,
+                                              g_getenv ("G_MESSAGES_DEBUG") ? LinphoneLogLevelMessage
+                                                                            : LinphoneLogLevelError);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static gboolean
+on_iterate (gpointer user_data)
+{
+  TandemManager *self = user_data;
+
+  linphone_core_iterate (self->core);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+configure_core (TandemManager  *self,
+                LinphoneConfig *config)
+{
+  linphone_config_set_int (config, "sip", "subscribe_presence_only_when_registered", 1);
+  linphone_config_set_int (config, "misc", "store_friends", 1);
+  linphone_config_set_int (config, "video", "capture", 0);
+  linphone_config_set_int (config, "video", "display", 0);
+  if (self->bind_address != NULL)
+    {
+      /* Binding to one IPv4 address (tests, the local demo) also keeps
+       * unreachable IPv6 addresses out of Contact and SDP. */
+      linphone_config_set_int (config, "sip", "use_ipv6", 0);
+      linphone_config_set_string (config, "sip", "bind_address", self->bind_address);
+      linphone_config_set_string (config, "rtp", "bind_address", self->bind_address);
+    }
+}
+
+static void
+apply_headless_audio (TandemManager *self)
+{
+  /* TANDEM_NO_SOUNDCARD=1 (tests, CI, a machine without audio) plays and
+   * records files instead of opening devices. */
+  if (g_strcmp0 (g_getenv ("TANDEM_NO_SOUNDCARD"), "1") != 0)
+    return;
+
+  linphone_core_set_use_files (self->core, TRUE);
+  linphone_core_set_ring (self->core, NULL);
+  linphone_core_set_ringback (self->core, NULL);
+  linphone_core_set_play_file (self->core, NULL);
+  linphone_core_set_record_file (self->core, NULL);
+}
+
+gboolean
+tandem_manager_start (TandemManager  *self,
+                      GError        **error)
+{
+  LinphoneFactory *factory = linphone_factory_get ();
+  g_autofree char *data_dir = g_build_filename (self->profile_dir, "data", NULL);
+  g_autofree char *rc_path = g_build_filename (self->profile_dir, "linphonerc", NULL);
+  LinphoneConfig *config;
+  LinphoneTransports *transports;
+  const bctbx_list_t *l;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), FALSE);
+  g_return_val_if_fail (self->core == NULL, FALSE);
+
+  /* linphone.db fails to open, and the core never leaves Startup, unless
+   * its directory exists first. */
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create %s: %s", data_dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  route_linphone_logs ();
+  linphone_factory_set_data_dir (factory, data_dir);
+  linphone_factory_set_config_dir (factory, self->profile_dir);
+
+  config = linphone_factory_create_config (factory, rc_path);
+  configure_core (self, config);
+  self->core = linphone_factory_create_core_with_config_3 (factory, config, NULL);
+  linphone_config_unref (config);
+  if (self->core == NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+                   "The SIP stack could not be created");
+      return FALSE;
+    }
+
+  self->cbs = linphone_factory_create_core_cbs (factory);
+  linphone_core_cbs_set_user_data (self->cbs, self);
+  linphone_core_cbs_set_account_registration_state_changed (self->cbs, on_account_registration_state_changed);
+  linphone_core_cbs_set_notify_presence_received (self->cbs, on_notify_presence_received);
+  linphone_core_cbs_set_new_subscription_requested (self->cbs, on_new_subscription_requested);
+  linphone_core_add_callbacks (self->core, self->cbs);
+
+  linphone_core_set_user_agent (self->core, "Tandem", PACKAGE_VERSION);
+  linphone_core_enable_video_capture (self->core, FALSE);
+  linphone_core_enable_video_display (self->core, FALSE);
+  apply_headless_audio (self);
+
+  /* Random ports, so several profiles run side by side. */
+  transports = linphone_factory_create_transports (factory);
+  linphone_transports_set_udp_port (transports, LC_SIP_TRANSPORT_RANDOM);
+  linphone_transports_set_tcp_port (transports, LC_SIP_TRANSPORT_RANDOM);
+  linphone_transports_set_tls_port (transports, LC_SIP_TRANSPORT_RANDOM);
+  linphone_core_set_transports (self->core, transports);
+  linphone_transports_unref (transports);
+  linphone_core_set_audio_port (self->core, -1);
+
+  if (linphone_core_start (self->core) != 0)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+                   "The SIP stack failed to start (profile %s)", self->profile_dir);
+      tandem_manager_stop (self);
+      return FALSE;
+    }
+
+  for (l = linphone_core_get_account_list (self->core); l != NULL; l = l->next)
+    if (lookup_account (self, l->data) == NULL)
+      wrap_account (self, l->data);
+
+  for (l = linphone_friend_list_get_friends (linphone_core_get_default_friend_list (self->core));
+       l != NULL; l = l->next)
+    if (linphone_friend_get_user_data (l->data) == NULL)
+      wrap_friend (self, l->data);
+
+  tandem_manager_set_presence (self, self->presence, self->presence_note);
+
+  self->iterate_id = g_timeout_add (ITERATE_INTERVAL_MS, on_iterate, self);
+  g_source_set_name_by_id (self->iterate_id, "[tandem] linphone_core_iterate");
+
+  return TRUE;
+}
+
+void
+tandem_manager_stop (TandemManager *self)
+{
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+
+  g_clear_handle_id (&self->iterate_id, g_source_remove);
+  if (self->core != NULL)
+    {
+      const bctbx_list_t *l;
+
+      for (l = linphone_core_get_account_list (self->core); l != NULL; l = l->next)
+        linphone_account_set_user_data (l->data, NULL);
+      for (l = linphone_friend_list_get_friends (linphone_core_get_default_friend_list (self->core));
+           l != NULL; l = l->next)
+        linphone_friend_set_user_data (l->data, NULL);
+
+      linphone_core_remove_callbacks (self->core, self->cbs);
+      linphone_core_stop (self->core);
+      g_clear_pointer (&self->core, linphone_core_unref);
+    }
+  g_clear_pointer (&self->cbs, linphone_core_cbs_unref);
+  g_list_store_remove_all (self->contacts);
+  g_list_store_remove_all (self->accounts);
+}
+
+gboolean
+tandem_manager_is_started (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), FALSE);
+
+  return self->core != NULL;
+}
+
+/* ----- public API ---------------------------------------------------- */
+
+static LinphoneAddress *
+parse_sip_address (TandemManager  *self,
+                   const char     *text,
+                   GError        **error)
+{
+  LinphoneAddress *address = NULL;
+
+  if (text != NULL && (g_str_has_prefix (text, "sip:") || g_str_has_prefix (text, "sips:")))
+    address = linphone_factory_create_address (linphone_factory_get (), text);
+
+  if (address == NULL || linphone_address_get_domain (address) == NULL)
+    {
+      g_clear_pointer (&address, linphone_address_unref);
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
+                   "“%s” is not a valid SIP address (expected sip:user@domain)",
+                   text ? text : "");
+    }
+
+  return address;
+}
+
+/* Provisioning the same identity twice replaces the account. */
+static void
+remove_account_with_identity (TandemManager         *self,
+                              const LinphoneAddress *identity)
+{
+  const bctbx_list_t *l;
+
+  for (l = linphone_core_get_account_list (self->core); l != NULL; l = l->next)
+    {
+      LinphoneAccount *account = l->data;
+      const LinphoneAccountParams *params = linphone_account_get_params (account);
+      const LinphoneAddress *existing = linphone_account_params_get_identity_address (params);
+      TandemAccount *wrapped;
+      guint position;
+
+      if (existing == NULL || !linphone_address_weak_equal (existing, identity))
+        continue;
+
+      wrapped = lookup_account (self, account);
+      if (wrapped != NULL && g_list_store_find (self->accounts, wrapped, &position))
+        g_list_store_remove (self->accounts, position);
+      linphone_account_set_user_data (account, NULL);
+      linphone_core_remove_account (self->core, account);
+      return;
+    }
+}
+
+TandemAccount *
+tandem_manager_add_account (TandemManager    *self,
+                            const char       *identity,
+                            const char       *password,
+                            const char       *server,
+                            TandemTransport   transport,
+                            GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  LinphoneAddress *identity_addr;
+  LinphoneAddress *server_addr;
+  LinphoneAccountParams *params;
+  LinphoneAccount *account;
+  LinphoneAuthInfo *auth;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  if (self->core == NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
+                   "The SIP stack is not running");
+      return NULL;
+    }
+
+  identity_addr = parse_sip_address (self, identity, error);
+  if (identity_addr == NULL)
+    return NULL;
+
+  if (server == NULL || *server == '\0')
+    server_addr = linphone_factory_create_address (linphone_factory_get (), "sip:placeholder");
+  else
+    server_addr = parse_sip_address (self, server, error);
+  if (server_addr == NULL)
+    {
+      linphone_address_unref (identity_addr);
+      return NULL;
+    }
+  if (server == NULL || *server == '\0')
+    linphone_address_set_domain (server_addr, linphone_address_get_domain (identity_addr));
+  linphone_address_set_transport (server_addr, to_linphone_transport (transport));
+
+  remove_account_with_identity (self, identity_addr);
+
+  params = linphone_core_create_account_params (self->core);
+  linphone_account_params_set_identity_address (params, identity_addr);
+  linphone_account_params_set_server_address (params, server_addr);
+  linphone_account_params_set_outbound_proxy_enabled (params, TRUE);
+  linphone_account_params_set_register_enabled (params, TRUE);
+  linphone_account_params_set_publish_enabled (params, TRUE);
+  account = linphone_core_create_account (self->core, params);
+  linphone_account_params_unref (params);
+
+  if (password != NULL)
+    {
+      auth = linphone_factory_create_auth_info_2 (linphone_factory_get (),
+                                                  linphone_address_get_username (identity_addr),
+                                                  NULL, password, NULL, NULL,
+                                                  linphone_address_get_domain (identity_addr),
+                                                  NULL);
+      linphone_core_add_auth_info (self->core, auth);
+      linphone_auth_info_unref (auth);
+    }
+
+  linphone_address_unref (identity_addr);
+  linphone_address_unref (server_addr);
+
+  if (linphone_core_add_account (self->core, account) != 0)
+    {
+      linphone_account_unref (account);
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+                   "The account %s could not be added", identity);
+      return NULL;
+    }
+  if (linphone_core_get_default_account (self->core) == NULL)
+    linphone_core_set_default_account (self->core, account);
+
+  if (lookup_account (self, account) == NULL)
+    wrap_account (self, account);
+  linphone_account_unref (account);
+
+  return lookup_account (self, account);
+}
+
+GListModel *
+tandem_manager_get_accounts (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  return G_LIST_MODEL (self->accounts);
+}
+
+GListModel *
+tandem_manager_get_contacts (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  return G_LIST_MODEL (self->contacts);
+}
+
+TandemContact *
+tandem_manager_find_contact (TandemManager *self,
+                             const char    *address)
+{
+  LinphoneAddress *wanted;
+  LinphoneFriend *friend;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  if (self->core == NULL || address == NULL)
+    return NULL;
+
+  wanted = linphone_factory_create_address (linphone_factory_get (), address);
+  if (wanted == NULL)
+    return NULL;
+  friend = linphone_core_find_friend (self->core, wanted);
+  linphone_address_unref (wanted);
+
+  return friend ? linphone_friend_get_user_data (friend) : NULL;
+}
+
+TandemContact *
+tandem_manager_add_contact (TandemManager  *self,
+                            const char     *name,
+                            const char     *address,
+                            GError        **error)
+{
+  LinphoneAddress *parsed;
+  LinphoneFriend *friend;
+  TandemContact *contact;
+  g_autofree char *uri = NULL;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  if (self->core == NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
+                   "The SIP stack is not running");
+      return NULL;
+    }
+
+  parsed = parse_sip_address (self, address, error);
+  if (parsed == NULL)
+    return NULL;
+  uri = linphone_address_as_string_uri_only (parsed);
+  linphone_address_unref (parsed);
+
+  contact = tandem_manager_find_contact (self, uri);
+  if (contact != NULL)
+    {
+      friend = g_object_get_data (G_OBJECT (contact), "tandem-friend");
+      linphone_friend_edit (friend);
+      linphone_friend_set_name (friend, name);
+      linphone_friend_done (friend);
+      _tandem_contact_set_name (contact, name);
+      return contact;
+    }
+
+  friend = linphone_core_create_friend_with_address (self->core, uri);
+  linphone_friend_set_name (friend, name);
+  linphone_friend_enable_subscribes (friend, TRUE);
+  linphone_friend_set_inc_subscribe_policy (friend, LinphoneSPAccept);
+  linphone_friend_list_add_friend (linphone_core_get_default_friend_list (self->core), friend);
+  contact = wrap_friend (self, friend);
+  linphone_friend_unref (friend);
+
+  return contact;
+}
+
+void
+tandem_manager_remove_contact (TandemManager *self,
+                               TandemContact *contact)
+{
+  LinphoneFriend *friend;
+  guint position;
+
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+  g_return_if_fail (TANDEM_IS_CONTACT (contact));
+
+  friend = g_object_get_data (G_OBJECT (contact), "tandem-friend");
+  if (friend == NULL || self->core == NULL)
+    return;
+
+  linphone_friend_set_user_data (friend, NULL);
+  linphone_friend_list_remove_friend (linphone_core_get_default_friend_list (self->core), friend);
+  if (g_list_store_find (self->contacts, contact, &position))
+    g_list_store_remove (self->contacts, position);
+}
+
+TandemPresence
+tandem_manager_get_presence (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), TANDEM_PRESENCE_OFFLINE);
+
+  return self->presence;
+}
+
+const char *
+tandem_manager_get_presence_note (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  return self->presence_note;
+}
+
+void
+tandem_manager_set_presence (TandemManager  *self,
+                             TandemPresence  presence,
+                             const char     *note)
+{
+  LinphonePresenceModel *model;
+
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+
+  if (self->presence != presence)
+    {
+      self->presence = presence;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
+    }
+  if (_tandem_set_str (&self->presence_note, note && *note ? note : NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE_NOTE]);
+
+  if (self->core == NULL)
+    return;
+
+  switch (presence)
+    {
+    case TANDEM_PRESENCE_AWAY:
+      model = linphone_core_create_presence_model_with_activity (self->core, LinphonePresenceActivityAway, NULL);
+      break;
+    case TANDEM_PRESENCE_BUSY:
+      model = linphone_core_create_presence_model_with_activity (self->core, LinphonePresenceActivityBusy, NULL);
+      break;
+    case TANDEM_PRESENCE_DND:
+      /* liblinphone has its own encoding of "do not disturb"; let it
+       * build the model and add the note to that. */
+      linphone_core_set_consolidated_presence (self->core, LinphoneConsolidatedPresenceDoNotDisturb);
+      model = linphone_core_get_presence_model (self->core);
+      if (self->presence_note == NULL || model == NULL)
+        {
+          g_clear_pointer (&model, linphone_presence_model_unref);
+          return;
+        }
+      break;
+    case TANDEM_PRESENCE_OFFLINE:
+      model = linphone_core_create_presence_model (self->core);
+      linphone_presence_model_set_basic_status (model, LinphonePresenceBasicStatusClosed);
+      break;
+    case TANDEM_PRESENCE_AVAILABLE:
+    default:
+      model = linphone_core_create_presence_model (self->core);
+      linphone_presence_model_set_basic_status (model, LinphonePresenceBasicStatusOpen);
+      break;
+    }
+
+  if (self->presence_note != NULL)
+    linphone_presence_model_add_note (model, self->presence_note, NULL);
+  linphone_core_set_presence_model (self->core, model);
+  linphone_presence_model_unref (model);
+}
+
+/* ----- GObject ------------------------------------------------------- */
+
+TandemManager *
+tandem_manager_new (const char *profile_dir)
+{
+  return g_object_new (TANDEM_TYPE_MANAGER, "profile-dir", profile_dir, NULL);
+}
+
+const char *
+tandem_manager_get_profile_dir (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  return self->profile_dir;
+}
+
+void
+tandem_manager_set_bind_address (TandemManager *self,
+                                 const char    *address)
+{
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+  g_return_if_fail (self->core == NULL);
+
+  _tandem_set_str (&self->bind_address, address);
+}
+
+static void
+tandem_manager_dispose (GObject *object)
+{
+  TandemManager *self = TANDEM_MANAGER (object);
+
+  if (self->core != NULL)
+    tandem_manager_stop (self);
+
+  G_OBJECT_CLASS (tandem_manager_parent_class)->dispose (object);
+}
+
+static void
+tandem_manager_finalize (GObject *object)
+{
+  TandemManager *self = TANDEM_MANAGER (object);
+
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->contacts);
+  g_free (self->profile_dir);
+  g_free (self->bind_address);
+  g_free (self->presence_note);
+
+  G_OBJECT_CLASS (tandem_manager_parent_class)->finalize (object);
+}
+
+static void
+tandem_manager_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TandemManager *self = TANDEM_MANAGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE_DIR:
+      g_value_set_string (value, self->profile_dir);
+      break;
+    case PROP_PRESENCE:
+      g_value_set_enum (value, self->presence);
+      break;
+    case PROP_PRESENCE_NOTE:
+      g_value_set_string (value, self->presence_note);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tandem_manager_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  TandemManager *self = TANDEM_MANAGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE_DIR:
+      self->profile_dir = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tandem_manager_class_init (TandemManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tandem_manager_dispose;
+  object_class->finalize = tandem_manager_finalize;
+  object_class->get_property = tandem_manager_get_property;
+  object_class->set_property = tandem_manager_set_property;
+
+  properties[PROP_PROFILE_DIR] =
+    g_param_spec_string ("profile-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PRESENCE] =
+    g_param_spec_enum ("presence", NULL, NULL,
+                       TANDEM_TYPE_PRESENCE, TANDEM_PRESENCE_AVAILABLE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PRESENCE_NOTE] =
+    g_param_spec_string ("presence-note", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tandem_manager_init (TandemManager *self)
+{
+  self->accounts = g_list_store_new (TANDEM_TYPE_ACCOUNT);
+  self->contacts = g_list_store_new (TANDEM_TYPE_CONTACT);
+  self->presence = TANDEM_PRESENCE_AVAILABLE;
+}

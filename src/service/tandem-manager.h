@@ -1,0 +1,61 @@
+/* tandem-manager.h: owns the SIP stack and speaks GObject to the UI.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "tandem-account.h"
+#include "tandem-contact.h"
+#include "tandem-service-types.h"
+
+G_BEGIN_DECLS
+
+#define TANDEM_TYPE_MANAGER (tandem_manager_get_type ())
+G_DECLARE_FINAL_TYPE (TandemManager, tandem_manager, TANDEM, MANAGER, GObject)
+
+typedef enum {
+  TANDEM_TRANSPORT_UDP,
+  TANDEM_TRANSPORT_TCP,
+  TANDEM_TRANSPORT_TLS,
+} TandemTransport;
+
+TandemManager  *tandem_manager_new             (const char      *profile_dir);
+const char     *tandem_manager_get_profile_dir (TandemManager   *self);
+gboolean        tandem_manager_start           (TandemManager   *self,
+                                                GError         **error);
+void            tandem_manager_stop            (TandemManager   *self);
+gboolean        tandem_manager_is_started      (TandemManager   *self);
+
+/* Network settings that must be set before tandem_manager_start(). */
+void            tandem_manager_set_bind_address (TandemManager  *self,
+                                                 const char     *address);
+
+GListModel     *tandem_manager_get_accounts    (TandemManager   *self);
+TandemAccount  *tandem_manager_add_account     (TandemManager   *self,
+                                                const char      *identity,
+                                                const char      *password,
+                                                const char      *server,
+                                                TandemTransport  transport,
+                                                GError         **error);
+
+GListModel     *tandem_manager_get_contacts    (TandemManager   *self);
+TandemContact  *tandem_manager_find_contact    (TandemManager   *self,
+                                                const char      *address);
+TandemContact  *tandem_manager_add_contact     (TandemManager   *self,
+                                                const char      *name,
+                                                const char      *address,
+                                                GError         **error);
+void            tandem_manager_remove_contact  (TandemManager   *self,
+                                                TandemContact   *contact);
+
+TandemPresence  tandem_manager_get_presence      (TandemManager  *self);
+const char     *tandem_manager_get_presence_note (TandemManager  *self);
+void            tandem_manager_set_presence      (TandemManager  *self,
+                                                  TandemPresence  presence,
+                                                  const char     *note);
+
+gboolean        tandem_transport_from_string   (const char      *str,
+                                                TandemTransport *out_transport);
+
+G_END_DECLS

@@ -1,0 +1,53 @@
+/* tandem-service-types.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-service"
+
+#include "tandem-service-types.h"
+
+G_DEFINE_ENUM_TYPE (TandemPresence, tandem_presence,
+  G_DEFINE_ENUM_VALUE (TANDEM_PRESENCE_OFFLINE, "offline"),
+  G_DEFINE_ENUM_VALUE (TANDEM_PRESENCE_AVAILABLE, "available"),
+  G_DEFINE_ENUM_VALUE (TANDEM_PRESENCE_AWAY, "away"),
+  G_DEFINE_ENUM_VALUE (TANDEM_PRESENCE_BUSY, "busy"),
+  G_DEFINE_ENUM_VALUE (TANDEM_PRESENCE_DND, "dnd"))
+
+G_DEFINE_ENUM_TYPE (TandemRegistrationState, tandem_registration_state,
+  G_DEFINE_ENUM_VALUE (TANDEM_REGISTRATION_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (TANDEM_REGISTRATION_PROGRESS, "progress"),
+  G_DEFINE_ENUM_VALUE (TANDEM_REGISTRATION_OK, "ok"),
+  G_DEFINE_ENUM_VALUE (TANDEM_REGISTRATION_CLEARED, "cleared"),
+  G_DEFINE_ENUM_VALUE (TANDEM_REGISTRATION_FAILED, "failed"))
+
+G_DEFINE_QUARK (tandem-service-error-quark, tandem_service_error)
+
+const char *
+tandem_presence_to_string (TandemPresence presence)
+{
+  GEnumClass *klass = g_type_class_ref (TANDEM_TYPE_PRESENCE);
+  GEnumValue *value = g_enum_get_value (klass, presence);
+  const char *nick = value ? value->value_nick : "offline";
+
+  g_type_class_unref (klass);
+  return nick;
+}
+
+gboolean
+tandem_presence_from_string (const char     *str,
+                             TandemPresence *out_presence)
+{
+  GEnumClass *klass;
+  GEnumValue *value;
+
+  if (str == NULL)
+    return FALSE;
+
+  klass = g_type_class_ref (TANDEM_TYPE_PRESENCE);
+  value = g_enum_get_value_by_nick (klass, str);
+  if (value != NULL && out_presence != NULL)
+    *out_presence = value->value;
+  g_type_class_unref (klass);
+
+  return value != NULL;
+}

@@ -1,0 +1,46 @@
+/* tandem-service-types.h: enumerations shared by the service objects.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  TANDEM_PRESENCE_OFFLINE,
+  TANDEM_PRESENCE_AVAILABLE,
+  TANDEM_PRESENCE_AWAY,
+  TANDEM_PRESENCE_BUSY,
+  TANDEM_PRESENCE_DND,
+} TandemPresence;
+
+typedef enum {
+  TANDEM_REGISTRATION_NONE,
+  TANDEM_REGISTRATION_PROGRESS,
+  TANDEM_REGISTRATION_OK,
+  TANDEM_REGISTRATION_CLEARED,
+  TANDEM_REGISTRATION_FAILED,
+} TandemRegistrationState;
+
+typedef enum {
+  TANDEM_SERVICE_ERROR_FAILED,
+  TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
+  TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+  TANDEM_SERVICE_ERROR_NOT_STARTED,
+} TandemServiceError;
+
+#define TANDEM_TYPE_PRESENCE (tandem_presence_get_type ())
+#define TANDEM_TYPE_REGISTRATION_STATE (tandem_registration_state_get_type ())
+#define TANDEM_SERVICE_ERROR (tandem_service_error_quark ())
+
+GType          tandem_presence_get_type           (void) G_GNUC_CONST;
+GType          tandem_registration_state_get_type (void) G_GNUC_CONST;
+GQuark         tandem_service_error_quark         (void);
+
+const char    *tandem_presence_to_string   (TandemPresence presence);
+gboolean       tandem_presence_from_string (const char     *str,
+                                            TandemPresence *out_presence);
+
+G_END_DECLS

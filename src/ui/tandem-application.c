@@ -1,0 +1,401 @@
+/* tandem-application.c
+ *
+ * The GtkApplication.  One instance runs per profile: the application id
+ * is io.github.tandemphone.Tandem for the default profile and gets a
+ * suffix derived from the profile's path for `--profile DIR`, so that a
+ * second `tandem --profile DIR sip:bob@example.org` reaches the instance
+ * already running on DIR.
+ *
+ * Everything the UI asks of the SIP stack is an action here, so it can be
+ * driven from D-Bus with `gapplication action` as well as from the window.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
+#include "tandem-application.h"
+#include "tandem-manager.h"
+#include "tandem-provision.h"
+#include "tandem-window.h"
+
+struct _TandemApplication
+{
+  GtkApplication  parent_instance;
+
+  char           *profile_dir;
+  gboolean        custom_profile;
+  GKeyFile       *provision;
+  GSettings      *settings;
+  TandemManager  *manager;
+  char           *startup_error;
+};
+
+G_DEFINE_FINAL_TYPE (TandemApplication, tandem_application, GTK_TYPE_APPLICATION)
+
+static TandemWindow *
+get_window (TandemApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (tandem_window_new (GTK_APPLICATION (self), self->manager, self->settings));
+      if (self->startup_error != NULL)
+        tandem_window_show_error (TANDEM_WINDOW (window), self->startup_error);
+    }
+
+  return TANDEM_WINDOW (window);
+}
+
+/* ----- actions ------------------------------------------------------- */
+
+static void
+on_about (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  static const char *authors[] = { "The Tandem developers", NULL };
+
+  gtk_show_about_dialog (GTK_WINDOW (get_window (self)),
+                         "program-name", _("Tandem"),
+                         "logo-icon-name", TANDEM_APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Call, chat and share your screen over SIP"),
+                         "website", "https://github.com/tandemphone/tandem",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         /* Translators: put your names here, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+on_quit (GSimpleAction *action,
+         GVariant      *parameter,
+         gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Close windows the way the user would, so their state gets saved. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+on_open_conversation (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  TandemWindow *window = get_window (self);
+
+  tandem_window_open_conversation (window, g_variant_get_string (parameter, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_set_presence (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  const char *status, *note;
+  TandemPresence presence;
+
+  g_variant_get (parameter, "(&s&s)", &status, &note);
+  if (!tandem_presence_from_string (status, &presence))
+    {
+      g_message ("set-presence: unknown status “%s”", status);
+      return;
+    }
+
+  tandem_manager_set_presence (self->manager, presence, note);
+  if (self->settings != NULL)
+    {
+      g_settings_set_string (self->settings, "presence", status);
+      g_settings_set_string (self->settings, "presence-note", note);
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", on_about, NULL, NULL, NULL, { 0 } },
+  { "quit", on_quit, NULL, NULL, NULL, { 0 } },
+  { "open-conversation", on_open_conversation, "s", NULL, NULL, { 0 } },
+  { "set-presence", on_set_presence, "(ss)", NULL, NULL, { 0 } },
+};
+
+/* ----- profile and settings ------------------------------------------ */
+
+static void
+set_profile (TandemApplication *self,
+             const char        *dir)
+{
+  g_autofree char *checksum = NULL;
+  g_autofree char *app_id = NULL;
+
+  g_free (self->profile_dir);
+  self->profile_dir = g_canonicalize_filename (dir, NULL);
+  self->custom_profile = TRUE;
+
+  checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, self->profile_dir, -1);
+  app_id = g_strdup_printf ("%s.Profile_%.16s", TANDEM_APP_ID, checksum);
+  g_application_set_application_id (G_APPLICATION (self), app_id);
+}
+
+static GSettings *
+create_settings (TandemApplication *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = NULL;
+  g_autofree char *path = NULL;
+
+  schema = source ? g_settings_schema_source_lookup (source, TANDEM_APP_ID, TRUE) : NULL;
+  if (schema == NULL)
+    {
+      g_message ("GSettings schema %s is not installed; settings will not be kept", TANDEM_APP_ID);
+      return NULL;
+    }
+
+  /* A custom profile keeps its settings inside the profile directory,
+   * unless the environment chose a backend (the tests use "memory"). */
+  if (!self->custom_profile || g_getenv ("GSETTINGS_BACKEND") != NULL)
+    return g_settings_new_full (schema, NULL, NULL);
+
+  path = g_build_filename (self->profile_dir, "settings.ini", NULL);
+  backend = g_keyfile_settings_backend_new (path, "/io/github/tandemphone/Tandem/", NULL);
+  return g_settings_new_full (schema, backend, NULL);
+}
+
+static void
+provision (TandemApplication *self,
+           GKeyFile          *keyfile)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_provision_apply (keyfile, self->manager, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      g_free (self->startup_error);
+      self->startup_error = g_strdup_printf (_("Provisioning failed: %s"), error->message);
+    }
+}
+
+/* ----- GApplication -------------------------------------------------- */
+
+static int
+tandem_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  TandemApplication *self = TANDEM_APPLICATION (app);
+  const char *profile = NULL;
+  const char *provision_path = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("tandem %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "profile", "^&ay", &profile))
+    set_profile (self, profile);
+  else
+    self->profile_dir = g_build_filename (g_get_user_data_dir (), "tandem", NULL);
+
+  if (g_variant_dict_lookup (options, "provision", "^&ay", &provision_path))
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->provision = tandem_provision_load (provision_path, &error);
+      if (self->provision == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+    }
+
+  return -1;
+}
+
+static void
+tandem_application_startup (GApplication *app)
+{
+  TandemApplication *self = TANDEM_APPLICATION (app);
+  const char *quit_accels[] = { "<Primary>q", NULL };
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *presence_str = NULL;
+  g_autofree char *note = NULL;
+  TandemPresence presence = TANDEM_PRESENCE_AVAILABLE;
+
+  G_APPLICATION_CLASS (tandem_application_parent_class)->startup (app);
+
+  g_set_application_name (_("Tandem"));
+  gtk_window_set_default_icon_name (TANDEM_APP_ID);
+  gtk_css_provider_load_from_resource (css, "/io/github/tandemphone/Tandem/style.css");
+  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (),
+                                             GTK_STYLE_PROVIDER (css),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  self->settings = create_settings (self);
+  if (self->settings != NULL)
+    {
+      presence_str = g_settings_get_string (self->settings, "presence");
+      note = g_settings_get_string (self->settings, "presence-note");
+      tandem_presence_from_string (presence_str, &presence);
+    }
+
+  self->manager = tandem_manager_new (self->profile_dir);
+  tandem_manager_set_presence (self->manager, presence, note);
+  if (self->provision != NULL)
+    tandem_provision_apply_network (self->provision, self->manager);
+
+  if (!tandem_manager_start (self->manager, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      self->startup_error = g_strdup (error->message);
+      return;
+    }
+
+  if (self->provision != NULL)
+    provision (self, self->provision);
+
+  /* The primary instance stays alive with its window closed only while
+   * something holds it; a softphone quits with its last window. */
+}
+
+static void
+tandem_application_shutdown (GApplication *app)
+{
+  TandemApplication *self = TANDEM_APPLICATION (app);
+
+  if (self->manager != NULL)
+    tandem_manager_stop (self->manager);
+
+  G_APPLICATION_CLASS (tandem_application_parent_class)->shutdown (app);
+}
+
+static void
+tandem_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (get_window (TANDEM_APPLICATION (app))));
+}
+
+static int
+tandem_application_command_line (GApplication            *app,
+                                 GApplicationCommandLine *cmdline)
+{
+  TandemApplication *self = TANDEM_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+  g_autofree const char **uris = NULL;
+  const char *provision_path = NULL;
+
+  /* A later `tandem --profile DIR --provision FILE` reaches the running
+   * instance here; the first one was applied during startup. */
+  if (g_application_command_line_get_is_remote (cmdline) &&
+      g_variant_dict_lookup (options, "provision", "^&ay", &provision_path))
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (cmdline, provision_path);
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GKeyFile) keyfile = NULL;
+      g_autoptr(GError) error = NULL;
+
+      keyfile = tandem_provision_load (path, &error);
+      if (keyfile == NULL)
+        {
+          g_application_command_line_printerr (cmdline, "%s\n", error->message);
+          return 1;
+        }
+      provision (self, keyfile);
+    }
+
+  g_application_activate (app);
+
+  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &uris))
+    for (guint i = 0; uris[i] != NULL; i++)
+      g_action_group_activate_action (G_ACTION_GROUP (self), "open-conversation",
+                                      g_variant_new_string (uris[i]));
+
+  return 0;
+}
+
+static void
+tandem_application_finalize (GObject *object)
+{
+  TandemApplication *self = TANDEM_APPLICATION (object);
+
+  g_clear_object (&self->manager);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->provision, g_key_file_unref);
+  g_free (self->profile_dir);
+  g_free (self->startup_error);
+
+  G_OBJECT_CLASS (tandem_application_parent_class)->finalize (object);
+}
+
+static void
+tandem_application_class_init (TandemApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = tandem_application_finalize;
+  app_class->handle_local_options = tandem_application_handle_local_options;
+  app_class->startup = tandem_application_startup;
+  app_class->shutdown = tandem_application_shutdown;
+  app_class->activate = tandem_application_activate;
+  app_class->command_line = tandem_application_command_line;
+}
+
+static void
+tandem_application_init (TandemApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "profile", 'p', 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Keep everything Tandem stores in DIR (several profiles can run side by side)"), N_("DIR") },
+    { "provision", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Add the accounts and contacts described in FILE to the profile"), N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Show the version and exit"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL,
+      NULL, N_("[sip:user@domain…]") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            N_("Call, chat and share your screen over SIP."));
+}
+
+TandemApplication *
+tandem_application_new (void)
+{
+  return g_object_new (TANDEM_TYPE_APPLICATION,
+                       "application-id", TANDEM_APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       /* The same for every profile's application id. */
+                       "resource-base-path", "/io/github/tandemphone/Tandem",
+                       NULL);
+}
+
+const char *
+tandem_application_get_profile_dir (TandemApplication *self)
+{
+  g_return_val_if_fail (TANDEM_IS_APPLICATION (self), NULL);
+
+  return self->profile_dir;
+}

@@ -1,0 +1,432 @@
+/* tandem-window.c
+ *
+ * The main window.  It binds to the manager's account and contact models
+ * and never calls a protocol library; what it asks of the stack goes
+ * through application actions (app.set-presence, app.open-conversation).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tandem-contact-row.h"
+#include "tandem-presence-label.h"
+#include "tandem-window.h"
+
+struct _TandemWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  TandemManager        *manager;
+  GSettings            *settings;
+  TandemAccount        *account;
+  TandemContact        *peer;
+  char                 *peer_address;
+  gboolean              updating_presence;
+
+  GtkHeaderBar         *header_bar;
+  GtkInfoBar           *error_bar;
+  GtkLabel             *error_label;
+  GtkPaned             *paned;
+  GtkImage             *account_state_image;
+  GtkLabel             *account_label;
+  GtkLabel             *account_state_label;
+  GtkComboBoxText      *presence_combo;
+  GtkSearchEntry       *search_entry;
+  GtkListBox           *contact_list;
+  GtkStack             *main_stack;
+  GtkLabel             *peer_name_label;
+  GtkLabel             *peer_address_label;
+  GtkLabel             *peer_presence_label;
+};
+
+G_DEFINE_FINAL_TYPE (TandemWindow, tandem_window, GTK_TYPE_APPLICATION_WINDOW)
+
+/* ----- account ------------------------------------------------------- */
+
+static void
+update_account (TandemWindow *self)
+{
+  const char *icon = "network-offline-symbolic";
+  g_autofree char *state = NULL;
+
+  if (self->account == NULL)
+    {
+      gtk_label_set_text (self->account_label, _("No account"));
+      gtk_label_set_text (self->account_state_label,
+                          _("Add an account with --provision, or start the local demo"));
+      gtk_header_bar_set_subtitle (self->header_bar, NULL);
+      gtk_image_set_from_icon_name (self->account_state_image, icon, GTK_ICON_SIZE_LARGE_TOOLBAR);
+      return;
+    }
+
+  switch (tandem_account_get_state (self->account))
+    {
+    case TANDEM_REGISTRATION_OK:
+      state = g_strdup (_("Online"));
+      icon = "network-transmit-receive-symbolic";
+      break;
+    case TANDEM_REGISTRATION_PROGRESS:
+      state = g_strdup (_("Connecting…"));
+      icon = "content-loading-symbolic";
+      break;
+    case TANDEM_REGISTRATION_FAILED:
+      /* Translators: %s is the server's reason, e.g. "403 Forbidden" */
+      state = g_strdup_printf (_("Sign-in failed: %s"),
+                               tandem_account_get_state_message (self->account)
+                               ? tandem_account_get_state_message (self->account)
+                               : _("unknown error"));
+      icon = "dialog-error-symbolic";
+      break;
+    case TANDEM_REGISTRATION_CLEARED:
+      state = g_strdup (_("Signed out"));
+      break;
+    case TANDEM_REGISTRATION_NONE:
+    default:
+      state = g_strdup (_("Not signed in"));
+      break;
+    }
+
+  gtk_label_set_text (self->account_label, tandem_account_get_identity (self->account));
+  gtk_label_set_text (self->account_state_label, state);
+  gtk_image_set_from_icon_name (self->account_state_image, icon, GTK_ICON_SIZE_LARGE_TOOLBAR);
+  gtk_header_bar_set_subtitle (self->header_bar, tandem_account_get_identity (self->account));
+}
+
+static void
+on_account_notify (TandemWindow *self)
+{
+  update_account (self);
+}
+
+static void
+on_accounts_changed (GListModel   *accounts,
+                     guint         position,
+                     guint         removed,
+                     guint         added,
+                     TandemWindow *self)
+{
+  g_autoptr(TandemAccount) first = g_list_model_get_item (accounts, 0);
+
+  if (first == self->account)
+    return;
+
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (self->account, self);
+  g_set_object (&self->account, first);
+  if (self->account != NULL)
+    g_signal_connect_swapped (self->account, "notify", G_CALLBACK (on_account_notify), self);
+  update_account (self);
+}
+
+/* ----- presence ------------------------------------------------------ */
+
+static void
+update_presence_combo (TandemWindow *self)
+{
+  self->updating_presence = TRUE;
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->presence_combo),
+                               tandem_presence_to_string (tandem_manager_get_presence (self->manager)));
+  self->updating_presence = FALSE;
+}
+
+static void
+on_presence_combo_changed (GtkComboBox  *combo,
+                           TandemWindow *self)
+{
+  const char *id = gtk_combo_box_get_active_id (combo);
+  const char *note = tandem_manager_get_presence_note (self->manager);
+
+  if (self->updating_presence || id == NULL)
+    return;
+
+  g_action_group_activate_action (G_ACTION_GROUP (gtk_window_get_application (GTK_WINDOW (self))),
+                                  "set-presence",
+                                  g_variant_new ("(ss)", id, note ? note : ""));
+}
+
+/* ----- contacts and conversation ------------------------------------- */
+
+
+/* GtkListBox ignores filter functions once it is bound to a model, so the
+ * search hides rows instead. */
+static gboolean
+contact_matches_search (TandemWindow  *self,
+                        GtkListBoxRow *row)
+{
+  TandemContact *contact = tandem_contact_row_get_contact (TANDEM_CONTACT_ROW (row));
+  const char *text = gtk_entry_get_text (GTK_ENTRY (self->search_entry));
+  g_autofree char *needle = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *address = NULL;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+
+  needle = g_utf8_casefold (text, -1);
+  name = g_utf8_casefold (tandem_contact_get_name (contact), -1);
+  address = g_utf8_casefold (tandem_contact_get_address (contact), -1);
+
+  return strstr (name, needle) != NULL || strstr (address, needle) != NULL;
+}
+
+static GtkWidget *
+create_contact_row (gpointer item,
+                    gpointer user_data)
+{
+  TandemWindow *self = user_data;
+  GtkWidget *row = tandem_contact_row_new (TANDEM_CONTACT (item));
+
+  gtk_widget_set_visible (row, contact_matches_search (self, GTK_LIST_BOX_ROW (row)));
+  return row;
+}
+
+static void
+on_search_changed (GtkSearchEntry *entry,
+                   TandemWindow   *self)
+{
+  g_autoptr(GList) rows = gtk_container_get_children (GTK_CONTAINER (self->contact_list));
+
+  for (GList *l = rows; l != NULL; l = l->next)
+    gtk_widget_set_visible (l->data, contact_matches_search (self, l->data));
+}
+
+static void
+update_peer (TandemWindow *self)
+{
+  if (self->peer != NULL)
+    {
+      TandemPresence presence = tandem_contact_get_presence (self->peer);
+      const char *note = tandem_contact_get_note (self->peer);
+      g_autofree char *status = note && *note
+        ? g_strdup_printf (_("%s — %s"), tandem_presence_get_label (presence), note)
+        : g_strdup (tandem_presence_get_label (presence));
+
+      gtk_label_set_text (self->peer_name_label, tandem_contact_get_name (self->peer));
+      gtk_label_set_text (self->peer_address_label, tandem_contact_get_address (self->peer));
+      gtk_label_set_text (self->peer_presence_label, status);
+    }
+  else
+    {
+      gtk_label_set_text (self->peer_name_label, self->peer_address);
+      gtk_label_set_text (self->peer_address_label, _("Not in your contacts"));
+      gtk_label_set_text (self->peer_presence_label, "");
+    }
+}
+
+static void
+on_peer_notify (TandemWindow *self)
+{
+  update_peer (self);
+}
+
+static void
+set_peer (TandemWindow  *self,
+          TandemContact *contact,
+          const char    *address)
+{
+  if (self->peer != NULL)
+    g_signal_handlers_disconnect_by_data (self->peer, self);
+  g_set_object (&self->peer, contact);
+  g_free (self->peer_address);
+  self->peer_address = g_strdup (contact ? tandem_contact_get_address (contact) : address);
+
+  if (self->peer_address == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "empty");
+      return;
+    }
+
+  if (self->peer != NULL)
+    g_signal_connect_swapped (self->peer, "notify", G_CALLBACK (on_peer_notify), self);
+  update_peer (self);
+  gtk_stack_set_visible_child_name (self->main_stack, "conversation");
+}
+
+static void
+on_contact_selected (GtkListBox    *list,
+                     GtkListBoxRow *row,
+                     TandemWindow  *self)
+{
+  if (row == NULL)
+    return;
+
+  set_peer (self, tandem_contact_row_get_contact (TANDEM_CONTACT_ROW (row)), NULL);
+}
+
+void
+tandem_window_open_conversation (TandemWindow *self,
+                                 const char   *address)
+{
+  TandemContact *contact;
+  g_autoptr(GList) rows = NULL;
+
+  g_return_if_fail (TANDEM_IS_WINDOW (self));
+
+  contact = tandem_manager_find_contact (self->manager, address);
+  rows = gtk_container_get_children (GTK_CONTAINER (self->contact_list));
+  for (GList *l = rows; l != NULL; l = l->next)
+    if (contact != NULL && tandem_contact_row_get_contact (l->data) == contact)
+      {
+        gtk_list_box_select_row (self->contact_list, l->data);
+        return;
+      }
+
+  gtk_list_box_unselect_all (self->contact_list);
+  set_peer (self, contact, address);
+}
+
+/* ----- errors and window state --------------------------------------- */
+
+void
+tandem_window_show_error (TandemWindow *self,
+                          const char   *message)
+{
+  g_return_if_fail (TANDEM_IS_WINDOW (self));
+
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_show (GTK_WIDGET (self->error_bar));
+}
+
+static void
+on_error_bar_response (GtkInfoBar   *bar,
+                       int           response,
+                       TandemWindow *self)
+{
+  gtk_widget_hide (GTK_WIDGET (bar));
+}
+
+static void
+save_window_state (TandemWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_int (self->settings, "pane-position", gtk_paned_get_position (self->paned));
+}
+
+static void
+restore_window_state (TandemWindow *self)
+{
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "pane-position"));
+}
+
+static gboolean
+tandem_window_delete_event (GtkWidget   *widget,
+                            GdkEventAny *event)
+{
+  save_window_state (TANDEM_WINDOW (widget));
+
+  return GTK_WIDGET_CLASS (tandem_window_parent_class)->delete_event (widget, event);
+}
+
+/* ----- GObject ------------------------------------------------------- */
+
+static void
+tandem_window_dispose (GObject *object)
+{
+  TandemWindow *self = TANDEM_WINDOW (object);
+
+  if (self->manager != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->manager, self);
+      g_signal_handlers_disconnect_by_data (tandem_manager_get_accounts (self->manager), self);
+    }
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (self->account, self);
+  if (self->peer != NULL)
+    g_signal_handlers_disconnect_by_data (self->peer, self);
+  g_clear_object (&self->account);
+  g_clear_object (&self->peer);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->peer_address, g_free);
+
+  G_OBJECT_CLASS (tandem_window_parent_class)->dispose (object);
+}
+
+static void
+tandem_window_class_init (TandemWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tandem_window_dispose;
+  widget_class->delete_event = tandem_window_delete_event;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tandemphone/Tandem/tandem-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, error_bar);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, account_state_image);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, account_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, account_state_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, presence_combo);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, contact_list);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, peer_name_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, peer_address_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, peer_presence_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_error_bar_response);
+  gtk_widget_class_bind_template_callback (widget_class, on_presence_combo_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_contact_selected);
+}
+
+static void
+tandem_window_init (TandemWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+TandemWindow *
+tandem_window_new (GtkApplication *application,
+                   TandemManager  *manager,
+                   GSettings      *settings)
+{
+  TandemWindow *self;
+  GListModel *accounts;
+
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (TANDEM_IS_MANAGER (manager), NULL);
+
+  self = g_object_new (TANDEM_TYPE_WINDOW, "application", application, NULL);
+  self->manager = g_object_ref (manager);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+  if (self->settings != NULL)
+    restore_window_state (self);
+
+  gtk_list_box_bind_model (self->contact_list, tandem_manager_get_contacts (manager),
+                           create_contact_row, self, NULL);
+
+  accounts = tandem_manager_get_accounts (manager);
+  g_signal_connect (accounts, "items-changed", G_CALLBACK (on_accounts_changed), self);
+  on_accounts_changed (accounts, 0, 0, 0, self);
+  update_account (self);
+
+  g_signal_connect_swapped (manager, "notify::presence", G_CALLBACK (update_presence_combo), self);
+  update_presence_combo (self);
+
+  return self;
+}
