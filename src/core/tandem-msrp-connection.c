@@ -1,0 +1,360 @@
+/* tandem-msrp-connection.c
+ *
+ * Reads go into one fixed buffer and straight through the parser, so the
+ * memory per connection is the buffer plus the parser's bounded line.
+ * Writes are whole serialized messages, each written with one
+ * write_all; the queue holds what callers handed in and callers bound
+ * it (tandem_msrp_connection_get_queued()).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-msrp"
+
+#include <string.h>
+
+#include "tandem-msrp-connection.h"
+#include "tandem-msrp-error.h"
+
+#define READ_BUFFER_SIZE (256 * 1024)
+
+struct _TandemMsrpConnection {
+  GObject                      parent_instance;
+  GIOStream                   *stream;
+  TandemMsrpParser            *parser;
+  TandemMsrpConnectionHandler  handler;
+  gpointer                     user_data;
+  guint8                      *buffer;
+  GCancellable                *cancellable;
+  GQueue                       writes;       /* of GTask, bytes as task data */
+  gsize                        queued;
+  gboolean                     writing;
+  gboolean                     reading;
+  gboolean                     read_pending;
+  gboolean                     closing;
+  gboolean                     closed;
+};
+
+G_DEFINE_FINAL_TYPE (TandemMsrpConnection, tandem_msrp_connection, G_TYPE_OBJECT)
+
+static void read_next (TandemMsrpConnection *self);
+static void write_next (TandemMsrpConnection *self);
+
+static void
+on_parser_headers (TandemMsrpParser *parser, TandemMsrpMessage *msg, gpointer user_data)
+{
+  TandemMsrpConnection *self = user_data;
+
+  if (self->handler.headers != NULL && !self->closed)
+    self->handler.headers (self, msg, self->user_data);
+}
+
+static void
+on_parser_body (TandemMsrpParser *parser, TandemMsrpMessage *msg, const guint8 *data,
+                gsize len, gpointer user_data)
+{
+  TandemMsrpConnection *self = user_data;
+
+  if (self->handler.body != NULL && !self->closed)
+    self->handler.body (self, msg, data, len, self->user_data);
+}
+
+static void
+on_parser_end (TandemMsrpParser *parser, TandemMsrpMessage *msg, char flag, gpointer user_data)
+{
+  TandemMsrpConnection *self = user_data;
+
+  if (self->handler.end != NULL && !self->closed)
+    self->handler.end (self, msg, flag, self->user_data);
+}
+
+static const TandemMsrpParserCallbacks parser_callbacks = {
+  on_parser_headers, on_parser_body, on_parser_end,
+};
+
+static void
+fail_writes (TandemMsrpConnection *self)
+{
+  GTask *task;
+
+  while ((task = g_queue_pop_head (&self->writes)) != NULL)
+    {
+      g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                               "Connection closed");
+      g_object_unref (task);
+    }
+  self->queued = 0;
+}
+
+/* Tears the connection down now and reports @error (NULL: clean). */
+static void
+shut_down (TandemMsrpConnection *self,
+           const GError         *error)
+{
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  fail_writes (self);
+  /* closing the stream closes the fd; nothing blocks */
+  g_io_stream_close (self->stream, NULL, NULL);
+  if (self->handler.closed != NULL)
+    self->handler.closed (self, error, self->user_data);
+}
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(TandemMsrpConnection) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  self->read_pending = FALSE;
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (self->closed)
+    return;
+  if (n < 0)
+    {
+      shut_down (self, error);
+      return;
+    }
+  if (n == 0)
+    {
+      if (!tandem_msrp_parser_finish (self->parser, &error))
+        {
+          shut_down (self, error);
+          return;
+        }
+      shut_down (self, NULL);
+      return;
+    }
+  if (!tandem_msrp_parser_feed (self->parser, self->buffer, n, &error))
+    {
+      self->reading = FALSE;
+      if (self->handler.parse_error != NULL && !self->closed)
+        self->handler.parse_error (self, tandem_msrp_parser_get_message (self->parser),
+                                   error, self->user_data);
+      else
+        shut_down (self, error);
+      return;
+    }
+  if (self->handler.read_done != NULL && !self->closed)
+    self->handler.read_done (self, self->user_data);
+  read_next (self);
+}
+
+static void
+read_next (TandemMsrpConnection *self)
+{
+  if (!self->reading || self->read_pending || self->closed || self->closing)
+    return;
+  self->read_pending = TRUE;
+  g_input_stream_read_async (g_io_stream_get_input_stream (self->stream), self->buffer,
+                             READ_BUFFER_SIZE, G_PRIORITY_DEFAULT, self->cancellable,
+                             on_read, g_object_ref (self));
+}
+
+static void
+on_closed_stream (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(TandemMsrpConnection) self = user_data;
+
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  if (!self->closed)
+    {
+      self->closed = TRUE;
+      g_cancellable_cancel (self->cancellable);
+      fail_writes (self);
+      if (self->handler.closed != NULL)
+        self->handler.closed (self, NULL, self->user_data);
+    }
+}
+
+static void
+on_written (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(TandemMsrpConnection) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  GBytes *bytes;
+
+  self->writing = FALSE;
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      if (!self->closed)
+        shut_down (self, error);
+      return;
+    }
+  task = g_queue_pop_head (&self->writes);
+  if (task == NULL)
+    return;
+  bytes = g_task_get_task_data (task);
+  self->queued -= g_bytes_get_size (bytes);
+  g_task_return_boolean (task, TRUE);
+  write_next (self);
+}
+
+static void
+write_next (TandemMsrpConnection *self)
+{
+  GTask *task;
+  GBytes *bytes;
+
+  if (self->writing || self->closed)
+    return;
+  task = g_queue_peek_head (&self->writes);
+  if (task == NULL)
+    {
+      if (self->closing)
+        g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
+                                 on_closed_stream, g_object_ref (self));
+      return;
+    }
+  bytes = g_task_get_task_data (task);
+  self->writing = TRUE;
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream),
+                                   g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   G_PRIORITY_DEFAULT, self->cancellable,
+                                   on_written, g_object_ref (self));
+}
+
+/* Queues one or more whole messages; completes once written. */
+void
+tandem_msrp_connection_write_async (TandemMsrpConnection *self,
+                                    GBytes               *bytes,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, tandem_msrp_connection_write_async);
+  if (self->closed || self->closing)
+    {
+      g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                               "Connection closed");
+      g_object_unref (task);
+      return;
+    }
+  g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  self->queued += g_bytes_get_size (bytes);
+  g_queue_push_tail (&self->writes, task);
+  write_next (self);
+}
+
+gboolean
+tandem_msrp_connection_write_finish (TandemMsrpConnection *self,
+                                     GAsyncResult         *result,
+                                     GError              **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gsize
+tandem_msrp_connection_get_queued (TandemMsrpConnection *self)
+{
+  return self->queued;
+}
+
+void
+tandem_msrp_connection_set_reading (TandemMsrpConnection *self,
+                                    gboolean              reading)
+{
+  self->reading = reading;
+  read_next (self);
+}
+
+/* Graceful: what is queued is written, then the stream is closed. */
+void
+tandem_msrp_connection_close (TandemMsrpConnection *self)
+{
+  if (self->closing || self->closed)
+    return;
+  self->closing = TRUE;
+  self->reading = FALSE;
+  write_next (self);
+}
+
+gboolean
+tandem_msrp_connection_is_closed (TandemMsrpConnection *self)
+{
+  return self->closed;
+}
+
+GIOStream *
+tandem_msrp_connection_get_stream (TandemMsrpConnection *self)
+{
+  return self->stream;
+}
+
+void
+tandem_msrp_connection_set_handler (TandemMsrpConnection              *self,
+                                    const TandemMsrpConnectionHandler *handler,
+                                    gpointer                           user_data)
+{
+  if (handler != NULL)
+    self->handler = *handler;
+  else
+    memset (&self->handler, 0, sizeof self->handler);
+  self->user_data = user_data;
+}
+
+TandemMsrpConnection *
+tandem_msrp_connection_new (GIOStream *stream)
+{
+  TandemMsrpConnection *self = g_object_new (TANDEM_TYPE_MSRP_CONNECTION, NULL);
+
+  self->stream = g_object_ref (stream);
+  return self;
+}
+
+static void
+tandem_msrp_connection_dispose (GObject *object)
+{
+  TandemMsrpConnection *self = TANDEM_MSRP_CONNECTION (object);
+
+  memset (&self->handler, 0, sizeof self->handler);
+  if (self->stream != NULL && !self->closed)
+    {
+      self->closed = TRUE;
+      g_cancellable_cancel (self->cancellable);
+      fail_writes (self);
+      g_io_stream_close (self->stream, NULL, NULL);
+    }
+  g_clear_object (&self->stream);
+  G_OBJECT_CLASS (tandem_msrp_connection_parent_class)->dispose (object);
+}
+
+static void
+tandem_msrp_connection_finalize (GObject *object)
+{
+  TandemMsrpConnection *self = TANDEM_MSRP_CONNECTION (object);
+
+  tandem_msrp_parser_free (self->parser);
+  g_free (self->buffer);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (tandem_msrp_connection_parent_class)->finalize (object);
+}
+
+static void
+tandem_msrp_connection_class_init (TandemMsrpConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tandem_msrp_connection_dispose;
+  object_class->finalize = tandem_msrp_connection_finalize;
+}
+
+static void
+tandem_msrp_connection_init (TandemMsrpConnection *self)
+{
+  self->parser = tandem_msrp_parser_new (&parser_callbacks, self);
+  self->buffer = g_malloc (READ_BUFFER_SIZE);
+  self->cancellable = g_cancellable_new ();
+  g_queue_init (&self->writes);
+}

@@ -1,0 +1,1028 @@
+/* tandem-msrp-session.c
+ *
+ * Everything runs on the main context of the thread that created the
+ * session, with GIO async calls: nothing here blocks.
+ *
+ * Setup (RFC 6135, wire doc section 2): the active side connects to the
+ * first URI of the peer path, sends the empty bind SEND and waits for its
+ * 200; the passive side listens, answers the first SEND whose To-Path[0]
+ * carries its session-id with 200 (others get 481 and the connection is
+ * dropped). Both steps time out (connect-timeout, bind-timeout, 30 s).
+ *
+ * Data: each piece handed to send_async() becomes complete SENDs of at
+ * most max-chunk-size bytes (Byte-Range 1-N/N, Success-Report no,
+ * Failure-Report partial, application/x-rfb). Incoming SENDs are answered
+ * only as their Failure-Report asks: 200 for yes (the default), errors
+ * for yes/partial; 415 for a foreign or missing Content-Type, 481 for a
+ * foreign session, 501 for unknown methods, 400 for malformed input
+ * followed by closing the connection.
+ *
+ * Keepalive: TCP keepalive on the socket (idle 30 s). A body-less SEND
+ * gets 415 from Blink, and an empty application/x-rfb SEND would need
+ * every peer to accept zero-length RFB writes, so no MSRP-level keepalive
+ * is sent.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-msrp"
+
+#include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include "tandem-msrp-connection.h"
+#include "tandem-msrp-error.h"
+#include "tandem-msrp-message.h"
+#include "tandem-msrp-session.h"
+#include "tandem-tls-identity.h"
+
+struct _TandemMsrpSession {
+  GObject               parent_instance;
+
+  TandemMsrpUri        *local_uri;
+  GPtrArray            *own_path;      /* From-Path, ends with local_uri */
+  GPtrArray            *peer_path;     /* To-Path */
+  char                 *own_path_str;
+  char                 *peer_path_str;
+  char                 *local_uri_str;
+  GTlsCertificate      *certificate;
+  char                 *peer_fingerprint;
+  gboolean              verify_ca;
+  guint                 connect_timeout;
+  guint                 bind_timeout;
+  guint                 keepalive_idle;
+  gsize                 max_chunk_size;
+
+  GSocketService       *service;
+  TandemMsrpConnection *conn;
+  GTask                *start_task;
+  GCancellable         *cancellable;
+  guint                 timeout_id;
+  char                 *bind_tid;
+  gboolean              mismatch;
+  gboolean              ready;
+  gboolean              closed;
+  gboolean              receiving;
+
+  /* the incoming message being read */
+  guint                 rx_status;      /* 0: accept body, else the answer */
+  GByteArray           *rx;
+  guint64               bytes_sent;
+};
+
+enum {
+  PROP_0,
+  PROP_LOCAL_URI,
+  PROP_CONNECT_TIMEOUT,
+  PROP_BIND_TIMEOUT,
+  PROP_PEER_FINGERPRINT,
+  PROP_VERIFY_CA,
+  PROP_MAX_CHUNK_SIZE,
+  PROP_KEEPALIVE_IDLE,
+  PROP_TLS_CERTIFICATE,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_DATA_RECEIVED,
+  SIGNAL_ERROR,
+  SIGNAL_CLOSED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TandemMsrpSession, tandem_msrp_session, G_TYPE_OBJECT)
+
+static void start_connection (TandemMsrpSession *self, GIOStream *stream, gboolean active);
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static void
+update_path_strings (TandemMsrpSession *self)
+{
+  g_free (self->own_path_str);
+  self->own_path_str = tandem_msrp_path_to_string (self->own_path);
+  g_free (self->local_uri_str);
+  self->local_uri_str = tandem_msrp_uri_to_string (self->local_uri);
+}
+
+static void
+clear_timeout (TandemMsrpSession *self)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+}
+
+static void
+send_message (TandemMsrpSession *self,
+              TandemMsrpMessage *msg)
+{
+  g_autoptr(GBytes) bytes = tandem_msrp_message_serialize (msg, NULL, 0, TANDEM_MSRP_FLAG_END);
+
+  if (self->conn != NULL)
+    tandem_msrp_connection_write_async (self->conn, bytes, NULL, NULL, NULL);
+}
+
+static void
+respond (TandemMsrpSession *self,
+         TandemMsrpMessage *request,
+         guint              status)
+{
+  g_autoptr(TandemMsrpMessage) resp = NULL;
+
+  if (request == NULL || request->method == NULL || request->from_path == NULL)
+    return;
+  resp = tandem_msrp_message_new_response (request, status, self->local_uri_str);
+  send_message (self, resp);
+}
+
+/* Fails a pending start, or reports the error on a running session. */
+static void
+fail_session (TandemMsrpSession *self,
+              GError            *error)
+{
+  gboolean was_closed = self->closed;
+
+  clear_timeout (self);
+  self->closed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+    }
+  if (self->conn != NULL)
+    {
+      tandem_msrp_connection_set_handler (self->conn, NULL, NULL);
+      tandem_msrp_connection_close (self->conn);
+    }
+  if (self->start_task != NULL)
+    {
+      GTask *task = g_steal_pointer (&self->start_task);
+
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (error != NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
+      g_error_free (error);
+    }
+  if (!was_closed)
+    g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+}
+
+static void
+become_ready (TandemMsrpSession *self)
+{
+  GTask *task = g_steal_pointer (&self->start_task);
+
+  clear_timeout (self);
+  self->ready = TRUE;
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+    }
+  if (task != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+}
+
+/* ---- incoming messages ------------------------------------------------ */
+
+static gboolean
+to_path_is_ours (TandemMsrpSession *self,
+                 TandemMsrpMessage *msg)
+{
+  g_autoptr(GPtrArray) path = NULL;
+
+  if (msg->to_path == NULL)
+    return FALSE;
+  path = tandem_msrp_path_parse (msg->to_path, NULL);
+  return path != NULL &&
+         tandem_msrp_uri_session_matches (g_ptr_array_index (path, 0), self->local_uri);
+}
+
+static void
+on_conn_headers (TandemMsrpConnection *conn,
+                 TandemMsrpMessage    *msg,
+                 gpointer              user_data)
+{
+  TandemMsrpSession *self = user_data;
+
+  self->rx_status = 0;
+  if (msg->method == NULL)
+    {
+      /* responses: only the bind's matters */
+      self->rx_status = 1;
+      if (!self->ready && self->bind_tid != NULL && g_strcmp0 (msg->tid, self->bind_tid) == 0)
+        {
+          if (msg->status == 200)
+            become_ready (self);
+          else
+            fail_session (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_BIND_REFUSED,
+                                             "The peer refused the MSRP bind: %u %s", msg->status,
+                                             msg->comment != NULL ? msg->comment : ""));
+        }
+      return;
+    }
+  if (msg->to_path == NULL || msg->from_path == NULL)
+    self->rx_status = 400;
+  else if (strcmp (msg->method, "REPORT") == 0)
+    self->rx_status = 1; /* ignored, never answered */
+  else if (strcmp (msg->method, "SEND") != 0)
+    self->rx_status = 501;
+  else if (!to_path_is_ours (self, msg))
+    self->rx_status = 481;
+  else if (!self->ready)
+    self->rx_status = 0; /* the bind: answered at its end-line */
+  else if (g_strcmp0 (msg->content_type, TANDEM_RFB_CONTENT_TYPE) != 0)
+    self->rx_status = 415;
+}
+
+static void
+on_conn_body (TandemMsrpConnection *conn,
+              TandemMsrpMessage    *msg,
+              const guint8         *data,
+              gsize                 len,
+              gpointer              user_data)
+{
+  TandemMsrpSession *self = user_data;
+
+  if (self->rx_status == 0 && self->ready)
+    g_byte_array_append (self->rx, data, len);
+}
+
+static void
+on_conn_end (TandemMsrpConnection *conn,
+             TandemMsrpMessage    *msg,
+             char                  flag,
+             gpointer              user_data)
+{
+  TandemMsrpSession *self = user_data;
+  guint status = self->rx_status;
+
+  if (msg->method == NULL || status == 1)
+    return;
+  if (status == 0 && !self->ready)
+    {
+      /* passive side: the bind */
+      respond (self, msg, 200);
+      become_ready (self);
+      return;
+    }
+  if (status == 0)
+    {
+      if (msg->failure_report == TANDEM_MSRP_REPORT_YES ||
+          msg->failure_report == TANDEM_MSRP_REPORT_UNSET)
+        respond (self, msg, 200);
+      return;
+    }
+  if (msg->failure_report != TANDEM_MSRP_REPORT_NO || status == 481 || status == 400)
+    respond (self, msg, status);
+  if (!self->ready && status == 481)
+    {
+      /* a connection for another session: drop it, keep listening */
+      TandemMsrpConnection *c = g_steal_pointer (&self->conn);
+
+      tandem_msrp_connection_set_handler (c, NULL, NULL);
+      tandem_msrp_connection_close (c);
+      g_object_unref (c);
+      return;
+    }
+  if (status == 400)
+    fail_session (self, g_error_new_literal (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_BAD_REQUEST,
+                                             "The peer sent a request without To-Path or From-Path"));
+}
+
+static void
+on_conn_read_done (TandemMsrpConnection *conn,
+                   gpointer              user_data)
+{
+  TandemMsrpSession *self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (self->rx->len == 0)
+    return;
+  bytes = g_bytes_new (self->rx->data, self->rx->len);
+  g_byte_array_set_size (self->rx, 0);
+  g_signal_emit (self, signals[SIGNAL_DATA_RECEIVED], 0, bytes);
+}
+
+static void
+on_conn_parse_error (TandemMsrpConnection *conn,
+                     TandemMsrpMessage    *msg,
+                     const GError         *error,
+                     gpointer              user_data)
+{
+  TandemMsrpSession *self = user_data;
+
+  g_debug ("Malformed MSRP from the peer: %s", error->message);
+  on_conn_read_done (conn, user_data);
+  if (msg != NULL && msg->method != NULL)
+    respond (self, msg, error->code >= 400 ? (guint) error->code : 400);
+  fail_session (self, g_error_copy (error));
+}
+
+static void
+on_conn_closed (TandemMsrpConnection *conn,
+                const GError         *error,
+                gpointer              user_data)
+{
+  TandemMsrpSession *self = user_data;
+
+  if (self->start_task != NULL && !self->ready && self->service != NULL && error == NULL)
+    {
+      /* passive: that peer went away before binding; keep listening */
+      g_clear_object (&self->conn);
+      return;
+    }
+  if (error != NULL)
+    fail_session (self, g_error_copy (error));
+  else if (self->start_task != NULL)
+    fail_session (self, g_error_new_literal (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                                             "The peer closed the connection before binding"));
+  else
+    fail_session (self, NULL);
+}
+
+static const TandemMsrpConnectionHandler conn_handler = {
+  on_conn_headers, on_conn_body, on_conn_end, on_conn_read_done,
+  on_conn_parse_error, on_conn_closed,
+};
+
+/* ---- TLS -------------------------------------------------------------- */
+
+static gboolean
+on_accept_certificate (GTlsConnection       *tls,
+                       GTlsCertificate      *peer_cert,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  TandemMsrpSession *self = user_data;
+  g_autofree char *fp = NULL;
+
+  if (self->peer_fingerprint == NULL)
+    return !self->verify_ca; /* opportunistic TLS with Blink-style peers */
+  fp = tandem_tls_certificate_get_fingerprint (peer_cert);
+  if (tandem_tls_fingerprint_equal (fp, self->peer_fingerprint))
+    return TRUE;
+  self->mismatch = TRUE;
+  return FALSE;
+}
+
+static GError *
+check_pin (TandemMsrpSession *self,
+           GTlsConnection    *tls)
+{
+  GTlsCertificate *peer;
+  g_autofree char *fp = NULL;
+
+  if (self->peer_fingerprint == NULL)
+    return NULL;
+  peer = g_tls_connection_get_peer_certificate (tls);
+  if (peer != NULL)
+    fp = tandem_tls_certificate_get_fingerprint (peer);
+  if (tandem_tls_fingerprint_equal (fp, self->peer_fingerprint))
+    return NULL;
+  return g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FINGERPRINT_MISMATCH,
+                      "The peer's TLS certificate (%s) does not match the fingerprint "
+                      "in its SDP (%s)", fp != NULL ? fp : "none", self->peer_fingerprint);
+}
+
+static void
+on_handshake (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TandemMsrpSession) self = user_data;
+  GTlsConnection *tls = G_TLS_CONNECTION (source);
+  gboolean active = G_IS_TLS_CLIENT_CONNECTION (tls);
+  GError *error = NULL;
+
+  if (!g_tls_connection_handshake_finish (tls, result, &error))
+    {
+      if (self->closed)
+        {
+          g_error_free (error);
+          return;
+        }
+      if (self->mismatch)
+        {
+          g_clear_error (&error);
+          error = check_pin (self, tls);
+          if (error == NULL)
+            error = g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FINGERPRINT_MISMATCH,
+                                 "The peer's TLS certificate does not match the fingerprint "
+                                 "in its SDP (%s)", self->peer_fingerprint);
+        }
+      if (!active && !self->mismatch)
+        {
+          /* a bad incoming connection: keep listening */
+          g_debug ("TLS handshake with a client failed: %s", error->message);
+          g_error_free (error);
+          return;
+        }
+      fail_session (self, error);
+      return;
+    }
+  if (self->closed)
+    return;
+  if ((error = check_pin (self, tls)) != NULL)
+    {
+      fail_session (self, error);
+      return;
+    }
+  start_connection (self, G_IO_STREAM (tls), active);
+}
+
+static void
+start_tls (TandemMsrpSession *self,
+           GIOStream         *base,
+           gboolean           active,
+           const TandemMsrpUri *target)
+{
+  GError *error = NULL;
+  GIOStream *tls;
+
+  if (active)
+    {
+      g_autoptr(GSocketConnectable) identity =
+        g_network_address_new (target->host, tandem_msrp_uri_get_effective_port (target));
+
+      tls = g_tls_client_connection_new (base, identity, &error);
+    }
+  else
+    tls = g_tls_server_connection_new (base, self->certificate, &error);
+  if (tls == NULL)
+    {
+      fail_session (self, error);
+      return;
+    }
+  if (self->certificate != NULL)
+    g_tls_connection_set_certificate (G_TLS_CONNECTION (tls), self->certificate);
+  if (!active)
+    g_object_set (tls, "authentication-mode",
+                  self->peer_fingerprint != NULL ? G_TLS_AUTHENTICATION_REQUIRED
+                                                 : G_TLS_AUTHENTICATION_REQUESTED, NULL);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_accept_certificate), self);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
+                                    self->cancellable, on_handshake, g_object_ref (self));
+  g_object_unref (tls);
+}
+
+/* ---- setup ------------------------------------------------------------ */
+
+static void
+set_keepalive (TandemMsrpSession *self,
+               GIOStream         *stream)
+{
+  GSocket *socket;
+
+  if (!G_IS_SOCKET_CONNECTION (stream) || self->keepalive_idle == 0)
+    return;
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+  g_socket_set_keepalive (socket, TRUE);
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPIDLE, self->keepalive_idle, NULL);
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPINTVL, 10, NULL);
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
+static void
+start_connection (TandemMsrpSession *self,
+                  GIOStream         *stream,
+                  gboolean           active)
+{
+  if (self->conn != NULL)
+    {
+      /* passive: one peer is already binding; refuse the newcomer */
+      g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
+  self->conn = tandem_msrp_connection_new (stream);
+  tandem_msrp_connection_set_handler (self->conn, &conn_handler, self);
+  tandem_msrp_connection_set_reading (self->conn, self->receiving);
+
+  if (active)
+    {
+      g_autoptr(TandemMsrpMessage) bind =
+        tandem_msrp_message_new_request ("SEND", self->peer_path_str, self->own_path_str);
+
+      bind->message_id = tandem_msrp_new_message_id ();
+      tandem_msrp_message_set_byte_range (bind, 1, 0, 0);
+      send_message (self, bind);
+      g_free (self->bind_tid);
+      self->bind_tid = g_strdup (bind->tid);
+    }
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  TandemMsrpSession *self = user_data;
+
+  self->timeout_id = 0;
+  fail_session (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_TIMED_OUT,
+                                   self->conn == NULL && self->service == NULL
+                                   ? "MSRP connect timed out" : "MSRP bind timed out"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_timeout (TandemMsrpSession *self,
+             guint              ms)
+{
+  clear_timeout (self);
+  self->timeout_id = g_timeout_add (ms, on_timeout, self);
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TandemMsrpSession) self = user_data;
+  g_autoptr(GSocketConnection) conn = NULL;
+  GError *error = NULL;
+  TandemMsrpUri *target;
+
+  conn = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
+  if (self->closed)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (conn == NULL)
+    {
+      fail_session (self, error);
+      return;
+    }
+  set_keepalive (self, G_IO_STREAM (conn));
+  arm_timeout (self, self->bind_timeout);
+  target = g_ptr_array_index (self->peer_path, 0);
+  if (target->secure)
+    start_tls (self, G_IO_STREAM (conn), TRUE, target);
+  else
+    start_connection (self, G_IO_STREAM (conn), TRUE);
+}
+
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             gpointer           user_data)
+{
+  TandemMsrpSession *self = user_data;
+
+  if (self->ready || self->closed || self->conn != NULL)
+    {
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
+  set_keepalive (self, G_IO_STREAM (connection));
+  if (self->local_uri->secure)
+    start_tls (self, G_IO_STREAM (connection), FALSE, NULL);
+  else
+    start_connection (self, G_IO_STREAM (connection), FALSE);
+  return TRUE;
+}
+
+/**
+ * tandem_msrp_session_listen:
+ * @address: (nullable): where to listen, default the loopback address
+ * @port: 0 for any
+ *
+ * Prepares the passive side; the bound port is written into the local
+ * URI (when it had none) so that the SDP path can be built from it.
+ */
+gboolean
+tandem_msrp_session_listen (TandemMsrpSession *self,
+                            GInetAddress      *address,
+                            guint16            port,
+                            GError           **error)
+{
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autoptr(GSocketAddress) addr = NULL;
+  g_autoptr(GSocketAddress) effective = NULL;
+
+  g_return_val_if_fail (self->service == NULL, FALSE);
+  if (address == NULL)
+    address = loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  addr = g_inet_socket_address_new (address, port);
+  self->service = g_socket_service_new ();
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), addr,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                      NULL, &effective, error))
+    {
+      g_clear_object (&self->service);
+      return FALSE;
+    }
+  g_socket_service_stop (self->service);
+  g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
+  self->local_uri->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  if (self->own_path->len == 1)
+    {
+      g_ptr_array_set_size (self->own_path, 0);
+      g_ptr_array_add (self->own_path, tandem_msrp_uri_copy (self->local_uri));
+    }
+  update_path_strings (self);
+  return TRUE;
+}
+
+/**
+ * tandem_msrp_session_start_async:
+ * @setup: ACTIVE or PASSIVE (resolve actpass with tandem_msrp_setup_answer())
+ * @peer_path: the peer's a=path (To-Path)
+ * @stream: (nullable): an established connection to use instead of
+ *   connecting or listening (the relay connection after AUTH)
+ *
+ * Completes once the stream is bound.
+ */
+void
+tandem_msrp_session_start_async (TandemMsrpSession   *self,
+                                 TandemMsrpSetup      setup,
+                                 GPtrArray           *peer_path,
+                                 GIOStream           *stream,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, tandem_msrp_session_start_async);
+  g_return_if_fail (setup != TANDEM_MSRP_SETUP_ACTPASS);
+  g_return_if_fail (peer_path != NULL && peer_path->len > 0);
+  g_return_if_fail (self->start_task == NULL && !self->ready);
+
+  self->start_task = task;
+  g_clear_pointer (&self->peer_path, g_ptr_array_unref);
+  self->peer_path = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_msrp_uri_free);
+  for (guint i = 0; i < peer_path->len; i++)
+    g_ptr_array_add (self->peer_path, tandem_msrp_uri_copy (g_ptr_array_index (peer_path, i)));
+  g_free (self->peer_path_str);
+  self->peer_path_str = tandem_msrp_path_to_string (self->peer_path);
+  if (cancellable != NULL)
+    g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
+                           g_object_ref (self->cancellable), g_object_unref);
+
+  if (stream != NULL)
+    {
+      arm_timeout (self, self->bind_timeout);
+      start_connection (self, stream, setup == TANDEM_MSRP_SETUP_ACTIVE);
+      return;
+    }
+  if (setup == TANDEM_MSRP_SETUP_ACTIVE)
+    {
+      TandemMsrpUri *target = g_ptr_array_index (self->peer_path, 0);
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+
+      arm_timeout (self, self->connect_timeout);
+      g_socket_client_connect_to_host_async (client, target->host,
+                                             tandem_msrp_uri_get_effective_port (target),
+                                             self->cancellable, on_connected, g_object_ref (self));
+      return;
+    }
+  if (self->service == NULL)
+    {
+      GError *error = NULL;
+
+      if (!tandem_msrp_session_listen (self, NULL, 0, &error))
+        {
+          fail_session (self, error);
+          return;
+        }
+    }
+  arm_timeout (self, self->bind_timeout);
+  g_socket_service_start (self->service);
+}
+
+gboolean
+tandem_msrp_session_start_finish (TandemMsrpSession *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- data ------------------------------------------------------------- */
+
+gsize
+tandem_msrp_session_get_max_chunk_size (TandemMsrpSession *self)
+{
+  if (self->max_chunk_size != 0)
+    return self->max_chunk_size;
+  if ((self->peer_path != NULL && self->peer_path->len > 1) || self->own_path->len > 1)
+    return TANDEM_MSRP_RELAY_CHUNK_SIZE;
+  return TANDEM_MSRP_DIRECT_CHUNK_SIZE;
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!tandem_msrp_connection_write_finish (TANDEM_MSRP_CONNECTION (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Frames @data as complete application/x-rfb SENDs (as many as the chunk
+ * size needs, serialized back to back into one buffer) and queues them. */
+void
+tandem_msrp_session_send_async (TandemMsrpSession   *self,
+                                GBytes              *data,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  gsize len;
+  const guint8 *p = g_bytes_get_data (data, &len);
+  gsize chunk = tandem_msrp_session_get_max_chunk_size (self);
+  GByteArray *out;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (!self->ready || self->closed || self->conn == NULL)
+    {
+      g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                               "The MSRP session is not connected");
+      return;
+    }
+  out = g_byte_array_sized_new (len + (len / chunk + 1) * 256);
+  for (gsize off = 0; off < len; off += chunk)
+    {
+      gsize n = MIN (chunk, len - off);
+      g_autoptr(TandemMsrpMessage) msg =
+        tandem_msrp_message_new_request ("SEND", self->peer_path_str, self->own_path_str);
+
+      msg->message_id = tandem_msrp_new_message_id ();
+      tandem_msrp_message_set_byte_range (msg, 1, n, n);
+      msg->success_report = TANDEM_MSRP_REPORT_NO;
+      msg->failure_report = TANDEM_MSRP_REPORT_PARTIAL;
+      msg->content_type = g_strdup (TANDEM_RFB_CONTENT_TYPE);
+      tandem_msrp_message_serialize_into (msg, out, p + off, n, TANDEM_MSRP_FLAG_END);
+    }
+  self->bytes_sent += out->len;
+  bytes = g_byte_array_free_to_bytes (out);
+  tandem_msrp_connection_write_async (self->conn, bytes, cancellable, on_sent,
+                                      g_steal_pointer (&task));
+}
+
+gboolean
+tandem_msrp_session_send_finish (TandemMsrpSession *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gsize
+tandem_msrp_session_get_queued_bytes (TandemMsrpSession *self)
+{
+  return self->conn != NULL ? tandem_msrp_connection_get_queued (self->conn) : 0;
+}
+
+/* Wire bytes handed to the connection so far (headers included). */
+guint64
+tandem_msrp_session_get_bytes_sent (TandemMsrpSession *self)
+{
+  return self->bytes_sent;
+}
+
+/* Backpressure: while FALSE nothing more is read from the peer, so its
+ * writes stall in the socket buffers. */
+void
+tandem_msrp_session_set_receiving (TandemMsrpSession *self,
+                                   gboolean           receiving)
+{
+  self->receiving = receiving;
+  if (self->conn != NULL)
+    tandem_msrp_connection_set_reading (self->conn, receiving);
+}
+
+gboolean
+tandem_msrp_session_is_ready (TandemMsrpSession *self)
+{
+  return self->ready && !self->closed;
+}
+
+/* No MSRP goodbye exists: queued messages are flushed, then the
+ * connection is closed and "closed" is emitted. */
+void
+tandem_msrp_session_close (TandemMsrpSession *self)
+{
+  if (self->closed)
+    return;
+  if (self->start_task != NULL)
+    {
+      fail_session (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                               "The MSRP session was closed"));
+      return;
+    }
+  fail_session (self, NULL);
+}
+
+/* ---- object ----------------------------------------------------------- */
+
+TandemMsrpSession *
+tandem_msrp_session_new (const TandemMsrpUri *local_uri,
+                         GTlsCertificate     *certificate)
+{
+  return g_object_new (TANDEM_TYPE_MSRP_SESSION, "local-uri", local_uri,
+                       "tls-certificate", certificate, NULL);
+}
+
+const TandemMsrpUri *
+tandem_msrp_session_get_local_uri (TandemMsrpSession *self)
+{
+  return self->local_uri;
+}
+
+/* The advertised path: Use-Path URIs of a relay followed by the own URI. */
+void
+tandem_msrp_session_set_own_path (TandemMsrpSession *self,
+                                  GPtrArray         *path)
+{
+  g_ptr_array_set_size (self->own_path, 0);
+  for (guint i = 0; i < path->len; i++)
+    g_ptr_array_add (self->own_path, tandem_msrp_uri_copy (g_ptr_array_index (path, i)));
+  update_path_strings (self);
+}
+
+GPtrArray *
+tandem_msrp_session_get_own_path (TandemMsrpSession *self)
+{
+  return self->own_path;
+}
+
+void
+tandem_msrp_session_set_peer_fingerprint (TandemMsrpSession *self,
+                                          const char        *fingerprint)
+{
+  g_object_set (self, "peer-fingerprint", fingerprint, NULL);
+}
+
+static void
+tandem_msrp_session_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  TandemMsrpSession *self = TANDEM_MSRP_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCAL_URI: g_value_set_boxed (value, self->local_uri); break;
+    case PROP_CONNECT_TIMEOUT: g_value_set_uint (value, self->connect_timeout); break;
+    case PROP_BIND_TIMEOUT: g_value_set_uint (value, self->bind_timeout); break;
+    case PROP_PEER_FINGERPRINT: g_value_set_string (value, self->peer_fingerprint); break;
+    case PROP_VERIFY_CA: g_value_set_boolean (value, self->verify_ca); break;
+    case PROP_MAX_CHUNK_SIZE: g_value_set_uint (value, self->max_chunk_size); break;
+    case PROP_KEEPALIVE_IDLE: g_value_set_uint (value, self->keepalive_idle); break;
+    case PROP_TLS_CERTIFICATE: g_value_set_object (value, self->certificate); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tandem_msrp_session_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  TandemMsrpSession *self = TANDEM_MSRP_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCAL_URI:
+      self->local_uri = g_value_dup_boxed (value);
+      if (self->local_uri == NULL)
+        {
+          g_autofree char *sid = tandem_msrp_uri_new_session_id ();
+
+          self->local_uri = tandem_msrp_uri_new (FALSE, "127.0.0.1", 0, sid);
+        }
+      g_ptr_array_add (self->own_path, tandem_msrp_uri_copy (self->local_uri));
+      update_path_strings (self);
+      break;
+    case PROP_CONNECT_TIMEOUT: self->connect_timeout = g_value_get_uint (value); break;
+    case PROP_BIND_TIMEOUT: self->bind_timeout = g_value_get_uint (value); break;
+    case PROP_PEER_FINGERPRINT:
+      g_free (self->peer_fingerprint);
+      self->peer_fingerprint = g_value_dup_string (value);
+      break;
+    case PROP_VERIFY_CA: self->verify_ca = g_value_get_boolean (value); break;
+    case PROP_MAX_CHUNK_SIZE: self->max_chunk_size = g_value_get_uint (value); break;
+    case PROP_KEEPALIVE_IDLE: self->keepalive_idle = g_value_get_uint (value); break;
+    case PROP_TLS_CERTIFICATE: g_set_object (&self->certificate, g_value_get_object (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tandem_msrp_session_dispose (GObject *object)
+{
+  TandemMsrpSession *self = TANDEM_MSRP_SESSION (object);
+
+  clear_timeout (self);
+  g_cancellable_cancel (self->cancellable);
+  if (self->conn != NULL)
+    {
+      tandem_msrp_connection_set_handler (self->conn, NULL, NULL);
+      tandem_msrp_connection_close (self->conn);
+      g_clear_object (&self->conn);
+    }
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_clear_object (&self->service);
+    }
+  g_clear_object (&self->certificate);
+  G_OBJECT_CLASS (tandem_msrp_session_parent_class)->dispose (object);
+}
+
+static void
+tandem_msrp_session_finalize (GObject *object)
+{
+  TandemMsrpSession *self = TANDEM_MSRP_SESSION (object);
+
+  tandem_msrp_uri_free (self->local_uri);
+  g_ptr_array_unref (self->own_path);
+  g_clear_pointer (&self->peer_path, g_ptr_array_unref);
+  g_free (self->own_path_str);
+  g_free (self->peer_path_str);
+  g_free (self->local_uri_str);
+  g_free (self->peer_fingerprint);
+  g_free (self->bind_tid);
+  g_byte_array_unref (self->rx);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (tandem_msrp_session_parent_class)->finalize (object);
+}
+
+static void
+tandem_msrp_session_class_init (TandemMsrpSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = tandem_msrp_session_get_property;
+  object_class->set_property = tandem_msrp_session_set_property;
+  object_class->dispose = tandem_msrp_session_dispose;
+  object_class->finalize = tandem_msrp_session_finalize;
+
+  properties[PROP_LOCAL_URI] =
+    g_param_spec_boxed ("local-uri", NULL, NULL, TANDEM_TYPE_MSRP_URI,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONNECT_TIMEOUT] =
+    g_param_spec_uint ("connect-timeout", NULL, "Milliseconds", 1, G_MAXUINT, 30000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BIND_TIMEOUT] =
+    g_param_spec_uint ("bind-timeout", NULL, "Milliseconds", 1, G_MAXUINT, 30000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PEER_FINGERPRINT] =
+    g_param_spec_string ("peer-fingerprint", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VERIFY_CA] =
+    g_param_spec_boolean ("verify-ca", NULL, "Require a CA-verified peer certificate", FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_CHUNK_SIZE] =
+    g_param_spec_uint ("max-chunk-size", NULL, "0: 8 KiB via a relay, 256 KiB direct",
+                       0, 4 * 1024 * 1024, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KEEPALIVE_IDLE] =
+    g_param_spec_uint ("keepalive-idle", NULL, "TCP keepalive idle seconds, 0: off",
+                       0, 3600, 30, G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TLS_CERTIFICATE] =
+    g_param_spec_object ("tls-certificate", NULL, "Own certificate; needed for msrps",
+                         G_TYPE_TLS_CERTIFICATE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_DATA_RECEIVED] =
+    g_signal_new ("data-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_CLOSED] =
+    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+tandem_msrp_session_init (TandemMsrpSession *self)
+{
+  self->own_path = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_msrp_uri_free);
+  self->cancellable = g_cancellable_new ();
+  self->rx = g_byte_array_new ();
+  self->receiving = TRUE;
+}

@@ -1,0 +1,59 @@
+/* tandem-msrp-session.h: one MSRP media stream carrying RFB (wire doc
+ * sections 2-4): connect or listen, bind, then exchange bytes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tandem-msrp-uri.h"
+#include "tandem-share-sdp.h"
+
+G_BEGIN_DECLS
+
+#define TANDEM_MSRP_DIRECT_CHUNK_SIZE (256 * 1024)
+#define TANDEM_MSRP_RELAY_CHUNK_SIZE  8192
+
+#define TANDEM_TYPE_MSRP_SESSION (tandem_msrp_session_get_type ())
+G_DECLARE_FINAL_TYPE (TandemMsrpSession, tandem_msrp_session, TANDEM, MSRP_SESSION, GObject)
+
+TandemMsrpSession *tandem_msrp_session_new             (const TandemMsrpUri *local_uri,
+                                                        GTlsCertificate     *certificate);
+const TandemMsrpUri *tandem_msrp_session_get_local_uri (TandemMsrpSession   *self);
+void               tandem_msrp_session_set_own_path    (TandemMsrpSession   *self,
+                                                        GPtrArray           *path);
+GPtrArray         *tandem_msrp_session_get_own_path    (TandemMsrpSession   *self);
+void               tandem_msrp_session_set_peer_fingerprint (TandemMsrpSession *self,
+                                                        const char          *fingerprint);
+gboolean           tandem_msrp_session_listen          (TandemMsrpSession   *self,
+                                                        GInetAddress        *address,
+                                                        guint16              port,
+                                                        GError             **error);
+void               tandem_msrp_session_start_async     (TandemMsrpSession   *self,
+                                                        TandemMsrpSetup      setup,
+                                                        GPtrArray           *peer_path,
+                                                        GIOStream           *stream,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean           tandem_msrp_session_start_finish    (TandemMsrpSession   *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+gboolean           tandem_msrp_session_is_ready        (TandemMsrpSession   *self);
+gsize              tandem_msrp_session_get_max_chunk_size (TandemMsrpSession *self);
+void               tandem_msrp_session_send_async      (TandemMsrpSession   *self,
+                                                        GBytes              *data,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean           tandem_msrp_session_send_finish     (TandemMsrpSession   *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+gsize              tandem_msrp_session_get_queued_bytes (TandemMsrpSession  *self);
+void               tandem_msrp_session_set_receiving   (TandemMsrpSession   *self,
+                                                        gboolean             receiving);
+guint64            tandem_msrp_session_get_bytes_sent  (TandemMsrpSession   *self);
+void               tandem_msrp_session_close           (TandemMsrpSession   *self);
+
+G_END_DECLS

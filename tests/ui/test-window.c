@@ -1,0 +1,171 @@
+/* test-window.c: the real main window, built in-process on an Xvfb
+ * display from its GtkBuilder template, bound to a running manager.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "tandem-contact-row.h"
+#include "tandem-manager.h"
+#include "tandem-test-ui.h"
+#include "tandem-test-xvfb.h"
+#include "tandem-ui.h"
+#include "tandem-window.h"
+
+static TandemManager *manager;
+static GtkApplication *app;
+
+static TandemWindow *
+new_window (void)
+{
+  TandemWindow *window = tandem_window_new (app, manager, NULL);
+
+  gtk_widget_show (GTK_WIDGET (window));
+  tandem_test_flush_events ();
+  return window;
+}
+
+static void
+test_window_empty_state (void)
+{
+  TandemWindow *window = new_window ();
+
+  g_assert_nonnull (tandem_test_find_label (GTK_WIDGET (window), "No Conversation Selected"));
+  g_assert_nonnull (tandem_test_find_label (GTK_WIDGET (window), "No account"));
+  gtk_widget_destroy (GTK_WIDGET (window));
+}
+
+static GList *
+contact_rows (TandemWindow *window)
+{
+  GtkWidget *list = GTK_WIDGET (tandem_test_find_label (GTK_WIDGET (window), "bob"));
+
+  /* label -> box -> box -> row -> list box */
+  g_assert_nonnull (list);
+  while (list != NULL && !GTK_IS_LIST_BOX (list))
+    list = gtk_widget_get_parent (list);
+  g_assert_nonnull (list);
+  return gtk_container_get_children (GTK_CONTAINER (list));
+}
+
+static gboolean
+search_applied (gpointer data)
+{
+  GList *rows = data;
+
+  return !gtk_widget_get_visible (rows->data);
+}
+
+static void
+test_window_contacts_and_search (void)
+{
+  g_autoptr(GError) error = NULL;
+  TandemWindow *window;
+  g_autoptr(GList) rows = NULL;
+  GtkWidget *search;
+  guint visible = 0;
+
+  g_assert_nonnull (tandem_manager_add_contact (manager, "bob", "sip:bob@tandem.test", &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (tandem_manager_add_contact (manager, "carol", "sip:carol@tandem.test", &error));
+  g_assert_no_error (error);
+  /* A bad address is refused with a clear message. */
+  g_assert_null (tandem_manager_add_contact (manager, "x", "bob at example", &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
+  g_assert_nonnull (strstr (error->message, "not a valid SIP address"));
+  g_clear_error (&error);
+
+  window = new_window ();
+  rows = contact_rows (window);
+  g_assert_cmpuint (g_list_length (rows), ==, 2);
+
+  /* Accessible names carry the presence. */
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (rows->data)), ==, "bob, Offline");
+
+  /* Type into the search entry the way a user would. */
+  search = tandem_test_find_widget (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (search);
+  gtk_entry_set_text (GTK_ENTRY (search), "car");
+  tandem_test_wait_for (search_applied, rows, 2000);
+  for (GList *l = rows; l != NULL; l = l->next)
+    if (gtk_widget_get_visible (l->data))
+      {
+        visible++;
+        g_assert_cmpstr (tandem_contact_get_name (tandem_contact_row_get_contact (l->data)), ==, "carol");
+      }
+  g_assert_cmpuint (visible, ==, 1);
+
+  /* Opening a conversation with a known contact selects its row. */
+  tandem_window_open_conversation (window, "sip:carol@tandem.test");
+  tandem_test_flush_events ();
+  g_assert_nonnull (tandem_test_find_label (GTK_WIDGET (window), "sip:carol@tandem.test"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (tandem_test_find_named (GTK_WIDGET (window), "main_stack"))),
+                   ==, "conversation");
+
+  /* An unknown address still opens, marked as such. */
+  tandem_window_open_conversation (window, "sip:dave@tandem.test");
+  tandem_test_flush_events ();
+  g_assert_nonnull (tandem_test_find_label (GTK_WIDGET (window), "Not in your contacts"));
+  g_assert_nonnull (tandem_test_find_label (GTK_WIDGET (window), "sip:dave@tandem.test"));
+
+  g_assert_true (tandem_test_save_screenshot (GTK_WIDGET (window), "window-contacts", &error));
+  g_assert_no_error (error);
+  gtk_widget_destroy (GTK_WIDGET (window));
+}
+
+static void
+test_window_error_bar (void)
+{
+  TandemWindow *window = new_window ();
+
+  tandem_window_show_error (window, "The SIP stack failed to start");
+  tandem_test_flush_events ();
+  g_assert_true (gtk_widget_is_visible (tandem_test_find_label (GTK_WIDGET (window),
+                                                                "The SIP stack failed to start")));
+  gtk_widget_destroy (GTK_WIDGET (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemTestXvfb) xvfb = NULL;
+  g_autofree char *profile = NULL;
+  int status;
+
+  g_setenv ("TANDEM_NO_SOUNDCARD", "1", TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  xvfb = tandem_test_xvfb_start (1024, 768, &error);
+  g_assert_no_error (error);
+  g_setenv ("DISPLAY", tandem_test_xvfb_get_display (xvfb), TRUE);
+
+  tandem_ui_init ();
+  gtk_test_init (&argc, &argv, NULL);
+
+  profile = g_dir_make_tmp ("tandem-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  manager = tandem_manager_new (profile);
+  tandem_manager_set_bind_address (manager, "127.0.0.1");
+  g_assert_true (tandem_manager_start (manager, &error));
+  g_assert_no_error (error);
+
+  app = gtk_application_new ("io.github.tandemphone.Tandem.Test", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/window/empty-state", test_window_empty_state);
+  g_test_add_func ("/ui/window/contacts-and-search", test_window_contacts_and_search);
+  g_test_add_func ("/ui/window/error-bar", test_window_error_bar);
+  status = g_test_run ();
+
+  g_clear_object (&app);
+  tandem_manager_stop (manager);
+  g_clear_object (&manager);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", profile);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+  return status;
+}
