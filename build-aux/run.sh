@@ -1,0 +1,118 @@
+#!/bin/bash
+# README command 1: install what Tandem needs, build it, and start it.
+#
+#   build-aux/run.sh                 start Tandem; with no account configured
+#                                    yet, start the local demo (below)
+#   build-aux/run.sh --demo          start the local demo even so
+#   build-aux/run.sh ARGS...         run tandem ARGS... (e.g. --profile DIR)
+#
+# The local demo starts a kamailio on 127.0.0.1 (SIP 15060/udp+tcp, TLS
+# 15061, MSRP relay 12855) with the accounts alice and bob, and opens two
+# Tandem windows signed in as alice and bob, each with the other as a
+# contact.  Closing both windows (or Ctrl+C) stops everything it started.
+# Without a display it runs them on Xvfb and saves a screenshot.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="$top/_build/default"
+
+"$top/build-aux/install-deps.sh"
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
+fi
+cmake --build "$build" -- -j"$(nproc)" | grep -v '^ninja: no work to do' || true
+exe="$build/src/tandem"
+
+default_profile="${XDG_DATA_HOME:-$HOME/.local/share}/tandem"
+if [ "${1:-}" != "--demo" ]; then
+  if [ $# -gt 0 ] || grep -q '^\[proxy_0\]' "$default_profile/linphonerc" 2>/dev/null; then
+    exec "$exe" "$@"
+  fi
+  echo "No account configured yet: starting the local demo (alice and bob)."
+fi
+
+# ----- the local demo -------------------------------------------------------
+state="${XDG_STATE_HOME:-$HOME/.local/state}/tandem-demo"
+run=$(mktemp -d "${TMPDIR:-/tmp}/tandem-demo.XXXXXX")
+mkdir -p "$state"
+pids=""
+
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+  for pid in $pids; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+SIP_PORT=15060 TLS_PORT=15061 MSRP_PORT=12855 MSRP_TLS_PORT=12856
+"$top/build-aux/tandem-kamailio" --dir "$run/kamailio" --sip-port $SIP_PORT --tls-port $TLS_PORT \
+    --msrp-port $MSRP_PORT --msrp-tls-port $MSRP_TLS_PORT >"$run/kamailio.log" 2>&1 &
+kamailio_pid=$!
+pids="$pids $kamailio_pid"
+i=0
+until (exec 3<>/dev/tcp/127.0.0.1/$SIP_PORT) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/$MSRP_PORT) 2>/dev/null; do
+  i=$((i + 1))
+  if [ $i -gt 50 ] || ! kill -0 $kamailio_pid 2>/dev/null; then
+    echo "The demo's SIP server did not start (is port $SIP_PORT in use?):" >&2
+    tail -5 "$run/kamailio.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+
+headless=""
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  headless=1
+  exec 4>"$run/displayfd"
+  Xvfb -displayfd 4 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+  pids="$pids $!"
+  i=0
+  while [ ! -s "$run/displayfd" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  DISPLAY=":$(head -n1 "$run/displayfd")"
+  export DISPLAY TANDEM_NO_SOUNDCARD=1
+  echo "No display: running the demo on Xvfb $DISPLAY."
+fi
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  eval "$(dbus-launch --sh-syntax)"
+  pids="$pids $DBUS_SESSION_BUS_PID"
+fi
+
+for me in alice bob; do
+  [ $me = alice ] && peer=bob || peer=alice
+  cat >"$run/$me.ini" <<INI
+[network]
+bind-address=127.0.0.1
+
+[account $me]
+identity=sip:$me@tandem.test
+password=$me-pw
+server=sip:127.0.0.1:$SIP_PORT
+transport=udp
+
+[contact $peer]
+name=$peer
+address=sip:$peer@tandem.test
+INI
+  "$exe" --profile "$state/$me" --provision "$run/$me.ini" >"$run/$me.log" 2>&1 &
+  eval "${me}_pid=\$!"
+  pids="$pids $!"
+done
+echo "Tandem is running as alice and bob (profiles in $state)."
+
+if [ -n "$headless" ]; then
+  sleep "${TANDEM_DEMO_SECONDS:-8}"
+  # Side by side, as on a desktop, for the screenshot.
+  n=0
+  for w in $(xdotool search --onlyvisible --name '^Tandem$' 2>/dev/null); do
+    xdotool windowmove "$w" $((n * 960)) 0 2>/dev/null || true
+    n=$((n + 1))
+  done
+  sleep 1
+  shot="$state/demo.png"
+  import -window root "$shot" 2>/dev/null && echo "Screenshot of both windows: $shot"
+  exit 0
+fi
+
+wait $alice_pid $bob_pid 2>/dev/null || true
