@@ -19,6 +19,7 @@
 #include "tandem-service-private.h"
 
 #define ITERATE_INTERVAL_MS 20
+#define REPUBLISH_DELAY_MS  1000
 
 struct _TandemManager
 {
@@ -35,6 +36,7 @@ struct _TandemManager
 
   TandemPresence   presence;
   char            *presence_note;
+  guint            republish_id;
 };
 
 G_DEFINE_FINAL_TYPE (TandemManager, tandem_manager, G_TYPE_OBJECT)
@@ -343,6 +345,7 @@ tandem_manager_start (TandemManager  *self,
   LinphoneFactory *factory = linphone_factory_get ();
   g_autofree char *data_dir = g_build_filename (self->profile_dir, "data", NULL);
   g_autofree char *rc_path = g_build_filename (self->profile_dir, "linphonerc", NULL);
+  g_autofree char *friends_db = NULL;
   LinphoneConfig *config;
   LinphoneTransports *transports;
   const bctbx_list_t *l;
@@ -404,6 +407,11 @@ tandem_manager_start (TandemManager  *self,
       return FALSE;
     }
 
+  /* Contacts live in their own sqlite file in the profile; liblinphone
+   * keeps none unless told where. */
+  friends_db = g_build_filename (data_dir, "friends.db", NULL);
+  linphone_core_set_friends_database_path (self->core, friends_db);
+
   for (l = linphone_core_get_account_list (self->core); l != NULL; l = l->next)
     if (lookup_account (self, l->data) == NULL)
       wrap_account (self, l->data);
@@ -442,6 +450,7 @@ tandem_manager_stop (TandemManager *self)
       g_clear_pointer (&self->core, linphone_core_unref);
     }
   g_clear_pointer (&self->cbs, linphone_core_cbs_unref);
+  g_clear_handle_id (&self->republish_id, g_source_remove);
   g_list_store_remove_all (self->contacts);
   g_list_store_remove_all (self->accounts);
 }
@@ -708,27 +717,12 @@ tandem_manager_get_presence_note (TandemManager *self)
   return self->presence_note;
 }
 
-void
-tandem_manager_set_presence (TandemManager  *self,
-                             TandemPresence  presence,
-                             const char     *note)
+static void
+publish_presence (TandemManager *self)
 {
   LinphonePresenceModel *model;
 
-  g_return_if_fail (TANDEM_IS_MANAGER (self));
-
-  if (self->presence != presence)
-    {
-      self->presence = presence;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
-    }
-  if (_tandem_set_str (&self->presence_note, note && *note ? note : NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE_NOTE]);
-
-  if (self->core == NULL)
-    return;
-
-  switch (presence)
+  switch (self->presence)
     {
     case TANDEM_PRESENCE_AWAY:
       model = linphone_core_create_presence_model_with_activity (self->core, LinphonePresenceActivityAway, NULL);
@@ -737,15 +731,18 @@ tandem_manager_set_presence (TandemManager  *self,
       model = linphone_core_create_presence_model_with_activity (self->core, LinphonePresenceActivityBusy, NULL);
       break;
     case TANDEM_PRESENCE_DND:
-      /* liblinphone has its own encoding of "do not disturb"; let it
-       * build the model and add the note to that. */
-      linphone_core_set_consolidated_presence (self->core, LinphoneConsolidatedPresenceDoNotDisturb);
-      model = linphone_core_get_presence_model (self->core);
-      if (self->presence_note == NULL || model == NULL)
-        {
-          g_clear_pointer (&model, linphone_presence_model_unref);
-          return;
-        }
+      {
+        /* What liblinphone reads back as "do not disturb": closed, with
+         * an activity (linphone_core_set_consolidated_presence() builds
+         * the same, but also toggles publishing on the accounts). */
+        LinphonePresenceActivity *activity =
+          linphone_core_create_presence_activity (self->core, LinphonePresenceActivityAway, NULL);
+
+        model = linphone_core_create_presence_model (self->core);
+        linphone_presence_model_set_basic_status (model, LinphonePresenceBasicStatusClosed);
+        linphone_presence_model_add_activity (model, activity);
+        linphone_presence_activity_unref (activity);
+      }
       break;
     case TANDEM_PRESENCE_OFFLINE:
       model = linphone_core_create_presence_model (self->core);
@@ -762,6 +759,42 @@ tandem_manager_set_presence (TandemManager  *self,
     linphone_presence_model_add_note (model, self->presence_note, NULL);
   linphone_core_set_presence_model (self->core, model);
   linphone_presence_model_unref (model);
+}
+
+static void
+on_republish (gpointer user_data)
+{
+  TandemManager *self = user_data;
+
+  self->republish_id = 0;
+  if (self->core != NULL)
+    publish_presence (self);
+}
+
+void
+tandem_manager_set_presence (TandemManager  *self,
+                             TandemPresence  presence,
+                             const char     *note)
+{
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+
+  if (self->presence != presence)
+    {
+      self->presence = presence;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
+    }
+  if (_tandem_set_str (&self->presence_note, note && *note ? note : NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE_NOTE]);
+
+  if (self->core != NULL)
+    {
+      publish_presence (self);
+      /* liblinphone silently drops a PUBLISH while the previous one is
+       * still in flight (its presence events are internal, so their state
+       * cannot be watched): say it once more when that one is done. */
+      g_clear_handle_id (&self->republish_id, g_source_remove);
+      self->republish_id = g_timeout_add_once (REPUBLISH_DELAY_MS, on_republish, self);
+    }
 }
 
 /* ----- GObject ------------------------------------------------------- */

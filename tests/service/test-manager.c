@@ -1,0 +1,327 @@
+/* test-manager.c: the service layer against a real kamailio on loopback:
+ * registration, its failures, contacts, presence between two stacks,
+ * provisioning and persistence.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+
+#include "tandem-manager.h"
+#include "tandem-provision.h"
+#include "tandem-test-kamailio.h"
+
+static TandemTestKamailio *world;
+static GPtrArray *profiles;
+
+static TandemManager *
+start_manager (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strdup_printf ("tandem-test-%s-XXXXXX", name);
+  char *profile = g_dir_make_tmp (template, &error);
+  TandemManager *manager;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (profiles, profile);
+  manager = tandem_manager_new (profile);
+  tandem_manager_set_bind_address (manager, "127.0.0.1");
+  g_assert_true (tandem_manager_start (manager, &error));
+  g_assert_no_error (error);
+
+  return manager;
+}
+
+static TandemManager *
+restart_manager (TandemManager *manager)
+{
+  g_autofree char *profile = g_strdup (tandem_manager_get_profile_dir (manager));
+  g_autoptr(GError) error = NULL;
+
+  tandem_manager_stop (manager);
+  g_object_unref (manager);
+  manager = tandem_manager_new (profile);
+  tandem_manager_set_bind_address (manager, "127.0.0.1");
+  g_assert_true (tandem_manager_start (manager, &error));
+  g_assert_no_error (error);
+
+  return manager;
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_UNTIL(cond, ms) G_STMT_START {                     \
+    gboolean expired_ = FALSE;                                  \
+    guint id_ = g_timeout_add ((ms), on_timeout, &expired_);    \
+    while (!(cond) && !expired_)                                \
+      g_main_context_iteration (NULL, TRUE);                    \
+    if (!expired_)                                              \
+      g_source_remove (id_);                                    \
+  } G_STMT_END
+
+static TandemAccount *
+add_account (TandemManager   *manager,
+             const char      *user,
+             const char      *password,
+             const char      *transport)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *identity = g_strdup_printf ("sip:%s@tandem.test", user);
+  g_autofree char *proxy = tandem_test_kamailio_dup_proxy_uri (world, transport);
+  TandemTransport t;
+  TandemAccount *account;
+
+  g_assert_true (tandem_transport_from_string (transport, &t));
+  account = tandem_manager_add_account (manager, identity, password, proxy, t, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  return account;
+}
+
+static void
+test_register_ok (void)
+{
+  TandemManager *manager = start_manager ("alice");
+  TandemAccount *account = add_account (manager, "alice", "alice-pw", "udp");
+
+  WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
+  g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 1);
+
+  tandem_manager_stop (manager);
+  g_object_unref (manager);
+}
+
+static void
+test_register_tcp (void)
+{
+  TandemManager *manager = start_manager ("bob-tcp");
+  TandemAccount *account = add_account (manager, "bob", "bob-pw", "tcp");
+
+  WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
+  g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
+
+  tandem_manager_stop (manager);
+  g_object_unref (manager);
+}
+
+static void
+test_register_wrong_password (void)
+{
+  TandemManager *manager = start_manager ("carol");
+  TandemAccount *account = add_account (manager, "carol", "not-the-password", "udp");
+  const char *message;
+
+  WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_FAILED, 15000);
+  g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_FAILED);
+  message = tandem_account_get_state_message (account);
+  g_test_message ("wrong password: %s", message);
+  g_assert_nonnull (message);
+  g_assert_true (strstr (message, "401") != NULL || strstr (message, "403") != NULL ||
+                 strstr (message, "nauthori") != NULL || strstr (message, "orbidden") != NULL);
+
+  tandem_manager_stop (manager);
+  g_object_unref (manager);
+}
+
+static void
+test_register_unreachable (void)
+{
+  TandemManager *manager = start_manager ("dave");
+  g_autoptr(GError) error = NULL;
+  TandemAccount *account;
+
+  /* Nothing listens on port 9 of loopback: TCP is refused at once. */
+  account = tandem_manager_add_account (manager, "sip:dave@tandem.test", "dave-pw",
+                                        "sip:127.0.0.1:9", TANDEM_TRANSPORT_TCP, &error);
+  g_assert_no_error (error);
+  WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_FAILED, 15000);
+  g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_FAILED);
+  g_test_message ("unreachable: %s", tandem_account_get_state_message (account));
+  g_assert_nonnull (tandem_account_get_state_message (account));
+
+  tandem_manager_stop (manager);
+  g_object_unref (manager);
+}
+
+static void
+test_bad_addresses (void)
+{
+  TandemManager *manager = start_manager ("bad");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (tandem_manager_add_account (manager, "alice at tandem.test", "x", NULL,
+                                             TANDEM_TRANSPORT_UDP, &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
+  g_clear_error (&error);
+  g_assert_null (tandem_manager_add_account (manager, "sip:alice@tandem.test", "x", "http://x",
+                                             TANDEM_TRANSPORT_UDP, &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
+  g_clear_error (&error);
+  g_assert_null (tandem_manager_add_contact (manager, "x", "", &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);
+
+  tandem_manager_stop (manager);
+  g_object_unref (manager);
+}
+
+static gboolean
+presence_is (TandemContact  *contact,
+             TandemPresence  presence,
+             const char     *note)
+{
+  return tandem_contact_get_presence (contact) == presence &&
+         g_strcmp0 (tandem_contact_get_note (contact), note) == 0;
+}
+
+static void
+test_presence_between_two_stacks (void)
+{
+  TandemManager *alice = start_manager ("alice-presence");
+  TandemManager *bob = start_manager ("bob-presence");
+  g_autoptr(GError) error = NULL;
+  TandemContact *bob_seen_by_alice;
+  TandemContact *alice_seen_by_bob;
+  gint64 start;
+
+  add_account (alice, "alice", "alice-pw", "udp");
+  add_account (bob, "bob", "bob-pw", "udp");
+  bob_seen_by_alice = tandem_manager_add_contact (alice, "Bob", "sip:bob@tandem.test", &error);
+  g_assert_no_error (error);
+  alice_seen_by_bob = tandem_manager_add_contact (bob, "Alice", "sip:alice@tandem.test", &error);
+  g_assert_no_error (error);
+
+  WAIT_UNTIL (presence_is (bob_seen_by_alice, TANDEM_PRESENCE_AVAILABLE, NULL) &&
+              presence_is (alice_seen_by_bob, TANDEM_PRESENCE_AVAILABLE, NULL), 15000);
+  g_assert_cmpint (tandem_contact_get_presence (bob_seen_by_alice), ==, TANDEM_PRESENCE_AVAILABLE);
+  g_assert_cmpint (tandem_contact_get_presence (alice_seen_by_bob), ==, TANDEM_PRESENCE_AVAILABLE);
+
+  /* Each change shows on the other side, with the note, quickly. */
+  {
+    const struct { TandemPresence p; const char *note; } steps[] = {
+      { TANDEM_PRESENCE_AWAY, "At lunch" },
+      { TANDEM_PRESENCE_BUSY, NULL },
+      { TANDEM_PRESENCE_DND, "Presenting" },
+      { TANDEM_PRESENCE_AVAILABLE, NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+      {
+        start = g_get_monotonic_time ();
+        tandem_manager_set_presence (bob, steps[i].p, steps[i].note);
+        WAIT_UNTIL (presence_is (bob_seen_by_alice, steps[i].p, steps[i].note), 5000);
+        g_test_message ("presence %s seen after %" G_GINT64_FORMAT " ms",
+                        tandem_presence_to_string (steps[i].p),
+                        (g_get_monotonic_time () - start) / 1000);
+        g_assert_cmpint (tandem_contact_get_presence (bob_seen_by_alice), ==, steps[i].p);
+        g_assert_cmpstr (tandem_contact_get_note (bob_seen_by_alice), ==, steps[i].note);
+      }
+  }
+
+  /* Contacts survive a restart of the stack. */
+  alice = restart_manager (alice);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_contacts (alice)), ==, 1);
+  g_assert_nonnull (tandem_manager_find_contact (alice, "sip:bob@tandem.test"));
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (alice)), ==, 1);
+
+  tandem_manager_stop (bob);
+  g_object_unref (bob);
+  tandem_manager_stop (alice);
+  g_object_unref (alice);
+}
+
+static void
+test_provision_twice (void)
+{
+  TandemManager *manager = start_manager ("provision");
+  g_autofree char *proxy = tandem_test_kamailio_dup_proxy_uri (world, "udp");
+  g_autofree char *text = g_strdup_printf ("[account alice]\n"
+                                           "identity=sip:alice@tandem.test\n"
+                                           "password=alice-pw\n"
+                                           "server=%s\n"
+                                           "transport=udp\n"
+                                           "[contact bob]\n"
+                                           "address=sip:bob@tandem.test\n"
+                                           "[contact carol]\n"
+                                           "name=Carol C.\n"
+                                           "address=sip:carol@tandem.test\n"
+                                           "[presence]\n"
+                                           "status=away\n"
+                                           "note=Back soon\n", proxy);
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  TandemAccount *account;
+
+  g_assert_true (g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_NONE, &error));
+  for (int i = 0; i < 2; i++)
+    {
+      g_assert_true (tandem_provision_apply (keyfile, manager, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_contacts (manager)), ==, 2);
+  g_assert_cmpstr (tandem_contact_get_name (tandem_manager_find_contact (manager, "sip:carol@tandem.test")),
+                   ==, "Carol C.");
+  g_assert_cmpstr (tandem_contact_get_name (tandem_manager_find_contact (manager, "sip:bob@tandem.test")),
+                   ==, "bob");
+  g_assert_cmpint (tandem_manager_get_presence (manager), ==, TANDEM_PRESENCE_AWAY);
+
+  account = g_list_model_get_item (tandem_manager_get_accounts (manager), 0);
+  WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
+  g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
+  g_object_unref (account);
+
+  /* Bad files say what is wrong. */
+  g_assert_true (g_key_file_load_from_data (keyfile, "[account x]\ntransport=udp\n", -1,
+                                            G_KEY_FILE_NONE, &error));
+  g_assert_false (tandem_provision_apply (keyfile, manager, &error));
+  g_assert_nonnull (strstr (error->message, "[account x] has no identity="));
+  g_clear_error (&error);
+  g_assert_true (g_key_file_load_from_data (keyfile, "[account x]\nidentity=sip:x@y\ntransport=carrier-pigeon\n",
+                                            -1, G_KEY_FILE_NONE, &error));
+  g_assert_false (tandem_provision_apply (keyfile, manager, &error));
+  g_assert_nonnull (strstr (error->message, "carrier-pigeon"));
+  g_clear_error (&error);
+
+  tandem_manager_stop (manager);
+  g_object_unref (manager);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_setenv ("TANDEM_NO_SOUNDCARD", "1", TRUE);
+  profiles = g_ptr_array_new_with_free_func (g_free);
+
+  world = tandem_test_kamailio_start (&error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/service/register/ok", test_register_ok);
+  g_test_add_func ("/service/register/tcp", test_register_tcp);
+  g_test_add_func ("/service/register/wrong-password", test_register_wrong_password);
+  g_test_add_func ("/service/register/unreachable", test_register_unreachable);
+  g_test_add_func ("/service/bad-addresses", test_bad_addresses);
+  g_test_add_func ("/service/presence/two-stacks", test_presence_between_two_stacks);
+  g_test_add_func ("/service/provision/twice", test_provision_twice);
+  status = g_test_run ();
+
+  tandem_test_kamailio_stop (world);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", (char *) profiles->pdata[i]);
+      if (system (cmd) != 0)
+        g_printerr ("could not remove %s\n", (char *) profiles->pdata[i]);
+    }
+  g_ptr_array_unref (profiles);
+  return status;
+}
