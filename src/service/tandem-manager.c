@@ -521,7 +521,6 @@ tandem_manager_add_account (TandemManager    *self,
                             TandemTransport   transport,
                             GError          **error)
 {
-  g_autoptr(GError) local_error = NULL;
   LinphoneAddress *identity_addr;
   LinphoneAddress *server_addr;
   LinphoneAccountParams *params;

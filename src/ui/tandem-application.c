@@ -373,7 +373,7 @@ tandem_application_init (TandemApplication *self)
       N_("Show the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL,
       NULL, N_("[sip:user@domain…]") },
-    { NULL }
+    { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
