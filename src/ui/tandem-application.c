@@ -130,7 +130,8 @@ on_set_presence (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", on_about, NULL, NULL, NULL, { 0 } },
   { "quit", on_quit, NULL, NULL, NULL, { 0 } },
-  { "open-conversation", on_open_conversation, "s", NULL, NULL, { 0 } },
+  /* Its state is the address of the conversation on screen ("" for none). */
+  { "open-conversation", on_open_conversation, "s", "''", NULL, { 0 } },
   { "set-presence", on_set_presence, "(ss)", NULL, NULL, { 0 } },
 };
 

@@ -223,6 +223,19 @@ on_peer_notify (TandemWindow *self)
   update_peer (self);
 }
 
+/* The application's open-conversation action carries the address on
+ * screen as its state, so D-Bus clients (and tests) can read it. */
+static void
+publish_peer (TandemWindow *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  GAction *action = app ? g_action_map_lookup_action (G_ACTION_MAP (app), "open-conversation") : NULL;
+
+  if (G_IS_SIMPLE_ACTION (action) && g_action_get_state_type (action) != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                               g_variant_new_string (self->peer_address ? self->peer_address : ""));
+}
+
 static void
 set_peer (TandemWindow  *self,
           TandemContact *contact,
@@ -234,6 +247,7 @@ set_peer (TandemWindow  *self,
   g_free (self->peer_address);
   self->peer_address = g_strdup (contact ? tandem_contact_get_address (contact) : address);
 
+  publish_peer (self);
   if (self->peer_address == NULL)
     {
       gtk_stack_set_visible_child_name (self->main_stack, "empty");

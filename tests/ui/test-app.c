@@ -153,6 +153,21 @@ test_app_window_single_instance_and_actions (void)
     g_assert_cmpint (count_windows (), ==, 1);
   }
 
+  /* ...and that instance opened the conversation: the open-conversation
+   * action's state is the address on screen. */
+  {
+    g_autofree char *path = g_strdup_printf ("/%s", app_id);
+    g_autofree char *out = NULL;
+    const char *argv[] = { "gdbus", "call", "--session", "--dest", app_id, "--object-path", path,
+                           "--method", "org.gtk.Actions.Describe", "open-conversation", NULL };
+
+    g_strdelimit (path, ".", '/');
+    out = run (argv, &status);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_test_message ("open-conversation: %s", out);
+    g_assert_nonnull (strstr (out, "'sip:bob@tandem.test'"));
+  }
+
   /* Actions are reachable on D-Bus under the profile's application id. */
   {
     const char *argv[] = { "gapplication", "action", app_id, "set-presence", "('away', 'lunch')", NULL };
