@@ -33,6 +33,7 @@ struct _TandemManager
 
   GListStore      *accounts;
   GListStore      *contacts;
+  GHashTable      *conversations;   /* peer URI -> TandemConversation */
 
   TandemPresence   presence;
   char            *presence_note;
@@ -40,6 +41,13 @@ struct _TandemManager
 };
 
 G_DEFINE_FINAL_TYPE (TandemManager, tandem_manager, G_TYPE_OBJECT)
+
+enum {
+  MESSAGE_RECEIVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -257,6 +265,56 @@ on_new_subscription_requested (LinphoneCore   *core,
   g_message ("Presence subscription request from %s", url);
 }
 
+/* ----- conversations ------------------------------------------------- */
+
+static char *
+room_key (LinphoneChatRoom *room)
+{
+  return linphone_address_as_string_uri_only (linphone_chat_room_get_peer_address (room));
+}
+
+static TandemConversation *
+wrap_room (TandemManager    *self,
+           LinphoneChatRoom *room)
+{
+  g_autofree char *key = room_key (room);
+  TandemConversation *conversation = g_hash_table_lookup (self->conversations, key);
+
+  if (conversation == NULL)
+    {
+      conversation = _tandem_conversation_new (room);
+      g_hash_table_insert (self->conversations, g_steal_pointer (&key), conversation);
+    }
+
+  return conversation;
+}
+
+static void
+on_message_received (LinphoneCore        *core,
+                     LinphoneChatRoom    *room,
+                     LinphoneChatMessage *message)
+{
+  TandemManager *self = linphone_core_cbs_get_user_data (linphone_core_get_current_callbacks (core));
+  TandemConversation *conversation = wrap_room (self, room);
+  const char *text = linphone_chat_message_get_utf8_text (message);
+
+  /* Only text is handled; other content (files, IMDN) is not shown. */
+  if (text == NULL)
+    return;
+
+  _tandem_conversation_add_received (conversation, message);
+  g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, conversation, text);
+}
+
+static void
+on_is_composing_received (LinphoneCore     *core,
+                          LinphoneChatRoom *room)
+{
+  TandemManager *self = linphone_core_cbs_get_user_data (linphone_core_get_current_callbacks (core));
+
+  _tandem_conversation_update_composing (wrap_room (self, room));
+}
+
 /* ----- life cycle ---------------------------------------------------- */
 
 /* liblinphone logs to stdout by default; send its messages to GLib's log
@@ -383,6 +441,8 @@ tandem_manager_start (TandemManager  *self,
   linphone_core_cbs_set_account_registration_state_changed (self->cbs, on_account_registration_state_changed);
   linphone_core_cbs_set_notify_presence_received (self->cbs, on_notify_presence_received);
   linphone_core_cbs_set_new_subscription_requested (self->cbs, on_new_subscription_requested);
+  linphone_core_cbs_set_message_received (self->cbs, on_message_received);
+  linphone_core_cbs_set_is_composing_received (self->cbs, on_is_composing_received);
   linphone_core_add_callbacks (self->core, self->cbs);
 
   linphone_core_set_user_agent (self->core, "Tandem", PACKAGE_VERSION);
@@ -421,6 +481,9 @@ tandem_manager_start (TandemManager  *self,
     if (linphone_friend_get_user_data (l->data) == NULL)
       wrap_friend (self, l->data);
 
+  for (l = linphone_core_get_chat_rooms (self->core); l != NULL; l = l->next)
+    wrap_room (self, l->data);
+
   tandem_manager_set_presence (self, self->presence, self->presence_note);
 
   self->iterate_id = g_timeout_add (ITERATE_INTERVAL_MS, on_iterate, self);
@@ -445,6 +508,7 @@ tandem_manager_stop (TandemManager *self)
            l != NULL; l = l->next)
         linphone_friend_set_user_data (l->data, NULL);
 
+      g_hash_table_remove_all (self->conversations);
       linphone_core_remove_callbacks (self->core, self->cbs);
       linphone_core_stop (self->core);
       g_clear_pointer (&self->core, linphone_core_unref);
@@ -453,6 +517,7 @@ tandem_manager_stop (TandemManager *self)
   g_clear_handle_id (&self->republish_id, g_source_remove);
   g_list_store_remove_all (self->contacts);
   g_list_store_remove_all (self->accounts);
+  g_hash_table_remove_all (self->conversations);
 }
 
 gboolean
@@ -700,6 +765,66 @@ tandem_manager_remove_contact (TandemManager *self,
     g_list_store_remove (self->contacts, position);
 }
 
+TandemConversation *
+tandem_manager_get_conversation (TandemManager  *self,
+                                 const char     *address,
+                                 GError        **error)
+{
+  LinphoneAddress *peer;
+  LinphoneAccount *account;
+  const LinphoneAddress *local = NULL;
+  LinphoneChatRoomParams *params;
+  LinphoneChatRoom *room;
+  bctbx_list_t *participants;
+  TandemConversation *conversation;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  if (self->core == NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
+                   "The SIP stack is not running");
+      return NULL;
+    }
+
+  peer = parse_sip_address (self, address, error);
+  if (peer == NULL)
+    return NULL;
+
+  account = linphone_core_get_default_account (self->core);
+  if (account != NULL)
+    local = linphone_account_params_get_identity_address (linphone_account_get_params (account));
+
+  /* One-to-one, unencrypted SIP MESSAGE chat ("basic" in liblinphone). */
+  params = linphone_core_create_default_chat_room_params (self->core);
+  linphone_chat_room_params_set_backend (params, LinphoneChatRoomBackendBasic);
+  linphone_chat_room_params_enable_group (params, FALSE);
+  linphone_chat_room_params_set_encryption_backend (params, LinphoneChatRoomEncryptionBackendNone);
+  participants = bctbx_list_append (NULL, peer);
+
+  room = linphone_core_search_chat_room (self->core, params, local, peer, participants);
+  if (room == NULL)
+    room = linphone_core_create_chat_room_6 (self->core, params, local, participants);
+  else
+    linphone_chat_room_ref (room);
+
+  bctbx_list_free (participants);
+  linphone_chat_room_params_unref (params);
+  linphone_address_unref (peer);
+
+  if (room == NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+                   "Could not open a conversation with %s", address);
+      return NULL;
+    }
+
+  conversation = wrap_room (self, room);
+  linphone_chat_room_unref (room);
+
+  return conversation;
+}
+
 TandemPresence
 tandem_manager_get_presence (TandemManager *self)
 {
@@ -840,6 +965,7 @@ tandem_manager_finalize (GObject *object)
 
   g_clear_object (&self->accounts);
   g_clear_object (&self->contacts);
+  g_clear_pointer (&self->conversations, g_hash_table_unref);
   g_free (self->profile_dir);
   g_free (self->bind_address);
   g_free (self->presence_note);
@@ -911,11 +1037,18 @@ tandem_manager_class_init (TandemManagerClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A text message arrived in @conversation (also while it is not shown). */
+  signals[MESSAGE_RECEIVED] =
+    g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  TANDEM_TYPE_CONVERSATION, G_TYPE_STRING);
 }
 
 static void
 tandem_manager_init (TandemManager *self)
 {
+  self->conversations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->accounts = g_list_store_new (TANDEM_TYPE_ACCOUNT);
   self->contacts = g_list_store_new (TANDEM_TYPE_CONTACT);
   self->presence = TANDEM_PRESENCE_AVAILABLE;

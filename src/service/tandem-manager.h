@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include "tandem-account.h"
 #include "tandem-contact.h"
+#include "tandem-conversation.h"
 #include "tandem-service-types.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,10 @@ TandemContact  *tandem_manager_add_contact     (TandemManager   *self,
                                                 GError         **error);
 void            tandem_manager_remove_contact  (TandemManager   *self,
                                                 TandemContact   *contact);
+
+TandemConversation *tandem_manager_get_conversation (TandemManager  *self,
+                                                     const char     *address,
+                                                     GError        **error);
 
 TandemPresence  tandem_manager_get_presence      (TandemManager  *self);
 const char     *tandem_manager_get_presence_note (TandemManager  *self);

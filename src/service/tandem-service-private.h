@@ -6,7 +6,9 @@
 #pragma once
 
 #include "tandem-account.h"
+#include "tandem-chat-message.h"
 #include "tandem-contact.h"
+#include "tandem-conversation.h"
 
 G_BEGIN_DECLS
 
@@ -36,5 +38,16 @@ TandemAccount *_tandem_account_new          (const char              *identity,
 void           _tandem_account_set_state    (TandemAccount           *self,
                                              TandemRegistrationState  state,
                                              const char              *message);
+
+/* The gpointers are liblinphone objects; their types stay out of headers
+ * that do not include liblinphone. */
+TandemChatMessage  *_tandem_chat_message_new             (gpointer            linphone_message);
+gpointer            _tandem_chat_message_get_linphone    (TandemChatMessage  *self);
+
+TandemConversation *_tandem_conversation_new             (gpointer            linphone_room);
+gpointer            _tandem_conversation_get_room        (TandemConversation *self);
+void                _tandem_conversation_add_received    (TandemConversation *self,
+                                                          gpointer            linphone_message);
+void                _tandem_conversation_update_composing (TandemConversation *self);
 
 G_END_DECLS

@@ -20,6 +20,14 @@ G_DEFINE_ENUM_TYPE (TandemRegistrationState, tandem_registration_state,
   G_DEFINE_ENUM_VALUE (TANDEM_REGISTRATION_CLEARED, "cleared"),
   G_DEFINE_ENUM_VALUE (TANDEM_REGISTRATION_FAILED, "failed"))
 
+G_DEFINE_ENUM_TYPE (TandemMessageState, tandem_message_state,
+  G_DEFINE_ENUM_VALUE (TANDEM_MESSAGE_SENDING, "sending"),
+  G_DEFINE_ENUM_VALUE (TANDEM_MESSAGE_SENT, "sent"),
+  G_DEFINE_ENUM_VALUE (TANDEM_MESSAGE_DELIVERED, "delivered"),
+  G_DEFINE_ENUM_VALUE (TANDEM_MESSAGE_READ, "read"),
+  G_DEFINE_ENUM_VALUE (TANDEM_MESSAGE_FAILED, "failed"),
+  G_DEFINE_ENUM_VALUE (TANDEM_MESSAGE_RECEIVED, "received"))
+
 G_DEFINE_QUARK (tandem-service-error-quark, tandem_service_error)
 
 const char *

@@ -25,6 +25,15 @@ typedef enum {
 } TandemRegistrationState;
 
 typedef enum {
+  TANDEM_MESSAGE_SENDING,
+  TANDEM_MESSAGE_SENT,
+  TANDEM_MESSAGE_DELIVERED,
+  TANDEM_MESSAGE_READ,
+  TANDEM_MESSAGE_FAILED,
+  TANDEM_MESSAGE_RECEIVED,
+} TandemMessageState;
+
+typedef enum {
   TANDEM_SERVICE_ERROR_FAILED,
   TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
   TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
@@ -33,10 +42,12 @@ typedef enum {
 
 #define TANDEM_TYPE_PRESENCE (tandem_presence_get_type ())
 #define TANDEM_TYPE_REGISTRATION_STATE (tandem_registration_state_get_type ())
+#define TANDEM_TYPE_MESSAGE_STATE (tandem_message_state_get_type ())
 #define TANDEM_SERVICE_ERROR (tandem_service_error_quark ())
 
 GType          tandem_presence_get_type           (void) G_GNUC_CONST;
 GType          tandem_registration_state_get_type (void) G_GNUC_CONST;
+GType          tandem_message_state_get_type      (void) G_GNUC_CONST;
 GQuark         tandem_service_error_quark         (void);
 
 const char    *tandem_presence_to_string   (TandemPresence presence);

@@ -235,6 +235,108 @@ test_presence_between_two_stacks (void)
   g_object_unref (alice);
 }
 
+typedef struct {
+  TandemConversation *conversation;
+  char               *text;
+} Received;
+
+static void
+on_message_received (TandemManager      *manager,
+                     TandemConversation *conversation,
+                     const char         *text,
+                     Received           *received)
+{
+  received->conversation = conversation;
+  g_free (received->text);
+  received->text = g_strdup (text);
+}
+
+static void
+test_chat_between_two_stacks (void)
+{
+  TandemManager *alice = start_manager ("alice-chat");
+  TandemManager *bob = start_manager ("bob-chat");
+  TandemAccount *alice_account = add_account (alice, "alice", "alice-pw", "udp");
+  TandemAccount *bob_account = NULL;
+  g_autoptr(GError) error = NULL;
+  Received at_bob = { NULL, NULL };
+  TandemConversation *to_bob, *to_alice;
+  TandemChatMessage *message, *offline;
+  GListModel *messages;
+
+  WAIT_UNTIL (tandem_account_get_state (alice_account) == TANDEM_REGISTRATION_OK, 10000);
+
+  /* Bob is not registered yet: the message fails, and is kept. */
+  to_bob = tandem_manager_get_conversation (alice, "sip:bob@tandem.test", &error);
+  g_assert_no_error (error);
+  offline = g_object_ref (tandem_conversation_send_text (to_bob, "Are you there?", &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (tandem_chat_message_get_state (offline) == TANDEM_MESSAGE_FAILED, 10000);
+  g_assert_cmpint (tandem_chat_message_get_state (offline), ==, TANDEM_MESSAGE_FAILED);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_conversation_get_messages (to_bob)), ==, 1);
+
+  /* Empty and invalid input is refused with a reason. */
+  g_assert_null (tandem_conversation_send_text (to_bob, "  \n ", &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_null (tandem_conversation_send_text (to_bob, "\xff\xfe", &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  bob_account = add_account (bob, "bob", "bob-pw", "udp");
+  g_signal_connect (bob, "message-received", G_CALLBACK (on_message_received), &at_bob);
+  WAIT_UNTIL (tandem_account_get_state (bob_account) == TANDEM_REGISTRATION_OK, 10000);
+
+  /* Retried once bob is there, it arrives. */
+  g_assert_true (tandem_conversation_retry (to_bob, offline, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (at_bob.text != NULL, 10000);
+  g_assert_cmpstr (at_bob.text, ==, "Are you there?");
+  WAIT_UNTIL (tandem_chat_message_get_state (offline) != TANDEM_MESSAGE_SENDING &&
+              tandem_chat_message_get_state (offline) != TANDEM_MESSAGE_FAILED, 10000);
+  g_assert_cmpint (tandem_chat_message_get_state (offline), !=, TANDEM_MESSAGE_FAILED);
+  g_object_unref (offline);
+
+  /* Both ways, with unicode. */
+  to_alice = at_bob.conversation;
+  g_assert_cmpstr (tandem_conversation_get_peer_address (to_alice), ==, "sip:alice@tandem.test");
+  g_assert_cmpuint (tandem_conversation_get_unread_count (to_alice), ==, 1);
+  message = tandem_conversation_send_text (to_alice, "Ja, hier! 👋 €", &error);
+  g_assert_no_error (error);
+  g_assert_true (tandem_chat_message_is_outgoing (message));
+  messages = tandem_conversation_get_messages (to_bob);
+  WAIT_UNTIL (g_list_model_get_n_items (messages) == 2, 10000);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  {
+    g_autoptr(TandemChatMessage) last = g_list_model_get_item (messages, 1);
+    g_assert_cmpstr (tandem_chat_message_get_text (last), ==, "Ja, hier! 👋 €");
+    g_assert_false (tandem_chat_message_is_outgoing (last));
+    g_assert_cmpint (tandem_chat_message_get_state (last), ==, TANDEM_MESSAGE_RECEIVED);
+  }
+  tandem_conversation_mark_read (to_alice);
+  g_assert_cmpuint (tandem_conversation_get_unread_count (to_alice), ==, 0);
+
+  /* History survives a restart, in order. */
+  alice = restart_manager (alice);
+  to_bob = tandem_manager_get_conversation (alice, "sip:bob@tandem.test", &error);
+  g_assert_no_error (error);
+  messages = tandem_conversation_get_messages (to_bob);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  {
+    g_autoptr(TandemChatMessage) first = g_list_model_get_item (messages, 0);
+    g_autoptr(TandemChatMessage) second = g_list_model_get_item (messages, 1);
+    g_assert_cmpstr (tandem_chat_message_get_text (first), ==, "Are you there?");
+    g_assert_true (tandem_chat_message_is_outgoing (first));
+    g_assert_cmpstr (tandem_chat_message_get_text (second), ==, "Ja, hier! 👋 €");
+  }
+
+  g_free (at_bob.text);
+  tandem_manager_stop (bob);
+  g_object_unref (bob);
+  tandem_manager_stop (alice);
+  g_object_unref (alice);
+}
+
 static void
 test_provision_twice (void)
 {
@@ -313,6 +415,7 @@ main (int   argc,
   g_test_add_func ("/service/bad-addresses", test_bad_addresses);
   g_test_add_func ("/service/presence/two-stacks", test_presence_between_two_stacks);
   g_test_add_func ("/service/provision/twice", test_provision_twice);
+  g_test_add_func ("/service/chat/two-stacks", test_chat_between_two_stacks);
   status = g_test_run ();
 
   tandem_test_kamailio_stop (world);
