@@ -101,8 +101,26 @@ INI
 done
 echo "Tandem is running as alice and bob (profiles in $state)."
 
+app_id() {
+  local sum
+  sum=$(printf %s "$(realpath "$1")" | sha256sum | cut -c1-16)
+  echo "io.github.tandemphone.Tandem.Profile_$sum"
+}
+
 if [ -n "$headless" ]; then
-  sleep "${TANDEM_DEMO_SECONDS:-8}"
+  sleep "${TANDEM_DEMO_SECONDS:-6}"
+  # Play the start of the story through the D-Bus actions: alice opens the
+  # chat with bob, they exchange a few lines.
+  alice_app=$(app_id "$state/alice")
+  bob_app=$(app_id "$state/bob")
+  gapplication action "$alice_app" open-conversation "'sip:bob@tandem.test'"
+  gapplication action "$bob_app" open-conversation "'sip:alice@tandem.test'"
+  gapplication action "$alice_app" send-message "('sip:bob@tandem.test', 'Hi Bob, my printer settings look wrong. Can you have a look?')"
+  sleep 1
+  gapplication action "$bob_app" send-message "('sip:alice@tandem.test', 'Sure! Share your screen with me and I will walk you through it.')"
+  sleep 1
+  gapplication action "$alice_app" send-message "('sip:bob@tandem.test', 'Great, thanks!')"
+  sleep 2
   # Side by side, as on a desktop, for the screenshot.
   n=0
   for w in $(xdotool search --onlyvisible --name '^Tandem$' 2>/dev/null); do

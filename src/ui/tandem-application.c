@@ -104,6 +104,26 @@ on_open_conversation (GSimpleAction *action,
 }
 
 static void
+on_send_message (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  TandemConversation *conversation;
+  const char *address, *text;
+
+  g_variant_get (parameter, "(&s&s)", &address, &text);
+  conversation = tandem_manager_get_conversation (self->manager, address, &error);
+  if (conversation == NULL || tandem_conversation_send_text (conversation, text, &error) == NULL)
+    {
+      /* Translators: %s says why, e.g. "The SIP stack is not running" */
+      g_autofree char *message = g_strdup_printf (_("The message could not be sent: %s"), error->message);
+      tandem_window_show_error (get_window (self), message);
+    }
+}
+
+static void
 on_set_presence (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
@@ -133,6 +153,7 @@ static const GActionEntry app_actions[] = {
   /* Its state is the address of the conversation on screen ("" for none). */
   { "open-conversation", on_open_conversation, "s", "''", NULL, { 0 } },
   { "set-presence", on_set_presence, "(ss)", NULL, NULL, { 0 } },
+  { "send-message", on_send_message, "(ss)", NULL, NULL, { 0 } },
 };
 
 /* ----- profile and settings ------------------------------------------ */

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "tandem-contact-row.h"
+#include "tandem-conversation-view.h"
 #include "tandem-presence-label.h"
 #include "tandem-window.h"
 
@@ -23,7 +24,6 @@ struct _TandemWindow
   TandemManager        *manager;
   GSettings            *settings;
   TandemAccount        *account;
-  TandemContact        *peer;
   char                 *peer_address;
   gboolean              updating_presence;
 
@@ -38,9 +38,7 @@ struct _TandemWindow
   GtkSearchEntry       *search_entry;
   GtkListBox           *contact_list;
   GtkStack             *main_stack;
-  GtkLabel             *peer_name_label;
-  GtkLabel             *peer_address_label;
-  GtkLabel             *peer_presence_label;
+  TandemConversationView *conversation_view;
 };
 
 G_DEFINE_FINAL_TYPE (TandemWindow, tandem_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -194,35 +192,6 @@ on_search_changed (GtkSearchEntry *entry,
     gtk_widget_set_visible (l->data, contact_matches_search (self, l->data));
 }
 
-static void
-update_peer (TandemWindow *self)
-{
-  if (self->peer != NULL)
-    {
-      TandemPresence presence = tandem_contact_get_presence (self->peer);
-      const char *note = tandem_contact_get_note (self->peer);
-      g_autofree char *status = note && *note
-        ? g_strdup_printf (_("%s — %s"), tandem_presence_get_label (presence), note)
-        : g_strdup (tandem_presence_get_label (presence));
-
-      gtk_label_set_text (self->peer_name_label, tandem_contact_get_name (self->peer));
-      gtk_label_set_text (self->peer_address_label, tandem_contact_get_address (self->peer));
-      gtk_label_set_text (self->peer_presence_label, status);
-    }
-  else
-    {
-      gtk_label_set_text (self->peer_name_label, self->peer_address);
-      gtk_label_set_text (self->peer_address_label, _("Not in your contacts"));
-      gtk_label_set_text (self->peer_presence_label, "");
-    }
-}
-
-static void
-on_peer_notify (TandemWindow *self)
-{
-  update_peer (self);
-}
-
 /* The application's open-conversation action carries the address on
  * screen as its state, so D-Bus clients (and tests) can read it. */
 static void
@@ -241,22 +210,26 @@ set_peer (TandemWindow  *self,
           TandemContact *contact,
           const char    *address)
 {
-  if (self->peer != NULL)
-    g_signal_handlers_disconnect_by_data (self->peer, self);
-  g_set_object (&self->peer, contact);
+  g_autoptr(GError) error = NULL;
+  TandemConversation *conversation = NULL;
+
   g_free (self->peer_address);
   self->peer_address = g_strdup (contact ? tandem_contact_get_address (contact) : address);
-
   publish_peer (self);
+
   if (self->peer_address == NULL)
     {
       gtk_stack_set_visible_child_name (self->main_stack, "empty");
       return;
     }
 
-  if (self->peer != NULL)
-    g_signal_connect_swapped (self->peer, "notify", G_CALLBACK (on_peer_notify), self);
-  update_peer (self);
+  if (tandem_manager_is_started (self->manager))
+    {
+      conversation = tandem_manager_get_conversation (self->manager, self->peer_address, &error);
+      if (conversation == NULL)
+        tandem_window_show_error (self, error->message);
+    }
+  tandem_conversation_view_set_peer (self->conversation_view, conversation, contact, self->peer_address);
   gtk_stack_set_visible_child_name (self->main_stack, "conversation");
 }
 
@@ -366,10 +339,7 @@ tandem_window_dispose (GObject *object)
     }
   if (self->account != NULL)
     g_signal_handlers_disconnect_by_data (self->account, self);
-  if (self->peer != NULL)
-    g_signal_handlers_disconnect_by_data (self->peer, self);
   g_clear_object (&self->account);
-  g_clear_object (&self->peer);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->peer_address, g_free);
@@ -386,6 +356,7 @@ tandem_window_class_init (TandemWindowClass *klass)
   object_class->dispose = tandem_window_dispose;
   widget_class->delete_event = tandem_window_delete_event;
 
+  g_type_ensure (TANDEM_TYPE_CONVERSATION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tandemphone/Tandem/tandem-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, header_bar);
@@ -399,9 +370,7 @@ tandem_window_class_init (TandemWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, contact_list);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, TandemWindow, peer_name_label);
-  gtk_widget_class_bind_template_child (widget_class, TandemWindow, peer_address_label);
-  gtk_widget_class_bind_template_child (widget_class, TandemWindow, peer_presence_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, conversation_view);
   gtk_widget_class_bind_template_callback (widget_class, on_error_bar_response);
   gtk_widget_class_bind_template_callback (widget_class, on_presence_combo_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
@@ -409,9 +378,16 @@ tandem_window_class_init (TandemWindowClass *klass)
 }
 
 static void
+on_is_active_changed (TandemWindow *self)
+{
+  tandem_conversation_view_mark_read (self->conversation_view);
+}
+
+static void
 tandem_window_init (TandemWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
 }
 
 TandemWindow *
