@@ -34,6 +34,7 @@ struct _TandemManager
   GListStore      *accounts;
   GListStore      *contacts;
   GHashTable      *conversations;   /* peer URI -> TandemConversation */
+  GListStore      *calls;           /* calls not yet ended */
 
   TandemPresence   presence;
   char            *presence_note;
@@ -44,6 +45,7 @@ G_DEFINE_FINAL_TYPE (TandemManager, tandem_manager, G_TYPE_OBJECT)
 
 enum {
   MESSAGE_RECEIVED,
+  CALL_ADDED,
   N_SIGNALS
 };
 
@@ -315,6 +317,47 @@ on_is_composing_received (LinphoneCore     *core,
   _tandem_conversation_update_composing (wrap_room (self, room));
 }
 
+/* ----- calls --------------------------------------------------------- */
+
+static TandemCall *
+wrap_call (TandemManager *self,
+           LinphoneCall  *call)
+{
+  TandemCall *wrapped = linphone_call_get_user_data (call);
+
+  if (wrapped == NULL)
+    {
+      wrapped = _tandem_call_new (call);
+      g_list_store_append (self->calls, wrapped);
+      g_object_unref (wrapped);
+      g_signal_emit (self, signals[CALL_ADDED], 0, wrapped);
+    }
+
+  return wrapped;
+}
+
+static void
+on_call_state_changed (LinphoneCore      *core,
+                       LinphoneCall      *call,
+                       LinphoneCallState  state,
+                       const char        *message)
+{
+  TandemManager *self = linphone_core_cbs_get_user_data (linphone_core_get_current_callbacks (core));
+  g_autoptr(TandemCall) wrapped = NULL;
+  guint position;
+
+  if (linphone_call_get_user_data (call) == NULL &&
+      (state == LinphoneCallStateEnd || state == LinphoneCallStateReleased))
+    return;
+
+  wrapped = g_object_ref (wrap_call (self, call));
+  g_debug ("call %s: %s (%s)", tandem_call_get_peer_address (wrapped),
+           linphone_call_state_to_string (state), message);
+  if (_tandem_call_update (wrapped, state) &&
+      g_list_store_find (self->calls, wrapped, &position))
+    g_list_store_remove (self->calls, position);
+}
+
 /* ----- life cycle ---------------------------------------------------- */
 
 /* liblinphone logs to stdout by default; send its messages to GLib's log
@@ -443,6 +486,7 @@ tandem_manager_start (TandemManager  *self,
   linphone_core_cbs_set_new_subscription_requested (self->cbs, on_new_subscription_requested);
   linphone_core_cbs_set_message_received (self->cbs, on_message_received);
   linphone_core_cbs_set_is_composing_received (self->cbs, on_is_composing_received);
+  linphone_core_cbs_set_call_state_changed (self->cbs, on_call_state_changed);
   linphone_core_add_callbacks (self->core, self->cbs);
 
   linphone_core_set_user_agent (self->core, "Tandem", PACKAGE_VERSION);
@@ -509,6 +553,8 @@ tandem_manager_stop (TandemManager *self)
         linphone_friend_set_user_data (l->data, NULL);
 
       g_hash_table_remove_all (self->conversations);
+      linphone_core_terminate_all_calls (self->core);
+      g_list_store_remove_all (self->calls);
       linphone_core_remove_callbacks (self->core, self->cbs);
       linphone_core_stop (self->core);
       g_clear_pointer (&self->core, linphone_core_unref);
@@ -825,6 +871,46 @@ tandem_manager_get_conversation (TandemManager  *self,
   return conversation;
 }
 
+GListModel *
+tandem_manager_get_calls (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  return G_LIST_MODEL (self->calls);
+}
+
+TandemCall *
+tandem_manager_call (TandemManager  *self,
+                     const char     *address,
+                     GError        **error)
+{
+  LinphoneAddress *peer;
+  LinphoneCall *call;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  if (self->core == NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
+                   "The SIP stack is not running");
+      return NULL;
+    }
+
+  peer = parse_sip_address (self, address, error);
+  if (peer == NULL)
+    return NULL;
+  call = linphone_core_invite_address (self->core, peer);
+  linphone_address_unref (peer);
+  if (call == NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+                   "The call to %s could not be started", address);
+      return NULL;
+    }
+
+  return wrap_call (self, call);
+}
+
 TandemPresence
 tandem_manager_get_presence (TandemManager *self)
 {
@@ -966,6 +1052,7 @@ tandem_manager_finalize (GObject *object)
   g_clear_object (&self->accounts);
   g_clear_object (&self->contacts);
   g_clear_pointer (&self->conversations, g_hash_table_unref);
+  g_clear_object (&self->calls);
   g_free (self->profile_dir);
   g_free (self->bind_address);
   g_free (self->presence_note);
@@ -1039,6 +1126,11 @@ tandem_manager_class_init (TandemManagerClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A text message arrived in @conversation (also while it is not shown). */
+  /* A call appeared: incoming (ringing) or placed by tandem_manager_call(). */
+  signals[CALL_ADDED] =
+    g_signal_new ("call-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TANDEM_TYPE_CALL);
+
   signals[MESSAGE_RECEIVED] =
     g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
@@ -1048,6 +1140,7 @@ tandem_manager_class_init (TandemManagerClass *klass)
 static void
 tandem_manager_init (TandemManager *self)
 {
+  self->calls = g_list_store_new (TANDEM_TYPE_CALL);
   self->conversations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->accounts = g_list_store_new (TANDEM_TYPE_ACCOUNT);
   self->contacts = g_list_store_new (TANDEM_TYPE_CONTACT);

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include "tandem-account.h"
+#include "tandem-call.h"
 #include "tandem-contact.h"
 #include "tandem-conversation.h"
 #include "tandem-service-types.h"
@@ -53,6 +54,11 @@ void            tandem_manager_remove_contact  (TandemManager   *self,
 TandemConversation *tandem_manager_get_conversation (TandemManager  *self,
                                                      const char     *address,
                                                      GError        **error);
+
+GListModel     *tandem_manager_get_calls         (TandemManager  *self);
+TandemCall     *tandem_manager_call              (TandemManager  *self,
+                                                  const char     *address,
+                                                  GError        **error);
 
 TandemPresence  tandem_manager_get_presence      (TandemManager  *self);
 const char     *tandem_manager_get_presence_note (TandemManager  *self);

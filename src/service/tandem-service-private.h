@@ -6,6 +6,7 @@
 #pragma once
 
 #include "tandem-account.h"
+#include "tandem-call.h"
 #include "tandem-chat-message.h"
 #include "tandem-contact.h"
 #include "tandem-conversation.h"
@@ -49,5 +50,9 @@ gpointer            _tandem_conversation_get_room        (TandemConversation *se
 void                _tandem_conversation_add_received    (TandemConversation *self,
                                                           gpointer            linphone_message);
 void                _tandem_conversation_update_composing (TandemConversation *self);
+
+TandemCall         *_tandem_call_new                     (gpointer            linphone_call);
+gboolean            _tandem_call_update                  (TandemCall         *self,
+                                                          int                 linphone_state);
 
 G_END_DECLS

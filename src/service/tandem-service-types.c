@@ -28,6 +28,15 @@ G_DEFINE_ENUM_TYPE (TandemMessageState, tandem_message_state,
   G_DEFINE_ENUM_VALUE (TANDEM_MESSAGE_FAILED, "failed"),
   G_DEFINE_ENUM_VALUE (TANDEM_MESSAGE_RECEIVED, "received"))
 
+G_DEFINE_ENUM_TYPE (TandemCallState, tandem_call_state,
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_INCOMING, "incoming"),
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_OUTGOING, "outgoing"),
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_ACTIVE, "active"),
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_HELD, "held"),
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_HELD_BY_PEER, "held-by-peer"),
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_ENDED, "ended"),
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_FAILED, "failed"))
+
 G_DEFINE_QUARK (tandem-service-error-quark, tandem_service_error)
 
 const char *

@@ -34,6 +34,16 @@ typedef enum {
 } TandemMessageState;
 
 typedef enum {
+  TANDEM_CALL_INCOMING,     /* ringing here, not answered yet */
+  TANDEM_CALL_OUTGOING,     /* dialling or ringing there */
+  TANDEM_CALL_ACTIVE,
+  TANDEM_CALL_HELD,         /* put on hold by us */
+  TANDEM_CALL_HELD_BY_PEER,
+  TANDEM_CALL_ENDED,
+  TANDEM_CALL_FAILED,
+} TandemCallState;
+
+typedef enum {
   TANDEM_SERVICE_ERROR_FAILED,
   TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
   TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
@@ -43,11 +53,13 @@ typedef enum {
 #define TANDEM_TYPE_PRESENCE (tandem_presence_get_type ())
 #define TANDEM_TYPE_REGISTRATION_STATE (tandem_registration_state_get_type ())
 #define TANDEM_TYPE_MESSAGE_STATE (tandem_message_state_get_type ())
+#define TANDEM_TYPE_CALL_STATE (tandem_call_state_get_type ())
 #define TANDEM_SERVICE_ERROR (tandem_service_error_quark ())
 
 GType          tandem_presence_get_type           (void) G_GNUC_CONST;
 GType          tandem_registration_state_get_type (void) G_GNUC_CONST;
 GType          tandem_message_state_get_type      (void) G_GNUC_CONST;
+GType          tandem_call_state_get_type         (void) G_GNUC_CONST;
 GQuark         tandem_service_error_quark         (void);
 
 const char    *tandem_presence_to_string   (TandemPresence presence);

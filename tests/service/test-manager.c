@@ -338,6 +338,103 @@ test_chat_between_two_stacks (void)
 }
 
 static void
+on_call_added (TandemManager *manager,
+               TandemCall    *call,
+               TandemCall   **out)
+{
+  g_set_object (out, call);
+}
+
+static void
+test_calls_between_two_stacks (void)
+{
+  TandemManager *alice = start_manager ("alice-call");
+  TandemManager *bob = start_manager ("bob-call");
+  TandemAccount *a = add_account (alice, "alice", "alice-pw", "udp");
+  TandemAccount *b = add_account (bob, "bob", "bob-pw", "udp");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemCall) at_bob = NULL;
+  TandemCall *call;
+
+  g_signal_connect (bob, "call-added", G_CALLBACK (on_call_added), &at_bob);
+  WAIT_UNTIL (tandem_account_get_state (a) == TANDEM_REGISTRATION_OK &&
+              tandem_account_get_state (b) == TANDEM_REGISTRATION_OK, 10000);
+
+  /* alice calls, bob answers. */
+  call = tandem_manager_call (alice, "sip:bob@tandem.test", &error);
+  g_assert_no_error (error);
+  g_object_ref (call);
+  g_assert_false (tandem_call_is_incoming (call));
+  WAIT_UNTIL (at_bob != NULL, 10000);
+  g_assert_nonnull (at_bob);
+  g_assert_true (tandem_call_is_incoming (at_bob));
+  g_assert_cmpint (tandem_call_get_state (at_bob), ==, TANDEM_CALL_INCOMING);
+  g_assert_cmpstr (tandem_call_get_peer_address (at_bob), ==, "sip:alice@tandem.test");
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_calls (bob)), ==, 1);
+  g_assert_true (tandem_call_accept (at_bob, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE &&
+              tandem_call_get_state (at_bob) == TANDEM_CALL_ACTIVE, 10000);
+  g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
+
+  /* Mute, tones, hold and resume. */
+  tandem_call_set_muted (call, TRUE);
+  g_assert_true (tandem_call_get_muted (call));
+  tandem_call_set_muted (call, FALSE);
+  g_assert_true (tandem_call_send_dtmf (call, '5', &error));
+  g_assert_no_error (error);
+  g_assert_false (tandem_call_send_dtmf (call, 'x', &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (tandem_call_hold (call, &error));
+  WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_HELD &&
+              tandem_call_get_state (at_bob) == TANDEM_CALL_HELD_BY_PEER, 10000);
+  g_assert_cmpint (tandem_call_get_state (at_bob), ==, TANDEM_CALL_HELD_BY_PEER);
+  g_assert_true (tandem_call_resume (call, &error));
+  WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE &&
+              tandem_call_get_state (at_bob) == TANDEM_CALL_ACTIVE, 10000);
+  g_assert_cmpint (tandem_call_get_state (at_bob), ==, TANDEM_CALL_ACTIVE);
+
+  /* alice hangs up; both sides end and forget the call. */
+  g_assert_true (tandem_call_hang_up (call, &error));
+  WAIT_UNTIL (tandem_call_get_state (at_bob) == TANDEM_CALL_ENDED &&
+              g_list_model_get_n_items (tandem_manager_get_calls (alice)) == 0, 10000);
+  g_assert_cmpint (tandem_call_get_state (at_bob), ==, TANDEM_CALL_ENDED);
+  g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
+  g_assert_false (tandem_call_hang_up (call, &error));
+  g_clear_error (&error);
+  g_object_unref (call);
+  g_clear_object (&at_bob);
+
+  /* bob declines the next one: alice learns why. */
+  call = g_object_ref (tandem_manager_call (alice, "sip:bob@tandem.test", &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (at_bob != NULL, 10000);
+  g_assert_true (tandem_call_decline (at_bob, &error));
+  WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_FAILED ||
+              tandem_call_get_state (call) == TANDEM_CALL_ENDED, 10000);
+  g_test_message ("declined: %s", tandem_call_get_end_reason (call));
+  g_assert_nonnull (tandem_call_get_end_reason (call));
+  g_object_unref (call);
+
+  /* Nobody registered as carol: the call fails with the server's reason. */
+  call = g_object_ref (tandem_manager_call (alice, "sip:carol@tandem.test", &error));
+  WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_FAILED ||
+              tandem_call_get_state (call) == TANDEM_CALL_ENDED, 10000);
+  g_test_message ("unreachable callee: %s", tandem_call_get_end_reason (call));
+  g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_FAILED);
+  g_object_unref (call);
+
+  g_assert_null (tandem_manager_call (alice, "not an address", &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
+
+  tandem_manager_stop (bob);
+  g_object_unref (bob);
+  tandem_manager_stop (alice);
+  g_object_unref (alice);
+}
+
+static void
 test_provision_twice (void)
 {
   TandemManager *manager = start_manager ("provision");
@@ -416,6 +513,7 @@ main (int   argc,
   g_test_add_func ("/service/presence/two-stacks", test_presence_between_two_stacks);
   g_test_add_func ("/service/provision/twice", test_provision_twice);
   g_test_add_func ("/service/chat/two-stacks", test_chat_between_two_stacks);
+  g_test_add_func ("/service/calls/two-stacks", test_calls_between_two_stacks);
   status = g_test_run ();
 
   tandem_test_kamailio_stop (world);

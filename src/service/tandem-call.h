@@ -1,0 +1,40 @@
+/* tandem-call.h: one audio call, incoming or outgoing.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+#include "tandem-service-types.h"
+
+G_BEGIN_DECLS
+
+#define TANDEM_TYPE_CALL (tandem_call_get_type ())
+G_DECLARE_FINAL_TYPE (TandemCall, tandem_call, TANDEM, CALL, GObject)
+
+const char      *tandem_call_get_peer_address  (TandemCall  *self);
+const char      *tandem_call_get_peer_name     (TandemCall  *self);
+gboolean         tandem_call_is_incoming       (TandemCall  *self);
+TandemCallState  tandem_call_get_state         (TandemCall  *self);
+const char      *tandem_call_get_end_reason    (TandemCall  *self);
+guint            tandem_call_get_duration      (TandemCall  *self);
+double           tandem_call_get_quality       (TandemCall  *self);
+gboolean         tandem_call_get_muted         (TandemCall  *self);
+
+gboolean         tandem_call_accept            (TandemCall  *self,
+                                                GError     **error);
+gboolean         tandem_call_decline           (TandemCall  *self,
+                                                GError     **error);
+gboolean         tandem_call_hang_up           (TandemCall  *self,
+                                                GError     **error);
+gboolean         tandem_call_hold              (TandemCall  *self,
+                                                GError     **error);
+gboolean         tandem_call_resume            (TandemCall  *self,
+                                                GError     **error);
+void             tandem_call_set_muted         (TandemCall  *self,
+                                                gboolean     muted);
+gboolean         tandem_call_send_dtmf         (TandemCall  *self,
+                                                char         digit,
+                                                GError     **error);
+
+G_END_DECLS
