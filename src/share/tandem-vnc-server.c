@@ -13,6 +13,8 @@
  */
 #define G_LOG_DOMAIN "tandem-vnc-server"
 
+#define _GNU_SOURCE
+
 #include "config.h"
 
 #include <errno.h>
@@ -215,7 +217,13 @@ notify_main (TandemVncServer *self,
   n->viewer = viewer != NULL ? viewer_ref (viewer) : NULL;
   n->text = text;
   n->error = error;
-  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT, on_notify, n, notify_free);
+  GSource *source = g_idle_source_new ();
+
+  /* Always through a source: invoke() could run it on this thread. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, on_notify, n, notify_free);
+  g_source_attach (source, self->main_context);
+  g_source_unref (source);
 }
 
 static void
@@ -814,7 +822,7 @@ tandem_vnc_server_init (TandemVncServer *self)
   g_mutex_init (&self->stats_lock);
   g_mutex_init (&self->open_lock);
   g_cond_init (&self->open_cond);
-  if (!g_unix_open_pipe (self->wake, O_CLOEXEC | O_NONBLOCK, NULL))
+  if (pipe2 (self->wake, O_CLOEXEC | O_NONBLOCK) < 0)
     self->wake[0] = self->wake[1] = -1;
 }
 

@@ -1,0 +1,56 @@
+/* tandem-viewer-private.h: the libvncclient connection behind
+ * TandemVncView.  Never included outside src/viewer.
+ *
+ * A connection runs libvncclient on its own thread over an fd.  Updates are
+ * copied, whole updates at a time, into a pixel buffer shared under a lock;
+ * every callback runs on the main context of the thread that created the
+ * connection, never after _tandem_vnc_connection_close().
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef struct _TandemVncConnection TandemVncConnection;
+
+typedef struct {
+  /* handshake done: the remote size and name are known */
+  void (*connected) (gpointer data, int width, int height, const char *desktop_name);
+  /* the thread ended; @error NULL for a clean end */
+  void (*ended)     (gpointer data, const GError *error);
+  void (*resized)   (gpointer data, int width, int height);
+  /* merged damage since the last call, remote coordinates */
+  void (*redraw)    (gpointer data, int x, int y, int width, int height);
+  void (*cursor)    (gpointer data, cairo_surface_t *image, int xhot, int yhot);
+  void (*cut_text)  (gpointer data, const char *utf8);
+} TandemVncConnectionCallbacks;
+
+TandemVncConnection *_tandem_vnc_connection_new       (int                                 fd,
+                                                       int                                 jpeg_quality,
+                                                       const TandemVncConnectionCallbacks *callbacks,
+                                                       gpointer                            data,
+                                                       GError                            **error);
+void                 _tandem_vnc_connection_close     (TandemVncConnection *conn);
+void                 _tandem_vnc_connection_pointer   (TandemVncConnection *conn,
+                                                       int                  x,
+                                                       int                  y,
+                                                       guint                button_mask);
+void                 _tandem_vnc_connection_key       (TandemVncConnection *conn,
+                                                       guint32              keysym,
+                                                       gboolean             down);
+void                 _tandem_vnc_connection_cut_text  (TandemVncConnection *conn,
+                                                       const char          *utf8);
+void                 _tandem_vnc_connection_set_quality (TandemVncConnection *conn,
+                                                         int                  jpeg_quality);
+/* The shared pixels (RGB24), locked; NULL before the first frame. */
+const guint8        *_tandem_vnc_connection_lock      (TandemVncConnection *conn,
+                                                       int                 *width,
+                                                       int                 *height,
+                                                       int                 *stride,
+                                                       guint               *generation);
+void                 _tandem_vnc_connection_unlock    (TandemVncConnection *conn);
+
+G_END_DECLS

@@ -1,0 +1,611 @@
+/* test-vnc-view.c: TandemVncServer on Xvfb display A shares into a
+ * TandemVncView in a window on Xvfb display B, over a socketpair.
+ *
+ * Display A is drawn on and watched with plain Xlib (test code only); the
+ * viewer window lives on display B (GTK).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-vnc-view"
+
+#include "config.h"
+
+#include <dirent.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <gdk/gdkx.h>
+#include <gtk/gtk.h>
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+#include <X11/keysym.h>
+
+#include "tandem-test-ui.h"
+#include "tandem-test-xvfb.h"
+#include "tandem-vnc-server.h"
+#include "tandem-vnc-view.h"
+#include "tandem-x11-capture.h"
+
+#define A_W 640
+#define A_H 480
+#define WAIT_MS 15000
+
+static TandemTestXvfb *xvfb_a;
+static Display *dpy_a;
+
+/* ---- display A: the sharer's screen --------------------------------- */
+
+static guint32
+pattern (int x,
+         int y)
+{
+  return ((guint32) ((x * 7) & 0xff) << 16) | ((guint32) ((y * 5) & 0xff) << 8) | ((x ^ y) & 0xff);
+}
+
+static Window
+a_window (int      x,
+          int      y,
+          int      w,
+          int      h,
+          long     event_mask)
+{
+  XSetWindowAttributes attrs = { 0 };
+  Window win;
+
+  attrs.override_redirect = True;
+  attrs.event_mask = event_mask;
+  attrs.background_pixel = 0;
+  win = XCreateWindow (dpy_a, DefaultRootWindow (dpy_a), x, y, w, h, 0, CopyFromParent,
+                       InputOutput, CopyFromParent, CWOverrideRedirect | CWEventMask | CWBackPixel,
+                       &attrs);
+  XMapRaised (dpy_a, win);
+  XSync (dpy_a, False);
+  return win;
+}
+
+static void
+a_fill (Window   win,
+        int      w,
+        int      h,
+        gboolean use_pattern,
+        guint32  color)
+{
+  char *data = malloc ((gsize) w * h * 4);
+  XImage *image = XCreateImage (dpy_a, DefaultVisual (dpy_a, 0), 24, ZPixmap, 0, data, w, h, 32, 0);
+  GC gc = XCreateGC (dpy_a, win, 0, NULL);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      XPutPixel (image, x, y, use_pattern ? pattern (x, y) : color);
+  XPutImage (dpy_a, win, gc, image, 0, 0, 0, 0, w, h);
+  XFreeGC (dpy_a, gc);
+  XDestroyImage (image);
+  XSync (dpy_a, False);
+}
+
+/* ---- a session --------------------------------------------------------- */
+
+typedef struct {
+  TandemVncServer *server;
+  GtkWidget       *window;
+  TandemVncView   *view;
+  guint            viewer_id;
+  guint            removed;
+  gboolean         stopped;
+  gboolean         auto_accept;
+  gint64           last_beat;
+  gint64           max_gap;
+  guint            beat_id;
+} Session;
+
+static void
+on_viewer_added (TandemVncServer *server,
+                 guint            id,
+                 const char      *name,
+                 Session         *s)
+{
+  s->viewer_id = id;
+  if (s->auto_accept)
+    tandem_vnc_server_accept_viewer (server, id);
+}
+
+static void
+on_viewer_removed (TandemVncServer *server,
+                   guint            id,
+                   Session         *s)
+{
+  s->removed++;
+}
+
+static void
+on_stopped (TandemVncServer *server,
+            GError          *error,
+            Session         *s)
+{
+  s->stopped = TRUE;
+}
+
+static gboolean
+on_beat (gpointer data)
+{
+  Session *s = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (s->last_beat != 0)
+    s->max_gap = MAX (s->max_gap, now - s->last_beat);
+  s->last_beat = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+session_start (Session       *s,
+               TandemCapture *capture,
+               gboolean       scale_to_fit)
+{
+  g_autoptr(GError) error = NULL;
+  int sv[2];
+
+  memset (s, 0, sizeof *s);
+  s->auto_accept = TRUE;
+  s->server = tandem_vnc_server_new (capture, "display A");
+  g_signal_connect (s->server, "viewer-added", G_CALLBACK (on_viewer_added), s);
+  g_signal_connect (s->server, "viewer-removed", G_CALLBACK (on_viewer_removed), s);
+  g_signal_connect (s->server, "stopped", G_CALLBACK (on_stopped), s);
+  g_assert_true (tandem_vnc_server_start (s->server, &error));
+  g_assert_no_error (error);
+
+  s->window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  s->view = TANDEM_VNC_VIEW (tandem_vnc_view_new ());
+  tandem_vnc_view_set_scale_to_fit (s->view, scale_to_fit);
+  gtk_container_add (GTK_CONTAINER (s->window), GTK_WIDGET (s->view));
+  gtk_window_set_default_size (GTK_WINDOW (s->window), A_W, A_H);
+  gtk_window_move (GTK_WINDOW (s->window), 0, 0);
+  gtk_widget_show_all (s->window);
+
+  s->beat_id = g_timeout_add (5, on_beat, s);
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  g_assert_cmpuint (tandem_vnc_server_add_viewer (s->server, sv[0], "viewer B"), >, 0);
+  tandem_vnc_view_open_fd (s->view, sv[1]);
+}
+
+static gboolean
+is_stopped (gpointer data)
+{
+  return ((Session *) data)->stopped;
+}
+
+static gboolean
+view_ended (gpointer data)
+{
+  TandemVncViewState st = tandem_vnc_view_get_state (((Session *) data)->view);
+
+  return st == TANDEM_VNC_VIEW_DISCONNECTED || st == TANDEM_VNC_VIEW_ERROR;
+}
+
+static void
+session_stop (Session *s)
+{
+  tandem_vnc_server_stop (s->server);
+  g_assert_true (tandem_test_wait_for (is_stopped, s, WAIT_MS));
+  g_assert_true (tandem_test_wait_for (view_ended, s, WAIT_MS));
+  g_source_remove (s->beat_id);
+  g_test_message ("longest main-loop gap: %.1f ms", s->max_gap / 1000.0);
+  /* The main thread must never wait on the network or X. */
+  g_assert_cmpint (s->max_gap, <, 250 * 1000);
+  gtk_widget_destroy (s->window);
+  g_object_unref (s->server);
+  tandem_test_flush_events ();
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return tandem_vnc_view_get_state (((Session *) data)->view) == TANDEM_VNC_VIEW_CONNECTED;
+}
+
+/* ---- comparing ---------------------------------------------------------- */
+
+typedef struct {
+  Session *s;
+  int      x, y, w, h;
+  int      ox, oy;          /* where (x, y) is on display A */
+  gboolean use_pattern;
+  guint32  color;
+  int      bad;
+} Expect;
+
+static gboolean
+snapshot_matches (gpointer data)
+{
+  Expect *e = data;
+  cairo_surface_t *snap = tandem_vnc_view_snapshot (e->s->view);
+  int stride;
+  guint8 *pixels;
+
+  e->bad = -1;
+  if (snap == NULL)
+    return FALSE;
+  stride = cairo_image_surface_get_stride (snap);
+  pixels = cairo_image_surface_get_data (snap);
+  e->bad = 0;
+  for (int y = e->y; y < e->y + e->h; y++)
+    for (int x = e->x; x < e->x + e->w; x++)
+      {
+        guint32 got = ((guint32 *) (pixels + y * stride))[x] & 0xffffff;
+        guint32 want = e->use_pattern ? pattern (x - e->x + e->ox, y - e->y + e->oy) : e->color;
+
+        if (x >= cairo_image_surface_get_width (snap) || y >= cairo_image_surface_get_height (snap)
+            || got != want)
+          e->bad++;
+      }
+  cairo_surface_destroy (snap);
+  return e->bad == 0;
+}
+
+static int
+count_fds (void)
+{
+  DIR *dir = opendir ("/proc/self/fd");
+  int n = 0;
+
+  while (readdir (dir) != NULL)
+    n++;
+  closedir (dir);
+  return n;
+}
+
+static int
+count_threads (void)
+{
+  DIR *dir = opendir ("/proc/self/task");
+  int n = 0;
+
+  while (readdir (dir) != NULL)
+    n++;
+  closedir (dir);
+  return n;
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+static void
+test_pixels (void)
+{
+  g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb_a));
+  Window bg = a_window (0, 0, A_W, A_H, 0);
+  Window box;
+  Session s;
+  Expect e = { &s, 0, 0, A_W, A_H, 0, 0, TRUE, 0, 0 };
+  g_autoptr(GdkPixbuf) shot = NULL;
+  g_autoptr(GError) error = NULL;
+  int fds_before = count_fds (), threads_before = count_threads ();
+  int bad = 0;
+
+  a_fill (bg, A_W, A_H, TRUE, 0);
+  session_start (&s, TANDEM_CAPTURE (capture), FALSE);
+  g_assert_true (tandem_test_wait_for (is_connected, &s, WAIT_MS));
+  g_assert_cmpint (tandem_vnc_view_get_remote_width (s.view), ==, A_W);
+  g_assert_cmpint (tandem_vnc_view_get_remote_height (s.view), ==, A_H);
+  g_assert_cmpstr (tandem_vnc_view_get_desktop_name (s.view), ==, "display A");
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (GTK_WIDGET (s.view))), ==, "display A");
+  g_assert_true (gtk_widget_get_can_focus (GTK_WIDGET (s.view)));
+
+  /* The widget's pixels are display A's, exactly. */
+  g_assert_true (tandem_test_wait_for (snapshot_matches, &e, WAIT_MS));
+
+  /* And so is what display B shows. */
+  g_assert_true (tandem_test_save_screenshot (s.window, "vnc-view-pattern", &error));
+  g_assert_no_error (error);
+  shot = gdk_pixbuf_get_from_window (gtk_widget_get_window (GTK_WIDGET (s.view)), 0, 0, A_W, A_H);
+  g_assert_nonnull (shot);
+  for (int y = 0; y < A_H; y++)
+    for (int x = 0; x < A_W; x++)
+      {
+        const guint8 *p = gdk_pixbuf_read_pixels (shot) + y * gdk_pixbuf_get_rowstride (shot)
+                          + x * gdk_pixbuf_get_n_channels (shot);
+        guint32 got = ((guint32) p[0] << 16) | ((guint32) p[1] << 8) | p[2];
+
+        bad += got != pattern (x, y);
+      }
+  g_assert_cmpint (bad, ==, 0);
+
+  /* A rectangle moving on A moves on B. */
+  box = a_window (50, 60, 40, 30, 0);
+  a_fill (box, 40, 30, FALSE, 0xff0000);
+  for (int step = 0; step < 5; step++)
+    {
+      Expect r = { &s, 50 + step * 60, 60 + step * 40, 40, 30, 0, 0, FALSE, 0xff0000, 0 };
+
+      XMoveWindow (dpy_a, box, r.x, r.y);
+      a_fill (box, 40, 30, FALSE, 0xff0000);
+      g_assert_true (tandem_test_wait_for (snapshot_matches, &r, WAIT_MS));
+    }
+  g_assert_true (tandem_test_save_screenshot (s.window, "vnc-view-moved", &error));
+  {
+    TandemVncViewerInfo info;
+
+    g_assert_true (tandem_vnc_server_get_viewer_info (s.server, s.viewer_id, &info));
+    g_assert_cmpuint (info.frames_sent, >=, 6);
+    g_test_message ("frames %" G_GUINT64_FORMAT ", bytes %" G_GUINT64_FORMAT,
+                    info.frames_sent, info.bytes_sent);
+  }
+
+  session_stop (&s);
+  g_assert_cmpuint (s.removed, ==, 1);
+  XDestroyWindow (dpy_a, box);
+  XDestroyWindow (dpy_a, bg);
+  XSync (dpy_a, False);
+  g_assert_cmpint (count_fds (), ==, fds_before);
+  g_assert_cmpint (count_threads (), ==, threads_before);
+}
+
+typedef struct {
+  long  mask;
+  Window win;
+  int    type;
+  KeySym keysym;
+  int    x, y;
+} Arrival;
+
+static gboolean
+event_arrived (gpointer data)
+{
+  Arrival *a = data;
+  XEvent ev;
+
+  while (XCheckWindowEvent (dpy_a, a->win, a->mask, &ev))
+    if (ev.type == a->type)
+      {
+        if (ev.type == KeyPress)
+          a->keysym = XLookupKeysym (&ev.xkey, 0);
+        else
+          {
+            a->x = ev.xbutton.x;
+            a->y = ev.xbutton.y;
+          }
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+drain_a (Window win)
+{
+  XEvent ev;
+
+  XSync (dpy_a, False);
+  while (XCheckWindowEvent (dpy_a, win, KeyPressMask | KeyReleaseMask | ButtonPressMask | ButtonReleaseMask, &ev))
+    ;
+}
+
+static void
+click_and_type (Session *s)
+{
+  GdkWindow *win = gtk_widget_get_window (GTK_WIDGET (s->view));
+
+  gtk_widget_grab_focus (GTK_WIDGET (s->view));
+  gdk_test_simulate_button (win, 100, 120, 1, 0, GDK_BUTTON_PRESS);
+  gdk_test_simulate_button (win, 100, 120, 1, 0, GDK_BUTTON_RELEASE);
+  gdk_test_simulate_key (win, 100, 120, GDK_KEY_q, 0, GDK_KEY_PRESS);
+  gdk_test_simulate_key (win, 100, 120, GDK_KEY_q, 0, GDK_KEY_RELEASE);
+}
+
+static void
+test_control (void)
+{
+  g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb_a));
+  long mask = KeyPressMask | KeyReleaseMask | ButtonPressMask | ButtonReleaseMask;
+  Window target = a_window (0, 0, A_W, A_H, mask);
+  Arrival click = { mask, target, ButtonPress, 0, 0, 0 };
+  Arrival key = { mask, target, KeyPress, 0, 0, 0 };
+  Session s;
+
+  XSetInputFocus (dpy_a, target, RevertToParent, CurrentTime);
+  a_fill (target, A_W, A_H, TRUE, 0);
+  session_start (&s, TANDEM_CAPTURE (capture), FALSE);
+  g_assert_true (tandem_test_wait_for (is_connected, &s, WAIT_MS));
+  tandem_test_flush_events ();
+  g_usleep (200 * 1000);
+  tandem_test_flush_events ();
+
+  /* The viewer wants control but the sharer has not granted it. */
+  tandem_vnc_view_set_control (s.view, TRUE);
+  drain_a (target);
+  click_and_type (&s);
+  g_assert_false (tandem_test_wait_for (event_arrived, &click, 1500));
+  g_assert_false (event_arrived (&key));
+
+  /* Granted: both arrive, where they were made. */
+  tandem_vnc_server_set_control (s.server, s.viewer_id, TRUE);
+  g_assert_true (tandem_vnc_server_get_control (s.server, s.viewer_id));
+  tandem_test_flush_events ();
+  g_usleep (100 * 1000);
+  click_and_type (&s);
+  g_assert_true (tandem_test_wait_for (event_arrived, &click, WAIT_MS));
+  g_assert_cmpint (click.x, ==, 100);
+  g_assert_cmpint (click.y, ==, 120);
+  g_assert_true (tandem_test_wait_for (event_arrived, &key, WAIT_MS));
+  g_assert_cmpuint (key.keysym, ==, XK_q);
+
+  /* Revoked again: nothing. */
+  tandem_vnc_server_set_control (s.server, s.viewer_id, FALSE);
+  tandem_test_flush_events ();
+  g_usleep (100 * 1000);
+  drain_a (target);
+  click_and_type (&s);
+  g_assert_false (tandem_test_wait_for (event_arrived, &click, 1500));
+
+  session_stop (&s);
+  XDestroyWindow (dpy_a, target);
+  XSync (dpy_a, False);
+}
+
+static void
+test_window (void)
+{
+  Window bg = a_window (0, 0, A_W, A_H, 0);
+  Window shared = a_window (100, 80, 200, 150, 0);
+  Window cover;
+  g_autoptr(TandemX11Capture) capture = NULL;
+  g_autoptr(GError) error = NULL;
+  Session s;
+  Expect whole = { &s, 0, 0, 200, 150, 0, 0, TRUE, 0, 0 };
+  Expect hidden = { &s, 150, 100, 50, 50, 0, 0, FALSE, 0, 0 };
+
+  a_fill (bg, A_W, A_H, FALSE, 0x00ff00);
+  a_fill (shared, 200, 150, TRUE, 0);
+  capture = tandem_x11_capture_new_window (tandem_test_xvfb_get_display (xvfb_a), shared);
+  session_start (&s, TANDEM_CAPTURE (capture), FALSE);
+  g_assert_true (tandem_test_wait_for (is_connected, &s, WAIT_MS));
+  g_assert_cmpint (tandem_vnc_view_get_remote_width (s.view), ==, 200);
+  g_assert_cmpint (tandem_vnc_view_get_remote_height (s.view), ==, 150);
+  g_assert_true (tandem_test_wait_for (snapshot_matches, &whole, WAIT_MS));
+
+  /* Moved: still the same pixels. */
+  XMoveWindow (dpy_a, shared, 300, 200);
+  a_fill (shared, 200, 150, TRUE, 0);
+  g_assert_true (tandem_test_wait_for (snapshot_matches, &whole, WAIT_MS));
+
+  /* A window on top of it is blacked out, not shown. */
+  cover = a_window (300 + 150, 200 + 100, 80, 80, 0);
+  a_fill (cover, 80, 80, FALSE, 0x0000ff);
+  g_assert_true (tandem_test_wait_for (snapshot_matches, &hidden, WAIT_MS));
+  g_assert_true (tandem_test_save_screenshot (s.window, "vnc-view-window", &error));
+
+  session_stop (&s);
+  XDestroyWindow (dpy_a, cover);
+  XDestroyWindow (dpy_a, shared);
+  XDestroyWindow (dpy_a, bg);
+  XSync (dpy_a, False);
+}
+
+static gboolean
+viewer_removed (gpointer data)
+{
+  return ((Session *) data)->removed > 0;
+}
+
+static void
+test_viewer_closes (void)
+{
+  g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb_a));
+  int fds_before = count_fds (), threads_before = count_threads ();
+  Session s;
+
+  session_start (&s, TANDEM_CAPTURE (capture), TRUE);
+  g_assert_true (tandem_test_wait_for (is_connected, &s, WAIT_MS));
+  tandem_vnc_view_close (s.view);
+  g_assert_cmpint (tandem_vnc_view_get_state (s.view), ==, TANDEM_VNC_VIEW_DISCONNECTED);
+  g_assert_true (tandem_test_wait_for (viewer_removed, &s, WAIT_MS));
+  g_assert_true (tandem_vnc_server_get_running (s.server));
+  session_stop (&s);
+  g_assert_cmpint (count_fds (), ==, fds_before);
+  g_assert_cmpint (count_threads (), ==, threads_before);
+}
+
+/* A consent prompt that says no. */
+static void
+test_refused (void)
+{
+  g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb_a));
+  Session s;
+
+  session_start (&s, TANDEM_CAPTURE (capture), TRUE);
+  s.auto_accept = FALSE;
+  /* on hold: the handshake does not finish */
+  tandem_test_wait_for (is_connected, &s, 500);
+  g_assert_cmpint (tandem_vnc_view_get_state (s.view), ==, TANDEM_VNC_VIEW_CONNECTING);
+  tandem_vnc_server_remove_viewer (s.server, s.viewer_id);
+  g_assert_true (tandem_test_wait_for (view_ended, &s, WAIT_MS));
+  g_assert_true (tandem_test_wait_for (viewer_removed, &s, WAIT_MS));
+  session_stop (&s);
+}
+
+/* ---- hostile streams ------------------------------------------------------ */
+
+typedef struct {
+  const char *bytes;
+  gsize       len;
+} Hostile;
+
+static gboolean
+hostile_ended (gpointer data)
+{
+  TandemVncViewState st = tandem_vnc_view_get_state (data);
+
+  return st == TANDEM_VNC_VIEW_ERROR || st == TANDEM_VNC_VIEW_DISCONNECTED;
+}
+
+static void
+test_hostile (void)
+{
+  /* ServerInit of a 65535x65535 screen; a valid one then a broken update. */
+  static const char huge[] = "RFB 003.008\n\x01\x01" "\0\0\0\0" "\xff\xff\xff\xff"
+                             "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0" "\0\0\0\0";
+  static const char bad_update[] = "RFB 003.008\n\x01\x01" "\0\0\0\0" "\0\x10\0\x10"
+                                   "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0" "\0\0\0\x01" "x"
+                                   "\0\0\0\x01" "\0\0\0\0\x7f\xff\x7f\xff\0\0\0\0";
+  static const char cut[] = "RFB 003.008\n\x01\x01" "\0\0\0\0" "\0\x10\0\x10"
+                            "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0" "\0\0\0\x01" "x"
+                            "\0\0\0\x01" "\0\0\0\0\0\x10\0\x10\0\0\0\0" "abc";
+  const Hostile cases[] = {
+    { "GET / HTTP/1.1\r\n\r\n", 18 },
+    { "RFB 003.008\n", 12 },
+    { "RFB 003.008\n\x00\0\0\0\x05oops!", 22 },
+    { huge, sizeof huge - 1 },
+    { bad_update, sizeof bad_update - 1 },
+    { cut, sizeof cut - 1 },
+    { "\xff\xfe\xfd", 3 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      TandemVncView *view = TANDEM_VNC_VIEW (g_object_ref_sink (tandem_vnc_view_new ()));
+      int fds_before = count_fds ();
+      int sv[2];
+
+      g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+      tandem_vnc_view_open_fd (view, sv[1]);
+      g_assert_cmpint (write (sv[0], cases[i].bytes, cases[i].len), ==, (gssize) cases[i].len);
+      shutdown (sv[0], SHUT_WR);
+      g_assert_true (tandem_test_wait_for (hostile_ended, view, WAIT_MS));
+      g_test_message ("case %u: %s", i, tandem_vnc_view_get_error_message (view));
+      g_assert_cmpint (tandem_vnc_view_get_state (view), ==, TANDEM_VNC_VIEW_ERROR);
+      close (sv[0]);
+      g_object_unref (view);
+      tandem_test_flush_events ();
+      g_assert_cmpint (count_fds (), ==, fds_before);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemTestXvfb) xvfb_b = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  xvfb_a = tandem_test_xvfb_start (A_W, A_H, &error);
+  g_assert_no_error (error);
+  xvfb_b = tandem_test_xvfb_start (1024, 768, &error);
+  g_assert_no_error (error);
+  dpy_a = XOpenDisplay (tandem_test_xvfb_get_display (xvfb_a));
+  g_assert_nonnull (dpy_a);
+  g_setenv ("DISPLAY", tandem_test_xvfb_get_display (xvfb_b), TRUE);
+  gtk_init (NULL, NULL);
+
+  g_test_add_func ("/vnc-view/hostile", test_hostile);
+  g_test_add_func ("/vnc-view/pixels", test_pixels);
+  g_test_add_func ("/vnc-view/control", test_control);
+  g_test_add_func ("/vnc-view/window", test_window);
+  g_test_add_func ("/vnc-view/viewer-closes", test_viewer_closes);
+  g_test_add_func ("/vnc-view/refused", test_refused);
+  status = g_test_run ();
+
+  XCloseDisplay (dpy_a);
+  tandem_test_xvfb_stop (xvfb_a);
+  return status;
+}
