@@ -19,7 +19,8 @@
 #include "tandem-service-private.h"
 
 #define ITERATE_INTERVAL_MS 20
-#define REPUBLISH_DELAY_MS  1000
+/* Delays of the follow-up PUBLISHes after a presence change. */
+static const guint republish_delays_ms[] = { 1000, 3000 };
 
 struct _TandemManager
 {
@@ -39,6 +40,7 @@ struct _TandemManager
   TandemPresence   presence;
   char            *presence_note;
   guint            republish_id;
+  guint            republish_step;
 };
 
 G_DEFINE_FINAL_TYPE (TandemManager, tandem_manager, G_TYPE_OBJECT)
@@ -977,8 +979,12 @@ on_republish (gpointer user_data)
   TandemManager *self = user_data;
 
   self->republish_id = 0;
-  if (self->core != NULL)
-    publish_presence (self);
+  if (self->core == NULL)
+    return;
+
+  publish_presence (self);
+  if (++self->republish_step < G_N_ELEMENTS (republish_delays_ms))
+    self->republish_id = g_timeout_add_once (republish_delays_ms[self->republish_step], on_republish, self);
 }
 
 void
@@ -1001,9 +1007,11 @@ tandem_manager_set_presence (TandemManager  *self,
       publish_presence (self);
       /* liblinphone silently drops a PUBLISH while the previous one is
        * still in flight (its presence events are internal, so their state
-       * cannot be watched): say it once more when that one is done. */
+       * cannot be watched): say it again a little later, twice, so a
+       * slow or lost transaction does not leave a stale status. */
       g_clear_handle_id (&self->republish_id, g_source_remove);
-      self->republish_id = g_timeout_add_once (REPUBLISH_DELAY_MS, on_republish, self);
+      self->republish_step = 0;
+      self->republish_id = g_timeout_add_once (republish_delays_ms[0], on_republish, self);
     }
 }
 

@@ -214,7 +214,7 @@ test_presence_between_two_stacks (void)
       {
         start = g_get_monotonic_time ();
         tandem_manager_set_presence (bob, steps[i].p, steps[i].note);
-        WAIT_UNTIL (presence_is (bob_seen_by_alice, steps[i].p, steps[i].note), 5000);
+        WAIT_UNTIL (presence_is (bob_seen_by_alice, steps[i].p, steps[i].note), 10000);
         g_test_message ("presence %s seen after %" G_GINT64_FORMAT " ms",
                         tandem_presence_to_string (steps[i].p),
                         (g_get_monotonic_time () - start) / 1000);
