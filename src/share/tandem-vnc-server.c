@@ -299,6 +299,8 @@ on_pointer (int          mask,
   Viewer *v = cl->clientData;
 
   /* libvncserver already drops input from view-only clients. */
+  g_debug ("pointer %d,%d mask %x from viewer %u%s", x, y, mask, v != NULL ? v->id : 0,
+           cl->viewOnly ? " (view-only, dropped)" : "");
   if (cl->viewOnly || v == NULL)
     return;
   v->buttons = mask;
@@ -696,6 +698,7 @@ server_thread (gpointer data)
   self->screen->inetdSock = RFB_INVALID_SOCKET;
   self->screen->alwaysShared = TRUE;
   self->screen->deferUpdateTime = 0;
+  self->screen->deferPtrUpdateTime = 0;
   self->screen->screenData = self;
   self->screen->newClientHook = on_new_client;
   self->screen->ptrAddEvent = on_pointer;

@@ -370,6 +370,8 @@ tandem_vnc_view_button_event (GtkWidget      *widget,
   TandemVncView *self = TANDEM_VNC_VIEW (widget);
   int x, y;
 
+  g_debug ("button %u type %d at %.0f,%.0f (input %s)", event->button, event->type,
+           event->x, event->y, input_allowed (self) ? "sent" : "not sent");
   if (event->type == GDK_BUTTON_PRESS)
     gtk_widget_grab_focus (widget);
   if (!input_allowed (self) || (event->type != GDK_BUTTON_PRESS && event->type != GDK_BUTTON_RELEASE))
