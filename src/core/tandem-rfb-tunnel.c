@@ -1,0 +1,315 @@
+/* tandem-rfb-tunnel.c
+ *
+ * Non-blocking, on the session's main context, with bounded buffers:
+ *
+ *  local -> peer: a read of at most one chunk (the session's max chunk
+ *  size: 8 KiB via a relay, 256 KiB direct) becomes one send_async; at
+ *  most two are in flight, and the local socket is not polled meanwhile,
+ *  so a slow peer fills the socketpair and throttles the VNC side.
+ *
+ *  peer -> local: received bytes are written with non-blocking sends;
+ *  what does not fit is kept (one read's worth at most) and the session
+ *  stops reading from the peer until the local socket drains.
+ *
+ * The tunnel owns the fd; closing it (or the session ending) shuts the
+ * socket so that the VNC side sees end of file.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-tunnel"
+
+#include "tandem-msrp-error.h"
+#include "tandem-rfb-tunnel.h"
+
+#define MAX_IN_FLIGHT 2
+
+struct _TandemRfbTunnel {
+  GObject            parent_instance;
+  TandemMsrpSession *session;
+  GSocket           *socket;
+  GSource           *in_source;
+  GSource           *out_source;
+  guint8            *read_buf;
+  gsize              chunk;
+  int                in_flight;
+  GByteArray        *pending;     /* peer -> local, not yet written */
+  gsize              pending_off;
+  gsize              max_buffered;
+  guint64            to_peer;
+  guint64            from_peer;
+  gulong             data_id;
+  gulong             closed_id;
+  gboolean           closed;
+};
+
+enum {
+  SIGNAL_CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TandemRfbTunnel, tandem_rfb_tunnel, G_TYPE_OBJECT)
+
+static void watch_input (TandemRfbTunnel *self);
+
+static void
+stop_sources (TandemRfbTunnel *self)
+{
+  if (self->in_source != NULL)
+    {
+      g_source_destroy (self->in_source);
+      g_clear_pointer (&self->in_source, g_source_unref);
+    }
+  if (self->out_source != NULL)
+    {
+      g_source_destroy (self->out_source);
+      g_clear_pointer (&self->out_source, g_source_unref);
+    }
+}
+
+static void
+shut_down (TandemRfbTunnel *self)
+{
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+  stop_sources (self);
+  g_socket_close (self->socket, NULL);
+  g_clear_signal_handler (&self->data_id, self->session);
+  g_clear_signal_handler (&self->closed_id, self->session);
+  tandem_msrp_session_close (self->session);
+  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(TandemRfbTunnel) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->in_flight--;
+  if (!tandem_msrp_session_send_finish (TANDEM_MSRP_SESSION (source), result, &error))
+    {
+      g_debug ("Sending to the peer failed: %s", error->message);
+      shut_down (self);
+      return;
+    }
+  watch_input (self);
+}
+
+static gboolean
+on_local_readable (GSocket      *socket,
+                   GIOCondition  condition,
+                   gpointer      user_data)
+{
+  TandemRfbTunnel *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_socket_receive (socket, (char *) self->read_buf, self->chunk, NULL, &error);
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return G_SOURCE_CONTINUE;
+  if (n <= 0)
+    {
+      g_clear_pointer (&self->in_source, g_source_unref);
+      shut_down (self);
+      return G_SOURCE_REMOVE;
+    }
+  self->to_peer += n;
+  self->in_flight++;
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (self->read_buf, n);
+
+    tandem_msrp_session_send_async (self->session, bytes, NULL, on_sent, g_object_ref (self));
+  }
+  if (self->in_flight >= MAX_IN_FLIGHT)
+    {
+      g_clear_pointer (&self->in_source, g_source_unref);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_input (TandemRfbTunnel *self)
+{
+  if (self->closed || self->in_source != NULL || self->in_flight >= MAX_IN_FLIGHT)
+    return;
+  self->in_source = g_socket_create_source (self->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (self->in_source, G_SOURCE_FUNC (on_local_readable), self, NULL);
+  g_source_attach (self->in_source, NULL);
+}
+
+/* Writes what is pending; TRUE when all of it went out. */
+static gboolean
+flush_pending (TandemRfbTunnel *self)
+{
+  while (self->pending_off < self->pending->len)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_send (self->socket, (const char *) self->pending->data + self->pending_off,
+                                self->pending->len - self->pending_off, NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+      if (n < 0)
+        {
+          g_debug ("Writing to the local VNC socket failed: %s", error->message);
+          shut_down (self);
+          return FALSE;
+        }
+      self->pending_off += n;
+    }
+  g_byte_array_set_size (self->pending, 0);
+  self->pending_off = 0;
+  return TRUE;
+}
+
+static gboolean
+on_local_writable (GSocket      *socket,
+                   GIOCondition  condition,
+                   gpointer      user_data)
+{
+  TandemRfbTunnel *self = user_data;
+
+  if (!flush_pending (self))
+    return self->closed ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+  g_clear_pointer (&self->out_source, g_source_unref);
+  tandem_msrp_session_set_receiving (self->session, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_data_received (TandemMsrpSession *session,
+                  GBytes            *bytes,
+                  gpointer           user_data)
+{
+  TandemRfbTunnel *self = user_data;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  self->from_peer += len;
+  g_byte_array_append (self->pending, data, len);
+  self->max_buffered = MAX (self->max_buffered, self->pending->len - self->pending_off);
+  if (self->out_source != NULL || flush_pending (self) || self->closed)
+    return;
+  /* the VNC side is slow: stop reading the peer until it drains */
+  tandem_msrp_session_set_receiving (self->session, FALSE);
+  self->out_source = g_socket_create_source (self->socket, G_IO_OUT | G_IO_ERR | G_IO_HUP, NULL);
+  g_source_set_callback (self->out_source, G_SOURCE_FUNC (on_local_writable), self, NULL);
+  g_source_attach (self->out_source, NULL);
+}
+
+static void
+on_session_closed (TandemMsrpSession *session,
+                   gpointer           user_data)
+{
+  TandemRfbTunnel *self = user_data;
+
+  /* one last non-blocking attempt at what is pending, then EOF */
+  if (self->pending->len > self->pending_off)
+    flush_pending (self);
+  shut_down (self);
+}
+
+TandemRfbTunnel *
+tandem_rfb_tunnel_new (TandemMsrpSession *session,
+                       int                fd,
+                       GError           **error)
+{
+  g_autoptr(TandemRfbTunnel) self = g_object_new (TANDEM_TYPE_RFB_TUNNEL, NULL);
+
+  g_return_val_if_fail (tandem_msrp_session_is_ready (session), NULL);
+  self->socket = g_socket_new_from_fd (fd, error);
+  if (self->socket == NULL)
+    return NULL;
+  g_socket_set_blocking (self->socket, FALSE);
+  self->session = g_object_ref (session);
+  self->chunk = tandem_msrp_session_get_max_chunk_size (session);
+  self->read_buf = g_malloc (self->chunk);
+  self->data_id = g_signal_connect (session, "data-received", G_CALLBACK (on_data_received), self);
+  self->closed_id = g_signal_connect (session, "closed", G_CALLBACK (on_session_closed), self);
+  watch_input (self);
+  return g_steal_pointer (&self);
+}
+
+/* Bytes received from the peer and not yet taken by the VNC side. */
+gsize
+tandem_rfb_tunnel_get_buffered_bytes (TandemRfbTunnel *self)
+{
+  return self->pending->len - self->pending_off;
+}
+
+gsize
+tandem_rfb_tunnel_get_max_buffered (TandemRfbTunnel *self)
+{
+  return self->max_buffered;
+}
+
+guint64
+tandem_rfb_tunnel_get_bytes_to_peer (TandemRfbTunnel *self)
+{
+  return self->to_peer;
+}
+
+guint64
+tandem_rfb_tunnel_get_bytes_from_peer (TandemRfbTunnel *self)
+{
+  return self->from_peer;
+}
+
+void
+tandem_rfb_tunnel_close (TandemRfbTunnel *self)
+{
+  shut_down (self);
+}
+
+static void
+tandem_rfb_tunnel_dispose (GObject *object)
+{
+  TandemRfbTunnel *self = TANDEM_RFB_TUNNEL (object);
+
+  stop_sources (self);
+  if (self->session != NULL)
+    {
+      g_clear_signal_handler (&self->data_id, self->session);
+      g_clear_signal_handler (&self->closed_id, self->session);
+    }
+  if (self->socket != NULL)
+    g_socket_close (self->socket, NULL);
+  g_clear_object (&self->socket);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (tandem_rfb_tunnel_parent_class)->dispose (object);
+}
+
+static void
+tandem_rfb_tunnel_finalize (GObject *object)
+{
+  TandemRfbTunnel *self = TANDEM_RFB_TUNNEL (object);
+
+  g_free (self->read_buf);
+  g_byte_array_unref (self->pending);
+  G_OBJECT_CLASS (tandem_rfb_tunnel_parent_class)->finalize (object);
+}
+
+static void
+tandem_rfb_tunnel_class_init (TandemRfbTunnelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tandem_rfb_tunnel_dispose;
+  object_class->finalize = tandem_rfb_tunnel_finalize;
+
+  signals[SIGNAL_CLOSED] =
+    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+tandem_rfb_tunnel_init (TandemRfbTunnel *self)
+{
+  self->pending = g_byte_array_new ();
+}
