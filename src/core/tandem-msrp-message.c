@@ -205,6 +205,13 @@ tid_collides (const char   *tid,
 }
 
 static void
+append_str (GByteArray *out,
+            const char *s)
+{
+  g_byte_array_append (out, (const guint8 *) s, strlen (s));
+}
+
+static void
 append_header (GByteArray *out,
                const char *name,
                const char *value)
@@ -240,14 +247,22 @@ tandem_msrp_message_serialize_into (TandemMsrpMessage *msg,
       msg->tid = tandem_msrp_new_transaction_id ();
     }
 
+  append_str (out, "MSRP ");
+  append_str (out, msg->tid);
+  append_str (out, " ");
   if (msg->method != NULL)
-    n = g_snprintf (line, sizeof line, "MSRP %s %s\r\n", msg->tid, msg->method);
-  else if (msg->comment != NULL)
-    n = g_snprintf (line, sizeof line, "MSRP %s %03u %s\r\n", msg->tid,
-                    msg->status, msg->comment);
+    append_str (out, msg->method);
   else
-    n = g_snprintf (line, sizeof line, "MSRP %s %03u\r\n", msg->tid, msg->status);
-  g_byte_array_append (out, (const guint8 *) line, MIN (n, sizeof line - 1));
+    {
+      n = g_snprintf (line, sizeof line, "%03u", msg->status % 1000);
+      g_byte_array_append (out, (const guint8 *) line, n);
+      if (msg->comment != NULL)
+        {
+          append_str (out, " ");
+          append_str (out, msg->comment);
+        }
+    }
+  append_str (out, "\r\n");
 
   if (msg->to_path != NULL)
     append_header (out, "To-Path", msg->to_path);
@@ -291,8 +306,10 @@ tandem_msrp_message_serialize_into (TandemMsrpMessage *msg,
         g_byte_array_append (out, body, body_len);
       g_byte_array_append (out, (const guint8 *) "\r\n", 2);
     }
-  n = g_snprintf (line, sizeof line, "-------%s%c\r\n", msg->tid, flag);
-  g_byte_array_append (out, (const guint8 *) line, n);
+  append_str (out, "-------");
+  append_str (out, msg->tid);
+  g_byte_array_append (out, (const guint8 *) &flag, 1);
+  append_str (out, "\r\n");
   return out->len - start;
 }
 
