@@ -21,6 +21,7 @@
 
 #include "tandem-application.h"
 #include "tandem-manager.h"
+#include "tandem-notifier.h"
 #include "tandem-provision.h"
 #include "tandem-window.h"
 
@@ -33,6 +34,7 @@ struct _TandemApplication
   GKeyFile       *provision;
   GSettings      *settings;
   TandemManager  *manager;
+  TandemNotifier *notifier;
   char           *startup_error;
 };
 
@@ -123,6 +125,121 @@ on_send_message (GSimpleAction *action,
     }
 }
 
+/* ----- calls ----- */
+
+/* The ringing incoming call, or else the newest call still going. */
+static TandemCall *
+find_call (TandemApplication *self,
+           gboolean           incoming)
+{
+  GListModel *calls = tandem_manager_get_calls (self->manager);
+
+  for (guint i = g_list_model_get_n_items (calls); i > 0; i--)
+    {
+      g_autoptr(TandemCall) call = g_list_model_get_item (calls, i - 1);
+      gboolean ringing = tandem_call_get_state (call) == TANDEM_CALL_INCOMING;
+
+      if (ringing == incoming)
+        return call;
+    }
+  return NULL;
+}
+
+static void
+update_call_actions (TandemApplication *self)
+{
+  static const struct { const char *name; gboolean incoming; } actions[] = {
+    { "answer", TRUE }, { "decline", TRUE }, { "hangup", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), actions[i].name);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                                   find_call (self, actions[i].incoming) != NULL);
+    }
+}
+
+static void
+on_calls_changed (GListModel        *calls,
+                  guint              position,
+                  guint              removed,
+                  guint              added,
+                  TandemApplication *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(TandemCall) call = g_list_model_get_item (calls, i);
+      g_signal_connect_object (call, "notify::state", G_CALLBACK (update_call_actions),
+                               self, G_CONNECT_SWAPPED);
+      if (tandem_call_get_state (call) == TANDEM_CALL_INCOMING)
+        gtk_window_present (GTK_WINDOW (get_window (self)));
+    }
+  update_call_actions (self);
+}
+
+static void
+report (TandemApplication *self,
+        const char        *what,
+        GError            *error)
+{
+  /* Translators: "<what failed>: <why>", e.g. "Call failed: not a valid SIP address" */
+  g_autofree char *message = g_strdup_printf (_("%s: %s"), what, error->message);
+
+  tandem_window_show_error (get_window (self), message);
+}
+
+static void
+on_call (GSimpleAction *action,
+         GVariant      *parameter,
+         gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (tandem_manager_call (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+    report (self, _("The call could not be started"), error);
+}
+
+static void
+on_answer (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  TandemCall *call = find_call (self, TRUE);
+  g_autoptr(GError) error = NULL;
+
+  if (call != NULL && !tandem_call_accept (call, &error))
+    report (self, _("The call could not be answered"), error);
+}
+
+static void
+on_decline (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  TandemCall *call = find_call (self, TRUE);
+  g_autoptr(GError) error = NULL;
+
+  if (call != NULL && !tandem_call_decline (call, &error))
+    report (self, _("The call could not be declined"), error);
+}
+
+static void
+on_hangup (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  TandemCall *call = find_call (self, FALSE);
+  g_autoptr(GError) error = NULL;
+
+  if (call != NULL && !tandem_call_hang_up (call, &error))
+    report (self, _("The call could not be ended"), error);
+}
+
 static void
 on_set_presence (GSimpleAction *action,
                  GVariant      *parameter,
@@ -154,6 +271,10 @@ static const GActionEntry app_actions[] = {
   { "open-conversation", on_open_conversation, "s", "''", NULL, { 0 } },
   { "set-presence", on_set_presence, "(ss)", NULL, NULL, { 0 } },
   { "send-message", on_send_message, "(ss)", NULL, NULL, { 0 } },
+  { "call", on_call, "s", NULL, NULL, { 0 } },
+  { "answer", on_answer, NULL, NULL, NULL, { 0 } },
+  { "decline", on_decline, NULL, NULL, NULL, { 0 } },
+  { "hangup", on_hangup, NULL, NULL, NULL, { 0 } },
 };
 
 /* ----- profile and settings ------------------------------------------ */
@@ -296,6 +417,11 @@ tandem_application_startup (GApplication *app)
   if (self->provision != NULL)
     provision (self, self->provision);
 
+  g_signal_connect (tandem_manager_get_calls (self->manager), "items-changed",
+                    G_CALLBACK (on_calls_changed), self);
+  update_call_actions (self);
+  self->notifier = tandem_notifier_new (GTK_APPLICATION (self), self->manager);
+
   /* The primary instance stays alive with its window closed only while
    * something holds it; a softphone quits with its last window. */
 }
@@ -305,8 +431,12 @@ tandem_application_shutdown (GApplication *app)
 {
   TandemApplication *self = TANDEM_APPLICATION (app);
 
+  g_clear_object (&self->notifier);
   if (self->manager != NULL)
-    tandem_manager_stop (self->manager);
+    {
+      g_signal_handlers_disconnect_by_data (tandem_manager_get_calls (self->manager), self);
+      tandem_manager_stop (self->manager);
+    }
 
   G_APPLICATION_CLASS (tandem_application_parent_class)->shutdown (app);
 }

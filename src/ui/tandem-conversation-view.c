@@ -37,6 +37,7 @@ struct _TandemConversationView
   GtkLabel           *composing_label;
   GtkEntry           *message_entry;
   GtkButton          *send_button;
+  GtkButton          *call_button;
 };
 
 G_DEFINE_FINAL_TYPE (TandemConversationView, tandem_conversation_view, GTK_TYPE_BOX)
@@ -215,6 +216,10 @@ tandem_conversation_view_set_peer (TandemConversationView *self,
   gtk_list_box_bind_model (self->message_list,
                            self->conversation ? tandem_conversation_get_messages (self->conversation) : NULL,
                            create_message_row, self, NULL);
+  /* The target first: an action name without its parameter is refused. */
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->call_button),
+                                          g_variant_new_string (self->address ? self->address : ""));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->call_button), "app.call");
   gtk_entry_set_text (self->message_entry, "");
   on_entry_changed (self);
   update_header (self);
@@ -271,6 +276,7 @@ tandem_conversation_view_class_init (TandemConversationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemConversationView, composing_label);
   gtk_widget_class_bind_template_child (widget_class, TandemConversationView, message_entry);
   gtk_widget_class_bind_template_child (widget_class, TandemConversationView, send_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemConversationView, call_button);
   gtk_widget_class_bind_template_callback (widget_class, on_scroller_edge_reached);
   gtk_widget_class_bind_template_callback (widget_class, on_send);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_changed);

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tandem-call-bar.h"
 #include "tandem-contact-row.h"
 #include "tandem-conversation-view.h"
 #include "tandem-presence-label.h"
@@ -26,9 +27,11 @@ struct _TandemWindow
   TandemAccount        *account;
   char                 *peer_address;
   gboolean              updating_presence;
+  guint                 call_linger_id;
 
   GtkHeaderBar         *header_bar;
   GtkInfoBar           *error_bar;
+  TandemCallBar        *call_bar;
   GtkLabel             *error_label;
   GtkPaned             *paned;
   GtkImage             *account_state_image;
@@ -144,6 +147,57 @@ on_presence_combo_changed (GtkComboBox  *combo,
   g_action_group_activate_action (G_ACTION_GROUP (gtk_window_get_application (GTK_WINDOW (self))),
                                   "set-presence",
                                   g_variant_new ("(ss)", id, note ? note : ""));
+}
+
+/* ----- calls --------------------------------------------------------- */
+
+#define ENDED_CALL_LINGER_S 4
+
+static void pick_call (TandemWindow *self);
+
+static gboolean
+on_call_linger_done (gpointer user_data)
+{
+  TandemWindow *self = user_data;
+
+  self->call_linger_id = 0;
+  tandem_call_bar_set_call (self->call_bar, NULL);
+  pick_call (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The bar shows the newest call; an ended one stays a few seconds so the
+ * user sees how it ended ("Call failed: 486 Busy Here"). */
+static void
+pick_call (TandemWindow *self)
+{
+  GListModel *calls = tandem_manager_get_calls (self->manager);
+  guint n = g_list_model_get_n_items (calls);
+  g_autoptr(TandemCall) newest = n > 0 ? g_list_model_get_item (calls, n - 1) : NULL;
+  TandemCall *shown = tandem_call_bar_get_call (self->call_bar);
+
+  if (newest == NULL && shown != NULL && self->call_linger_id == 0 &&
+      (tandem_call_get_state (shown) == TANDEM_CALL_ENDED ||
+       tandem_call_get_state (shown) == TANDEM_CALL_FAILED))
+    {
+      self->call_linger_id = g_timeout_add_seconds (ENDED_CALL_LINGER_S, on_call_linger_done, self);
+      return;
+    }
+  if (newest == NULL && self->call_linger_id != 0)
+    return;
+
+  g_clear_handle_id (&self->call_linger_id, g_source_remove);
+  tandem_call_bar_set_call (self->call_bar, newest);
+}
+
+static void
+on_calls_changed (GListModel   *calls,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  TandemWindow *self)
+{
+  pick_call (self);
 }
 
 /* ----- contacts and conversation ------------------------------------- */
@@ -332,10 +386,12 @@ tandem_window_dispose (GObject *object)
 {
   TandemWindow *self = TANDEM_WINDOW (object);
 
+  g_clear_handle_id (&self->call_linger_id, g_source_remove);
   if (self->manager != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->manager, self);
       g_signal_handlers_disconnect_by_data (tandem_manager_get_accounts (self->manager), self);
+      g_signal_handlers_disconnect_by_data (tandem_manager_get_calls (self->manager), self);
     }
   if (self->account != NULL)
     g_signal_handlers_disconnect_by_data (self->account, self);
@@ -356,11 +412,13 @@ tandem_window_class_init (TandemWindowClass *klass)
   object_class->dispose = tandem_window_dispose;
   widget_class->delete_event = tandem_window_delete_event;
 
+  g_type_ensure (TANDEM_TYPE_CALL_BAR);
   g_type_ensure (TANDEM_TYPE_CONVERSATION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tandemphone/Tandem/tandem-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, error_bar);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, call_bar);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, account_state_image);
@@ -414,6 +472,10 @@ tandem_window_new (GtkApplication *application,
   g_signal_connect (accounts, "items-changed", G_CALLBACK (on_accounts_changed), self);
   on_accounts_changed (accounts, 0, 0, 0, self);
   update_account (self);
+
+  g_signal_connect (tandem_manager_get_calls (manager), "items-changed",
+                    G_CALLBACK (on_calls_changed), self);
+  pick_call (self);
 
   g_signal_connect_swapped (manager, "notify::presence", G_CALLBACK (update_presence_combo), self);
   update_presence_combo (self);

@@ -1,0 +1,223 @@
+/* tandem-notifier.c
+ *
+ * libnotify notifications whose buttons run the application's actions:
+ *   - an incoming call, with Answer and Decline;
+ *   - a message that arrives while its conversation is not in front of the
+ *     user, with Open.
+ * Each is withdrawn once handled elsewhere: the call is answered, declined
+ * or gone; the conversation has been read.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-notifier"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libnotify/notify.h>
+
+#include "tandem-notifier.h"
+
+struct _TandemNotifier
+{
+  GObject         parent_instance;
+
+  GtkApplication *application;   /* weak */
+  TandemManager  *manager;
+};
+
+G_DEFINE_FINAL_TYPE (TandemNotifier, tandem_notifier, G_TYPE_OBJECT)
+
+static void
+show (NotifyNotification *notification)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* No notification server (a bare X session, the tests): say so in the
+   * debug log; the window shows the same. */
+  if (!notify_notification_show (notification, &error))
+    g_debug ("Notification not shown: %s", error->message);
+}
+
+static void
+withdraw (NotifyNotification *notification)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!notify_notification_close (notification, &error))
+    g_debug ("Notification not withdrawn: %s", error->message);
+}
+
+static void
+on_action (NotifyNotification *notification,
+           char               *action,
+           gpointer            user_data)
+{
+  TandemNotifier *self = user_data;
+  GVariant *target = g_object_get_data (G_OBJECT (notification), "tandem-target");
+
+  if (self->application == NULL)
+    return;
+
+  if (g_str_equal (action, "default") || g_str_equal (action, "open"))
+    action = "open-conversation";
+  g_action_group_activate_action (G_ACTION_GROUP (self->application), action,
+                                  g_str_equal (action, "open-conversation") ? target : NULL);
+  if (g_str_equal (action, "open-conversation") || g_str_equal (action, "answer"))
+    {
+      GtkWindow *window = gtk_application_get_active_window (self->application);
+      if (window != NULL)
+        gtk_window_present (window);
+    }
+}
+
+/* ----- calls --------------------------------------------------------- */
+
+static void
+on_call_state (TandemCall         *call,
+               GParamSpec         *pspec,
+               NotifyNotification *notification)
+{
+  if (tandem_call_get_state (call) != TANDEM_CALL_INCOMING)
+    {
+      withdraw (notification);
+      g_signal_handlers_disconnect_by_data (call, notification);
+    }
+}
+
+static void
+on_call_added (TandemNotifier *self,
+               TandemCall     *call)
+{
+  NotifyNotification *notification;
+  g_autofree char *summary = NULL;
+
+  if (!tandem_call_is_incoming (call) || tandem_call_get_state (call) != TANDEM_CALL_INCOMING)
+    return;
+
+  /* Translators: notification title, %s is the caller */
+  summary = g_strdup_printf (_("Incoming call from %s"), tandem_call_get_peer_name (call));
+  notification = notify_notification_new (summary, tandem_call_get_peer_address (call),
+                                          "call-start-symbolic");
+  notify_notification_set_urgency (notification, NOTIFY_URGENCY_CRITICAL);
+  notify_notification_set_category (notification, "call.incoming");
+  notify_notification_set_hint (notification, "desktop-entry", g_variant_new_string (TANDEM_APP_ID));
+  notify_notification_add_action (notification, "answer", _("Answer"), on_action, self, NULL);
+  notify_notification_add_action (notification, "decline", _("Decline"), on_action, self, NULL);
+
+  /* The call holds the notification until it stops ringing. */
+  g_signal_connect_data (call, "notify::state", G_CALLBACK (on_call_state),
+                         notification, (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  show (notification);
+}
+
+/* ----- messages ------------------------------------------------------ */
+
+static gboolean
+conversation_in_front (TandemNotifier     *self,
+                       TandemConversation *conversation)
+{
+  GtkWindow *window = gtk_application_get_active_window (self->application);
+  g_autoptr(GVariant) state = NULL;
+
+  if (window == NULL || !gtk_window_is_active (window))
+    return FALSE;
+
+  state = g_action_group_get_action_state (G_ACTION_GROUP (self->application), "open-conversation");
+  return state != NULL &&
+         g_strcmp0 (g_variant_get_string (state, NULL),
+                    tandem_conversation_get_peer_address (conversation)) == 0;
+}
+
+static void
+on_unread_changed (TandemConversation *conversation,
+                   GParamSpec         *pspec,
+                   NotifyNotification *notification)
+{
+  if (tandem_conversation_get_unread_count (conversation) == 0)
+    {
+      withdraw (notification);
+      g_object_set_data (G_OBJECT (conversation), "tandem-notification", NULL);
+      g_signal_handlers_disconnect_by_data (conversation, notification);
+    }
+}
+
+static void
+on_message_received (TandemNotifier     *self,
+                     TandemConversation *conversation,
+                     const char         *text)
+{
+  NotifyNotification *notification;
+  const char *address = tandem_conversation_get_peer_address (conversation);
+  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+  g_autofree char *summary = NULL;
+
+  if (self->application == NULL || conversation_in_front (self, conversation))
+    return;
+
+  /* Translators: notification title, %s is the sender */
+  summary = g_strdup_printf (_("Message from %s"), contact ? tandem_contact_get_name (contact) : address);
+
+  /* One notification per conversation, updated as messages arrive. */
+  notification = g_object_get_data (G_OBJECT (conversation), "tandem-notification");
+  if (notification != NULL)
+    notify_notification_update (notification, summary, text, "mail-unread-symbolic");
+  else
+    {
+      notification = notify_notification_new (summary, text, "mail-unread-symbolic");
+      notify_notification_set_category (notification, "im.received");
+      notify_notification_set_hint (notification, "desktop-entry", g_variant_new_string (TANDEM_APP_ID));
+      g_object_set_data_full (G_OBJECT (notification), "tandem-target",
+                              g_variant_ref_sink (g_variant_new_string (address)),
+                              (GDestroyNotify) g_variant_unref);
+      notify_notification_add_action (notification, "default", _("Open"), on_action, self, NULL);
+      notify_notification_add_action (notification, "open", _("Open"), on_action, self, NULL);
+      g_object_set_data_full (G_OBJECT (conversation), "tandem-notification",
+                              notification, g_object_unref);
+      g_signal_connect (conversation, "notify::unread-count", G_CALLBACK (on_unread_changed), notification);
+    }
+  show (notification);
+}
+
+/* ----- GObject ------------------------------------------------------- */
+
+static void
+tandem_notifier_dispose (GObject *object)
+{
+  TandemNotifier *self = TANDEM_NOTIFIER (object);
+
+  if (self->manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->manager, self);
+  g_clear_object (&self->manager);
+  g_clear_weak_pointer (&self->application);
+
+  G_OBJECT_CLASS (tandem_notifier_parent_class)->dispose (object);
+}
+
+static void
+tandem_notifier_class_init (TandemNotifierClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tandem_notifier_dispose;
+}
+
+static void
+tandem_notifier_init (TandemNotifier *self)
+{
+}
+
+TandemNotifier *
+tandem_notifier_new (GtkApplication *application,
+                     TandemManager  *manager)
+{
+  TandemNotifier *self = g_object_new (TANDEM_TYPE_NOTIFIER, NULL);
+
+  if (!notify_is_initted ())
+    notify_init (g_get_application_name ());
+
+  g_set_weak_pointer (&self->application, application);
+  self->manager = g_object_ref (manager);
+  g_signal_connect_swapped (manager, "call-added", G_CALLBACK (on_call_added), self);
+  g_signal_connect_swapped (manager, "message-received", G_CALLBACK (on_message_received), self);
+
+  return self;
+}

@@ -1,0 +1,51 @@
+/* tandem-test-app.h: run the real tandem executable in a test and drive
+ * it over D-Bus, the way a script or the desktop would.
+ *
+ * The test must run on its own session bus (ctest wraps it in
+ * dbus-run-session) and have DISPLAY set (tandem_test_xvfb_start()).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include "tandem-test-process.h"
+
+G_BEGIN_DECLS
+
+typedef struct _TandemTestApp TandemTestApp;
+
+TandemTestApp *tandem_test_app_start          (const char     *name,
+                                               const char     *provision_text);
+void           tandem_test_app_stop           (TandemTestApp  *self);
+const char    *tandem_test_app_get_profile    (TandemTestApp  *self);
+const char    *tandem_test_app_get_id         (TandemTestApp  *self);
+gboolean       tandem_test_app_exited         (TandemTestApp  *self);
+gboolean       tandem_test_app_wait_exit      (TandemTestApp  *self,
+                                               guint           timeout_ms);
+
+gboolean       tandem_test_app_activate       (TandemTestApp  *self,
+                                               const char     *action,
+                                               const char     *parameter);
+gboolean       tandem_test_app_action_enabled (TandemTestApp  *self,
+                                               const char     *action);
+char          *tandem_test_app_action_state   (TandemTestApp  *self,
+                                               const char     *action);
+gboolean       tandem_test_app_wait_enabled   (TandemTestApp  *self,
+                                               const char     *action,
+                                               gboolean        enabled,
+                                               guint           timeout_ms);
+
+char          *tandem_test_run                (const char * const *argv,
+                                               int                *status);
+char          *tandem_test_app_id_for_profile (const char     *profile);
+int            tandem_test_count_windows      (const char     *title);
+gboolean       tandem_test_wait_for_windows   (const char     *title,
+                                               int             n,
+                                               guint           timeout_ms);
+char          *tandem_test_screenshot         (const char     *name);
+void           tandem_test_assert_not_blank   (const char     *png);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TandemTestApp, tandem_test_app_stop)
+
+G_END_DECLS
