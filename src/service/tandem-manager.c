@@ -28,6 +28,7 @@ struct _TandemManager
 
   char            *profile_dir;
   char            *bind_address;
+  char            *root_ca;
   LinphoneCore    *core;
   LinphoneCoreCbs *cbs;
   guint            iterate_id;
@@ -446,7 +447,8 @@ tandem_manager_start (TandemManager  *self,
                       GError        **error)
 {
   LinphoneFactory *factory = linphone_factory_get ();
-  g_autofree char *data_dir = g_build_filename (self->profile_dir, "data", NULL);
+  /* liblinphone appends file names to the data directory as is. */
+  g_autofree char *data_dir = g_build_filename (self->profile_dir, "data", G_DIR_SEPARATOR_S, NULL);
   g_autofree char *rc_path = g_build_filename (self->profile_dir, "linphonerc", NULL);
   g_autofree char *friends_db = NULL;
   LinphoneConfig *config;
@@ -495,6 +497,8 @@ tandem_manager_start (TandemManager  *self,
   linphone_core_enable_video_capture (self->core, FALSE);
   linphone_core_enable_video_display (self->core, FALSE);
   apply_headless_audio (self);
+  if (self->root_ca != NULL)
+    linphone_core_set_root_ca (self->core, self->root_ca);
 
   /* Random ports, so several profiles run side by side. */
   transports = linphone_factory_create_transports (factory);
@@ -1041,6 +1045,18 @@ tandem_manager_set_bind_address (TandemManager *self,
   _tandem_set_str (&self->bind_address, address);
 }
 
+/* Extra trusted certificate authorities (a PEM file or directory) for TLS
+ * to SIP servers, e.g. a company CA.  Set before tandem_manager_start(). */
+void
+tandem_manager_set_root_ca (TandemManager *self,
+                            const char    *path)
+{
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+  g_return_if_fail (self->core == NULL);
+
+  _tandem_set_str (&self->root_ca, path);
+}
+
 static void
 tandem_manager_dispose (GObject *object)
 {
@@ -1063,6 +1079,7 @@ tandem_manager_finalize (GObject *object)
   g_clear_object (&self->calls);
   g_free (self->profile_dir);
   g_free (self->bind_address);
+  g_free (self->root_ca);
   g_free (self->presence_note);
 
   G_OBJECT_CLASS (tandem_manager_parent_class)->finalize (object);

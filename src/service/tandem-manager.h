@@ -32,6 +32,8 @@ gboolean        tandem_manager_is_started      (TandemManager   *self);
 /* Network settings that must be set before tandem_manager_start(). */
 void            tandem_manager_set_bind_address (TandemManager  *self,
                                                  const char     *address);
+void            tandem_manager_set_root_ca      (TandemManager  *self,
+                                                 const char     *path);
 
 GListModel     *tandem_manager_get_accounts    (TandemManager   *self);
 TandemAccount  *tandem_manager_add_account     (TandemManager   *self,

@@ -3,8 +3,9 @@
  * `tandem --profile DIR --provision FILE` reads a keyfile like this one
  * (README.md documents it):
  *
- *   [network]
- *   bind-address=127.0.0.1          # optional, before the stack starts
+ *   [network]                       # optional; applied before the stack starts
+ *   bind-address=127.0.0.1
+ *   root-ca=/etc/ssl/company-ca.pem # extra CA for TLS to the SIP server
  *
  *   [account alice]                 # one group per account
  *   identity=sip:alice@tandem.test
@@ -50,9 +51,12 @@ tandem_provision_apply_network (GKeyFile      *keyfile,
                                 TandemManager *manager)
 {
   g_autofree char *bind = g_key_file_get_string (keyfile, "network", "bind-address", NULL);
+  g_autofree char *root_ca = g_key_file_get_string (keyfile, "network", "root-ca", NULL);
 
   if (bind != NULL && *bind != '\0')
     tandem_manager_set_bind_address (manager, bind);
+  if (root_ca != NULL && *root_ca != '\0')
+    tandem_manager_set_root_ca (manager, root_ca);
 }
 
 static gboolean

@@ -110,6 +110,56 @@ test_register_tcp (void)
 }
 
 static void
+test_register_tls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *profile = g_dir_make_tmp ("tandem-test-tls-XXXXXX", &error);
+  TandemManager *manager;
+  TandemAccount *account;
+
+  g_ptr_array_add (profiles, g_strdup (profile));
+  manager = tandem_manager_new (profile);
+  tandem_manager_set_bind_address (manager, "127.0.0.1");
+  /* The fixture's self-signed certificate is the only CA trusted. */
+  tandem_manager_set_root_ca (manager, tandem_test_kamailio_get_cert_file (world));
+  g_assert_true (tandem_manager_start (manager, &error));
+  g_assert_no_error (error);
+
+  /* The certificate names tandem.test; maddr sends the connection to
+   * loopback while TLS checks the name (mbedTLS does not match IP
+   * addresses against a certificate). */
+  {
+    g_autofree char *proxy = g_strdup_printf ("sip:tandem.test:%u;transport=tls;maddr=127.0.0.1",
+                                              tandem_test_kamailio_get_tls_port (world));
+    account = tandem_manager_add_account (manager, "sip:dave@tandem.test", "dave-pw", proxy,
+                                          TANDEM_TRANSPORT_TLS, &error);
+    g_assert_no_error (error);
+  }
+  WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK ||
+              tandem_account_get_state (account) == TANDEM_REGISTRATION_FAILED, 15000);
+  g_test_message ("tls: %d %s", tandem_account_get_state (account), tandem_account_get_state_message (account));
+  g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
+
+  tandem_manager_stop (manager);
+  g_object_unref (manager);
+}
+
+static void
+test_register_tls_untrusted (void)
+{
+  TandemManager *manager = start_manager ("tls-untrusted");
+  TandemAccount *account = add_account (manager, "dave", "dave-pw", "tls");
+
+  /* Without the CA the server certificate is refused, with a reason. */
+  WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_FAILED, 15000);
+  g_test_message ("untrusted tls: %s", tandem_account_get_state_message (account));
+  g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_FAILED);
+
+  tandem_manager_stop (manager);
+  g_object_unref (manager);
+}
+
+static void
 test_register_wrong_password (void)
 {
   TandemManager *manager = start_manager ("carol");
@@ -507,6 +557,8 @@ main (int   argc,
 
   g_test_add_func ("/service/register/ok", test_register_ok);
   g_test_add_func ("/service/register/tcp", test_register_tcp);
+  g_test_add_func ("/service/register/tls", test_register_tls);
+  g_test_add_func ("/service/register/tls-untrusted", test_register_tls_untrusted);
   g_test_add_func ("/service/register/wrong-password", test_register_wrong_password);
   g_test_add_func ("/service/register/unreachable", test_register_unreachable);
   g_test_add_func ("/service/bad-addresses", test_bad_addresses);
