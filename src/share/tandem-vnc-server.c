@@ -655,6 +655,10 @@ server_loop (TandemVncServer *self)
             }
         }
 
+      /* Input is read below: a control change queued before it reached the
+       * socket applies to it. */
+      if (!run_commands (self))
+        break;
       rfbProcessEvents (self->screen, 0);
     }
 }
