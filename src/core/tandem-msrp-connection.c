@@ -32,6 +32,7 @@ struct _TandemMsrpConnection {
   gboolean                     read_pending;
   gboolean                     closing;
   gboolean                     closed;
+  gsize                        last_read;
 };
 
 G_DEFINE_FINAL_TYPE (TandemMsrpConnection, tandem_msrp_connection, G_TYPE_OBJECT)
@@ -129,6 +130,7 @@ on_read (GObject      *source,
       shut_down (self, NULL);
       return;
     }
+  self->last_read = n;
   if (!tandem_msrp_parser_feed (self->parser, self->buffer, n, &error))
     {
       self->reading = FALSE;
@@ -278,6 +280,14 @@ tandem_msrp_connection_close (TandemMsrpConnection *self)
   self->closing = TRUE;
   self->reading = FALSE;
   write_next (self);
+}
+
+/* Size of the read being parsed: an upper bound of the body bytes that
+ * the current batch of callbacks delivers. */
+gsize
+tandem_msrp_connection_get_last_read_size (TandemMsrpConnection *self)
+{
+  return self->last_read;
 }
 
 gboolean

@@ -47,6 +47,7 @@ gboolean              tandem_msrp_connection_write_finish (TandemMsrpConnection 
                                                            GError                          **error);
 gsize                 tandem_msrp_connection_get_queued  (TandemMsrpConnection              *self);
 void                  tandem_msrp_connection_close       (TandemMsrpConnection              *self);
+gsize                 tandem_msrp_connection_get_last_read_size (TandemMsrpConnection *self);
 gboolean              tandem_msrp_connection_is_closed   (TandemMsrpConnection              *self);
 
 G_END_DECLS

@@ -198,10 +198,13 @@ tid_collides (const char   *tid,
   char marker[48];
   gsize mlen;
 
+  const guint8 *p = body;
+  const guint8 *end = body + body_len;
+
   mlen = g_snprintf (marker, sizeof marker, "\r\n-------%s", tid);
   if (body_len >= mlen - 2 && memcmp (body, marker + 2, mlen - 2) == 0)
     return TRUE;
-  return body_len >= mlen && memmem (body, body_len, marker, mlen) != NULL;
+  return body_len >= mlen && memmem (p, end - p, marker, mlen) != NULL;
 }
 
 static void
@@ -222,30 +225,15 @@ append_header (GByteArray *out,
   g_byte_array_append (out, (const guint8 *) "\r\n", 2);
 }
 
-/* Appends the whole message (first line, headers in the wire doc's order,
- * body and end-line) to @out, so that it can be written at once. A body
- * (even an empty one) is framed by the blank line; @body == NULL means no
- * body. The transaction id is (re)chosen when missing or when it occurs
- * in the body. Returns the number of bytes appended. */
-gsize
-tandem_msrp_message_serialize_into (TandemMsrpMessage *msg,
-                                    GByteArray        *out,
-                                    const guint8      *body,
-                                    gsize              body_len,
-                                    char               flag)
+/* First line and headers in the wire doc's order, plus the blank line
+ * when @has_body. */
+static void
+append_head (TandemMsrpMessage *msg,
+             GByteArray        *out,
+             gboolean           has_body)
 {
-  guint start = out->len;
   char line[96];
   gsize n;
-
-  if (body == NULL)
-    body_len = 0;
-  while (msg->tid == NULL ||
-         (body != NULL && tid_collides (msg->tid, body, body_len)))
-    {
-      g_free (msg->tid);
-      msg->tid = tandem_msrp_new_transaction_id ();
-    }
 
   append_str (out, "MSRP ");
   append_str (out, msg->tid);
@@ -299,18 +287,84 @@ tandem_msrp_message_serialize_into (TandemMsrpMessage *msg,
   if (msg->content_type != NULL)
     append_header (out, "Content-Type", msg->content_type);
 
+  if (has_body)
+    append_str (out, "\r\n");
+}
+
+static void
+pick_tid (TandemMsrpMessage *msg,
+          const guint8      *body,
+          gsize              body_len)
+{
+  while (msg->tid == NULL ||
+         (body != NULL && tid_collides (msg->tid, body, body_len)))
+    {
+      g_free (msg->tid);
+      msg->tid = tandem_msrp_new_transaction_id ();
+    }
+}
+
+/* Appends the whole message (first line, headers in the wire doc's order,
+ * body and end-line) to @out, so that it can be written at once. A body
+ * (even an empty one) is framed by the blank line; @body == NULL means no
+ * body. The transaction id is (re)chosen when missing or when it occurs
+ * in the body. Returns the number of bytes appended. */
+gsize
+tandem_msrp_message_serialize_into (TandemMsrpMessage *msg,
+                                    GByteArray        *out,
+                                    const guint8      *body,
+                                    gsize              body_len,
+                                    char               flag)
+{
+  guint start = out->len;
+
+  if (body == NULL)
+    body_len = 0;
+  pick_tid (msg, body, body_len);
+  append_head (msg, out, body != NULL);
   if (body != NULL)
     {
-      g_byte_array_append (out, (const guint8 *) "\r\n", 2);
       if (body_len > 0)
         g_byte_array_append (out, body, body_len);
-      g_byte_array_append (out, (const guint8 *) "\r\n", 2);
+      append_str (out, "\r\n");
     }
   append_str (out, "-------");
   append_str (out, msg->tid);
   g_byte_array_append (out, (const guint8 *) &flag, 1);
   append_str (out, "\r\n");
   return out->len - start;
+}
+
+/* Frames a body that already sits at @buf + @headroom: the head is
+ * written just before it and the end-line just after (@buf must have
+ * TANDEM_MSRP_FRAME_TAILROOM bytes after the body). Returns the offset of
+ * the message in @buf, or -1 when the head does not fit in @headroom.
+ * The message then spans [offset, headroom + body_len + tail). */
+gssize
+tandem_msrp_message_frame_in_place (TandemMsrpMessage *msg,
+                                    guint8            *buf,
+                                    gsize              headroom,
+                                    gsize              body_len,
+                                    char               flag,
+                                    gsize             *out_len)
+{
+  g_autoptr(GByteArray) head = g_byte_array_sized_new (512);
+  guint8 *tail = buf + headroom + body_len;
+  gsize tid_len;
+
+  pick_tid (msg, buf + headroom, body_len);
+  append_head (msg, head, TRUE);
+  if (head->len > headroom)
+    return -1;
+  memcpy (buf + headroom - head->len, head->data, head->len);
+  tid_len = strlen (msg->tid);
+  memcpy (tail, "\r\n-------", 9);
+  memcpy (tail + 9, msg->tid, tid_len);
+  tail[9 + tid_len] = flag;
+  tail[10 + tid_len] = '\r';
+  tail[11 + tid_len] = '\n';
+  *out_len = head->len + body_len + 12 + tid_len;
+  return headroom - head->len;
 }
 
 GBytes *

@@ -85,6 +85,14 @@ gsize              tandem_msrp_message_serialize_into (TandemMsrpMessage *msg,
                                                        const guint8      *body,
                                                        gsize              body_len,
                                                        char               flag);
+/* CRLF, 7 dashes, a tid of at most 32, flag, CRLF */
+#define TANDEM_MSRP_FRAME_TAILROOM 44
+gssize             tandem_msrp_message_frame_in_place (TandemMsrpMessage *msg,
+                                                       guint8            *buf,
+                                                       gsize              headroom,
+                                                       gsize              body_len,
+                                                       char               flag,
+                                                       gsize             *out_len);
 GBytes            *tandem_msrp_message_serialize    (TandemMsrpMessage *msg,
                                                      const guint8      *body,
                                                      gsize              body_len,

@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "tandem-msrp"
+#define _GNU_SOURCE /* memmem */
 
 #include <string.h>
 
@@ -461,30 +462,43 @@ feed_body (TandemMsrpParser *parser,
 
   while (p < end && parser->state == STATE_BODY)
     {
+      if (parser->match == 0 && (gsize) (end - p) > parser->marker_len + 2)
+        {
+          gsize ml = parser->marker_len;
+          const guint8 *tail = end - (ml + 2);
+          const guint8 *scan = p;
+          const guint8 *hit;
+
+          /* memmem skips ahead by about the marker length on body bytes,
+           * so a body comes out in one piece per feed. */
+          while ((hit = memmem (scan, end - scan, parser->marker, ml)) != NULL && hit < tail)
+            {
+              if ((hit[ml] == '$' || hit[ml] == '+' || hit[ml] == '#') &&
+                  hit[ml + 1] == '\r' && hit[ml + 2] == '\n')
+                {
+                  char flag = hit[ml];
+
+                  if (!emit_body (parser, p, hit - p))
+                    return len;
+                  p = hit + ml + 3;
+                  finish_message (parser, flag);
+                  return p - data;
+                }
+              scan = hit + 1;
+            }
+          /* the last bytes may hold the start of the end-line */
+          if (!emit_body (parser, p, tail - p))
+            return len;
+          p = tail;
+          continue;
+        }
+
       if (parser->match == 0)
         {
-          const guint8 *cr = memchr (p, '\r', end - p);
-          const guint8 *stop = cr != NULL ? cr : end;
-
-          if (!emit_body (parser, p, stop - p))
+          if (*p == '\r')
+            parser->match = 1;
+          else if (!emit_body (parser, p, 1))
             return len;
-          p = stop;
-          if (cr == NULL)
-            break;
-          /* Fast path: the whole end-line is in this buffer. */
-          if ((gsize) (end - p) >= parser->marker_len + 3 &&
-              memcmp (p, parser->marker, parser->marker_len) == 0 &&
-              strchr ("$+#", p[parser->marker_len]) != NULL &&
-              p[parser->marker_len] != '\0' &&
-              p[parser->marker_len + 1] == '\r' && p[parser->marker_len + 2] == '\n')
-            {
-              char flag = p[parser->marker_len];
-
-              p += parser->marker_len + 3;
-              finish_message (parser, flag);
-              break;
-            }
-          parser->match = 1;
           p++;
           continue;
         }

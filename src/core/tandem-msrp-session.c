@@ -254,8 +254,11 @@ on_conn_body (TandemMsrpConnection *conn,
 {
   TandemMsrpSession *self = user_data;
 
-  if (self->rx_status == 0 && self->ready)
-    g_byte_array_append (self->rx, data, len);
+  if (self->rx_status != 0 || !self->ready)
+    return;
+  if (self->rx == NULL)
+    self->rx = g_byte_array_sized_new (MAX (len, tandem_msrp_connection_get_last_read_size (conn)));
+  g_byte_array_append (self->rx, data, len);
 }
 
 static void
@@ -307,10 +310,9 @@ on_conn_read_done (TandemMsrpConnection *conn,
   TandemMsrpSession *self = user_data;
   g_autoptr(GBytes) bytes = NULL;
 
-  if (self->rx->len == 0)
+  if (self->rx == NULL)
     return;
-  bytes = g_bytes_new (self->rx->data, self->rx->len);
-  g_byte_array_set_size (self->rx, 0);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->rx));
   g_signal_emit (self, signals[SIGNAL_DATA_RECEIVED], 0, bytes);
 }
 
@@ -711,13 +713,26 @@ tandem_msrp_session_start_finish (TandemMsrpSession *self,
 
 /* ---- data ------------------------------------------------------------- */
 
+/* Upper bound of the framing bytes of one data SEND: the paths plus
+ * first line (12-char tid), Message-ID (16), Byte-Range up to
+ * 1-8192/8192, the two report headers, Content-Type, blank line, CRLF
+ * and end-line. */
+static gsize
+get_fixed_framing (TandemMsrpSession *self)
+{
+  return 208 + strlen (self->own_path_str) +
+         (self->peer_path_str != NULL ? strlen (self->peer_path_str) : 0);
+}
+
+/* Largest body per SEND: 256 KiB direct; via a relay, the whole frame
+ * stays within 8 KiB (kamailio drops frames of about 11 KB). */
 gsize
 tandem_msrp_session_get_max_chunk_size (TandemMsrpSession *self)
 {
   if (self->max_chunk_size != 0)
     return self->max_chunk_size;
   if ((self->peer_path != NULL && self->peer_path->len > 1) || self->own_path->len > 1)
-    return TANDEM_MSRP_RELAY_CHUNK_SIZE;
+    return TANDEM_MSRP_RELAY_FRAME_SIZE - get_fixed_framing (self);
   return TANDEM_MSRP_DIRECT_CHUNK_SIZE;
 }
 
@@ -774,6 +789,72 @@ tandem_msrp_session_send_async (TandemMsrpSession   *self,
   self->bytes_sent += out->len;
   bytes = g_byte_array_free_to_bytes (out);
   tandem_msrp_connection_write_async (self->conn, bytes, cancellable, on_sent,
+                                      g_steal_pointer (&task));
+}
+
+/**
+ * tandem_msrp_session_new_frame:
+ * @body_offset: (out): where the caller puts the body
+ * @capacity: (out): how many body bytes fit (the max chunk size)
+ *
+ * A buffer for tandem_msrp_session_send_frame_async(): the head is
+ * written in front of the body and the end-line after it, so the body is
+ * never copied.
+ */
+GByteArray *
+tandem_msrp_session_new_frame (TandemMsrpSession *self,
+                               gsize             *body_offset,
+                               gsize             *capacity)
+{
+  gsize headroom = get_fixed_framing (self) + 64;
+  GByteArray *frame;
+
+  *capacity = tandem_msrp_session_get_max_chunk_size (self);
+  *body_offset = headroom;
+  frame = g_byte_array_sized_new (headroom + *capacity + TANDEM_MSRP_FRAME_TAILROOM);
+  g_byte_array_set_size (frame, headroom + *capacity + TANDEM_MSRP_FRAME_TAILROOM);
+  return frame;
+}
+
+/* Sends one SEND whose @body_len body bytes the caller wrote into @frame
+ * (from tandem_msrp_session_new_frame(), consumed). */
+void
+tandem_msrp_session_send_frame_async (TandemMsrpSession   *self,
+                                      GByteArray          *frame,
+                                      gsize                body_len,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(TandemMsrpMessage) msg = NULL;
+  g_autoptr(GBytes) all = NULL;
+  g_autoptr(GBytes) wire = NULL;
+  gsize headroom = get_fixed_framing (self) + 64;
+  gsize len;
+  gssize offset;
+
+  if (!self->ready || self->closed || self->conn == NULL)
+    {
+      g_byte_array_unref (frame);
+      g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                               "The MSRP session is not connected");
+      return;
+    }
+  g_return_if_fail (frame->len >= headroom + body_len + TANDEM_MSRP_FRAME_TAILROOM);
+  msg = tandem_msrp_message_new_request ("SEND", self->peer_path_str, self->own_path_str);
+  msg->message_id = tandem_msrp_new_message_id ();
+  tandem_msrp_message_set_byte_range (msg, 1, body_len, body_len);
+  msg->success_report = TANDEM_MSRP_REPORT_NO;
+  msg->failure_report = TANDEM_MSRP_REPORT_PARTIAL;
+  msg->content_type = g_strdup (TANDEM_RFB_CONTENT_TYPE);
+  offset = tandem_msrp_message_frame_in_place (msg, frame->data, headroom, body_len,
+                                               TANDEM_MSRP_FLAG_END, &len);
+  g_assert (offset >= 0);
+  all = g_byte_array_free_to_bytes (frame);
+  wire = g_bytes_new_from_bytes (all, offset, len);
+  self->bytes_sent += len;
+  tandem_msrp_connection_write_async (self->conn, wire, cancellable, on_sent,
                                       g_steal_pointer (&task));
 }
 
@@ -964,7 +1045,7 @@ tandem_msrp_session_finalize (GObject *object)
   g_free (self->local_uri_str);
   g_free (self->peer_fingerprint);
   g_free (self->bind_tid);
-  g_byte_array_unref (self->rx);
+  g_clear_pointer (&self->rx, g_byte_array_unref);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (tandem_msrp_session_parent_class)->finalize (object);
 }
@@ -1023,6 +1104,5 @@ tandem_msrp_session_init (TandemMsrpSession *self)
 {
   self->own_path = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_msrp_uri_free);
   self->cancellable = g_cancellable_new ();
-  self->rx = g_byte_array_new ();
   self->receiving = TRUE;
 }

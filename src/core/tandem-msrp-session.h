@@ -13,7 +13,7 @@
 G_BEGIN_DECLS
 
 #define TANDEM_MSRP_DIRECT_CHUNK_SIZE (256 * 1024)
-#define TANDEM_MSRP_RELAY_CHUNK_SIZE  8192
+#define TANDEM_MSRP_RELAY_FRAME_SIZE  8192
 
 #define TANDEM_TYPE_MSRP_SESSION (tandem_msrp_session_get_type ())
 G_DECLARE_FINAL_TYPE (TandemMsrpSession, tandem_msrp_session, TANDEM, MSRP_SESSION, GObject)
@@ -47,6 +47,15 @@ void               tandem_msrp_session_send_async      (TandemMsrpSession   *sel
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
+GByteArray        *tandem_msrp_session_new_frame       (TandemMsrpSession *self,
+                                                        gsize             *body_offset,
+                                                        gsize             *capacity);
+void               tandem_msrp_session_send_frame_async (TandemMsrpSession *self,
+                                                        GByteArray        *frame,
+                                                        gsize              body_len,
+                                                        GCancellable      *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer           user_data);
 gboolean           tandem_msrp_session_send_finish     (TandemMsrpSession   *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);

@@ -29,8 +29,6 @@ struct _TandemRfbTunnel {
   GSocket           *socket;
   GSource           *in_source;
   GSource           *out_source;
-  guint8            *read_buf;
-  gsize              chunk;
   int                in_flight;
   GByteArray        *pending;     /* peer -> local, not yet written */
   gsize              pending_off;
@@ -109,22 +107,28 @@ on_local_readable (GSocket      *socket,
   g_autoptr(GError) error = NULL;
   gssize n;
 
-  n = g_socket_receive (socket, (char *) self->read_buf, self->chunk, NULL, &error);
+  GByteArray *frame;
+  gsize offset, capacity;
+
+  /* read straight into a frame: the body is never copied */
+  frame = tandem_msrp_session_new_frame (self->session, &offset, &capacity);
+  n = g_socket_receive (socket, (char *) frame->data + offset, capacity, NULL, &error);
   if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    return G_SOURCE_CONTINUE;
+    {
+      g_byte_array_unref (frame);
+      return G_SOURCE_CONTINUE;
+    }
   if (n <= 0)
     {
+      g_byte_array_unref (frame);
       g_clear_pointer (&self->in_source, g_source_unref);
       shut_down (self);
       return G_SOURCE_REMOVE;
     }
   self->to_peer += n;
   self->in_flight++;
-  {
-    g_autoptr(GBytes) bytes = g_bytes_new (self->read_buf, n);
-
-    tandem_msrp_session_send_async (self->session, bytes, NULL, on_sent, g_object_ref (self));
-  }
+  tandem_msrp_session_send_frame_async (self->session, frame, n, NULL, on_sent,
+                                        g_object_ref (self));
   if (self->in_flight >= MAX_IN_FLIGHT)
     {
       g_clear_pointer (&self->in_source, g_source_unref);
@@ -192,6 +196,19 @@ on_data_received (TandemMsrpSession *session,
   const guint8 *data = g_bytes_get_data (bytes, &len);
 
   self->from_peer += len;
+  if (self->pending->len == self->pending_off && self->out_source == NULL && !self->closed)
+    {
+      /* common case: straight to the socket, keep only what did not fit */
+      gssize n = g_socket_send (self->socket, (const char *) data, len, NULL, NULL);
+
+      if (n > 0)
+        {
+          data += n;
+          len -= n;
+        }
+      if (len == 0)
+        return;
+    }
   g_byte_array_append (self->pending, data, len);
   self->max_buffered = MAX (self->max_buffered, self->pending->len - self->pending_off);
   if (self->out_source != NULL || flush_pending (self) || self->closed)
@@ -228,8 +245,6 @@ tandem_rfb_tunnel_new (TandemMsrpSession *session,
     return NULL;
   g_socket_set_blocking (self->socket, FALSE);
   self->session = g_object_ref (session);
-  self->chunk = tandem_msrp_session_get_max_chunk_size (session);
-  self->read_buf = g_malloc (self->chunk);
   self->data_id = g_signal_connect (session, "data-received", G_CALLBACK (on_data_received), self);
   self->closed_id = g_signal_connect (session, "closed", G_CALLBACK (on_session_closed), self);
   watch_input (self);
@@ -290,7 +305,6 @@ tandem_rfb_tunnel_finalize (GObject *object)
 {
   TandemRfbTunnel *self = TANDEM_RFB_TUNNEL (object);
 
-  g_free (self->read_buf);
   g_byte_array_unref (self->pending);
   G_OBJECT_CLASS (tandem_rfb_tunnel_parent_class)->finalize (object);
 }

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tandem-msrp-message.h"
 #include "tandem-msrp-session.h"
 #include "tandem-rfb-tunnel.h"
 
@@ -225,13 +226,30 @@ test_chunk_size (void)
   g_autoptr(TandemMsrpUri) uri = tandem_msrp_uri_new (FALSE, "127.0.0.1", 2855, "abcdef");
   g_autoptr(TandemMsrpSession) s = tandem_msrp_session_new (uri, NULL);
   g_autoptr(GPtrArray) path = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_msrp_uri_free);
+  gsize chunk;
 
   g_assert_cmpuint (tandem_msrp_session_get_max_chunk_size (s), ==, TANDEM_MSRP_DIRECT_CHUNK_SIZE);
   g_ptr_array_add (path, tandem_msrp_uri_parse ("msrp://relay.example:2855/r1;tcp", NULL));
   g_ptr_array_add (path, tandem_msrp_uri_copy (uri));
   tandem_msrp_session_set_own_path (s, path);
-  g_assert_cmpuint (tandem_msrp_session_get_max_chunk_size (s), ==, TANDEM_MSRP_RELAY_CHUNK_SIZE);
-  g_assert_cmpuint (TANDEM_MSRP_RELAY_CHUNK_SIZE, <=, 8192);
+  chunk = tandem_msrp_session_get_max_chunk_size (s);
+  g_assert_cmpuint (chunk, <, TANDEM_MSRP_RELAY_FRAME_SIZE);
+  g_assert_cmpuint (chunk, >, 7000);
+  {
+    /* a whole data SEND with that chunk stays within the relay's frame */
+    g_autofree char *own = tandem_msrp_path_to_string (path);
+    g_autoptr(TandemMsrpMessage) msg = tandem_msrp_message_new_request ("SEND", NULL, own);
+    g_autofree guint8 *body = g_malloc0 (chunk);
+    g_autoptr(GBytes) wire = NULL;
+
+    msg->message_id = tandem_msrp_new_message_id ();
+    tandem_msrp_message_set_byte_range (msg, 1, chunk, chunk);
+    msg->success_report = TANDEM_MSRP_REPORT_NO;
+    msg->failure_report = TANDEM_MSRP_REPORT_PARTIAL;
+    msg->content_type = g_strdup ("application/x-rfb");
+    wire = tandem_msrp_message_serialize (msg, body, chunk, '$');
+    g_assert_cmpuint (g_bytes_get_size (wire), <=, TANDEM_MSRP_RELAY_FRAME_SIZE);
+  }
 }
 
 int
