@@ -1,7 +1,10 @@
 /* tandem-msrp-connection.c
  *
- * Reads go into one fixed buffer and straight through the parser, so the
+ * Reads go into one buffer and straight through the parser, so the
  * memory per connection is the buffer plus the parser's bounded line.
+ * Body bytes can be handed on without a copy as slices of the read
+ * buffer (tandem_msrp_connection_slice_read()); the buffer then belongs
+ * to those slices and the next read takes a recycled one from a pool.
  * Writes are whole serialized messages, each written with one
  * write_all; the queue holds what callers handed in and callers bound
  * it (tandem_msrp_connection_get_queued()).
@@ -12,10 +15,11 @@
 
 #include <string.h>
 
+#include "tandem-buffer-pool.h"
 #include "tandem-msrp-connection.h"
 #include "tandem-msrp-error.h"
 
-#define READ_BUFFER_SIZE (256 * 1024)
+#define READ_BUFFER_SIZE TANDEM_MSRP_CONNECTION_READ_SIZE
 
 struct _TandemMsrpConnection {
   GObject                      parent_instance;
@@ -24,6 +28,8 @@ struct _TandemMsrpConnection {
   TandemMsrpConnectionHandler  handler;
   gpointer                     user_data;
   guint8                      *buffer;
+  TandemBufferPool            *pool;
+  GBytes                      *buffer_bytes; /* set once the buffer is shared */
   GCancellable                *cancellable;
   GQueue                       writes;       /* of GTask, bytes as task data */
   gsize                        queued;
@@ -143,6 +149,12 @@ on_read (GObject      *source,
     }
   if (self->handler.read_done != NULL && !self->closed)
     self->handler.read_done (self, self->user_data);
+  if (self->buffer_bytes != NULL)
+    {
+      /* slices own the old buffer now */
+      g_clear_pointer (&self->buffer_bytes, g_bytes_unref);
+      self->buffer = tandem_buffer_pool_alloc (self->pool);
+    }
   read_next (self);
 }
 
@@ -284,6 +296,20 @@ tandem_msrp_connection_close (TandemMsrpConnection *self)
 
 /* Size of the read being parsed: an upper bound of the body bytes that
  * the current batch of callbacks delivers. */
+/* A GBytes for @len bytes at @data inside the buffer of the read being
+ * parsed, without copying; NULL when @data is not in it. */
+GBytes *
+tandem_msrp_connection_slice_read (TandemMsrpConnection *self,
+                                   const guint8         *data,
+                                   gsize                 len)
+{
+  if (data < self->buffer || data + len > self->buffer + self->last_read)
+    return NULL;
+  if (self->buffer_bytes == NULL)
+    self->buffer_bytes = tandem_buffer_pool_wrap (self->pool, self->buffer, 0, READ_BUFFER_SIZE);
+  return g_bytes_new_from_bytes (self->buffer_bytes, data - self->buffer, len);
+}
+
 gsize
 tandem_msrp_connection_get_last_read_size (TandemMsrpConnection *self)
 {
@@ -346,7 +372,11 @@ tandem_msrp_connection_finalize (GObject *object)
   TandemMsrpConnection *self = TANDEM_MSRP_CONNECTION (object);
 
   tandem_msrp_parser_free (self->parser);
-  g_free (self->buffer);
+  if (self->buffer_bytes != NULL)
+    g_bytes_unref (self->buffer_bytes);
+  else
+    tandem_buffer_pool_release (self->pool, self->buffer);
+  tandem_buffer_pool_unref (self->pool);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (tandem_msrp_connection_parent_class)->finalize (object);
 }
@@ -364,7 +394,8 @@ static void
 tandem_msrp_connection_init (TandemMsrpConnection *self)
 {
   self->parser = tandem_msrp_parser_new (&parser_callbacks, self);
-  self->buffer = g_malloc (READ_BUFFER_SIZE);
+  self->pool = tandem_buffer_pool_new (READ_BUFFER_SIZE, 4);
+  self->buffer = tandem_buffer_pool_alloc (self->pool);
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->writes);
 }

@@ -11,6 +11,8 @@
 
 G_BEGIN_DECLS
 
+#define TANDEM_MSRP_CONNECTION_READ_SIZE (256 * 1024)
+
 #define TANDEM_TYPE_MSRP_CONNECTION (tandem_msrp_connection_get_type ())
 G_DECLARE_FINAL_TYPE (TandemMsrpConnection, tandem_msrp_connection, TANDEM, MSRP_CONNECTION, GObject)
 
@@ -47,6 +49,9 @@ gboolean              tandem_msrp_connection_write_finish (TandemMsrpConnection 
                                                            GError                          **error);
 gsize                 tandem_msrp_connection_get_queued  (TandemMsrpConnection              *self);
 void                  tandem_msrp_connection_close       (TandemMsrpConnection              *self);
+GBytes               *tandem_msrp_connection_slice_read  (TandemMsrpConnection             *self,
+                                                          const guint8                     *data,
+                                                          gsize                             len);
 gsize                 tandem_msrp_connection_get_last_read_size (TandemMsrpConnection *self);
 gboolean              tandem_msrp_connection_is_closed   (TandemMsrpConnection              *self);
 

@@ -30,6 +30,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "tandem-buffer-pool.h"
 #include "tandem-msrp-connection.h"
 #include "tandem-msrp-error.h"
 #include "tandem-msrp-message.h"
@@ -66,7 +67,11 @@ struct _TandemMsrpSession {
 
   /* the incoming message being read */
   guint                 rx_status;      /* 0: accept body, else the answer */
-  GByteArray           *rx;
+  GBytes               *rx_slice;       /* a single body piece, not copied */
+  guint8               *rx;             /* from rx_pool, rx_len bytes used */
+  gsize                 rx_len;
+  TandemBufferPool     *rx_pool;
+  TandemBufferPool     *frame_pool;
   guint64               bytes_sent;
 };
 
@@ -256,9 +261,31 @@ on_conn_body (TandemMsrpConnection *conn,
 
   if (self->rx_status != 0 || !self->ready)
     return;
+  if (self->rx == NULL && self->rx_slice == NULL)
+    {
+      /* the common case: one body piece per read, handed on as a slice */
+      self->rx_slice = tandem_msrp_connection_slice_read (conn, data, len);
+      if (self->rx_slice != NULL)
+        return;
+    }
   if (self->rx == NULL)
-    self->rx = g_byte_array_sized_new (MAX (len, tandem_msrp_connection_get_last_read_size (conn)));
-  g_byte_array_append (self->rx, data, len);
+    {
+      self->rx = tandem_buffer_pool_alloc (self->rx_pool);
+      self->rx_len = 0;
+      if (self->rx_slice != NULL)
+        {
+          gsize n;
+          const guint8 *p = g_bytes_get_data (self->rx_slice, &n);
+
+          memcpy (self->rx, p, n);
+          self->rx_len = n;
+          g_clear_pointer (&self->rx_slice, g_bytes_unref);
+        }
+    }
+  /* a read never delivers more body bytes than it read */
+  g_assert (self->rx_len + len <= tandem_buffer_pool_get_size (self->rx_pool));
+  memcpy (self->rx + self->rx_len, data, len);
+  self->rx_len += len;
 }
 
 static void
@@ -310,9 +337,12 @@ on_conn_read_done (TandemMsrpConnection *conn,
   TandemMsrpSession *self = user_data;
   g_autoptr(GBytes) bytes = NULL;
 
-  if (self->rx == NULL)
+  if (self->rx_slice != NULL)
+    bytes = g_steal_pointer (&self->rx_slice);
+  else if (self->rx != NULL)
+    bytes = tandem_buffer_pool_wrap (self->rx_pool, g_steal_pointer (&self->rx), 0, self->rx_len);
+  else
     return;
-  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->rx));
   g_signal_emit (self, signals[SIGNAL_DATA_RECEIVED], 0, bytes);
 }
 
@@ -750,85 +780,54 @@ on_sent (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
-/* Frames @data as complete application/x-rfb SENDs (as many as the chunk
- * size needs, serialized back to back into one buffer) and queues them. */
-void
-tandem_msrp_session_send_async (TandemMsrpSession   *self,
-                                GBytes              *data,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  gsize len;
-  const guint8 *p = g_bytes_get_data (data, &len);
-  gsize chunk = tandem_msrp_session_get_max_chunk_size (self);
-  GByteArray *out;
-  g_autoptr(GBytes) bytes = NULL;
-
-  if (!self->ready || self->closed || self->conn == NULL)
-    {
-      g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
-                               "The MSRP session is not connected");
-      return;
-    }
-  out = g_byte_array_sized_new (len + (len / chunk + 1) * 256);
-  for (gsize off = 0; off < len; off += chunk)
-    {
-      gsize n = MIN (chunk, len - off);
-      g_autoptr(TandemMsrpMessage) msg =
-        tandem_msrp_message_new_request ("SEND", self->peer_path_str, self->own_path_str);
-
-      msg->message_id = tandem_msrp_new_message_id ();
-      tandem_msrp_message_set_byte_range (msg, 1, n, n);
-      msg->success_report = TANDEM_MSRP_REPORT_NO;
-      msg->failure_report = TANDEM_MSRP_REPORT_PARTIAL;
-      msg->content_type = g_strdup (TANDEM_RFB_CONTENT_TYPE);
-      tandem_msrp_message_serialize_into (msg, out, p + off, n, TANDEM_MSRP_FLAG_END);
-    }
-  self->bytes_sent += out->len;
-  bytes = g_byte_array_free_to_bytes (out);
-  tandem_msrp_connection_write_async (self->conn, bytes, cancellable, on_sent,
-                                      g_steal_pointer (&task));
-}
-
 /**
  * tandem_msrp_session_new_frame:
  * @body_offset: (out): where the caller puts the body
  * @capacity: (out): how many body bytes fit (the max chunk size)
  *
- * A buffer for tandem_msrp_session_send_frame_async(): the head is
- * written in front of the body and the end-line after it, so the body is
- * never copied.
+ * A (recycled) buffer for tandem_msrp_session_send_frame_async(): the
+ * head is written in front of the body and the end-line after it, so the
+ * body is never copied. Give it back with tandem_msrp_session_free_frame()
+ * if it is not sent.
  */
-GByteArray *
+guint8 *
 tandem_msrp_session_new_frame (TandemMsrpSession *self,
                                gsize             *body_offset,
                                gsize             *capacity)
 {
   gsize headroom = get_fixed_framing (self) + 64;
-  GByteArray *frame;
+  gsize size;
 
   *capacity = tandem_msrp_session_get_max_chunk_size (self);
   *body_offset = headroom;
-  frame = g_byte_array_sized_new (headroom + *capacity + TANDEM_MSRP_FRAME_TAILROOM);
-  g_byte_array_set_size (frame, headroom + *capacity + TANDEM_MSRP_FRAME_TAILROOM);
-  return frame;
+  size = headroom + *capacity + TANDEM_MSRP_FRAME_TAILROOM;
+  if (self->frame_pool == NULL || tandem_buffer_pool_get_size (self->frame_pool) != size)
+    {
+      g_clear_pointer (&self->frame_pool, tandem_buffer_pool_unref);
+      self->frame_pool = tandem_buffer_pool_new (size, 4);
+    }
+  return tandem_buffer_pool_alloc (self->frame_pool);
+}
+
+void
+tandem_msrp_session_free_frame (TandemMsrpSession *self,
+                                guint8            *frame)
+{
+  tandem_buffer_pool_release (self->frame_pool, frame);
 }
 
 /* Sends one SEND whose @body_len body bytes the caller wrote into @frame
- * (from tandem_msrp_session_new_frame(), consumed). */
+ * (from tandem_msrp_session_new_frame(), consumed). @callback may be
+ * NULL. */
 void
 tandem_msrp_session_send_frame_async (TandemMsrpSession   *self,
-                                      GByteArray          *frame,
+                                      guint8              *frame,
                                       gsize                body_len,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(TandemMsrpMessage) msg = NULL;
-  g_autoptr(GBytes) all = NULL;
   g_autoptr(GBytes) wire = NULL;
   gsize headroom = get_fixed_framing (self) + 64;
   gsize len;
@@ -836,26 +835,67 @@ tandem_msrp_session_send_frame_async (TandemMsrpSession   *self,
 
   if (!self->ready || self->closed || self->conn == NULL)
     {
-      g_byte_array_unref (frame);
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      tandem_msrp_session_free_frame (self, frame);
       g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
                                "The MSRP session is not connected");
       return;
     }
-  g_return_if_fail (frame->len >= headroom + body_len + TANDEM_MSRP_FRAME_TAILROOM);
+  g_return_if_fail (headroom + body_len + TANDEM_MSRP_FRAME_TAILROOM <=
+                    tandem_buffer_pool_get_size (self->frame_pool));
   msg = tandem_msrp_message_new_request ("SEND", self->peer_path_str, self->own_path_str);
   msg->message_id = tandem_msrp_new_message_id ();
   tandem_msrp_message_set_byte_range (msg, 1, body_len, body_len);
   msg->success_report = TANDEM_MSRP_REPORT_NO;
   msg->failure_report = TANDEM_MSRP_REPORT_PARTIAL;
   msg->content_type = g_strdup (TANDEM_RFB_CONTENT_TYPE);
-  offset = tandem_msrp_message_frame_in_place (msg, frame->data, headroom, body_len,
+  offset = tandem_msrp_message_frame_in_place (msg, frame, headroom, body_len,
                                                TANDEM_MSRP_FLAG_END, &len);
   g_assert (offset >= 0);
-  all = g_byte_array_free_to_bytes (frame);
-  wire = g_bytes_new_from_bytes (all, offset, len);
+  wire = tandem_buffer_pool_wrap (self->frame_pool, frame, offset, len);
   self->bytes_sent += len;
-  tandem_msrp_connection_write_async (self->conn, wire, cancellable, on_sent,
-                                      g_steal_pointer (&task));
+  tandem_msrp_connection_write_async (self->conn, wire, cancellable,
+                                      callback != NULL ? on_sent : NULL,
+                                      callback != NULL ? g_task_new (self, cancellable, callback, user_data) : NULL);
+}
+
+/* Frames @data as complete application/x-rfb SENDs (as many as the chunk
+ * size needs) and queues them; completes when the last is written. */
+void
+tandem_msrp_session_send_async (TandemMsrpSession   *self,
+                                GBytes              *data,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  gsize len;
+  const guint8 *p = g_bytes_get_data (data, &len);
+  gsize off = 0;
+
+  if (!self->ready || self->closed || self->conn == NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                               "The MSRP session is not connected");
+      return;
+    }
+  do
+    {
+      gsize body_offset, capacity, n;
+      guint8 *frame = tandem_msrp_session_new_frame (self, &body_offset, &capacity);
+      gboolean last;
+
+      n = MIN (capacity, len - off);
+      last = off + n == len;
+      memcpy (frame + body_offset, p + off, n);
+      off += n;
+      /* only the last message reports back */
+      tandem_msrp_session_send_frame_async (self, frame, n, cancellable,
+                                            last ? callback : NULL, last ? user_data : NULL);
+    }
+  while (off < len);
 }
 
 gboolean
@@ -1045,7 +1085,11 @@ tandem_msrp_session_finalize (GObject *object)
   g_free (self->local_uri_str);
   g_free (self->peer_fingerprint);
   g_free (self->bind_tid);
-  g_clear_pointer (&self->rx, g_byte_array_unref);
+  g_clear_pointer (&self->rx_slice, g_bytes_unref);
+  if (self->rx != NULL)
+    tandem_buffer_pool_release (self->rx_pool, g_steal_pointer (&self->rx));
+  tandem_buffer_pool_unref (self->rx_pool);
+  g_clear_pointer (&self->frame_pool, tandem_buffer_pool_unref);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (tandem_msrp_session_parent_class)->finalize (object);
 }
@@ -1105,4 +1149,5 @@ tandem_msrp_session_init (TandemMsrpSession *self)
   self->own_path = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_msrp_uri_free);
   self->cancellable = g_cancellable_new ();
   self->receiving = TRUE;
+  self->rx_pool = tandem_buffer_pool_new (TANDEM_MSRP_CONNECTION_READ_SIZE, 4);
 }

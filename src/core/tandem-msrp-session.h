@@ -47,11 +47,13 @@ void               tandem_msrp_session_send_async      (TandemMsrpSession   *sel
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
-GByteArray        *tandem_msrp_session_new_frame       (TandemMsrpSession *self,
+guint8            *tandem_msrp_session_new_frame       (TandemMsrpSession *self,
                                                         gsize             *body_offset,
                                                         gsize             *capacity);
+void               tandem_msrp_session_free_frame      (TandemMsrpSession *self,
+                                                        guint8            *frame);
 void               tandem_msrp_session_send_frame_async (TandemMsrpSession *self,
-                                                        GByteArray        *frame,
+                                                        guint8            *frame,
                                                         gsize              body_len,
                                                         GCancellable      *cancellable,
                                                         GAsyncReadyCallback callback,

@@ -107,20 +107,20 @@ on_local_readable (GSocket      *socket,
   g_autoptr(GError) error = NULL;
   gssize n;
 
-  GByteArray *frame;
+  guint8 *frame;
   gsize offset, capacity;
 
   /* read straight into a frame: the body is never copied */
   frame = tandem_msrp_session_new_frame (self->session, &offset, &capacity);
-  n = g_socket_receive (socket, (char *) frame->data + offset, capacity, NULL, &error);
+  n = g_socket_receive (socket, (char *) frame + offset, capacity, NULL, &error);
   if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
     {
-      g_byte_array_unref (frame);
+      tandem_msrp_session_free_frame (self->session, frame);
       return G_SOURCE_CONTINUE;
     }
   if (n <= 0)
     {
-      g_byte_array_unref (frame);
+      tandem_msrp_session_free_frame (self->session, frame);
       g_clear_pointer (&self->in_source, g_source_unref);
       shut_down (self);
       return G_SOURCE_REMOVE;
