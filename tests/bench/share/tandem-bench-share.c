@@ -1,0 +1,692 @@
+/* tandem-bench-share.c: Tandem's share engine (TandemVncServer on
+ * TandemX11Capture, through two TandemRfbTunnels over bound MSRP sessions
+ * on loopback) against x11vnc over plain TCP, on one 1920x1080 Xvfb, in
+ * one run.  Both are watched by the same libvncclient viewer (lossless
+ * tight/zrle, as TandemVncView asks) on its own thread.  A benchmark, not
+ * a test: prints a table with Tandem/x11vnc ratios and the targets.
+ *
+ *   tandem-bench-share [changes]        (default 50 latency probes)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-bench-share"
+
+#define _GNU_SOURCE
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <linux/tcp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib.h>
+#include <rfb/rfbclient.h>
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+
+#include "tandem-test-share-link.h"
+#include "tandem-test-xvfb.h"
+#include "tandem-vnc-server.h"
+#include "tandem-x11-capture.h"
+
+#define SCREEN_W 1920
+#define SCREEN_H 1080
+#define PROBE_X 200
+#define PROBE_Y 200
+#define PROBE_SIZE 100
+#define REGION_X 600
+#define REGION_Y 300
+#define REGION_W 640
+#define REGION_H 480
+#define FPS_SECONDS 3
+#define IDLE_SECONDS 5
+
+static TandemTestXvfb *xvfb;
+static Display *dpy;
+static Window background;
+static Window probe;
+
+/* ---- the measuring viewer ------------------------------------------------- */
+
+typedef struct {
+  rfbClient *client;
+  GThread   *thread;
+  GMutex     lock;
+  gint       stop;
+  /* under lock */
+  gint64     first_frame;      /* monotonic us of the first complete update */
+  guint      updates;
+  guint      region_updates;   /* updates that touched the moving region */
+  gboolean   region_touched;
+  guint32    probe_want;
+  gint64     probe_seen;       /* 0 until the probe colour is on screen */
+  gboolean   failed;
+} Viewer;
+
+static int viewer_tag;
+
+static Viewer *
+viewer_of (rfbClient *client)
+{
+  return rfbClientGetClientData (client, &viewer_tag);
+}
+
+static void
+on_update (rfbClient *client,
+           int        x,
+           int        y,
+           int        w,
+           int        h)
+{
+  Viewer *v = viewer_of (client);
+
+  if (x < REGION_X + REGION_W && x + w > REGION_X && y < REGION_Y + REGION_H && y + h > REGION_Y)
+    v->region_touched = TRUE;
+}
+
+static void
+on_finished (rfbClient *client)
+{
+  Viewer *v = viewer_of (client);
+  guint32 pixel = ((guint32 *) client->frameBuffer)[(PROBE_Y + PROBE_SIZE / 2) * client->width
+                                                    + PROBE_X + PROBE_SIZE / 2] & 0xffffff;
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&v->lock);
+  if (v->first_frame == 0)
+    v->first_frame = now;
+  v->updates++;
+  if (v->region_touched)
+    v->region_updates++;
+  v->region_touched = FALSE;
+  if (v->probe_seen == 0 && pixel == v->probe_want)
+    v->probe_seen = now;
+  g_mutex_unlock (&v->lock);
+}
+
+static void
+quiet_log (const char *format,
+           ...)
+{
+}
+
+static gpointer
+viewer_thread (gpointer data)
+{
+  Viewer *v = data;
+
+  /* The handshake blocks; Tandem's tunnels need the main context meanwhile. */
+  if (!rfbInitClient (v->client, NULL, NULL))
+    {
+      v->client = NULL;  /* freed by rfbInitClient */
+      g_mutex_lock (&v->lock);
+      v->failed = TRUE;
+      g_mutex_unlock (&v->lock);
+      return NULL;
+    }
+  while (!g_atomic_int_get (&v->stop))
+    {
+      int r = WaitForMessage (v->client, 20000);
+
+      if (r < 0 || (r > 0 && !HandleRFBServerMessage (v->client)))
+        {
+          g_mutex_lock (&v->lock);
+          v->failed = TRUE;
+          g_mutex_unlock (&v->lock);
+          break;
+        }
+    }
+  return NULL;
+}
+
+/* @fd >= 0: an fd already connected (Tandem's tunnel end); else TCP to
+ * 127.0.0.1:@port. */
+static Viewer *
+viewer_new (int fd,
+            int port)
+{
+  Viewer *v = g_new0 (Viewer, 1);
+  rfbClient *client = rfbGetClient (8, 3, 4);
+
+  g_mutex_init (&v->lock);
+  v->probe_want = 0x1000000;  /* never */
+  client->format.redShift = 16;
+  client->format.greenShift = 8;
+  client->format.blueShift = 0;
+  client->appData.encodingsString = "tight zrle zlib hextile copyrect";
+  client->appData.enableJPEG = FALSE;
+  client->appData.compressLevel = 3;
+  client->appData.qualityLevel = 9;
+  client->appData.useRemoteCursor = TRUE;
+  client->canHandleNewFBSize = TRUE;
+  client->GotFrameBufferUpdate = on_update;
+  client->FinishedFrameBufferUpdate = on_finished;
+  rfbClientSetClientData (client, &viewer_tag, v);
+  if (fd >= 0)
+    {
+      client->sock = fd;
+      client->listenSpecified = TRUE;
+    }
+  else
+    {
+      client->serverHost = strdup ("127.0.0.1");
+      client->serverPort = port;
+    }
+  v->client = client;
+  v->thread = g_thread_new ("bench-viewer", viewer_thread, v);
+  return v;
+}
+
+static void
+viewer_free (Viewer *v)
+{
+  g_atomic_int_set (&v->stop, 1);
+  g_thread_join (v->thread);
+  if (v->client != NULL)
+    rfbClientCleanup (v->client);
+  g_mutex_clear (&v->lock);
+  g_free (v);
+}
+
+/* ---- the screen ----------------------------------------------------------- */
+
+static guint32
+pattern (int x,
+         int y,
+         int phase)
+{
+  return ((guint32) ((x * 3 + phase) & 0xff) << 16) | ((guint32) ((y * 2 + phase * 3) & 0xff) << 8)
+         | (((x / 16) ^ (y / 16) ^ phase) & 0xff);
+}
+
+static Window
+make_window (Display *d,
+             int      x,
+             int      y,
+             int      w,
+             int      h)
+{
+  XSetWindowAttributes attrs = { 0 };
+  Window win;
+
+  attrs.override_redirect = True;
+  attrs.background_pixel = 0x404040;
+  win = XCreateWindow (d, DefaultRootWindow (d), x, y, w, h, 0, CopyFromParent, InputOutput,
+                       CopyFromParent, CWOverrideRedirect | CWBackPixel, &attrs);
+  XMapRaised (d, win);
+  return win;
+}
+
+static void
+put_pattern (Display *d,
+             Window   win,
+             int      w,
+             int      h,
+             int      phase)
+{
+  char *data = malloc ((gsize) w * h * 4);
+  XImage *image = XCreateImage (d, DefaultVisual (d, 0), 24, ZPixmap, 0, data, w, h, 32, 0);
+  GC gc = XCreateGC (d, win, 0, NULL);
+
+  for (int y = 0; y < h; y++)
+    {
+      guint32 *row = (guint32 *) (data + (gsize) y * image->bytes_per_line);
+
+      for (int x = 0; x < w; x++)
+        row[x] = pattern (x, y, phase);
+    }
+  XPutImage (d, win, gc, image, 0, 0, 0, 0, w, h);
+  XFreeGC (d, gc);
+  XDestroyImage (image);
+}
+
+/* A 640x480 region repainted at 60 Hz from its own X connection. */
+typedef struct {
+  gint  stop;
+  guint painted;
+} Painter;
+
+static gpointer
+painter_thread (gpointer data)
+{
+  Painter *p = data;
+  Display *d = XOpenDisplay (tandem_test_xvfb_get_display (xvfb));
+  Window win = make_window (d, REGION_X, REGION_Y, REGION_W, REGION_H);
+  gint64 next = g_get_monotonic_time ();
+
+  while (!g_atomic_int_get (&p->stop))
+    {
+      put_pattern (d, win, REGION_W, REGION_H, (int) p->painted * 7);
+      XSync (d, False);
+      p->painted++;
+      next += G_USEC_PER_SEC / 60;
+      if (next > g_get_monotonic_time ())
+        g_usleep (next - g_get_monotonic_time ());
+    }
+  XDestroyWindow (d, win);
+  XCloseDisplay (d);
+  return NULL;
+}
+
+/* ---- measuring ------------------------------------------------------------- */
+
+typedef struct {
+  const char *name;
+  double      first_frame_ms;
+  double      latency_p50_ms;
+  double      latency_p95_ms;
+  int         latency_misses;
+  double      fps;
+  double      bytes_per_frame;
+  double      idle_cpu_percent;
+} Result;
+
+/* Something that makes progress while we wait: Tandem's tunnels run on
+ * the main context. */
+static void
+pump (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (500);
+    }
+}
+
+static gboolean
+on_idle_over (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the main context sleep as an application's would (pump() spins). */
+static void
+idle_for (guint ms)
+{
+  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (ms, on_idle_over, loop);
+  g_main_loop_run (loop);
+  g_main_loop_unref (loop);
+}
+
+static gboolean
+wait_first_frame (Viewer *v,
+                  guint   ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      gboolean done;
+
+      g_mutex_lock (&v->lock);
+      done = v->first_frame != 0;
+      g_mutex_unlock (&v->lock);
+      if (done)
+        return TRUE;
+      pump (1);
+    }
+  return FALSE;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+measure_latency (Viewer *v,
+                 guint   changes,
+                 Result *r)
+{
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < changes; i++)
+    {
+      guint32 colour = (0x203040 + i * 0x0b1d27) & 0xffffff;
+      gint64 t0, end;
+      gboolean seen = FALSE;
+
+      g_mutex_lock (&v->lock);
+      v->probe_want = colour;
+      v->probe_seen = 0;
+      g_mutex_unlock (&v->lock);
+      XSetWindowBackground (dpy, probe, colour);
+      XClearWindow (dpy, probe);
+      XSync (dpy, False);
+      t0 = g_get_monotonic_time ();
+      end = t0 + 2 * G_USEC_PER_SEC;
+      while (!seen && g_get_monotonic_time () < end)
+        {
+          pump (1);
+          g_mutex_lock (&v->lock);
+          if (v->probe_seen != 0)
+            {
+              double ms = (v->probe_seen - t0) / 1000.0;
+
+              g_array_append_val (samples, ms);
+              seen = TRUE;
+            }
+          g_mutex_unlock (&v->lock);
+        }
+      r->latency_misses += !seen;
+      /* Changes at irregular intervals, so a poller's phase is sampled. */
+      pump (40 + g_random_int_range (0, 60));
+    }
+  g_array_sort (samples, compare_double);
+  if (samples->len > 0)
+    {
+      r->latency_p50_ms = g_array_index (samples, double, samples->len / 2);
+      r->latency_p95_ms = g_array_index (samples, double, MIN (samples->len - 1, samples->len * 95 / 100));
+    }
+}
+
+static void
+measure_fps (Viewer   *v,
+             guint64 (*rfb_bytes) (gpointer data),
+             gpointer  data,
+             Result   *r)
+{
+  Painter painter = { 0 };
+  GThread *thread = g_thread_new ("bench-painter", painter_thread, &painter);
+  guint before, after;
+  guint64 bytes_before, bytes_after;
+
+  pump (1000);   /* warm up */
+  g_mutex_lock (&v->lock);
+  before = v->region_updates;
+  g_mutex_unlock (&v->lock);
+  bytes_before = rfb_bytes (data);
+  pump (FPS_SECONDS * 1000);
+  g_mutex_lock (&v->lock);
+  after = v->region_updates;
+  g_mutex_unlock (&v->lock);
+  bytes_after = rfb_bytes (data);
+  g_atomic_int_set (&painter.stop, 1);
+  g_thread_join (thread);
+  r->fps = (after - before) / (double) FPS_SECONDS;
+  r->bytes_per_frame = after > before ? (bytes_after - bytes_before) / (double) (after - before) : 0;
+  g_message ("%s: painter %u frames, viewer %u region updates in %d s", r->name, painter.painted,
+             after - before, FPS_SECONDS);
+}
+
+/* CPU time of the main thread (the tunnels) and of the threads of this
+ * process whose name starts with one of @prefixes. */
+static double
+self_cpu_ms (const char * const *prefixes)
+{
+  GDir *dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  double ms = 0;
+
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_strdup_printf ("/proc/self/task/%s/comm", tid);
+      g_autofree char *stat_path = g_strdup_printf ("/proc/self/task/%s/stat", tid);
+      g_autofree char *comm = NULL, *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      gboolean wanted = atoi (tid) == getpid ();
+      const char *after;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL))
+        continue;
+      for (guint i = 0; prefixes[i] != NULL; i++)
+        wanted |= g_str_has_prefix (comm, prefixes[i]);
+      if (!wanted || !g_file_get_contents (stat_path, &stat, NULL, NULL) || (after = strrchr (stat, ')')) == NULL)
+        continue;
+      fields = g_strsplit (after + 2, " ", -1);
+      ms += (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) * 1000.0
+            / sysconf (_SC_CLK_TCK);
+    }
+  g_dir_close (dir);
+  return ms;
+}
+
+static double
+pid_cpu_ms (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (after = strrchr (stat, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (after + 2, " ", -1);
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) * 1000.0
+         / sysconf (_SC_CLK_TCK);
+}
+
+/* ---- Tandem ---------------------------------------------------------------- */
+
+static guint64
+tandem_bytes (gpointer data)
+{
+  return tandem_rfb_tunnel_get_bytes_from_peer (tandem_test_share_link_get_tunnel (data, FALSE));
+}
+
+static void
+on_viewer_added (TandemVncServer *server,
+                 guint            id,
+                 const char      *name,
+                 gpointer         data)
+{
+  tandem_vnc_server_accept_viewer (server, id);
+}
+
+static void
+run_tandem (guint   changes,
+            Result *r)
+{
+  static const char * const engine[] = { "tandem-vnc-serv", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb));
+  TandemVncServer *server;
+  TandemTestShareLink *link;
+  Viewer *v;
+  int sharer_fd = -1, viewer_fd = -1;
+  gint64 t0 = g_get_monotonic_time ();
+  double cpu0;
+
+  r->name = "Tandem/MSRP";
+  link = tandem_test_share_link_new (TANDEM_TEST_LINK_DIRECT, NULL, &sharer_fd, &viewer_fd, &error);
+  if (link == NULL)
+    g_error ("link: %s", error->message);
+  server = tandem_vnc_server_new (TANDEM_CAPTURE (capture), "bench");
+  g_signal_connect (server, "viewer-added", G_CALLBACK (on_viewer_added), NULL);
+  if (!tandem_vnc_server_start (server, &error))
+    g_error ("%s", error->message);
+  tandem_vnc_server_add_viewer (server, sharer_fd, "bench");
+  v = viewer_new (viewer_fd, 0);
+  if (!wait_first_frame (v, 10000))
+    g_error ("Tandem: no first frame");
+  r->first_frame_ms = (v->first_frame - t0) / 1000.0;
+
+  pump (500);
+  measure_latency (v, changes, r);
+  measure_fps (v, tandem_bytes, link, r);
+
+  idle_for (1000);
+  cpu0 = self_cpu_ms (engine);
+  idle_for (IDLE_SECONDS * 1000);
+  r->idle_cpu_percent = (self_cpu_ms (engine) - cpu0) / (IDLE_SECONDS * 10.0);
+
+  viewer_free (v);
+  tandem_vnc_server_stop (server);
+  while (tandem_vnc_server_get_running (server))
+    pump (5);
+  g_object_unref (server);
+  tandem_test_share_link_free (link);
+}
+
+/* ---- x11vnc ---------------------------------------------------------------- */
+
+static guint64
+tcp_bytes (gpointer data)
+{
+  Viewer *v = data;
+  struct tcp_info info = { 0 };
+  socklen_t len = sizeof info;
+
+  if (v->client == NULL || getsockopt (v->client->sock, IPPROTO_TCP, TCP_INFO, &info, &len) < 0)
+    return 0;
+  return info.tcpi_bytes_received;
+}
+
+static int
+free_port (void)
+{
+  struct sockaddr_in sin = { 0 };
+  socklen_t len = sizeof sin;
+  int fd = socket (AF_INET, SOCK_STREAM, 0), port;
+
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  bind (fd, (struct sockaddr *) &sin, sizeof sin);
+  getsockname (fd, (struct sockaddr *) &sin, &len);
+  port = ntohs (sin.sin_port);
+  close (fd);
+  return port;
+}
+
+/* Connected to 127.0.0.1:@port, retrying while nothing listens yet. */
+static int
+connect_retrying (int    port,
+                  gint64 deadline)
+{
+  for (;;)
+    {
+      struct sockaddr_in sin = { 0 };
+      int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+      sin.sin_family = AF_INET;
+      sin.sin_port = htons (port);
+      sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+      if (connect (fd, (struct sockaddr *) &sin, sizeof sin) == 0)
+        return fd;
+      close (fd);
+      if (g_get_monotonic_time () > deadline)
+        return -1;
+      g_usleep (2000);
+    }
+}
+
+static void
+run_x11vnc (guint   changes,
+            Result *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port_str = NULL;
+  int port = free_port (), fd;
+  GPid pid;
+  Viewer *v;
+  gint64 t0;
+  double cpu0;
+  const char *argv[] = { "x11vnc", "-display", tandem_test_xvfb_get_display (xvfb), "-rfbport", NULL,
+                         "-nopw", "-once", "-localhost", "-quiet", NULL };
+
+  r->name = "x11vnc/TCP";
+  port_str = g_strdup_printf ("%d", port);
+  argv[4] = port_str;
+  t0 = g_get_monotonic_time ();
+  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                      | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error))
+    g_error ("x11vnc: %s", error->message);
+  fd = connect_retrying (port, t0 + 15 * G_USEC_PER_SEC);
+  if (fd < 0)
+    g_error ("x11vnc did not listen on %d", port);
+  v = viewer_new (fd, 0);
+  if (!wait_first_frame (v, 15000))
+    g_error ("x11vnc: no first frame");
+  r->first_frame_ms = (v->first_frame - t0) / 1000.0;
+
+  pump (500);
+  measure_latency (v, changes, r);
+  measure_fps (v, tcp_bytes, v, r);
+
+  idle_for (1000);
+  cpu0 = pid_cpu_ms (pid);
+  idle_for (IDLE_SECONDS * 1000);
+  r->idle_cpu_percent = (pid_cpu_ms (pid) - cpu0) / (IDLE_SECONDS * 10.0);
+
+  viewer_free (v);
+  for (int i = 0; i < 200 && waitpid (pid, NULL, WNOHANG) == 0; i++)
+    g_usleep (10000);
+  if (kill (pid, 0) == 0)
+    {
+      kill (pid, SIGTERM);
+      waitpid (pid, NULL, 0);
+    }
+  g_spawn_close_pid (pid);
+}
+
+/* ---- the table --------------------------------------------------------------- */
+
+static void
+row (const char *what,
+     double      tandem,
+     double      x11vnc,
+     const char *unit,
+     const char *target,
+     gboolean    met)
+{
+  g_print ("  %-26s %10.2f %10.2f %-5s %8.2f   %-22s %s\n", what, tandem, x11vnc, unit,
+           x11vnc > 0 ? tandem / x11vnc : 0.0, target, met ? "met" : "MISSED");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  guint changes = argc > 1 ? (guint) atoi (argv[1]) : 50;
+  Result t = { 0 }, x = { 0 };
+
+  rfbClientLog = quiet_log;
+  rfbClientErr = quiet_log;
+  xvfb = tandem_test_xvfb_start (SCREEN_W, SCREEN_H, &error);
+  if (xvfb == NULL)
+    g_error ("Xvfb: %s", error->message);
+  dpy = XOpenDisplay (tandem_test_xvfb_get_display (xvfb));
+  background = make_window (dpy, 0, 0, SCREEN_W, SCREEN_H);
+  put_pattern (dpy, background, SCREEN_W, SCREEN_H, 0);
+  probe = make_window (dpy, PROBE_X, PROBE_Y, PROBE_SIZE, PROBE_SIZE);
+  XSync (dpy, False);
+
+  run_tandem (changes, &t);
+  run_x11vnc (changes, &x);
+
+  g_print ("\nshare engine, %dx%d Xvfb, lossless tight/zrle viewer (libvncclient), %u latency probes\n",
+           SCREEN_W, SCREEN_H, changes);
+  g_print ("  %-26s %10s %10s %-5s %8s   %-22s\n", "", "Tandem", "x11vnc", "", "T/x", "target");
+  row ("first complete frame", t.first_frame_ms, x.first_frame_ms, "ms", "<= 300 ms",
+       t.first_frame_ms <= 300);
+  row ("change -> pixels p50", t.latency_p50_ms, x.latency_p50_ms, "ms", "<= 1.2x x11vnc",
+       t.latency_p50_ms <= 1.2 * x.latency_p50_ms);
+  row ("change -> pixels p95", t.latency_p95_ms, x.latency_p95_ms, "ms", "<= 1.2x x11vnc",
+       t.latency_p95_ms <= 1.2 * x.latency_p95_ms);
+  row ("640x480 region, fps", t.fps, x.fps, "fps", ">= 30 fps", t.fps >= 30);
+  row ("bytes per frame (RFB)", t.bytes_per_frame / 1024, x.bytes_per_frame / 1024, "KiB", "(info)", TRUE);
+  row ("idle CPU (5 s)", t.idle_cpu_percent, x.idle_cpu_percent, "%", "<= 1%", t.idle_cpu_percent <= 1);
+  if (t.latency_misses || x.latency_misses)
+    g_print ("  latency probes not seen within 2 s: Tandem %d, x11vnc %d\n", t.latency_misses, x.latency_misses);
+
+  XCloseDisplay (dpy);
+  tandem_test_xvfb_stop (xvfb);
+  return 0;
+}
