@@ -126,13 +126,19 @@ tandem_call_init (TandemCall *self)
 static char *
 describe_end (LinphoneCall *call)
 {
-  const LinphoneErrorInfo *info = linphone_call_get_error_info (call);
-  int code = info ? linphone_error_info_get_protocol_code (info) : 0;
-  const char *phrase = info ? linphone_error_info_get_phrase (info) : NULL;
+  /* get_reason() refreshes the error info, which frees its strings: ask
+   * for it first, and copy what the error info says at once. */
   LinphoneReason reason = linphone_call_get_reason (call);
+  const LinphoneErrorInfo *info;
+  int code;
+  g_autofree char *phrase = NULL;
 
   if (reason == LinphoneReasonNone)
     return NULL;
+
+  info = linphone_call_get_error_info (call);
+  code = info ? linphone_error_info_get_protocol_code (info) : 0;
+  phrase = g_strdup (info ? linphone_error_info_get_phrase (info) : NULL);
   if (code > 0 && phrase != NULL && *phrase != '\0')
     return g_strdup_printf ("%d %s", code, phrase);
   return g_strdup (linphone_reason_to_string (reason));

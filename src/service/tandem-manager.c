@@ -19,8 +19,10 @@
 #include "tandem-service-private.h"
 
 #define ITERATE_INTERVAL_MS 20
-/* Delays of the follow-up PUBLISHes after a presence change. */
-static const guint republish_delays_ms[] = { 1000, 3000 };
+#define PUBLISH_EXPIRES_S 600
+
+/* Least time between two presence PUBLISHes, see publish_presence(). */
+#define PUBLISH_SPACING_US (1500 * G_TIME_SPAN_MILLISECOND)
 
 struct _TandemManager
 {
@@ -40,8 +42,8 @@ struct _TandemManager
 
   TandemPresence   presence;
   char            *presence_note;
-  guint            republish_id;
-  guint            republish_step;
+  guint            publish_id;       /* a PUBLISH waiting for its turn */
+  gint64           last_publish;     /* monotonic time of the last one */
 };
 
 G_DEFINE_FINAL_TYPE (TandemManager, tandem_manager, G_TYPE_OBJECT)
@@ -211,6 +213,9 @@ on_account_registration_state_changed (LinphoneCore              *core,
 
   if (state == LinphoneRegistrationFailed)
     reason = describe_registration_failure (account, message);
+  /* liblinphone publishes the presence as soon as an account registers. */
+  if (state == LinphoneRegistrationOk)
+    self->last_publish = g_get_monotonic_time ();
 
   g_debug ("%s: registration %d (%s)", tandem_account_get_identity (wrapped), state,
            reason ? reason : message);
@@ -301,7 +306,8 @@ on_message_received (LinphoneCore        *core,
 {
   TandemManager *self = linphone_core_cbs_get_user_data (linphone_core_get_current_callbacks (core));
   TandemConversation *conversation = wrap_room (self, room);
-  const char *text = linphone_chat_message_get_utf8_text (message);
+  /* liblinphone reuses the buffer behind get_utf8_text(): copy it now. */
+  g_autofree char *text = g_strdup (linphone_chat_message_get_utf8_text (message));
 
   /* Only text is handled; other content (files, IMDN) is not shown. */
   if (text == NULL)
@@ -566,7 +572,7 @@ tandem_manager_stop (TandemManager *self)
       g_clear_pointer (&self->core, linphone_core_unref);
     }
   g_clear_pointer (&self->cbs, linphone_core_cbs_unref);
-  g_clear_handle_id (&self->republish_id, g_source_remove);
+  g_clear_handle_id (&self->publish_id, g_source_remove);
   g_list_store_remove_all (self->contacts);
   g_list_store_remove_all (self->accounts);
   g_hash_table_remove_all (self->conversations);
@@ -678,6 +684,9 @@ tandem_manager_add_account (TandemManager    *self,
   linphone_account_params_set_outbound_proxy_enabled (params, TRUE);
   linphone_account_params_set_register_enabled (params, TRUE);
   linphone_account_params_set_publish_enabled (params, TRUE);
+  /* A publication left behind by a crash or a lost network stays on the
+   * server until it expires, mixed into what contacts see: keep that short. */
+  linphone_account_params_set_publish_expires (params, PUBLISH_EXPIRES_S);
   account = linphone_core_create_account (self->core, params);
   linphone_account_params_unref (params);
 
@@ -975,20 +984,36 @@ publish_presence (TandemManager *self)
     linphone_presence_model_add_note (model, self->presence_note, NULL);
   linphone_core_set_presence_model (self->core, model);
   linphone_presence_model_unref (model);
+  self->last_publish = g_get_monotonic_time ();
 }
 
 static void
-on_republish (gpointer user_data)
+on_publish_due (gpointer user_data)
 {
   TandemManager *self = user_data;
 
-  self->republish_id = 0;
-  if (self->core == NULL)
-    return;
+  self->publish_id = 0;
+  if (self->core != NULL)
+    publish_presence (self);
+}
 
-  publish_presence (self);
-  if (++self->republish_step < G_N_ELEMENTS (republish_delays_ms))
-    self->republish_id = g_timeout_add_once (republish_delays_ms[self->republish_step], on_republish, self);
+/* liblinphone queues a PUBLISH made while the previous one is still in
+ * flight and sends it later without the SIP-If-Match of the publication
+ * it replaces, so the server keeps two publications and watchers see a
+ * mix of old and new status.  Spacing PUBLISHes avoids the overlap: a
+ * change right after the last one waits for its turn, and only the newest
+ * state is sent. */
+static void
+schedule_publish (TandemManager *self)
+{
+  gint64 wait = self->last_publish + PUBLISH_SPACING_US - g_get_monotonic_time ();
+
+  if (self->publish_id != 0)
+    return;
+  if (wait <= 0)
+    publish_presence (self);
+  else
+    self->publish_id = g_timeout_add_once (wait / 1000 + 1, on_publish_due, self);
 }
 
 void
@@ -1007,16 +1032,7 @@ tandem_manager_set_presence (TandemManager  *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE_NOTE]);
 
   if (self->core != NULL)
-    {
-      publish_presence (self);
-      /* liblinphone silently drops a PUBLISH while the previous one is
-       * still in flight (its presence events are internal, so their state
-       * cannot be watched): say it again a little later, twice, so a
-       * slow or lost transaction does not leave a stale status. */
-      g_clear_handle_id (&self->republish_id, g_source_remove);
-      self->republish_step = 0;
-      self->republish_id = g_timeout_add_once (republish_delays_ms[0], on_republish, self);
-    }
+    schedule_publish (self);
 }
 
 /* ----- GObject ------------------------------------------------------- */
