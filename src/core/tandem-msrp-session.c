@@ -56,6 +56,7 @@ struct _TandemMsrpSession {
 
   GSocketService       *service;
   TandemMsrpConnection *conn;
+  TandemMsrpConnection *relay_conn;   /* handed in, used by start */
   GTask                *start_task;
   GCancellable         *cancellable;
   guint                 timeout_id;
@@ -92,6 +93,7 @@ enum {
   SIGNAL_DATA_RECEIVED,
   SIGNAL_ERROR,
   SIGNAL_CLOSED,
+  SIGNAL_RESPONSE,
   N_SIGNALS
 };
 
@@ -100,7 +102,8 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TandemMsrpSession, tandem_msrp_session, G_TYPE_OBJECT)
 
-static void start_connection (TandemMsrpSession *self, GIOStream *stream, gboolean active);
+static void start_connection (TandemMsrpSession *self, GIOStream *stream,
+                              TandemMsrpConnection *conn, gboolean active);
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -223,9 +226,19 @@ on_conn_headers (TandemMsrpConnection *conn,
   self->rx_status = 0;
   if (msg->method == NULL)
     {
-      /* responses: only the bind's matters */
+      /* responses: the bind's; others go to "response" (relay refresh) */
       self->rx_status = 1;
-      if (!self->ready && self->bind_tid != NULL && g_strcmp0 (msg->tid, self->bind_tid) == 0)
+      if (self->bind_tid != NULL && g_strcmp0 (msg->tid, self->bind_tid) == 0)
+        {
+          if (self->ready)
+            return; /* a relay answers the bind too: the second 200 */
+        }
+      else
+        {
+          g_signal_emit (self, signals[SIGNAL_RESPONSE], 0, msg);
+          return;
+        }
+      if (!self->ready)
         {
           if (msg->status == 200)
             become_ready (self);
@@ -470,7 +483,7 @@ on_handshake (GObject      *source,
       fail_session (self, error);
       return;
     }
-  start_connection (self, G_IO_STREAM (tls), active);
+  start_connection (self, G_IO_STREAM (tls), NULL, active);
 }
 
 static void
@@ -526,9 +539,10 @@ set_keepalive (TandemMsrpSession *self,
 }
 
 static void
-start_connection (TandemMsrpSession *self,
-                  GIOStream         *stream,
-                  gboolean           active)
+start_connection (TandemMsrpSession    *self,
+                  GIOStream            *stream,
+                  TandemMsrpConnection *conn,
+                  gboolean              active)
 {
   if (self->conn != NULL)
     {
@@ -536,7 +550,7 @@ start_connection (TandemMsrpSession *self,
       g_io_stream_close (stream, NULL, NULL);
       return;
     }
-  self->conn = tandem_msrp_connection_new (stream);
+  self->conn = conn != NULL ? g_object_ref (conn) : tandem_msrp_connection_new (stream);
   tandem_msrp_connection_set_handler (self->conn, &conn_handler, self);
   tandem_msrp_connection_set_reading (self->conn, self->receiving);
 
@@ -600,7 +614,7 @@ on_connected (GObject      *source,
   if (target->secure)
     start_tls (self, G_IO_STREAM (conn), TRUE, target);
   else
-    start_connection (self, G_IO_STREAM (conn), TRUE);
+    start_connection (self, G_IO_STREAM (conn), NULL, TRUE);
 }
 
 static gboolean
@@ -620,7 +634,7 @@ on_incoming (GSocketService    *service,
   if (self->local_uri->secure)
     start_tls (self, G_IO_STREAM (connection), FALSE, NULL);
   else
-    start_connection (self, G_IO_STREAM (connection), FALSE);
+    start_connection (self, G_IO_STREAM (connection), NULL, FALSE);
   return TRUE;
 }
 
@@ -669,7 +683,8 @@ tandem_msrp_session_listen (TandemMsrpSession *self,
 /**
  * tandem_msrp_session_start_async:
  * @setup: ACTIVE or PASSIVE (resolve actpass with tandem_msrp_setup_answer())
- * @peer_path: the peer's a=path (To-Path)
+ * @peer_path: the peer's a=path; To-Path is the own Use-Path (from
+ *   tandem_msrp_session_set_own_path()) followed by it
  * @stream: (nullable): an established connection to use instead of
  *   connecting or listening (the relay connection after AUTH)
  *
@@ -692,8 +707,12 @@ tandem_msrp_session_start_async (TandemMsrpSession   *self,
   g_return_if_fail (self->start_task == NULL && !self->ready);
 
   self->start_task = task;
+  /* To-Path (RFC 4976): the own relays (Use-Path), then the peer's whole
+   * a=path */
   g_clear_pointer (&self->peer_path, g_ptr_array_unref);
   self->peer_path = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_msrp_uri_free);
+  for (guint i = 0; i + 1 < self->own_path->len; i++)
+    g_ptr_array_add (self->peer_path, tandem_msrp_uri_copy (g_ptr_array_index (self->own_path, i)));
   for (guint i = 0; i < peer_path->len; i++)
     g_ptr_array_add (self->peer_path, tandem_msrp_uri_copy (g_ptr_array_index (peer_path, i)));
   g_free (self->peer_path_str);
@@ -702,10 +721,12 @@ tandem_msrp_session_start_async (TandemMsrpSession   *self,
     g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
                            g_object_ref (self->cancellable), g_object_unref);
 
-  if (stream != NULL)
+  if (stream != NULL || self->relay_conn != NULL)
     {
+      g_autoptr(TandemMsrpConnection) conn = g_steal_pointer (&self->relay_conn);
+
       arm_timeout (self, self->bind_timeout);
-      start_connection (self, stream, setup == TANDEM_MSRP_SETUP_ACTIVE);
+      start_connection (self, stream, conn, setup == TANDEM_MSRP_SETUP_ACTIVE);
       return;
     }
   if (setup == TANDEM_MSRP_SETUP_ACTIVE)
@@ -731,6 +752,23 @@ tandem_msrp_session_start_async (TandemMsrpSession   *self,
     }
   arm_timeout (self, self->bind_timeout);
   g_socket_service_start (self->service);
+}
+
+/* Like tandem_msrp_session_start_async() on a connection that is already
+ * framed, such as a relay connection after AUTH (wire doc section 5): the
+ * bind and all data go through the relay. */
+void
+tandem_msrp_session_start_on_connection_async (TandemMsrpSession    *self,
+                                               TandemMsrpSetup       setup,
+                                               GPtrArray            *peer_path,
+                                               TandemMsrpConnection *conn,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data)
+{
+  g_return_if_fail (TANDEM_IS_MSRP_CONNECTION (conn));
+  g_set_object (&self->relay_conn, conn);
+  tandem_msrp_session_start_async (self, setup, peer_path, NULL, cancellable, callback, user_data);
 }
 
 gboolean
@@ -930,6 +968,14 @@ tandem_msrp_session_set_receiving (TandemMsrpSession *self,
     tandem_msrp_connection_set_reading (self->conn, receiving);
 }
 
+/* The framed connection in use (NULL before start); relay refreshes are
+ * written on it and their answers come back through "response". */
+TandemMsrpConnection *
+tandem_msrp_session_get_connection (TandemMsrpSession *self)
+{
+  return self->conn;
+}
+
 gboolean
 tandem_msrp_session_is_ready (TandemMsrpSession *self)
 {
@@ -1068,6 +1114,7 @@ tandem_msrp_session_dispose (GObject *object)
       g_socket_listener_close (G_SOCKET_LISTENER (self->service));
       g_clear_object (&self->service);
     }
+  g_clear_object (&self->relay_conn);
   g_clear_object (&self->certificate);
   G_OBJECT_CLASS (tandem_msrp_session_parent_class)->dispose (object);
 }
@@ -1138,6 +1185,9 @@ tandem_msrp_session_class_init (TandemMsrpSessionClass *klass)
   signals[SIGNAL_ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_RESPONSE] =
+    g_signal_new ("response", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, TANDEM_TYPE_MSRP_MESSAGE);
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "tandem-msrp-connection.h"
 #include "tandem-msrp-uri.h"
 #include "tandem-share-sdp.h"
 
@@ -37,6 +38,14 @@ void               tandem_msrp_session_start_async     (TandemMsrpSession   *sel
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
+void               tandem_msrp_session_start_on_connection_async (TandemMsrpSession    *self,
+                                                        TandemMsrpSetup       setup,
+                                                        GPtrArray            *peer_path,
+                                                        TandemMsrpConnection *conn,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+TandemMsrpConnection *tandem_msrp_session_get_connection (TandemMsrpSession *self);
 gboolean           tandem_msrp_session_start_finish    (TandemMsrpSession   *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
