@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "tandem-msrp-digest.h"
 #include "tandem-msrp-error.h"
 #include "tandem-msrp-uri.h"
 #include "tandem-share-sdp.h"
@@ -270,6 +271,28 @@ test_sdp_invalid (void)
     }
 }
 
+/* RFC 2617 section 3.5, with the method as the relay's "AUTH" uses it */
+static void
+test_digest (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemMsrpDigestChallenge) c = tandem_msrp_digest_challenge_parse (
+    "Digest realm=\"testrealm@host.com\", qop=\"auth,auth-int\", "
+    "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"",
+    &error);
+  g_autofree char *auth = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (c->qop_auth);
+  auth = tandem_msrp_digest_authorization (c, "Mufasa", "Circle Of Life", "GET",
+                                           "/dir/index.html", 1, "0a4f113b");
+  g_assert_nonnull (strstr (auth, "response=\"6629fae49393a05397450978507c4ef1\""));
+  g_assert_nonnull (strstr (auth, "nc=00000001, cnonce=\"0a4f113b\""));
+  g_assert_nonnull (strstr (auth, "opaque=\"5ccc069c403ebaf9f0171e9517f40e41\""));
+  g_assert_null (tandem_msrp_digest_challenge_parse ("Basic realm=\"x\"", NULL));
+  g_assert_null (tandem_msrp_digest_challenge_parse ("Digest realm=\"x", NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -282,5 +305,6 @@ main (int argc, char **argv)
   g_test_add_func ("/share-sdp/fingerprint-and-plain", test_sdp_fingerprint_and_plain);
   g_test_add_func ("/share-sdp/blink-offer", test_sdp_blink_offer);
   g_test_add_func ("/share-sdp/invalid", test_sdp_invalid);
+  g_test_add_func ("/msrp/digest/rfc2617", test_digest);
   return g_test_run ();
 }

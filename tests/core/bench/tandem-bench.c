@@ -26,6 +26,10 @@
 #include "tandem-msrp-message.h"
 #include "tandem-msrp-session.h"
 #include "tandem-rfb-tunnel.h"
+#ifdef TANDEM_BENCH_WITH_KAMAILIO
+#include "tandem-msrp-relay-client.h"
+#include "tandem-test-kamailio.h"
+#endif
 
 #define BUF (256 * 1024)
 
@@ -393,6 +397,82 @@ bench_raw_tunnel (void)
   return total_bytes / (t0 / 1e6);
 }
 
+/* ---- through the kamailio relay (tests/support fixture) ---------------- */
+
+#ifdef TANDEM_BENCH_WITH_KAMAILIO
+static void
+on_relay_auth (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  int *pending = user_data;
+
+  g_assert_true (tandem_msrp_relay_client_auth_finish (TANDEM_MSRP_RELAY_CLIENT (source), result, NULL));
+  (*pending)--;
+}
+
+static double
+bench_relay (TandemTestKamailio *world, gsize bytes, guint64 *wire, gsize *chunk)
+{
+  g_autofree char *relay_str = tandem_test_kamailio_dup_msrp_relay_uri (world, FALSE);
+  g_autoptr(TandemMsrpUri) relay = tandem_msrp_uri_parse (relay_str, NULL);
+  g_autofree char *sa = tandem_msrp_uri_new_session_id ();
+  g_autofree char *sb = tandem_msrp_uri_new_session_id ();
+  g_autoptr(TandemMsrpUri) ua = tandem_msrp_uri_new (FALSE, "127.0.0.1", 2855, sa);
+  g_autoptr(TandemMsrpUri) ub = tandem_msrp_uri_new (FALSE, "127.0.0.1", 2855, sb);
+  g_autoptr(TandemMsrpRelayClient) ra = tandem_msrp_relay_client_new (relay, "alice", "alice-pw");
+  g_autoptr(TandemMsrpRelayClient) rb = tandem_msrp_relay_client_new (relay, "bob", "bob-pw");
+  g_autoptr(GPtrArray) pa = NULL;
+  g_autoptr(GPtrArray) pb = NULL;
+  TandemMsrpSession *a, *b;
+  StartCtx ctx = { g_main_loop_new (NULL, FALSE), 2 };
+  Msrp m = { .loop = g_main_loop_new (NULL, FALSE) };
+  int pending = 2;
+  gsize saved_total = total_bytes;
+  gint64 t0;
+
+  tandem_msrp_relay_client_auth_async (ra, ua, NULL, on_relay_auth, &pending);
+  tandem_msrp_relay_client_auth_async (rb, ub, NULL, on_relay_auth, &pending);
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  pa = tandem_msrp_relay_client_dup_advertised_path (ra);
+  pb = tandem_msrp_relay_client_dup_advertised_path (rb);
+  a = tandem_msrp_session_new (ua, NULL);
+  b = tandem_msrp_session_new (ub, NULL);
+  tandem_msrp_session_set_own_path (a, pa);
+  tandem_msrp_session_set_own_path (b, pb);
+  tandem_msrp_relay_client_attach_session (ra, a);
+  tandem_msrp_relay_client_attach_session (rb, b);
+  tandem_msrp_session_start_on_connection_async (a, TANDEM_MSRP_SETUP_PASSIVE, pb,
+                                                 tandem_msrp_relay_client_get_connection (ra),
+                                                 NULL, on_started, &ctx);
+  tandem_msrp_session_start_on_connection_async (b, TANDEM_MSRP_SETUP_ACTIVE, pa,
+                                                 tandem_msrp_relay_client_get_connection (rb),
+                                                 NULL, on_started, &ctx);
+  g_main_loop_run (ctx.loop);
+  g_main_loop_unref (ctx.loop);
+
+  *chunk = tandem_msrp_session_get_max_chunk_size (b);
+  total_bytes = bytes;
+  m.tx = b;
+  m.piece = g_bytes_new_static (payload, BUF);
+  g_signal_connect (a, "data-received", G_CALLBACK (on_msrp_data), &m);
+  t0 = g_get_monotonic_time ();
+  msrp_send_more (&m);
+  g_main_loop_run (m.loop);
+  t0 = g_get_monotonic_time () - t0;
+  while (m.in_flight > 0)
+    g_main_context_iteration (NULL, TRUE);
+  *wire = tandem_msrp_session_get_bytes_sent (b);
+  total_bytes = saved_total;
+  g_bytes_unref (m.piece);
+  tandem_msrp_session_close (a);
+  tandem_msrp_session_close (b);
+  g_object_unref (a);
+  g_object_unref (b);
+  g_main_loop_unref (m.loop);
+  return bytes / (t0 / 1e6);
+}
+#endif
+
 /* ---- latency ----------------------------------------------------------- */
 
 #define ROUNDS 2000
@@ -558,11 +638,37 @@ bench_msrp_main (int argc, char **argv)
   g_print ("  round trip raw       %8.1f us\n", lat_raw);
   g_print ("  round trip MSRP      %8.1f us   added %.1f us per chunk (target < 100 us), "
            "ratio %.2f\n", lat_msrp, (lat_msrp - lat_raw) / 2, lat_msrp / lat_raw);
-  g_print ("  relay throughput     not measured (relay client not implemented yet)\n");
-
   ok = tunnel >= 0.9 * raw_tunnel && over_direct <= 0.01 && over_relay <= 0.05 &&
        (lat_msrp - lat_raw) / 2 < 100;
+#ifdef TANDEM_BENCH_WITH_KAMAILIO
+  if (g_getenv ("TANDEM_SOURCE_DIR") != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      TandemTestKamailio *world = tandem_test_kamailio_start (&error);
+
+      if (world != NULL)
+        {
+          guint64 relay_wire = 0;
+          gsize relay_bytes = 256u * 1024 * 1024, chunk = 0;
+          double relay = bench_relay (world, relay_bytes, &relay_wire, &chunk);
+          double over = (double) (relay_wire - relay_bytes) / relay_bytes;
+
+          g_print ("  via kamailio relay   %8.1f MB/s   %5.1f%% of raw TCP (both sides behind the relay, "
+                   "%" G_GSIZE_FORMAT " B bodies)\n", relay / 1e6, 100 * relay / raw, chunk);
+          g_print ("  overhead via relay   %8.4f%%  (measured wire bytes; target <= 5%%)\n", 100 * over);
+          ok = ok && over <= 0.05;
+          tandem_test_kamailio_stop (world);
+        }
+      else
+        g_print ("  via kamailio relay   not measured: %s\n", error->message);
+    }
+  else
+    g_print ("  via kamailio relay   not measured (set TANDEM_SOURCE_DIR to run the fixture)\n");
+#else
+  g_print ("  via kamailio relay   not measured (built without tests/support)\n");
+#endif
   g_print ("%s\n", ok ? "all targets met" : "TARGETS MISSED");
+
   g_free (payload);
   return ok ? 0 : 1;
 }
