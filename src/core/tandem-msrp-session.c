@@ -326,7 +326,7 @@ on_conn_end (TandemMsrpConnection *conn,
         respond (self, msg, 200);
       return;
     }
-  if (msg->failure_report != TANDEM_MSRP_REPORT_NO || status == 481 || status == 400)
+  if (msg->failure_report != TANDEM_MSRP_REPORT_NO)
     respond (self, msg, status);
   if (!self->ready && status == 481)
     {
