@@ -699,12 +699,13 @@ tandem_msrp_session_start_async (TandemMsrpSession   *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task;
 
-  g_task_set_source_tag (task, tandem_msrp_session_start_async);
   g_return_if_fail (setup != TANDEM_MSRP_SETUP_ACTPASS);
   g_return_if_fail (peer_path != NULL && peer_path->len > 0);
   g_return_if_fail (self->start_task == NULL && !self->ready);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tandem_msrp_session_start_async);
 
   self->start_task = task;
   /* To-Path (RFC 4976): the own relays (Use-Path), then the peer's whole
