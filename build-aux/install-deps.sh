@@ -14,7 +14,7 @@ BUILD_PKGS="
   liblinphone-dev libbellesip-dev libbctoolbox-dev libmediastreamer-dev libortp-dev
   libvncserver-dev
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev
-  kamailio xvfb
+  kamailio xvfb openssl
 "
 TEST_PKGS="
   clang libclang-rt-14-dev
@@ -22,9 +22,10 @@ TEST_PKGS="
   xauth x11-apps x11-utils imagemagick xdotool
   desktop-file-utils appstream jq
   linphone-cli baresip-core x11vnc
-  dbus dbus-x11 openssl
+  dbus dbus-x11 librsvg2-bin libxml2-utils
 "
 
+# openssl: the share session's per-profile TLS certificate is made with it.
 want="$BUILD_PKGS kamailio-presence-modules"
 [ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"
 
