@@ -39,6 +39,8 @@ struct _TandemManager
   GListStore      *contacts;
   GHashTable      *conversations;   /* peer URI -> TandemConversation */
   GListStore      *calls;           /* calls not yet ended */
+  GListStore      *call_history;    /* TandemCallRecord, newest first */
+  guint            missed_calls;
 
   TandemPresence   presence;
   char            *presence_note;
@@ -61,6 +63,7 @@ enum {
   PROP_PROFILE_DIR,
   PROP_PRESENCE,
   PROP_PRESENCE_NOTE,
+  PROP_MISSED_CALLS,
   N_PROPS
 };
 
@@ -346,6 +349,46 @@ wrap_call (TandemManager *self,
 }
 
 static void
+update_missed_calls (TandemManager *self)
+{
+  guint missed = MAX (linphone_core_get_missed_calls_count (self->core), 0);
+
+  if (missed != self->missed_calls)
+    {
+      self->missed_calls = missed;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MISSED_CALLS]);
+    }
+}
+
+static void
+record_call (TandemManager *self,
+             LinphoneCall  *call)
+{
+  LinphoneCallLog *log = linphone_call_get_call_log (call);
+  g_autoptr(TandemCallRecord) record = NULL;
+
+  if (log == NULL)
+    return;
+  record = _tandem_call_record_new (log);
+  g_list_store_insert (self->call_history, 0, record);
+  update_missed_calls (self);
+}
+
+static void
+load_call_history (TandemManager *self)
+{
+  const bctbx_list_t *logs = linphone_core_get_call_logs (self->core);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* liblinphone keeps the newest first, like the model. */
+  for (const bctbx_list_t *l = logs; l != NULL; l = l->next)
+    g_ptr_array_add (records, _tandem_call_record_new (l->data));
+  g_list_store_splice (self->call_history, 0, g_list_model_get_n_items (G_LIST_MODEL (self->call_history)),
+                       records->pdata, records->len);
+  update_missed_calls (self);
+}
+
+static void
 on_call_state_changed (LinphoneCore      *core,
                        LinphoneCall      *call,
                        LinphoneCallState  state,
@@ -362,6 +405,10 @@ on_call_state_changed (LinphoneCore      *core,
   wrapped = g_object_ref (wrap_call (self, call));
   g_debug ("call %s: %s (%s)", tandem_call_get_peer_address (wrapped),
            linphone_call_state_to_string (state), message);
+  /* The call log is complete once the call ends (Released may come much
+   * later, after the last SIP transaction of the call has timed out). */
+  if (state == LinphoneCallStateEnd || state == LinphoneCallStateError)
+    record_call (self, call);
   if (_tandem_call_update (wrapped, state) &&
       g_list_store_find (self->calls, wrapped, &position))
     g_list_store_remove (self->calls, position);
@@ -539,6 +586,7 @@ tandem_manager_start (TandemManager  *self,
 
   for (l = linphone_core_get_chat_rooms (self->core); l != NULL; l = l->next)
     wrap_room (self, l->data);
+  load_call_history (self);
 
   tandem_manager_set_presence (self, self->presence, self->presence_note);
 
@@ -567,6 +615,7 @@ tandem_manager_stop (TandemManager *self)
       g_hash_table_remove_all (self->conversations);
       linphone_core_terminate_all_calls (self->core);
       g_list_store_remove_all (self->calls);
+      g_list_store_remove_all (self->call_history);
       linphone_core_remove_callbacks (self->core, self->cbs);
       linphone_core_stop (self->core);
       g_clear_pointer (&self->core, linphone_core_unref);
@@ -887,6 +936,47 @@ tandem_manager_get_conversation (TandemManager  *self,
 }
 
 GListModel *
+tandem_manager_get_call_history (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  return G_LIST_MODEL (self->call_history);
+}
+
+guint
+tandem_manager_get_missed_calls (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), 0);
+
+  return self->missed_calls;
+}
+
+/* The user has seen the history. */
+void
+tandem_manager_reset_missed_calls (TandemManager *self)
+{
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+
+  if (self->core != NULL)
+    {
+      linphone_core_reset_missed_calls_count (self->core);
+      update_missed_calls (self);
+    }
+}
+
+void
+tandem_manager_clear_call_history (TandemManager *self)
+{
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+
+  if (self->core == NULL)
+    return;
+  linphone_core_clear_call_logs (self->core);
+  g_list_store_remove_all (self->call_history);
+  update_missed_calls (self);
+}
+
+GListModel *
 tandem_manager_get_calls (TandemManager *self)
 {
   g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
@@ -1093,6 +1183,7 @@ tandem_manager_finalize (GObject *object)
   g_clear_object (&self->contacts);
   g_clear_pointer (&self->conversations, g_hash_table_unref);
   g_clear_object (&self->calls);
+  g_clear_object (&self->call_history);
   g_free (self->profile_dir);
   g_free (self->bind_address);
   g_free (self->root_ca);
@@ -1119,6 +1210,9 @@ tandem_manager_get_property (GObject    *object,
       break;
     case PROP_PRESENCE_NOTE:
       g_value_set_string (value, self->presence_note);
+      break;
+    case PROP_MISSED_CALLS:
+      g_value_set_uint (value, self->missed_calls);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1164,14 +1258,18 @@ tandem_manager_class_init (TandemManagerClass *klass)
     g_param_spec_string ("presence-note", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  properties[PROP_MISSED_CALLS] =
+    g_param_spec_uint ("missed-calls", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* A text message arrived in @conversation (also while it is not shown). */
   /* A call appeared: incoming (ringing) or placed by tandem_manager_call(). */
   signals[CALL_ADDED] =
     g_signal_new ("call-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, TANDEM_TYPE_CALL);
 
+  /* A text message arrived in @conversation (also while it is not shown). */
   signals[MESSAGE_RECEIVED] =
     g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
@@ -1182,6 +1280,7 @@ static void
 tandem_manager_init (TandemManager *self)
 {
   self->calls = g_list_store_new (TANDEM_TYPE_CALL);
+  self->call_history = g_list_store_new (TANDEM_TYPE_CALL_RECORD);
   self->conversations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->accounts = g_list_store_new (TANDEM_TYPE_ACCOUNT);
   self->contacts = g_list_store_new (TANDEM_TYPE_CONTACT);

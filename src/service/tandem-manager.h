@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include "tandem-account.h"
 #include "tandem-call.h"
+#include "tandem-call-record.h"
 #include "tandem-contact.h"
 #include "tandem-conversation.h"
 #include "tandem-service-types.h"
@@ -58,6 +59,10 @@ TandemConversation *tandem_manager_get_conversation (TandemManager  *self,
                                                      GError        **error);
 
 GListModel     *tandem_manager_get_calls         (TandemManager  *self);
+GListModel     *tandem_manager_get_call_history  (TandemManager  *self);
+guint           tandem_manager_get_missed_calls  (TandemManager  *self);
+void            tandem_manager_reset_missed_calls (TandemManager *self);
+void            tandem_manager_clear_call_history (TandemManager *self);
 TandemCall     *tandem_manager_call              (TandemManager  *self,
                                                   const char     *address,
                                                   GError        **error);

@@ -7,6 +7,7 @@
 
 #include "tandem-account.h"
 #include "tandem-call.h"
+#include "tandem-call-record.h"
 #include "tandem-chat-message.h"
 #include "tandem-contact.h"
 #include "tandem-conversation.h"
@@ -54,5 +55,7 @@ void                _tandem_conversation_update_composing (TandemConversation *s
 TandemCall         *_tandem_call_new                     (gpointer            linphone_call);
 gboolean            _tandem_call_update                  (TandemCall         *self,
                                                           int                 linphone_state);
+
+TandemCallRecord   *_tandem_call_record_new              (gpointer            linphone_call_log);
 
 G_END_DECLS

@@ -37,6 +37,12 @@ G_DEFINE_ENUM_TYPE (TandemCallState, tandem_call_state,
   G_DEFINE_ENUM_VALUE (TANDEM_CALL_ENDED, "ended"),
   G_DEFINE_ENUM_VALUE (TANDEM_CALL_FAILED, "failed"))
 
+G_DEFINE_ENUM_TYPE (TandemCallOutcome, tandem_call_outcome,
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_OUTCOME_ANSWERED, "answered"),
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_OUTCOME_MISSED, "missed"),
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_OUTCOME_DECLINED, "declined"),
+  G_DEFINE_ENUM_VALUE (TANDEM_CALL_OUTCOME_ABORTED, "aborted"))
+
 G_DEFINE_QUARK (tandem-service-error-quark, tandem_service_error)
 
 const char *

@@ -44,6 +44,13 @@ typedef enum {
 } TandemCallState;
 
 typedef enum {
+  TANDEM_CALL_OUTCOME_ANSWERED,
+  TANDEM_CALL_OUTCOME_MISSED,
+  TANDEM_CALL_OUTCOME_DECLINED,
+  TANDEM_CALL_OUTCOME_ABORTED,   /* hung up before it was answered */
+} TandemCallOutcome;
+
+typedef enum {
   TANDEM_SERVICE_ERROR_FAILED,
   TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
   TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
@@ -54,12 +61,14 @@ typedef enum {
 #define TANDEM_TYPE_REGISTRATION_STATE (tandem_registration_state_get_type ())
 #define TANDEM_TYPE_MESSAGE_STATE (tandem_message_state_get_type ())
 #define TANDEM_TYPE_CALL_STATE (tandem_call_state_get_type ())
+#define TANDEM_TYPE_CALL_OUTCOME (tandem_call_outcome_get_type ())
 #define TANDEM_SERVICE_ERROR (tandem_service_error_quark ())
 
 GType          tandem_presence_get_type           (void) G_GNUC_CONST;
 GType          tandem_registration_state_get_type (void) G_GNUC_CONST;
 GType          tandem_message_state_get_type      (void) G_GNUC_CONST;
 GType          tandem_call_state_get_type         (void) G_GNUC_CONST;
+GType          tandem_call_outcome_get_type       (void) G_GNUC_CONST;
 GQuark         tandem_service_error_quark         (void);
 
 const char    *tandem_presence_to_string   (TandemPresence presence);

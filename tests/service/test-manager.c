@@ -488,6 +488,43 @@ test_calls_between_two_stacks (void)
 
   g_assert_null (tandem_manager_call (alice, "not an address", &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
+  g_clear_error (&error);
+
+  /* alice gives up before bob answers: a missed call for bob. */
+  g_clear_object (&at_bob);
+  call = g_object_ref (tandem_manager_call (alice, "sip:bob@tandem.test", &error));
+  WAIT_UNTIL (at_bob != NULL, 10000);
+  g_assert_true (tandem_call_hang_up (call, &error));
+  WAIT_UNTIL (tandem_call_get_state (at_bob) == TANDEM_CALL_ENDED ||
+              tandem_call_get_state (at_bob) == TANDEM_CALL_FAILED, 10000);
+  g_object_unref (call);
+  WAIT_UNTIL (g_list_model_get_n_items (tandem_manager_get_call_history (bob)) == 3, 5000);
+
+  /* The history, newest first, on both sides. */
+  {
+    GListModel *history = tandem_manager_get_call_history (bob);
+    g_autoptr(TandemCallRecord) missed = NULL;
+    g_autoptr(TandemCallRecord) declined = NULL;
+    g_autoptr(TandemCallRecord) answered = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (history), ==, 3);
+    missed = g_list_model_get_item (history, 0);
+    declined = g_list_model_get_item (history, 1);
+    answered = g_list_model_get_item (history, 2);
+    g_assert_true (tandem_call_record_is_incoming (missed));
+    g_assert_cmpint (tandem_call_record_get_outcome (missed), ==, TANDEM_CALL_OUTCOME_MISSED);
+    g_assert_cmpint (tandem_call_record_get_outcome (declined), ==, TANDEM_CALL_OUTCOME_DECLINED);
+    g_assert_cmpint (tandem_call_record_get_outcome (answered), ==, TANDEM_CALL_OUTCOME_ANSWERED);
+    g_assert_cmpstr (tandem_call_record_get_peer_address (answered), ==, "sip:alice@tandem.test");
+    g_assert_cmpuint (tandem_manager_get_missed_calls (bob), ==, 1);
+    tandem_manager_reset_missed_calls (bob);
+    g_assert_cmpuint (tandem_manager_get_missed_calls (bob), ==, 0);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_call_history (alice)), ==, 4);
+
+  /* It survives a restart. */
+  bob = restart_manager (bob);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_call_history (bob)), ==, 3);
 
   tandem_manager_stop (bob);
   g_object_unref (bob);
