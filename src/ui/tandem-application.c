@@ -20,6 +20,7 @@
 #include <gio/gsettingsbackend.h>
 
 #include "tandem-application.h"
+#include "tandem-call-history-window.h"
 #include "tandem-manager.h"
 #include "tandem-notifier.h"
 #include "tandem-provision.h"
@@ -76,6 +77,17 @@ on_about (GSimpleAction *action,
                          /* Translators: put your names here, one per line */
                          "translator-credits", _("translator-credits"),
                          NULL);
+}
+
+static void
+on_call_history (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  GtkWidget *window = tandem_call_history_window_new (GTK_WINDOW (get_window (self)), self->manager);
+
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -267,6 +279,7 @@ on_set_presence (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", on_about, NULL, NULL, NULL, { 0 } },
   { "quit", on_quit, NULL, NULL, NULL, { 0 } },
+  { "call-history", on_call_history, NULL, NULL, NULL, { 0 } },
   /* Its state is the address of the conversation on screen ("" for none). */
   { "open-conversation", on_open_conversation, "s", "''", NULL, { 0 } },
   { "set-presence", on_set_presence, "(ss)", NULL, NULL, { 0 } },
@@ -375,6 +388,8 @@ tandem_application_startup (GApplication *app)
 {
   TandemApplication *self = TANDEM_APPLICATION (app);
   const char *quit_accels[] = { "<Primary>q", NULL };
+  const char *history_accels[] = { "<Primary>h", NULL };
+  const char *search_accels[] = { "<Primary>f", NULL };
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *presence_str = NULL;
@@ -393,6 +408,8 @@ tandem_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.call-history", history_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.focus-search", search_accels);
 
   self->settings = create_settings (self);
   if (self->settings != NULL)

@@ -30,6 +30,8 @@ struct _TandemWindow
   guint                 call_linger_id;
 
   GtkHeaderBar         *header_bar;
+  GtkWidget            *missed_button;
+  GtkLabel             *missed_label;
   GtkInfoBar           *error_bar;
   TandemCallBar        *call_bar;
   GtkLabel             *error_label;
@@ -198,6 +200,19 @@ on_calls_changed (GListModel   *calls,
                   TandemWindow *self)
 {
   pick_call (self);
+}
+
+static void
+update_missed_calls (TandemWindow *self)
+{
+  guint missed = tandem_manager_get_missed_calls (self->manager);
+  g_autofree char *count = g_strdup_printf ("%u", missed);
+  /* Translators: accessible name of the missed-calls button */
+  g_autofree char *accessible = g_strdup_printf (ngettext ("%u missed call", "%u missed calls", missed), missed);
+
+  gtk_label_set_text (self->missed_label, count);
+  gtk_widget_set_visible (self->missed_button, missed > 0);
+  atk_object_set_name (gtk_widget_get_accessible (self->missed_button), accessible);
 }
 
 /* ----- contacts and conversation ------------------------------------- */
@@ -417,6 +432,8 @@ tandem_window_class_init (TandemWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tandemphone/Tandem/tandem-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, missed_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, missed_label);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, error_bar);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, call_bar);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, error_label);
@@ -442,9 +459,24 @@ on_is_active_changed (TandemWindow *self)
 }
 
 static void
+on_focus_search (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  TandemWindow *self = user_data;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
 tandem_window_init (TandemWindow *self)
 {
+  static const GActionEntry win_actions[] = {
+    { "focus-search", on_focus_search, NULL, NULL, NULL, { 0 } },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
 }
 
@@ -476,6 +508,9 @@ tandem_window_new (GtkApplication *application,
   g_signal_connect (tandem_manager_get_calls (manager), "items-changed",
                     G_CALLBACK (on_calls_changed), self);
   pick_call (self);
+
+  g_signal_connect_swapped (manager, "notify::missed-calls", G_CALLBACK (update_missed_calls), self);
+  update_missed_calls (self);
 
   g_signal_connect_swapped (manager, "notify::presence", G_CALLBACK (update_presence_combo), self);
   update_presence_combo (self);

@@ -99,6 +99,26 @@ test_call_declined (void)
   png = tandem_test_screenshot ("two-apps-call-declined");
 }
 
+static void
+test_call_missed_history (void)
+{
+  g_autofree char *png = NULL;
+
+  /* alice gives up before bob answers. */
+  call_bob ();
+  g_assert_true (tandem_test_app_activate (alice, "hangup", NULL));
+  g_assert_true (tandem_test_app_wait_enabled (bob, "answer", FALSE, 10000));
+  g_usleep (1000 * 1000);
+  png = tandem_test_screenshot ("two-apps-missed-call");
+  g_clear_pointer (&png, g_free);
+
+  g_assert_true (tandem_test_app_activate (bob, "call-history", NULL));
+  g_assert_true (tandem_test_wait_for_windows ("Call History", 1, 10000));
+  g_usleep (700 * 1000);
+  png = tandem_test_screenshot ("two-apps-call-history");
+  tandem_test_assert_not_blank (png);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -135,6 +155,7 @@ main (int   argc,
   g_test_add_func ("/two-apps/chat", test_chat);
   g_test_add_func ("/two-apps/call/answer-hangup", test_call_answer_hangup);
   g_test_add_func ("/two-apps/call/declined", test_call_declined);
+  g_test_add_func ("/two-apps/call/missed-and-history", test_call_missed_history);
   status = g_test_run ();
 
   tandem_test_app_stop (alice);
