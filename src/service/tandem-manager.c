@@ -1125,6 +1125,22 @@ tandem_manager_set_presence (TandemManager  *self,
     schedule_publish (self);
 }
 
+gpointer
+_tandem_manager_get_core (TandemManager *self)
+{
+  return self->core;
+}
+
+void
+_tandem_manager_forget_account (TandemManager *self,
+                                TandemAccount *account)
+{
+  guint position;
+
+  if (g_list_store_find (self->accounts, account, &position))
+    g_list_store_remove (self->accounts, position);
+}
+
 /* ----- GObject ------------------------------------------------------- */
 
 TandemManager *

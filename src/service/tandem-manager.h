@@ -44,6 +44,10 @@ TandemAccount  *tandem_manager_add_account     (TandemManager   *self,
                                                 TandemTransport  transport,
                                                 GError         **error);
 
+gboolean        tandem_manager_remove_account  (TandemManager   *self,
+                                                TandemAccount   *account,
+                                                GError         **error);
+
 GListModel     *tandem_manager_get_contacts    (TandemManager   *self);
 TandemContact  *tandem_manager_find_contact    (TandemManager   *self,
                                                 const char      *address);
@@ -72,6 +76,20 @@ const char     *tandem_manager_get_presence_note (TandemManager  *self);
 void            tandem_manager_set_presence      (TandemManager  *self,
                                                   TandemPresence  presence,
                                                   const char     *note);
+
+GStrv           tandem_manager_list_audio_devices (TandemManager    *self,
+                                                   TandemAudioRole   role);
+char           *tandem_manager_get_audio_device   (TandemManager    *self,
+                                                   TandemAudioRole   role);
+gboolean        tandem_manager_set_audio_device   (TandemManager    *self,
+                                                   TandemAudioRole   role,
+                                                   const char       *id,
+                                                   GError          **error);
+void            tandem_manager_get_nat            (TandemManager     *self,
+                                                   TandemNatSettings *out);
+gboolean        tandem_manager_set_nat            (TandemManager           *self,
+                                                   const TandemNatSettings *settings,
+                                                   GError                 **error);
 
 gboolean        tandem_transport_from_string   (const char      *str,
                                                 TandemTransport *out_transport);

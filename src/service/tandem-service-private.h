@@ -11,6 +11,7 @@
 #include "tandem-chat-message.h"
 #include "tandem-contact.h"
 #include "tandem-conversation.h"
+#include "tandem-manager.h"
 
 G_BEGIN_DECLS
 
@@ -57,5 +58,10 @@ gboolean            _tandem_call_update                  (TandemCall         *se
                                                           int                 linphone_state);
 
 TandemCallRecord   *_tandem_call_record_new              (gpointer            linphone_call_log);
+
+/* tandem-manager.c, for tandem-manager-settings.c */
+gpointer            _tandem_manager_get_core             (TandemManager      *self);
+void                _tandem_manager_forget_account       (TandemManager      *self,
+                                                          TandemAccount      *account);
 
 G_END_DECLS

@@ -74,3 +74,11 @@ tandem_presence_from_string (const char     *str,
 
   return value != NULL;
 }
+
+void
+tandem_nat_settings_clear (TandemNatSettings *settings)
+{
+  g_clear_pointer (&settings->stun_server, g_free);
+  g_clear_pointer (&settings->turn_username, g_free);
+  g_clear_pointer (&settings->turn_password, g_free);
+}

@@ -51,6 +51,22 @@ typedef enum {
 } TandemCallOutcome;
 
 typedef enum {
+  TANDEM_AUDIO_CAPTURE,     /* microphone */
+  TANDEM_AUDIO_PLAYBACK,    /* the call's sound */
+  TANDEM_AUDIO_RINGER,      /* the ring tone */
+} TandemAudioRole;
+
+/* NAT traversal, as liblinphone supports it. */
+typedef struct {
+  char     *stun_server;    /* host[:port], STUN and TURN */
+  gboolean  stun;
+  gboolean  ice;
+  gboolean  turn;
+  char     *turn_username;
+  char     *turn_password;  /* write-only: never read back */
+} TandemNatSettings;
+
+typedef enum {
   TANDEM_SERVICE_ERROR_FAILED,
   TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
   TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
@@ -70,6 +86,8 @@ GType          tandem_message_state_get_type      (void) G_GNUC_CONST;
 GType          tandem_call_state_get_type         (void) G_GNUC_CONST;
 GType          tandem_call_outcome_get_type       (void) G_GNUC_CONST;
 GQuark         tandem_service_error_quark         (void);
+
+void           tandem_nat_settings_clear   (TandemNatSettings *settings);
 
 const char    *tandem_presence_to_string   (TandemPresence presence);
 gboolean       tandem_presence_from_string (const char     *str,

@@ -589,6 +589,81 @@ test_provision_twice (void)
   g_object_unref (manager);
 }
 
+static void
+test_settings (void)
+{
+  TandemManager *manager = start_manager ("settings");
+  TandemAccount *account = add_account (manager, "carol", "carol-pw", "udp");
+  TandemNatSettings nat = { 0 };
+  TandemNatSettings bad = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) playback = NULL;
+
+  /* Audio: whatever the machine has; choosing one that exists works, a
+   * made-up one is refused. */
+  playback = tandem_manager_list_audio_devices (manager, TANDEM_AUDIO_PLAYBACK);
+  g_test_message ("%u playback devices", g_strv_length (playback));
+  if (playback[0] != NULL)
+    {
+      g_autofree char *chosen = NULL;
+
+      g_assert_true (tandem_manager_set_audio_device (manager, TANDEM_AUDIO_PLAYBACK, playback[0], &error));
+      g_assert_no_error (error);
+      chosen = tandem_manager_get_audio_device (manager, TANDEM_AUDIO_PLAYBACK);
+      g_assert_cmpstr (chosen, ==, playback[0]);
+    }
+  g_assert_false (tandem_manager_set_audio_device (manager, TANDEM_AUDIO_CAPTURE, "No such card", &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* NAT: round trip, and the inconsistent settings are refused. */
+  nat.stun_server = g_strdup ("stun.example.org:3478");
+  nat.ice = TRUE;
+  nat.turn = TRUE;
+  nat.turn_username = g_strdup ("carol");
+  nat.turn_password = g_strdup ("turn-secret");
+  g_assert_true (tandem_manager_set_nat (manager, &nat, &error));
+  g_assert_no_error (error);
+  tandem_nat_settings_clear (&nat);
+  tandem_manager_get_nat (manager, &nat);
+  g_assert_cmpstr (nat.stun_server, ==, "stun.example.org:3478");
+  g_assert_true (nat.ice);
+  g_assert_true (nat.turn);
+  g_assert_cmpstr (nat.turn_username, ==, "carol");
+  tandem_nat_settings_clear (&nat);
+
+  bad.ice = TRUE;
+  g_assert_false (tandem_manager_set_nat (manager, &bad, &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  bad.stun_server = (char *) "stun example org";
+  g_assert_false (tandem_manager_set_nat (manager, &bad, &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
+  g_clear_error (&error);
+
+  /* Both survive a restart (kept in the profile). */
+  manager = restart_manager (manager);
+  tandem_manager_get_nat (manager, &nat);
+  g_assert_cmpstr (nat.stun_server, ==, "stun.example.org:3478");
+  g_assert_true (nat.ice);
+  tandem_nat_settings_clear (&nat);
+
+  /* Removing the account. */
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 1);
+  account = g_list_model_get_item (tandem_manager_get_accounts (manager), 0);
+  g_assert_true (tandem_manager_remove_account (manager, account, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);
+  g_assert_false (tandem_manager_remove_account (manager, account, &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
+  g_object_unref (account);
+  manager = restart_manager (manager);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);
+
+  tandem_manager_stop (manager);
+  g_object_unref (manager);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -614,6 +689,7 @@ main (int   argc,
   g_test_add_func ("/service/provision/twice", test_provision_twice);
   g_test_add_func ("/service/chat/two-stacks", test_chat_between_two_stacks);
   g_test_add_func ("/service/calls/two-stacks", test_calls_between_two_stacks);
+  g_test_add_func ("/service/settings", test_settings);
   status = g_test_run ();
 
   tandem_test_kamailio_stop (world);
