@@ -212,7 +212,12 @@ on_account_registration_state_changed (LinphoneCore              *core,
   g_autofree char *reason = NULL;
 
   if (wrapped == NULL)
-    wrapped = wrap_account (self, account);
+    {
+      /* A removed account still reports its unregistration. */
+      if (bctbx_list_find ((bctbx_list_t *) linphone_core_get_account_list (core), account) == NULL)
+        return;
+      wrapped = wrap_account (self, account);
+    }
 
   if (state == LinphoneRegistrationFailed)
     reason = describe_registration_failure (account, message);
@@ -644,7 +649,10 @@ parse_sip_address (TandemManager  *self,
 {
   LinphoneAddress *address = NULL;
 
-  if (text != NULL && (g_str_has_prefix (text, "sip:") || g_str_has_prefix (text, "sips:")))
+  /* liblinphone's parser is lenient ("sip:jane at example" becomes a
+   * user "jane at example"?), so refuse blanks and controls first. */
+  if (text != NULL && (g_str_has_prefix (text, "sip:") || g_str_has_prefix (text, "sips:")) &&
+      strpbrk (text, " \t\r\n\"<>") == NULL)
     address = linphone_factory_create_address (linphone_factory_get (), text);
 
   if (address == NULL || linphone_address_get_domain (address) == NULL)

@@ -21,6 +21,7 @@
 
 #include "tandem-application.h"
 #include "tandem-call-history-window.h"
+#include "tandem-preferences-window.h"
 #include "tandem-manager.h"
 #include "tandem-notifier.h"
 #include "tandem-provision.h"
@@ -86,6 +87,18 @@ on_call_history (GSimpleAction *action,
 {
   TandemApplication *self = user_data;
   GtkWidget *window = tandem_call_history_window_new (GTK_WINDOW (get_window (self)), self->manager);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_preferences (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  GtkWidget *window = tandem_preferences_window_new (GTK_WINDOW (get_window (self)), self->manager,
+                                                     self->settings, g_variant_get_string (parameter, NULL));
 
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -280,6 +293,8 @@ static const GActionEntry app_actions[] = {
   { "about", on_about, NULL, NULL, NULL, { 0 } },
   { "quit", on_quit, NULL, NULL, NULL, { 0 } },
   { "call-history", on_call_history, NULL, NULL, NULL, { 0 } },
+  /* The parameter names the page: accounts, audio, network, privacy. */
+  { "preferences", on_preferences, "s", NULL, NULL, { 0 } },
   /* Its state is the address of the conversation on screen ("" for none). */
   { "open-conversation", on_open_conversation, "s", "''", NULL, { 0 } },
   { "set-presence", on_set_presence, "(ss)", NULL, NULL, { 0 } },
@@ -390,6 +405,7 @@ tandem_application_startup (GApplication *app)
   const char *quit_accels[] = { "<Primary>q", NULL };
   const char *history_accels[] = { "<Primary>h", NULL };
   const char *search_accels[] = { "<Primary>f", NULL };
+  const char *preferences_accels[] = { "<Primary>comma", NULL };
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *presence_str = NULL;
@@ -410,6 +426,7 @@ tandem_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.call-history", history_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.focus-search", search_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences::accounts", preferences_accels);
 
   self->settings = create_settings (self);
   if (self->settings != NULL)
@@ -437,7 +454,7 @@ tandem_application_startup (GApplication *app)
   g_signal_connect (tandem_manager_get_calls (self->manager), "items-changed",
                     G_CALLBACK (on_calls_changed), self);
   update_call_actions (self);
-  self->notifier = tandem_notifier_new (GTK_APPLICATION (self), self->manager);
+  self->notifier = tandem_notifier_new (GTK_APPLICATION (self), self->manager, self->settings);
 
   /* The primary instance stays alive with its window closed only while
    * something holds it; a softphone quits with its last window. */

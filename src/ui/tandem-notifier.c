@@ -24,14 +24,19 @@ struct _TandemNotifier
 
   GtkApplication *application;   /* weak */
   TandemManager  *manager;
+  GSettings      *settings;      /* "notifications": the user's switch */
 };
 
 G_DEFINE_FINAL_TYPE (TandemNotifier, tandem_notifier, G_TYPE_OBJECT)
 
 static void
-show (NotifyNotification *notification)
+show (TandemNotifier     *self,
+      NotifyNotification *notification)
 {
   g_autoptr(GError) error = NULL;
+
+  if (self->settings != NULL && !g_settings_get_boolean (self->settings, "notifications"))
+    return;
 
   /* No notification server (a bare X session, the tests): say so in the
    * debug log; the window shows the same. */
@@ -108,7 +113,7 @@ on_call_added (TandemNotifier *self,
   /* The call holds the notification until it stops ringing. */
   g_signal_connect_data (call, "notify::state", G_CALLBACK (on_call_state),
                          notification, (GClosureNotify) (void (*) (void)) g_object_unref, 0);
-  show (notification);
+  show (self, notification);
 }
 
 /* ----- messages ------------------------------------------------------ */
@@ -176,7 +181,7 @@ on_message_received (TandemNotifier     *self,
                               notification, g_object_unref);
       g_signal_connect (conversation, "notify::unread-count", G_CALLBACK (on_unread_changed), notification);
     }
-  show (notification);
+  show (self, notification);
 }
 
 /* ----- GObject ------------------------------------------------------- */
@@ -189,6 +194,7 @@ tandem_notifier_dispose (GObject *object)
   if (self->manager != NULL)
     g_signal_handlers_disconnect_by_data (self->manager, self);
   g_clear_object (&self->manager);
+  g_clear_object (&self->settings);
   g_clear_weak_pointer (&self->application);
 
   G_OBJECT_CLASS (tandem_notifier_parent_class)->dispose (object);
@@ -207,7 +213,8 @@ tandem_notifier_init (TandemNotifier *self)
 
 TandemNotifier *
 tandem_notifier_new (GtkApplication *application,
-                     TandemManager  *manager)
+                     TandemManager  *manager,
+                     GSettings      *settings)
 {
   TandemNotifier *self = g_object_new (TANDEM_TYPE_NOTIFIER, NULL);
 
@@ -216,6 +223,7 @@ tandem_notifier_new (GtkApplication *application,
 
   g_set_weak_pointer (&self->application, application);
   self->manager = g_object_ref (manager);
+  self->settings = settings ? g_object_ref (settings) : NULL;
   g_signal_connect_swapped (manager, "call-added", G_CALLBACK (on_call_added), self);
   g_signal_connect_swapped (manager, "message-received", G_CALLBACK (on_message_received), self);
 

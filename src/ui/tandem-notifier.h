@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TandemNotifier, tandem_notifier, TANDEM, NOTIFIER, GObject)
 
 TandemNotifier *tandem_notifier_new (GtkApplication *application,
-                                     TandemManager  *manager);
+                                     TandemManager  *manager,
+                                     GSettings      *settings);
 
 G_END_DECLS

@@ -50,6 +50,17 @@ G_DEFINE_FINAL_TYPE (TandemWindow, tandem_window, GTK_TYPE_APPLICATION_WINDOW)
 
 /* ----- account ------------------------------------------------------- */
 
+/* With no peer on screen: the welcome page until there is an account. */
+static void
+update_idle_page (TandemWindow *self)
+{
+  const char *page = g_list_model_get_n_items (tandem_manager_get_accounts (self->manager)) == 0
+                     ? "welcome" : "empty";
+
+  if (self->peer_address == NULL)
+    gtk_stack_set_visible_child_name (self->main_stack, page);
+}
+
 static void
 update_account (TandemWindow *self)
 {
@@ -114,6 +125,7 @@ on_accounts_changed (GListModel   *accounts,
 {
   g_autoptr(TandemAccount) first = g_list_model_get_item (accounts, 0);
 
+  update_idle_page (self);
   if (first == self->account)
     return;
 
@@ -288,7 +300,7 @@ set_peer (TandemWindow  *self,
 
   if (self->peer_address == NULL)
     {
-      gtk_stack_set_visible_child_name (self->main_stack, "empty");
+      update_idle_page (self);
       return;
     }
 

@@ -212,6 +212,10 @@ test_bad_addresses (void)
                                              TANDEM_TRANSPORT_UDP, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_clear_error (&error);
+  g_assert_null (tandem_manager_add_account (manager, "sip:jane at example org", "x", NULL,
+                                             TANDEM_TRANSPORT_UDP, &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
+  g_clear_error (&error);
   g_assert_null (tandem_manager_add_contact (manager, "x", "", &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);

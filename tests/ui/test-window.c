@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "tandem-contact-row.h"
+#include "tandem-preferences-window.h"
 #include "tandem-manager.h"
 #include "tandem-test-ui.h"
 #include "tandem-test-xvfb.h"
@@ -31,8 +32,63 @@ test_window_empty_state (void)
 {
   TandemWindow *window = new_window ();
 
-  g_assert_nonnull (tandem_test_find_label (GTK_WIDGET (window), "No Conversation Selected"));
+  /* No account yet: the welcome page, with its way to add one. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (tandem_test_find_named (GTK_WIDGET (window), "main_stack"))),
+                   ==, "welcome");
+  g_assert_nonnull (tandem_test_find_label (GTK_WIDGET (window), "Welcome to Tandem"));
   g_assert_nonnull (tandem_test_find_label (GTK_WIDGET (window), "No account"));
+  gtk_widget_destroy (GTK_WIDGET (window));
+}
+
+static gboolean
+label_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+static void
+test_preferences_add_account (void)
+{
+  g_autoptr(GError) error = NULL;
+  TandemWindow *window = new_window ();
+  GtkWidget *prefs = tandem_preferences_window_new (GTK_WINDOW (window), manager, NULL, "accounts");
+  GtkWidget *identity, *server, *add, *error_label;
+
+  gtk_widget_show (prefs);
+  tandem_test_flush_events ();
+  identity = tandem_test_find_named (prefs, "identity_entry");
+  server = tandem_test_find_named (prefs, "server_entry");
+  add = tandem_test_find_named (prefs, "add_account_button");
+  error_label = tandem_test_find_named (prefs, "account_error_label");
+
+  /* A bad address: the form says why and adds nothing. */
+  gtk_entry_set_text (GTK_ENTRY (identity), "jane at example org");
+  gtk_button_clicked (GTK_BUTTON (add));
+  g_assert_true (tandem_test_wait_for (label_visible, error_label, 1000));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "not a valid SIP address"));
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);
+
+  /* What people type, without "sip:". */
+  gtk_entry_set_text (GTK_ENTRY (identity), "jane@tandem.test");
+  gtk_entry_set_text (GTK_ENTRY (server), "sip:127.0.0.1:9");
+  gtk_button_clicked (GTK_BUTTON (add));
+  tandem_test_flush_events ();
+  g_assert_false (gtk_widget_get_visible (error_label));
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 1);
+  g_assert_nonnull (tandem_test_find_label (prefs, "sip:jane@tandem.test"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (tandem_test_find_named (GTK_WIDGET (window), "main_stack"))),
+                   ==, "empty");
+
+  g_assert_true (tandem_test_save_screenshot (prefs, "preferences-accounts", &error));
+  g_assert_no_error (error);
+
+  /* Removing it from the list. */
+  gtk_button_clicked (GTK_BUTTON (tandem_test_find_widget (tandem_test_find_named (prefs, "accounts_list"),
+                                                           GTK_TYPE_BUTTON)));
+  tandem_test_flush_events ();
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);
+
+  gtk_widget_destroy (prefs);
   gtk_widget_destroy (GTK_WIDGET (window));
 }
 
@@ -161,6 +217,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/empty-state", test_window_empty_state);
   g_test_add_func ("/ui/window/contacts-and-search", test_window_contacts_and_search);
   g_test_add_func ("/ui/window/error-bar", test_window_error_bar);
+  g_test_add_func ("/ui/preferences/add-account", test_preferences_add_account);
   status = g_test_run ();
 
   g_clear_object (&app);

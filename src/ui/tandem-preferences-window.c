@@ -1,0 +1,329 @@
+/* tandem-preferences-window.c
+ *
+ * Everything here is stored by the service layer (in the profile) or in
+ * GSettings; the window only shows and edits it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-preferences"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tandem-preferences-window.h"
+
+struct _TandemPreferencesWindow
+{
+  GtkWindow        parent_instance;
+
+  TandemManager   *manager;
+  GSettings       *settings;
+  gboolean         filling;
+
+  GtkStack        *stack;
+  GtkListBox      *accounts_list;
+  GtkEntry        *identity_entry;
+  GtkEntry        *password_entry;
+  GtkEntry        *server_entry;
+  GtkComboBoxText *transport_combo;
+  GtkLabel        *account_error_label;
+  GtkComboBoxText *capture_combo;
+  GtkComboBoxText *playback_combo;
+  GtkComboBoxText *ringer_combo;
+  GtkLabel        *audio_note_label;
+  GtkEntry        *stun_entry;
+  GtkToggleButton *stun_check;
+  GtkToggleButton *ice_check;
+  GtkToggleButton *turn_check;
+  GtkEntry        *turn_user_entry;
+  GtkEntry        *turn_password_entry;
+  GtkLabel        *network_error_label;
+  GtkWidget       *notifications_check;
+  GtkWidget       *share_tls_check;
+};
+
+G_DEFINE_FINAL_TYPE (TandemPreferencesWindow, tandem_preferences_window, GTK_TYPE_WINDOW)
+
+static void
+show_error (GtkLabel   *label,
+            const char *message)
+{
+  gtk_label_set_text (label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+}
+
+/* ----- accounts ------------------------------------------------------- */
+
+static const char *
+state_label (TandemAccount *account)
+{
+  switch (tandem_account_get_state (account))
+    {
+    case TANDEM_REGISTRATION_OK:
+      return _("Online");
+    case TANDEM_REGISTRATION_PROGRESS:
+      return _("Connecting…");
+    case TANDEM_REGISTRATION_FAILED:
+      return tandem_account_get_state_message (account)
+        ? tandem_account_get_state_message (account) : _("Sign-in failed");
+    case TANDEM_REGISTRATION_CLEARED:
+      return _("Signed out");
+    case TANDEM_REGISTRATION_NONE:
+    default:
+      return _("Not signed in");
+    }
+}
+
+static void
+on_remove_clicked (GtkButton               *button,
+                   TandemPreferencesWindow *self)
+{
+  TandemAccount *account = g_object_get_data (G_OBJECT (button), "tandem-account");
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_manager_remove_account (self->manager, account, &error))
+    show_error (self->account_error_label, error->message);
+}
+
+static void
+update_account_row (GtkLabel *status)
+{
+  TandemAccount *account = g_object_get_data (G_OBJECT (status), "tandem-account");
+
+  gtk_label_set_text (status, state_label (account));
+}
+
+static GtkWidget *
+create_account_row (gpointer item,
+                    gpointer user_data)
+{
+  TandemPreferencesWindow *self = user_data;
+  TandemAccount *account = item;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *identity = gtk_label_new (tandem_account_get_identity (account));
+  GtkWidget *status = gtk_label_new (NULL);
+  GtkWidget *remove = gtk_button_new_with_mnemonic (_("_Remove"));
+  g_autofree char *remove_name = g_strdup_printf (_("Remove %s"), tandem_account_get_identity (account));
+
+  g_object_set (box, "margin", 10, NULL);
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (identity), 0);
+  gtk_label_set_xalign (GTK_LABEL (status), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (identity), PANGO_ELLIPSIZE_END);
+  gtk_style_context_add_class (gtk_widget_get_style_context (status), "dim-label");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  atk_object_set_name (gtk_widget_get_accessible (remove), remove_name);
+
+  g_object_set_data_full (G_OBJECT (status), "tandem-account", g_object_ref (account), g_object_unref);
+  g_signal_connect_object (account, "notify", G_CALLBACK (update_account_row), status, G_CONNECT_SWAPPED);
+  update_account_row (GTK_LABEL (status));
+  g_object_set_data_full (G_OBJECT (remove), "tandem-account", g_object_ref (account), g_object_unref);
+  g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
+
+  gtk_container_add (GTK_CONTAINER (labels), identity);
+  gtk_container_add (GTK_CONTAINER (labels), status);
+  gtk_container_add (GTK_CONTAINER (box), labels);
+  gtk_container_add (GTK_CONTAINER (box), remove);
+  gtk_container_add (GTK_CONTAINER (row), box);
+  gtk_widget_show_all (row);
+
+  return row;
+}
+
+static void
+on_add_account_clicked (TandemPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  TandemTransport transport = TANDEM_TRANSPORT_TLS;
+  const char *identity = gtk_entry_get_text (self->identity_entry);
+  g_autofree char *with_scheme = NULL;
+
+  tandem_transport_from_string (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->transport_combo)),
+                                &transport);
+  /* "jane@example.org" is what people type. */
+  if (*identity != '\0' && !g_str_has_prefix (identity, "sip:") && !g_str_has_prefix (identity, "sips:"))
+    identity = with_scheme = g_strconcat ("sip:", identity, NULL);
+
+  if (tandem_manager_add_account (self->manager, identity,
+                                  gtk_entry_get_text (self->password_entry),
+                                  gtk_entry_get_text (self->server_entry),
+                                  transport, &error) == NULL)
+    {
+      show_error (self->account_error_label, error->message);
+      return;
+    }
+
+  show_error (self->account_error_label, NULL);
+  gtk_entry_set_text (self->identity_entry, "");
+  gtk_entry_set_text (self->password_entry, "");
+  gtk_entry_set_text (self->server_entry, "");
+}
+
+/* ----- audio ---------------------------------------------------------- */
+
+static void
+fill_audio_combo (TandemPreferencesWindow *self,
+                  GtkComboBoxText         *combo,
+                  TandemAudioRole          role)
+{
+  g_auto(GStrv) devices = tandem_manager_list_audio_devices (self->manager, role);
+  g_autofree char *current = tandem_manager_get_audio_device (self->manager, role);
+
+  gtk_combo_box_text_remove_all (combo);
+  for (guint i = 0; devices[i] != NULL; i++)
+    gtk_combo_box_text_append (combo, devices[i], devices[i]);
+  if (current != NULL)
+    gtk_combo_box_set_active_id (GTK_COMBO_BOX (combo), current);
+  gtk_widget_set_sensitive (GTK_WIDGET (combo), devices[0] != NULL);
+  if (devices[0] == NULL)
+    gtk_widget_show (GTK_WIDGET (self->audio_note_label));
+}
+
+static void
+on_audio_changed (TandemPreferencesWindow *self,
+                  GtkComboBox             *combo)
+{
+  TandemAudioRole role = combo == GTK_COMBO_BOX (self->capture_combo) ? TANDEM_AUDIO_CAPTURE
+                       : combo == GTK_COMBO_BOX (self->ringer_combo) ? TANDEM_AUDIO_RINGER
+                       : TANDEM_AUDIO_PLAYBACK;
+  const char *id = gtk_combo_box_get_active_id (combo);
+  g_autoptr(GError) error = NULL;
+
+  if (self->filling || id == NULL)
+    return;
+  if (!tandem_manager_set_audio_device (self->manager, role, id, &error))
+    g_message ("%s", error->message);
+}
+
+/* ----- network -------------------------------------------------------- */
+
+static void
+fill_network (TandemPreferencesWindow *self)
+{
+  TandemNatSettings nat;
+
+  tandem_manager_get_nat (self->manager, &nat);
+  gtk_entry_set_text (self->stun_entry, nat.stun_server ? nat.stun_server : "");
+  gtk_toggle_button_set_active (self->stun_check, nat.stun);
+  gtk_toggle_button_set_active (self->ice_check, nat.ice);
+  gtk_toggle_button_set_active (self->turn_check, nat.turn);
+  gtk_entry_set_text (self->turn_user_entry, nat.turn_username ? nat.turn_username : "");
+  tandem_nat_settings_clear (&nat);
+}
+
+static void
+on_apply_network_clicked (TandemPreferencesWindow *self)
+{
+  TandemNatSettings nat = {
+    .stun_server = (char *) gtk_entry_get_text (self->stun_entry),
+    .stun = gtk_toggle_button_get_active (self->stun_check),
+    .ice = gtk_toggle_button_get_active (self->ice_check),
+    .turn = gtk_toggle_button_get_active (self->turn_check),
+    .turn_username = (char *) gtk_entry_get_text (self->turn_user_entry),
+    .turn_password = (char *) gtk_entry_get_text (self->turn_password_entry),
+  };
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_manager_set_nat (self->manager, &nat, &error))
+    show_error (self->network_error_label, error->message);
+  else
+    show_error (self->network_error_label, NULL);
+}
+
+/* ----- GObject -------------------------------------------------------- */
+
+static void
+tandem_preferences_window_dispose (GObject *object)
+{
+  TandemPreferencesWindow *self = TANDEM_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->manager);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (tandem_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+tandem_preferences_window_class_init (TandemPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tandem_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tandemphone/Tandem/tandem-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, accounts_list);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, identity_entry);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, server_entry);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, transport_combo);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, account_error_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, capture_combo);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, playback_combo);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, ringer_combo);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, audio_note_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, stun_entry);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, stun_check);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, ice_check);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, turn_check);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, turn_user_entry);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, turn_password_entry);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, network_error_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, notifications_check);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, share_tls_check);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_account_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_audio_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_apply_network_clicked);
+}
+
+static void
+tandem_preferences_window_init (TandemPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+tandem_preferences_window_new (GtkWindow     *parent,
+                               TandemManager *manager,
+                               GSettings     *settings,
+                               const char    *page)
+{
+  TandemPreferencesWindow *self = g_object_new (TANDEM_TYPE_PREFERENCES_WINDOW,
+                                                "transient-for", parent, NULL);
+
+  self->manager = g_object_ref (manager);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+
+  gtk_list_box_bind_model (self->accounts_list, tandem_manager_get_accounts (manager),
+                           create_account_row, self, NULL);
+
+  self->filling = TRUE;
+  fill_audio_combo (self, self->capture_combo, TANDEM_AUDIO_CAPTURE);
+  fill_audio_combo (self, self->playback_combo, TANDEM_AUDIO_PLAYBACK);
+  fill_audio_combo (self, self->ringer_combo, TANDEM_AUDIO_RINGER);
+  self->filling = FALSE;
+  fill_network (self);
+
+  if (self->settings != NULL)
+    {
+      g_settings_bind (self->settings, "notifications", self->notifications_check, "active",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "msrp-use-tls", self->share_tls_check, "active",
+                       G_SETTINGS_BIND_DEFAULT);
+    }
+  else
+    {
+      gtk_widget_set_sensitive (self->notifications_check, FALSE);
+      gtk_widget_set_sensitive (self->share_tls_check, FALSE);
+    }
+
+  if (page != NULL && gtk_stack_get_child_by_name (self->stack, page) != NULL)
+    gtk_stack_set_visible_child_name (self->stack, page);
+
+  return GTK_WIDGET (self);
+}
