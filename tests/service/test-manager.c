@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <signal.h>
 #include <glib/gstdio.h>
 
 #include "tandem-manager.h"
@@ -593,6 +594,61 @@ test_provision_twice (void)
   g_object_unref (manager);
 }
 
+/* History survives a kill -9: liblinphone writes each message to its
+ * sqlite database as it goes. */
+static void
+test_chat_survives_kill (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *profile = g_dir_make_tmp ("tandem-test-kill-XXXXXX", &error);
+  g_autofree char *proxy = tandem_test_kamailio_dup_proxy_uri (world, "udp");
+  g_autofree char *writer = g_build_filename (g_getenv ("TANDEM_BUILD_DIR"), "tests", "service",
+                                              "tandem-chat-writer", NULL);
+  TandemManager *bob = start_manager ("bob-kill");
+  TandemAccount *b = add_account (bob, "bob", "bob-pw", "udp");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  TandemManager *alice;
+  TandemConversation *conversation;
+  GListModel *messages;
+
+  g_ptr_array_add (profiles, g_strdup (profile));
+  WAIT_UNTIL (tandem_account_get_state (b) == TANDEM_REGISTRATION_OK, 10000);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, writer, profile, proxy,
+                              "first before the crash", "second before the crash", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "sent");
+
+  g_subprocess_send_signal (process, SIGKILL);
+  g_assert_false (g_subprocess_wait_check (process, NULL, NULL));
+
+  alice = tandem_manager_new (profile);
+  tandem_manager_set_bind_address (alice, "127.0.0.1");
+  g_assert_true (tandem_manager_start (alice, &error));
+  g_assert_no_error (error);
+  conversation = tandem_manager_get_conversation (alice, "sip:bob@tandem.test", &error);
+  g_assert_no_error (error);
+  messages = tandem_conversation_get_messages (conversation);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  {
+    g_autoptr(TandemChatMessage) first = g_list_model_get_item (messages, 0);
+    g_autoptr(TandemChatMessage) second = g_list_model_get_item (messages, 1);
+    g_assert_cmpstr (tandem_chat_message_get_text (first), ==, "first before the crash");
+    g_assert_cmpstr (tandem_chat_message_get_text (second), ==, "second before the crash");
+    g_assert_cmpint (tandem_chat_message_get_state (second), !=, TANDEM_MESSAGE_SENDING);
+  }
+
+  tandem_manager_stop (alice);
+  g_object_unref (alice);
+  tandem_manager_stop (bob);
+  g_object_unref (bob);
+}
+
 static void
 test_settings (void)
 {
@@ -694,6 +750,7 @@ main (int   argc,
   g_test_add_func ("/service/chat/two-stacks", test_chat_between_two_stacks);
   g_test_add_func ("/service/calls/two-stacks", test_calls_between_two_stacks);
   g_test_add_func ("/service/settings", test_settings);
+  g_test_add_func ("/service/chat/survives-kill", test_chat_survives_kill);
   status = g_test_run ();
 
   tandem_test_kamailio_stop (world);
