@@ -22,7 +22,7 @@ TEST_PKGS="
   xauth x11-apps x11-utils imagemagick xdotool
   desktop-file-utils appstream jq
   linphone-cli baresip-core x11vnc
-  dbus dbus-x11 librsvg2-bin libxml2-utils
+  dbus dbus-x11 librsvg2-bin libxml2-utils gnome-keyring
 "
 
 # openssl: the share session's per-profile TLS certificate is made with it.

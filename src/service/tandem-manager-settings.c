@@ -175,14 +175,16 @@ tandem_manager_set_nat (TandemManager            *self,
   linphone_nat_policy_enable_turn (policy, settings->turn);
   if (settings->turn)
     {
-      LinphoneAuthInfo *auth;
+      g_autofree char *key = g_strconcat ("turn:", settings->turn_username, NULL);
 
       linphone_nat_policy_set_stun_server_username (policy, settings->turn_username);
-      /* The TURN credentials are an auth info keyed by the user name. */
-      auth = linphone_factory_create_auth_info_2 (linphone_factory_get (), settings->turn_username,
-                                                  NULL, settings->turn_password, NULL, NULL, NULL, NULL);
-      linphone_core_add_auth_info (core, auth);
-      linphone_auth_info_unref (auth);
+      /* The TURN credentials are an auth info keyed by the user name; the
+       * password also goes to the keyring when there is one. */
+      if (settings->turn_password != NULL && *settings->turn_password != '\0')
+        {
+          _tandem_manager_store_password (self, key, settings->turn_password);
+          _tandem_manager_add_turn_auth (self, settings->turn_username, settings->turn_password);
+        }
     }
   linphone_core_set_nat_policy (core, policy);
   linphone_nat_policy_unref (policy);
@@ -206,6 +208,7 @@ tandem_manager_remove_account (TandemManager  *self,
   for (l = linphone_core_get_account_list (core); l != NULL; l = l->next)
     if (linphone_account_get_user_data (l->data) == account)
       {
+        _tandem_manager_forget_password (self, tandem_account_get_identity (account));
         _tandem_manager_forget_account (self, account);
         linphone_account_set_user_data (l->data, NULL);
         linphone_core_remove_account (core, l->data);

@@ -16,6 +16,7 @@
 #include <linphone/core.h>
 
 #include "tandem-manager.h"
+#include "tandem-secrets.h"
 #include "tandem-service-private.h"
 
 #define ITERATE_INTERVAL_MS 20
@@ -44,6 +45,7 @@ struct _TandemManager
 
   TandemPresence   presence;
   char            *presence_note;
+  gboolean         use_keyring;      /* passwords in the Secret Service */
   guint            publish_id;       /* a PUBLISH waiting for its turn */
   gint64           last_publish;     /* monotonic time of the last one */
 };
@@ -64,6 +66,7 @@ enum {
   PROP_PRESENCE,
   PROP_PRESENCE_NOTE,
   PROP_MISSED_CALLS,
+  PROP_PASSWORD_STORAGE,
   N_PROPS
 };
 
@@ -473,6 +476,11 @@ configure_core (TandemManager  *self,
 {
   linphone_config_set_int (config, "sip", "subscribe_presence_only_when_registered", 1);
   linphone_config_set_int (config, "misc", "store_friends", 1);
+  /* With a keyring, credentials stay out of the profile's linphonerc
+   * (liblinphone then keeps them in memory only); without one, it keeps
+   * the digest hash (HA1) there, never the clear password. */
+  linphone_config_set_int (config, "sip", "store_auth_info", !self->use_keyring);
+  linphone_config_set_int (config, "sip", "store_ha1_passwd", 1);
   linphone_config_set_int (config, "video", "capture", 0);
   linphone_config_set_int (config, "video", "display", 0);
   if (self->bind_address != NULL)
@@ -483,6 +491,56 @@ configure_core (TandemManager  *self,
       linphone_config_set_string (config, "sip", "bind_address", self->bind_address);
       linphone_config_set_string (config, "rtp", "bind_address", self->bind_address);
     }
+}
+
+static void
+add_auth (TandemManager         *self,
+          const LinphoneAddress *identity,
+          const char            *password)
+{
+  LinphoneAuthInfo *auth = linphone_factory_create_auth_info_2 (linphone_factory_get (),
+                                                                linphone_address_get_username (identity),
+                                                                NULL, password, NULL, NULL,
+                                                                linphone_address_get_domain (identity),
+                                                                NULL);
+
+  linphone_core_add_auth_info (self->core, auth);
+  linphone_auth_info_unref (auth);
+}
+
+/* Hand liblinphone the passwords of the accounts it loaded from the
+ * profile, before they try to register. */
+static void
+load_keyring_passwords (TandemManager *self)
+{
+  for (const bctbx_list_t *l = linphone_core_get_account_list (self->core); l != NULL; l = l->next)
+    {
+      const LinphoneAddress *identity =
+        linphone_account_params_get_identity_address (linphone_account_get_params (l->data));
+      g_autofree char *uri = identity ? linphone_address_as_string_uri_only (identity) : NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *password = NULL;
+
+      if (uri == NULL)
+        continue;
+      password = tandem_secrets_lookup (self->profile_dir, uri, &error);
+      if (password != NULL)
+        add_auth (self, identity, password);
+      else
+        g_message ("No password in the keyring for %s%s%s", uri,
+                   error ? ": " : "", error ? error->message : "");
+    }
+
+  /* The TURN credentials, see tandem_manager_set_nat(). */
+  {
+    LinphoneNatPolicy *policy = linphone_core_get_nat_policy (self->core);
+    const char *user = policy ? linphone_nat_policy_get_stun_server_username (policy) : NULL;
+    g_autofree char *key = user && *user ? g_strconcat ("turn:", user, NULL) : NULL;
+    g_autofree char *password = key ? tandem_secrets_lookup (self->profile_dir, key, NULL) : NULL;
+
+    if (password != NULL)
+      _tandem_manager_add_turn_auth (self, user, password);
+  }
 }
 
 static void
@@ -527,6 +585,8 @@ tandem_manager_start (TandemManager  *self,
     }
 
   route_linphone_logs ();
+  self->use_keyring = g_strcmp0 (g_getenv ("TANDEM_NO_KEYRING"), "1") != 0 && tandem_secrets_available ();
+  g_debug ("passwords kept in %s", self->use_keyring ? "the Secret Service" : "the profile (HA1)");
   linphone_factory_set_data_dir (factory, data_dir);
   linphone_factory_set_config_dir (factory, self->profile_dir);
 
@@ -566,6 +626,9 @@ tandem_manager_start (TandemManager  *self,
   linphone_core_set_transports (self->core, transports);
   linphone_transports_unref (transports);
   linphone_core_set_audio_port (self->core, -1);
+
+  if (self->use_keyring)
+    load_keyring_passwords (self);
 
   if (linphone_core_start (self->core) != 0)
     {
@@ -705,7 +768,6 @@ tandem_manager_add_account (TandemManager    *self,
   LinphoneAddress *server_addr;
   LinphoneAccountParams *params;
   LinphoneAccount *account;
-  LinphoneAuthInfo *auth;
 
   g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
 
@@ -747,15 +809,22 @@ tandem_manager_add_account (TandemManager    *self,
   account = linphone_core_create_account (self->core, params);
   linphone_account_params_unref (params);
 
-  if (password != NULL)
+  if (password != NULL && *password != '\0')
     {
-      auth = linphone_factory_create_auth_info_2 (linphone_factory_get (),
-                                                  linphone_address_get_username (identity_addr),
-                                                  NULL, password, NULL, NULL,
-                                                  linphone_address_get_domain (identity_addr),
-                                                  NULL);
-      linphone_core_add_auth_info (self->core, auth);
-      linphone_auth_info_unref (auth);
+      g_autofree char *uri = linphone_address_as_string_uri_only (identity_addr);
+      g_autoptr(GError) keyring_error = NULL;
+
+      if (self->use_keyring &&
+          !tandem_secrets_store (self->profile_dir, uri, password, &keyring_error))
+        {
+          /* Keep working without the keyring, and say where passwords go. */
+          g_message ("The keyring refused the password of %s (%s); keeping it in the profile",
+                     uri, keyring_error->message);
+          self->use_keyring = FALSE;
+          linphone_config_set_int (linphone_core_get_config (self->core), "sip", "store_auth_info", 1);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PASSWORD_STORAGE]);
+        }
+      add_auth (self, identity_addr, password);
     }
 
   linphone_address_unref (identity_addr);
@@ -1149,6 +1218,55 @@ _tandem_manager_forget_account (TandemManager *self,
     g_list_store_remove (self->accounts, position);
 }
 
+/* Where account passwords are kept: "keyring" (the Secret Service) or
+ * "profile" (a digest hash in the profile's linphonerc). */
+void
+_tandem_manager_add_turn_auth (TandemManager *self,
+                               const char    *username,
+                               const char    *password)
+{
+  LinphoneAuthInfo *auth = linphone_factory_create_auth_info_2 (linphone_factory_get (), username,
+                                                                NULL, password, NULL, NULL, NULL, NULL);
+
+  linphone_core_add_auth_info (self->core, auth);
+  linphone_auth_info_unref (auth);
+}
+
+gboolean
+_tandem_manager_store_password (TandemManager *self,
+                                const char    *key,
+                                const char    *password)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!self->use_keyring)
+    return FALSE;
+  if (!tandem_secrets_store (self->profile_dir, key, password, &error))
+    {
+      g_message ("The keyring refused a password (%s)", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+tandem_manager_get_password_storage (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  return self->use_keyring ? "keyring" : "profile";
+}
+
+void
+_tandem_manager_forget_password (TandemManager *self,
+                                 const char    *identity)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->use_keyring && !tandem_secrets_clear (self->profile_dir, identity, &error) && error != NULL)
+    g_message ("Could not remove the password of %s from the keyring: %s", identity, error->message);
+}
+
 /* ----- GObject ------------------------------------------------------- */
 
 TandemManager *
@@ -1238,6 +1356,9 @@ tandem_manager_get_property (GObject    *object,
     case PROP_MISSED_CALLS:
       g_value_set_uint (value, self->missed_calls);
       break;
+    case PROP_PASSWORD_STORAGE:
+      g_value_set_string (value, tandem_manager_get_password_storage (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1285,6 +1406,10 @@ tandem_manager_class_init (TandemManagerClass *klass)
   properties[PROP_MISSED_CALLS] =
     g_param_spec_uint ("missed-calls", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_PASSWORD_STORAGE] =
+    g_param_spec_string ("password-storage", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -44,6 +44,7 @@ TandemAccount  *tandem_manager_add_account     (TandemManager   *self,
                                                 TandemTransport  transport,
                                                 GError         **error);
 
+const char     *tandem_manager_get_password_storage (TandemManager *self);
 gboolean        tandem_manager_remove_account  (TandemManager   *self,
                                                 TandemAccount   *account,
                                                 GError         **error);

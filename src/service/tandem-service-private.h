@@ -63,5 +63,13 @@ TandemCallRecord   *_tandem_call_record_new              (gpointer            li
 gpointer            _tandem_manager_get_core             (TandemManager      *self);
 void                _tandem_manager_forget_account       (TandemManager      *self,
                                                           TandemAccount      *account);
+void                _tandem_manager_forget_password      (TandemManager      *self,
+                                                          const char         *identity);
+gboolean            _tandem_manager_store_password       (TandemManager      *self,
+                                                          const char         *key,
+                                                          const char         *password);
+void                _tandem_manager_add_turn_auth        (TandemManager      *self,
+                                                          const char         *username,
+                                                          const char         *password);
 
 G_END_DECLS

@@ -28,6 +28,7 @@ struct _TandemPreferencesWindow
   GtkEntry        *server_entry;
   GtkComboBoxText *transport_combo;
   GtkLabel        *account_error_label;
+  GtkLabel        *password_storage_label;
   GtkComboBoxText *capture_combo;
   GtkComboBoxText *playback_combo;
   GtkComboBoxText *ringer_combo;
@@ -162,6 +163,17 @@ on_add_account_clicked (TandemPreferencesWindow *self)
   gtk_entry_set_text (self->server_entry, "");
 }
 
+static void
+update_password_storage (TandemPreferencesWindow *self)
+{
+  if (g_strcmp0 (tandem_manager_get_password_storage (self->manager), "keyring") == 0)
+    gtk_label_set_text (self->password_storage_label, _("Passwords are kept in your keyring."));
+  else
+    gtk_label_set_text (self->password_storage_label,
+                        _("No keyring is running: passwords are kept in this profile, "
+                          "as a hash once you have signed in."));
+}
+
 /* ----- audio ---------------------------------------------------------- */
 
 static void
@@ -263,6 +275,7 @@ tandem_preferences_window_class_init (TandemPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, server_entry);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, transport_combo);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, account_error_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, password_storage_label);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, capture_combo);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, playback_combo);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, ringer_combo);
@@ -301,6 +314,9 @@ tandem_preferences_window_new (GtkWindow     *parent,
 
   gtk_list_box_bind_model (self->accounts_list, tandem_manager_get_accounts (manager),
                            create_account_row, self, NULL);
+  g_signal_connect_object (manager, "notify::password-storage", G_CALLBACK (update_password_storage),
+                           self, G_CONNECT_SWAPPED);
+  update_password_storage (self);
 
   self->filling = TRUE;
   fill_audio_combo (self, self->capture_combo, TANDEM_AUDIO_CAPTURE);
