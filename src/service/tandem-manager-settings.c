@@ -55,7 +55,9 @@ char *
 tandem_manager_get_audio_device (TandemManager   *self,
                                  TandemAudioRole  role)
 {
+  static const char *keys[] = { "capture_dev_id", "playback_dev_id", "ringer_dev_id" };
   LinphoneCore *core = get_core (self, NULL);
+  const char *current;
 
   if (core == NULL)
     return NULL;
@@ -63,13 +65,23 @@ tandem_manager_get_audio_device (TandemManager   *self,
   switch (role)
     {
     case TANDEM_AUDIO_CAPTURE:
-      return g_strdup (linphone_core_get_capture_device (core));
+      current = linphone_core_get_capture_device (core);
+      break;
     case TANDEM_AUDIO_RINGER:
-      return g_strdup (linphone_core_get_ringer_device (core));
+      current = linphone_core_get_ringer_device (core);
+      break;
     case TANDEM_AUDIO_PLAYBACK:
     default:
-      return g_strdup (linphone_core_get_playback_device (core));
+      current = linphone_core_get_playback_device (core);
+      break;
     }
+
+  /* Playing files (TANDEM_NO_SOUNDCARD) the core has no current device;
+   * the choice is still the one saved in the profile. */
+  if (current == NULL)
+    current = linphone_config_get_string (linphone_core_get_config (core), "sound", keys[role], NULL);
+
+  return g_strdup (current);
 }
 
 gboolean

@@ -123,42 +123,49 @@ from_linphone_registration (LinphoneRegistrationState state)
 }
 
 static TandemPresence
+activity_presence (const LinphonePresenceActivity *activity)
+{
+  switch (linphone_presence_activity_get_type (activity))
+    {
+    case LinphonePresenceActivityAway:
+    case LinphonePresenceActivityBreakfast:
+    case LinphonePresenceActivityDinner:
+    case LinphonePresenceActivityLunch:
+    case LinphonePresenceActivityMeal:
+    case LinphonePresenceActivityHoliday:
+    case LinphonePresenceActivityVacation:
+    case LinphonePresenceActivitySleeping:
+    case LinphonePresenceActivityTravel:
+    case LinphonePresenceActivitySteering:
+    case LinphonePresenceActivityShopping:
+      return TANDEM_PRESENCE_AWAY;
+    default:
+      return TANDEM_PRESENCE_BUSY;
+    }
+}
+
+/* From the PIDF basic status and the RPID activity.  liblinphone's own
+ * "consolidated" presence counts its <pidfonline:online/> extension as
+ * online even when the basic status is closed (linphonec publishes that
+ * when it quits), so the basic status decides here:
+ *   closed, no activity   -> offline
+ *   closed, an activity   -> do not disturb (liblinphone's encoding)
+ *   open, an activity     -> away or busy
+ *   open, no activity     -> available */
+static TandemPresence
 presence_from_model (const LinphonePresenceModel *model,
                      LinphoneConsolidatedPresence consolidated)
 {
   const LinphonePresenceActivity *activity;
 
-  switch (consolidated)
-    {
-    case LinphoneConsolidatedPresenceOnline:
-      return TANDEM_PRESENCE_AVAILABLE;
-    case LinphoneConsolidatedPresenceDoNotDisturb:
-      return TANDEM_PRESENCE_DND;
-    case LinphoneConsolidatedPresenceBusy:
-      activity = model ? linphone_presence_model_get_activity (model) : NULL;
-      if (activity == NULL)
-        return TANDEM_PRESENCE_BUSY;
-      switch (linphone_presence_activity_get_type (activity))
-        {
-        case LinphonePresenceActivityAway:
-        case LinphonePresenceActivityBreakfast:
-        case LinphonePresenceActivityDinner:
-        case LinphonePresenceActivityLunch:
-        case LinphonePresenceActivityMeal:
-        case LinphonePresenceActivityHoliday:
-        case LinphonePresenceActivityVacation:
-        case LinphonePresenceActivitySleeping:
-        case LinphonePresenceActivityTravel:
-        case LinphonePresenceActivitySteering:
-        case LinphonePresenceActivityShopping:
-          return TANDEM_PRESENCE_AWAY;
-        default:
-          return TANDEM_PRESENCE_BUSY;
-        }
-    case LinphoneConsolidatedPresenceOffline:
-    default:
-      return TANDEM_PRESENCE_OFFLINE;
-    }
+  if (model == NULL || consolidated == LinphoneConsolidatedPresenceOffline)
+    return TANDEM_PRESENCE_OFFLINE;
+
+  activity = linphone_presence_model_get_activity (model);
+  if (linphone_presence_model_get_basic_status (model) == LinphonePresenceBasicStatusClosed)
+    return activity != NULL ? TANDEM_PRESENCE_DND : TANDEM_PRESENCE_OFFLINE;
+
+  return activity != NULL ? activity_presence (activity) : TANDEM_PRESENCE_AVAILABLE;
 }
 
 /* ----- accounts ------------------------------------------------------ */
