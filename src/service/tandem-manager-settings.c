@@ -119,12 +119,17 @@ tandem_manager_set_audio_device (TandemManager    *self,
       break;
     }
 
-  if (status != 0)
-    {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                   "The audio device %s could not be used", id);
-      return FALSE;
-    }
+  /* liblinphone answers 0 even when it found no such card: check. */
+  {
+    g_autofree char *now = tandem_manager_get_audio_device (self, role);
+
+    if (status != 0 || g_strcmp0 (now, id) != 0)
+      {
+        g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+                     "The audio device %s could not be used", id);
+        return FALSE;
+      }
+  }
   return TRUE;
 }
 
