@@ -712,6 +712,18 @@ tandem_manager_is_started (TandemManager *self)
 
 /* ----- public API ---------------------------------------------------- */
 
+static gboolean
+require_core (TandemManager  *self,
+              GError        **error)
+{
+  if (self->core != NULL)
+    return TRUE;
+
+  g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
+               "The SIP stack is not running");
+  return FALSE;
+}
+
 static LinphoneAddress *
 parse_sip_address (TandemManager  *self,
                    const char     *text,
@@ -778,12 +790,8 @@ tandem_manager_add_account (TandemManager    *self,
 
   g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
 
-  if (self->core == NULL)
-    {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
-                   "The SIP stack is not running");
-      return NULL;
-    }
+  if (!require_core (self, error))
+    return NULL;
 
   identity_addr = parse_sip_address (self, identity, error);
   if (identity_addr == NULL)
@@ -904,12 +912,8 @@ tandem_manager_add_contact (TandemManager  *self,
 
   g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
 
-  if (self->core == NULL)
-    {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
-                   "The SIP stack is not running");
-      return NULL;
-    }
+  if (!require_core (self, error))
+    return NULL;
 
   parsed = parse_sip_address (self, address, error);
   if (parsed == NULL)
@@ -974,12 +978,8 @@ tandem_manager_get_conversation (TandemManager  *self,
 
   g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
 
-  if (self->core == NULL)
-    {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
-                   "The SIP stack is not running");
-      return NULL;
-    }
+  if (!require_core (self, error))
+    return NULL;
 
   peer = parse_sip_address (self, address, error);
   if (peer == NULL)
@@ -1078,12 +1078,8 @@ tandem_manager_call (TandemManager  *self,
 
   g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
 
-  if (self->core == NULL)
-    {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
-                   "The SIP stack is not running");
-      return NULL;
-    }
+  if (!require_core (self, error))
+    return NULL;
 
   peer = parse_sip_address (self, address, error);
   if (peer == NULL)
