@@ -866,7 +866,9 @@ generate_history (const char *dir,
   g_print ("  history: %d messages in alice's conversation with bob (%u sent by alice, %u received "
            "from %d bob devices) through kamailio in %.1f s, %u not delivered\n",
            count, from_alice, count - from_alice, BOB_SENDERS, (now_ms () - t0) / 1000, failed);
-  if (failed > (guint) count / 100)
+  /* A message that was not delivered is stored all the same (marked
+   * failed, as a user would see it): only a mostly failed run is refused. */
+  if (failed > (guint) count / 10)
     return FALSE;
   write_file (done_mark, "");
   return TRUE;
