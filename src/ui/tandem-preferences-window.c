@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "tandem-preferences-window.h"
+#include "tandem-reason-label.h"
 
 struct _TandemPreferencesWindow
 {
@@ -56,23 +57,22 @@ show_error (GtkLabel   *label,
 
 /* ----- accounts ------------------------------------------------------- */
 
-static const char *
+static char *
 state_label (TandemAccount *account)
 {
   switch (tandem_account_get_state (account))
     {
     case TANDEM_REGISTRATION_OK:
-      return _("Online");
+      return g_strdup (_("Online"));
     case TANDEM_REGISTRATION_PROGRESS:
-      return _("Connecting…");
+      return g_strdup (_("Connecting…"));
     case TANDEM_REGISTRATION_FAILED:
-      return tandem_account_get_state_message (account)
-        ? tandem_account_get_state_message (account) : _("Sign-in failed");
+      return tandem_describe_sign_in_failure (tandem_account_get_state_message (account));
     case TANDEM_REGISTRATION_CLEARED:
-      return _("Signed out");
+      return g_strdup (_("Signed out"));
     case TANDEM_REGISTRATION_NONE:
     default:
-      return _("Not signed in");
+      return g_strdup (_("Not signed in"));
     }
 }
 
@@ -91,8 +91,9 @@ static void
 update_account_row (GtkLabel *status)
 {
   TandemAccount *account = g_object_get_data (G_OBJECT (status), "tandem-account");
+  g_autofree char *text = state_label (account);
 
-  gtk_label_set_text (status, state_label (account));
+  gtk_label_set_text (status, text);
 }
 
 static GtkWidget *

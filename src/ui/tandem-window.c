@@ -16,6 +16,7 @@
 #include "tandem-contact-row.h"
 #include "tandem-conversation-view.h"
 #include "tandem-presence-label.h"
+#include "tandem-reason-label.h"
 #include "tandem-window.h"
 
 struct _TandemWindow
@@ -88,11 +89,7 @@ update_account (TandemWindow *self)
       icon = "content-loading-symbolic";
       break;
     case TANDEM_REGISTRATION_FAILED:
-      /* Translators: %s is the server's reason, e.g. "403 Forbidden" */
-      state = g_strdup_printf (_("Sign-in failed: %s"),
-                               tandem_account_get_state_message (self->account)
-                               ? tandem_account_get_state_message (self->account)
-                               : _("unknown error"));
+      state = tandem_describe_sign_in_failure (tandem_account_get_state_message (self->account));
       icon = "dialog-error-symbolic";
       break;
     case TANDEM_REGISTRATION_CLEARED:

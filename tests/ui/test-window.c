@@ -8,6 +8,7 @@
 
 #include "tandem-contact-row.h"
 #include "tandem-preferences-window.h"
+#include "tandem-reason-label.h"
 #include "tandem-manager.h"
 #include "tandem-test-ui.h"
 #include "tandem-test-xvfb.h"
@@ -174,6 +175,20 @@ test_window_contacts_and_search (void)
 }
 
 static void
+test_sign_in_failure_wording (void)
+{
+  g_autofree char *auth = tandem_describe_sign_in_failure ("401 Unauthorized");
+  g_autofree char *io = tandem_describe_sign_in_failure ("503 io error");
+  g_autofree char *other = tandem_describe_sign_in_failure ("500 Server Internal Error");
+  g_autofree char *none = tandem_describe_sign_in_failure (NULL);
+
+  g_assert_cmpstr (auth, ==, "Wrong user name or password (401 Unauthorized)");
+  g_assert_cmpstr (io, ==, "The server cannot be reached (503 io error)");
+  g_assert_cmpstr (other, ==, "Sign-in failed: 500 Server Internal Error");
+  g_assert_cmpstr (none, ==, "Sign-in failed");
+}
+
+static void
 test_window_error_bar (void)
 {
   TandemWindow *window = new_window ();
@@ -217,6 +232,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/empty-state", test_window_empty_state);
   g_test_add_func ("/ui/window/contacts-and-search", test_window_contacts_and_search);
   g_test_add_func ("/ui/window/error-bar", test_window_error_bar);
+  g_test_add_func ("/ui/sign-in-failure-wording", test_sign_in_failure_wording);
   g_test_add_func ("/ui/preferences/add-account", test_preferences_add_account);
   status = g_test_run ();
 
