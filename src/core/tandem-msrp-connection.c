@@ -2,9 +2,18 @@
  *
  * Reads go into one buffer and straight through the parser, so the
  * memory per connection is the buffer plus the parser's bounded line.
+ * When the parser waits for the end of a chunk whose length it knows
+ * (tandem_msrp_parser_feed_some()), the next read appends to the same
+ * buffer and the chunk is parsed once it is whole: its end-line is
+ * checked where the Byte-Range puts it and the body is never scanned.
+ * The buffer holds a direct chunk (256 KiB) with its headers several
+ * times over, so with direct chunks that is the normal case.
+ *
  * Body bytes can be handed on without a copy as slices of the read
  * buffer (tandem_msrp_connection_slice_read()); the buffer then belongs
- * to those slices and the next read takes a recycled one from a pool.
+ * to those slices too, and once everything in it is parsed the next
+ * read takes a recycled one from a pool.
+ *
  * Writes are whole serialized messages, each written with one
  * write_all; the queue holds what callers handed in and callers bound
  * it (tandem_msrp_connection_get_queued()).
@@ -19,7 +28,9 @@
 #include "tandem-msrp-connection.h"
 #include "tandem-msrp-error.h"
 
-#define READ_BUFFER_SIZE TANDEM_MSRP_CONNECTION_READ_SIZE
+#define READ_BUFFER_SIZE TANDEM_MSRP_CONNECTION_BUFFER_SIZE
+#define READ_SLACK       (4 * 1024)
+#define HOLD_TIMEOUT_MS  50
 
 struct _TandemMsrpConnection {
   GObject                      parent_instance;
@@ -28,6 +39,10 @@ struct _TandemMsrpConnection {
   TandemMsrpConnectionHandler  handler;
   gpointer                     user_data;
   guint8                      *buffer;
+  gsize                        fill;         /* bytes read into buffer */
+  gsize                        parsed;       /* of those, bytes parsed */
+  guint                        hold_id;      /* a chunk waits for its end */
+  gsize                        hold_fill;
   TandemBufferPool            *pool;
   GBytes                      *buffer_bytes; /* set once the buffer is shared */
   GCancellable                *cancellable;
@@ -44,6 +59,7 @@ struct _TandemMsrpConnection {
 G_DEFINE_FINAL_TYPE (TandemMsrpConnection, tandem_msrp_connection, G_TYPE_OBJECT)
 
 static void read_next (TandemMsrpConnection *self);
+static gboolean on_hold_timeout (gpointer user_data);
 static void write_next (TandemMsrpConnection *self);
 
 static void
@@ -100,12 +116,79 @@ shut_down (TandemMsrpConnection *self,
   if (self->closed)
     return;
   self->closed = TRUE;
+  g_clear_handle_id (&self->hold_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   fail_writes (self);
   /* closing the stream closes the fd; nothing blocks */
   g_io_stream_close (self->stream, NULL, NULL);
   if (self->handler.closed != NULL)
     self->handler.closed (self, error, self->user_data);
+}
+
+/* Parses what is buffered and not parsed yet. With @allow_hold the
+ * parser may stop at a chunk whose end is not read yet (see
+ * tandem_msrp_parser_feed_some()); a timer then makes sure that a chunk
+ * shorter than its Byte-Range (an interrupted one) is not held back for
+ * long when nothing follows it. FALSE after a parse error (handled). */
+static gboolean
+parse_buffered (TandemMsrpConnection *self,
+                gboolean              allow_hold)
+{
+  g_autoptr(GError) error = NULL;
+  gsize consumed = self->fill - self->parsed;
+  gboolean ok;
+
+  if (allow_hold)
+    ok = tandem_msrp_parser_feed_some (self->parser, self->buffer + self->parsed,
+                                       self->fill - self->parsed, READ_BUFFER_SIZE - self->parsed,
+                                       &consumed, &error);
+  else
+    ok = tandem_msrp_parser_feed (self->parser, self->buffer + self->parsed,
+                                  self->fill - self->parsed, &error);
+  if (!ok)
+    {
+      self->reading = FALSE;
+      if (self->handler.parse_error != NULL && !self->closed)
+        self->handler.parse_error (self, tandem_msrp_parser_get_message (self->parser),
+                                   error, self->user_data);
+      else
+        shut_down (self, error);
+      return FALSE;
+    }
+  self->parsed += consumed;
+  if (self->parsed < self->fill && !self->closed && self->hold_id == 0)
+    {
+      /* one timer for a run of holds: it looks every HOLD_TIMEOUT_MS */
+      self->hold_fill = self->fill;
+      self->hold_id = g_timeout_add (HOLD_TIMEOUT_MS, on_hold_timeout, self);
+    }
+  if (self->handler.read_done != NULL && !self->closed)
+    self->handler.read_done (self, self->user_data);
+  return TRUE;
+}
+
+/* A chunk waited a whole period without a byte coming in: parse it as
+ * it is (the buffer stays; the read in progress appends behind it). */
+static gboolean
+on_hold_timeout (gpointer user_data)
+{
+  TandemMsrpConnection *self = user_data;
+
+  if (self->closed || self->parsed == self->fill)
+    {
+      self->hold_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (self->fill != self->hold_fill)
+    {
+      self->hold_fill = self->fill; /* progress: look again later */
+      return G_SOURCE_CONTINUE;
+    }
+  self->hold_id = 0;
+  g_object_ref (self);
+  parse_buffered (self, FALSE);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -128,6 +211,11 @@ on_read (GObject      *source,
     }
   if (n == 0)
     {
+      /* a chunk still waiting for its end is parsed as it is */
+      if (self->parsed < self->fill && !parse_buffered (self, FALSE))
+        return;
+      if (self->closed)
+        return;
       if (!tandem_msrp_parser_finish (self->parser, &error))
         {
           shut_down (self, error);
@@ -136,36 +224,70 @@ on_read (GObject      *source,
       shut_down (self, NULL);
       return;
     }
+  self->fill += n;
   self->last_read = n;
-  if (!tandem_msrp_parser_feed (self->parser, self->buffer, n, &error))
+  if (!parse_buffered (self, TRUE))
+    return;
+  if (self->read_pending)
+    ; /* a callback asked for more (set_reading): that read lands at fill */
+  else if (self->parsed == self->fill)
     {
-      self->reading = FALSE;
-      if (self->handler.parse_error != NULL && !self->closed)
-        self->handler.parse_error (self, tandem_msrp_parser_get_message (self->parser),
-                                   error, self->user_data);
+      self->parsed = self->fill = 0;
+      if (self->buffer_bytes != NULL)
+        {
+          /* slices own the old buffer now */
+          g_clear_pointer (&self->buffer_bytes, g_bytes_unref);
+          self->buffer = tandem_buffer_pool_alloc (self->pool);
+        }
+    }
+  else if (self->fill - self->parsed <= READ_SLACK)
+    {
+      /* the start of a waiting chunk: move it to the front so that the
+       * same (cache-warm) bytes of the buffer are read into again */
+      gsize partial = self->fill - self->parsed;
+      guint8 *from = self->buffer + self->parsed;
+
+      if (self->buffer_bytes != NULL)
+        {
+          guint8 *fresh = tandem_buffer_pool_alloc (self->pool);
+
+          memcpy (fresh, from, partial);
+          g_clear_pointer (&self->buffer_bytes, g_bytes_unref);
+          self->buffer = fresh;
+        }
       else
-        shut_down (self, error);
-      return;
+        memmove (self->buffer, from, partial);
+      self->parsed = 0;
+      self->fill = partial;
     }
-  if (self->handler.read_done != NULL && !self->closed)
-    self->handler.read_done (self, self->user_data);
-  if (self->buffer_bytes != NULL)
-    {
-      /* slices own the old buffer now */
-      g_clear_pointer (&self->buffer_bytes, g_bytes_unref);
-      self->buffer = tandem_buffer_pool_alloc (self->pool);
-    }
+  /* else a waiting chunk is read to its end behind what is there */
   read_next (self);
 }
 
 static void
 read_next (TandemMsrpConnection *self)
 {
+  gsize wanted, size;
+
   if (!self->reading || self->read_pending || self->closed || self->closing)
     return;
   self->read_pending = TRUE;
-  g_input_stream_read_async (g_io_stream_get_input_stream (self->stream), self->buffer,
-                             READ_BUFFER_SIZE, G_PRIORITY_DEFAULT, self->cancellable,
+  wanted = tandem_msrp_parser_get_wanted (self->parser);
+  /* a waiting chunk: up to its end and a little more (the next head),
+   * so that reads keep starting near the front of the buffer */
+  if (wanted > 0 && self->parsed + wanted > self->fill)
+    size = self->parsed + wanted - self->fill + READ_SLACK;
+  else
+    size = TANDEM_MSRP_CONNECTION_READ_SIZE;
+  size = MIN (size, READ_BUFFER_SIZE - self->fill);
+  if (size == 0)
+    {
+      /* full (a read asked for from a callback); on_read makes room */
+      self->read_pending = FALSE;
+      return;
+    }
+  g_input_stream_read_async (g_io_stream_get_input_stream (self->stream), self->buffer + self->fill,
+                             size, G_PRIORITY_DEFAULT, self->cancellable,
                              on_read, g_object_ref (self));
 }
 
@@ -180,7 +302,8 @@ on_closed_stream (GObject      *source,
   if (!self->closed)
     {
       self->closed = TRUE;
-      g_cancellable_cancel (self->cancellable);
+      g_clear_handle_id (&self->hold_id, g_source_remove);
+          g_cancellable_cancel (self->cancellable);
       fail_writes (self);
       if (self->handler.closed != NULL)
         self->handler.closed (self, NULL, self->user_data);
@@ -195,7 +318,6 @@ on_written (GObject      *source,
   g_autoptr(TandemMsrpConnection) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
-  GBytes *bytes;
 
   self->writing = FALSE;
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
@@ -207,8 +329,7 @@ on_written (GObject      *source,
   task = g_queue_pop_head (&self->writes);
   if (task == NULL)
     return;
-  bytes = g_task_get_task_data (task);
-  self->queued -= g_bytes_get_size (bytes);
+  self->queued -= g_bytes_get_size (g_task_get_task_data (task));
   g_task_return_boolean (task, TRUE);
   write_next (self);
 }
@@ -303,7 +424,7 @@ tandem_msrp_connection_slice_read (TandemMsrpConnection *self,
                                    const guint8         *data,
                                    gsize                 len)
 {
-  if (data < self->buffer || data + len > self->buffer + self->last_read)
+  if (data < self->buffer || data + len > self->buffer + self->fill)
     return NULL;
   if (self->buffer_bytes == NULL)
     self->buffer_bytes = tandem_buffer_pool_wrap (self->pool, self->buffer, 0, READ_BUFFER_SIZE);
@@ -355,6 +476,7 @@ tandem_msrp_connection_dispose (GObject *object)
   TandemMsrpConnection *self = TANDEM_MSRP_CONNECTION (object);
 
   memset (&self->handler, 0, sizeof self->handler);
+  g_clear_handle_id (&self->hold_id, g_source_remove);
   if (self->stream != NULL && !self->closed)
     {
       self->closed = TRUE;
@@ -394,7 +516,7 @@ static void
 tandem_msrp_connection_init (TandemMsrpConnection *self)
 {
   self->parser = tandem_msrp_parser_new (&parser_callbacks, self);
-  self->pool = tandem_buffer_pool_new (READ_BUFFER_SIZE, 4);
+  self->pool = tandem_buffer_pool_new (READ_BUFFER_SIZE, 2);
   self->buffer = tandem_buffer_pool_alloc (self->pool);
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->writes);

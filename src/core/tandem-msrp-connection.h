@@ -11,7 +11,10 @@
 
 G_BEGIN_DECLS
 
-#define TANDEM_MSRP_CONNECTION_READ_SIZE (256 * 1024)
+/* At most this much is asked for per read; the buffer reads go into
+ * holds several direct chunks (256 KiB) with their headers. */
+#define TANDEM_MSRP_CONNECTION_READ_SIZE   (256 * 1024)
+#define TANDEM_MSRP_CONNECTION_BUFFER_SIZE (4 * TANDEM_MSRP_CONNECTION_READ_SIZE)
 
 #define TANDEM_TYPE_MSRP_CONNECTION (tandem_msrp_connection_get_type ())
 G_DECLARE_FINAL_TYPE (TandemMsrpConnection, tandem_msrp_connection, TANDEM, MSRP_CONNECTION, GObject)

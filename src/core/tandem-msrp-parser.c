@@ -6,15 +6,25 @@
  * buffered (pieces are handed out as they arrive, a partially matched
  * end-line is kept as a match position into the expected end-line).
  *
+ * Finding the end-line: when the Byte-Range gives the chunk's length
+ * (range-end is a number) and the whole rest of the body plus its
+ * end-line is in the bytes fed, the end-line is checked right there and
+ * the body is not scanned. A sender must not put the end-line inside the
+ * body (RFC 4975 section 7.1), so for a well-formed chunk that is the
+ * first end-line a scan would find too. Otherwise (the end-line is not
+ * there: an interrupted chunk, a lying Byte-Range, or the end is not fed
+ * yet) the bytes are scanned, with _tandem_msrp_find_end_line() instead
+ * of memmem().
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "tandem-msrp"
-#define _GNU_SOURCE /* memmem */
 
 #include <string.h>
 
 #include "tandem-msrp-error.h"
 #include "tandem-msrp-parser.h"
+#include "tandem-msrp-private.h"
 #include "tandem-msrp-uri.h"
 
 typedef enum {
@@ -32,6 +42,11 @@ struct _TandemMsrpParser {
   TandemMsrpMessage        *msg;
   guint                     n_headers;
   gsize                     body_len;
+  gint64                    expected;   /* body length from Byte-Range, -1: unknown */
+  gsize                     room;       /* see tandem_msrp_parser_feed_some() */
+  gsize                     fed_before; /* bytes of this feed before the current call */
+  gboolean                  held;
+  gsize                     held_need;  /* bytes from the hold point to the chunk's end */
   gsize                     max_body;
   /* "\r\n-------<tid>" plus the flag and CR seen so far */
   char                      marker[48];
@@ -375,6 +390,9 @@ prepare_marker (TandemMsrpParser *parser)
                                    "\r\n-------%s", parser->msg->tid);
   parser->match = 0;
   parser->body_len = 0;
+  parser->expected = -1;
+  if (parser->msg->has_byte_range && parser->msg->range_end >= 0)
+    parser->expected = parser->msg->range_end - (gint64) parser->msg->range_start + 1;
 }
 
 static gboolean
@@ -462,6 +480,44 @@ feed_body (TandemMsrpParser *parser,
 
   while (p < end && parser->state == STATE_BODY)
     {
+      if (parser->match == 0 && parser->expected >= 0)
+        {
+          /* fast path: the end-line where the Byte-Range says it is */
+          gsize ml = parser->marker_len;
+          gsize remaining = (gsize) parser->expected - parser->body_len;
+
+          if (parser->body_len > (gsize) parser->expected)
+            parser->expected = -1;
+          else if ((gsize) (end - p) >= remaining + ml + 3)
+            {
+              const guint8 *e = p + remaining;
+
+              if (memcmp (e, parser->marker, ml) == 0 &&
+                  (e[ml] == '$' || e[ml] == '+' || e[ml] == '#') &&
+                  e[ml + 1] == '\r' && e[ml + 2] == '\n')
+                {
+                  char flag = e[ml];
+
+                  if (!emit_body (parser, p, remaining))
+                    return len;
+                  p = e + ml + 3;
+                  finish_message (parser, flag);
+                  return p - data;
+                }
+              /* not there: the Byte-Range does not tell; scan */
+              parser->expected = -1;
+            }
+          else if (parser->room > 0 &&
+                   parser->fed_before + (p - data) + remaining + ml + 3 <= parser->room)
+            {
+              /* the rest of the chunk fits where the caller reads: wait
+               * for it instead of scanning what is here */
+              parser->held = TRUE;
+              parser->held_need = remaining + ml + 3;
+              return p - data;
+            }
+        }
+
       if (parser->match == 0 && (gsize) (end - p) > parser->marker_len + 2)
         {
           gsize ml = parser->marker_len;
@@ -469,9 +525,9 @@ feed_body (TandemMsrpParser *parser,
           const guint8 *scan = p;
           const guint8 *hit;
 
-          /* memmem skips ahead by about the marker length on body bytes,
-           * so a body comes out in one piece per feed. */
-          while ((hit = memmem (scan, end - scan, parser->marker, ml)) != NULL && hit < tail)
+          /* a body comes out in one piece per feed */
+          while ((hit = _tandem_msrp_find_end_line (scan, end - scan, parser->marker, ml)) != NULL &&
+                 hit < tail)
             {
               if ((hit[ml] == '$' || hit[ml] == '+' || hit[ml] == '#') &&
                   hit[ml + 1] == '\r' && hit[ml + 2] == '\n')
@@ -550,20 +606,25 @@ feed_body (TandemMsrpParser *parser,
   return p - data;
 }
 
-gboolean
-tandem_msrp_parser_feed (TandemMsrpParser *parser,
-                         const guint8     *data,
-                         gsize             len,
-                         GError          **error)
+static gboolean
+feed (TandemMsrpParser *parser,
+      const guint8     *data,
+      gsize             len,
+      gsize            *consumed,
+      GError          **error)
 {
   const guint8 *p = data;
   const guint8 *end = data + len;
 
+  parser->held = FALSE;
   while (p < end && parser->state != STATE_DEAD)
     {
       if (parser->state == STATE_BODY)
         {
+          parser->fed_before = p - data;
           p += feed_body (parser, p, end - p);
+          if (parser->held)
+            break;
           continue;
         }
       else
@@ -610,8 +671,52 @@ tandem_msrp_parser_feed (TandemMsrpParser *parser,
         *error = g_error_copy (parser->error);
       return FALSE;
     }
+  if (consumed != NULL)
+    *consumed = p - data;
   return TRUE;
 }
+
+gboolean
+tandem_msrp_parser_feed (TandemMsrpParser *parser,
+                         const guint8     *data,
+                         gsize             len,
+                         GError          **error)
+{
+  parser->room = 0;
+  return feed (parser, data, len, NULL, error);
+}
+
+/* Like tandem_msrp_parser_feed(), but may stop early: when a chunk whose
+ * Byte-Range gives its length would end within @room bytes from @data
+ * and its end is not fed yet, nothing of its body is consumed. The
+ * caller then feeds again from @data + *@consumed once more bytes are
+ * there (the same bytes and what follows), and the end-line is checked
+ * where the Byte-Range says instead of scanning the body. */
+/* After tandem_msrp_parser_feed_some() stopped early: how many bytes,
+ * counted from where it stopped, the waiting chunk needs; else 0. */
+gsize
+tandem_msrp_parser_get_wanted (TandemMsrpParser *parser)
+{
+  return parser->held ? parser->held_need : 0;
+}
+
+gboolean
+tandem_msrp_parser_feed_some (TandemMsrpParser *parser,
+                              const guint8     *data,
+                              gsize             len,
+                              gsize             room,
+                              gsize            *consumed,
+                              GError          **error)
+{
+  gboolean ok;
+
+  parser->room = room;
+  ok = feed (parser, data, len, consumed, error);
+  parser->room = 0;
+  return ok;
+}
+
+
 
 /* The stream ended: an error unless it ended between two messages. */
 gboolean

@@ -36,6 +36,13 @@ gboolean           tandem_msrp_parser_feed         (TandemMsrpParser  *parser,
                                                     const guint8      *data,
                                                     gsize              len,
                                                     GError           **error);
+gboolean           tandem_msrp_parser_feed_some    (TandemMsrpParser  *parser,
+                                                    const guint8      *data,
+                                                    gsize              len,
+                                                    gsize              room,
+                                                    gsize             *consumed,
+                                                    GError           **error);
+gsize              tandem_msrp_parser_get_wanted   (TandemMsrpParser  *parser);
 TandemMsrpMessage *tandem_msrp_parser_get_message  (TandemMsrpParser  *parser);
 gboolean           tandem_msrp_parser_is_idle      (TandemMsrpParser  *parser);
 void               tandem_msrp_parser_reset        (TandemMsrpParser  *parser);

@@ -68,7 +68,7 @@ struct _TandemMsrpSession {
 
   /* the incoming message being read */
   guint                 rx_status;      /* 0: accept body, else the answer */
-  GBytes               *rx_slice;       /* a single body piece, not copied */
+  GPtrArray            *rx_pieces;      /* of GBytes, to emit at read_done */
   guint8               *rx;             /* from rx_pool, rx_len bytes used */
   gsize                 rx_len;
   TandemBufferPool     *rx_pool;
@@ -263,6 +263,19 @@ on_conn_headers (TandemMsrpConnection *conn,
     self->rx_status = 415;
 }
 
+/* Body pieces of at least this size are handed on as slices. */
+#define RX_SLICE_MIN (32 * 1024)
+
+static void
+flush_rx (TandemMsrpSession *self)
+{
+  if (self->rx == NULL)
+    return;
+  g_ptr_array_add (self->rx_pieces,
+                   tandem_buffer_pool_wrap (self->rx_pool, g_steal_pointer (&self->rx), 0, self->rx_len));
+  self->rx_len = 0;
+}
+
 static void
 on_conn_body (TandemMsrpConnection *conn,
               TandemMsrpMessage    *msg,
@@ -274,28 +287,27 @@ on_conn_body (TandemMsrpConnection *conn,
 
   if (self->rx_status != 0 || !self->ready)
     return;
-  if (self->rx == NULL && self->rx_slice == NULL)
+  if (len >= RX_SLICE_MIN)
     {
-      /* the common case: one body piece per read, handed on as a slice */
-      self->rx_slice = tandem_msrp_connection_slice_read (conn, data, len);
-      if (self->rx_slice != NULL)
-        return;
+      /* a big piece goes on as a slice of the read buffer, no copy */
+      GBytes *slice = tandem_msrp_connection_slice_read (conn, data, len);
+
+      if (slice != NULL)
+        {
+          flush_rx (self);
+          g_ptr_array_add (self->rx_pieces, slice);
+          return;
+        }
     }
+  /* small pieces of one read are joined: fewer, bigger data-received */
+  if (self->rx != NULL && self->rx_len + len > tandem_buffer_pool_get_size (self->rx_pool))
+    flush_rx (self);
   if (self->rx == NULL)
     {
       self->rx = tandem_buffer_pool_alloc (self->rx_pool);
       self->rx_len = 0;
-      if (self->rx_slice != NULL)
-        {
-          gsize n;
-          const guint8 *p = g_bytes_get_data (self->rx_slice, &n);
-
-          memcpy (self->rx, p, n);
-          self->rx_len = n;
-          g_clear_pointer (&self->rx_slice, g_bytes_unref);
-        }
     }
-  /* a read never delivers more body bytes than it read */
+  /* pieces are never bigger than a read */
   g_assert (self->rx_len + len <= tandem_buffer_pool_get_size (self->rx_pool));
   memcpy (self->rx + self->rx_len, data, len);
   self->rx_len += len;
@@ -348,15 +360,17 @@ on_conn_read_done (TandemMsrpConnection *conn,
                    gpointer              user_data)
 {
   TandemMsrpSession *self = user_data;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GPtrArray) pieces = NULL;
 
-  if (self->rx_slice != NULL)
-    bytes = g_steal_pointer (&self->rx_slice);
-  else if (self->rx != NULL)
-    bytes = tandem_buffer_pool_wrap (self->rx_pool, g_steal_pointer (&self->rx), 0, self->rx_len);
-  else
+  flush_rx (self);
+  if (self->rx_pieces->len == 0)
     return;
-  g_signal_emit (self, signals[SIGNAL_DATA_RECEIVED], 0, bytes);
+  pieces = g_steal_pointer (&self->rx_pieces);
+  self->rx_pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_object_ref (self);
+  for (guint i = 0; i < pieces->len && !self->closed; i++)
+    g_signal_emit (self, signals[SIGNAL_DATA_RECEIVED], 0, g_ptr_array_index (pieces, i));
+  g_object_unref (self);
 }
 
 static void
@@ -1133,7 +1147,7 @@ tandem_msrp_session_finalize (GObject *object)
   g_free (self->local_uri_str);
   g_free (self->peer_fingerprint);
   g_free (self->bind_tid);
-  g_clear_pointer (&self->rx_slice, g_bytes_unref);
+  g_clear_pointer (&self->rx_pieces, g_ptr_array_unref);
   if (self->rx != NULL)
     tandem_buffer_pool_release (self->rx_pool, g_steal_pointer (&self->rx));
   tandem_buffer_pool_unref (self->rx_pool);
@@ -1200,5 +1214,6 @@ tandem_msrp_session_init (TandemMsrpSession *self)
   self->own_path = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_msrp_uri_free);
   self->cancellable = g_cancellable_new ();
   self->receiving = TRUE;
-  self->rx_pool = tandem_buffer_pool_new (TANDEM_MSRP_CONNECTION_READ_SIZE, 4);
+  self->rx_pool = tandem_buffer_pool_new (TANDEM_MSRP_CONNECTION_READ_SIZE, 2);
+  self->rx_pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 }

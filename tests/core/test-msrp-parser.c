@@ -130,6 +130,176 @@ parse_split (const char  *data,
   return code;
 }
 
+
+/* Feeds @data in steps of @step the way TandemMsrpConnection does: with
+ * tandem_msrp_parser_feed_some(), keeping what the parser did not take
+ * and feeding it again with the next bytes. */
+static guint
+parse_some_split (const char *data,
+                  gsize       len,
+                  gsize       step,
+                  Collector  *c)
+{
+  TandemMsrpParser *parser = tandem_msrp_parser_new (&callbacks, c);
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  gsize pos = 0, parsed = 0;
+  guint code = 0;
+
+  while (pos < len && code == 0)
+    {
+      gsize n = MIN (step, len - pos), consumed = 0;
+
+      g_byte_array_append (buf, (const guint8 *) data + pos, n);
+      pos += n;
+      if (!tandem_msrp_parser_feed_some (parser, buf->data + parsed, buf->len - parsed,
+                                         1024 * 1024, &consumed, &error))
+        code = error->code;
+      else if ((parsed += consumed) == buf->len)
+        {
+          g_byte_array_set_size (buf, 0);
+          parsed = 0;
+        }
+      else
+        g_assert_cmpuint (tandem_msrp_parser_get_wanted (parser), >, buf->len - parsed);
+    }
+  /* the end of the stream: what waits is parsed as it is */
+  if (code == 0 && parsed < buf->len &&
+      !tandem_msrp_parser_feed (parser, buf->data + parsed, buf->len - parsed, &error))
+    code = error->code;
+  if (code == 0 && !tandem_msrp_parser_finish (parser, &error))
+    code = error->code;
+  tandem_msrp_parser_free (parser);
+  return code;
+}
+
+/* Bodies with a Byte-Range that gives their length: the end-line is
+ * looked for where the Byte-Range puts it. Near misses, dash runs at
+ * every alignment around the vector blocks, an interrupted chunk (its
+ * end-line comes before the Byte-Range's end) and a lying Byte-Range
+ * must parse as a scanning parser would. */
+static void
+test_byte_range_fast_path (void)
+{
+  static const char *const bodies[] = {
+    "\r\n-------othertid$\r\n",
+    "\r\n-------abcd1234\r\n",
+    "\r\n-------abcd1234x$\r\n",
+    "-------abcd1234$\r\n",
+    "\r\n-------abcd123\r\n-------abcd12",
+    "",
+  };
+  GString *long_body = g_string_new (NULL);
+
+  /* dash runs and near-miss markers at many offsets, over 128 bytes */
+  for (guint i = 0; i < 300; i++)
+    g_string_append_c (long_body, "x-\r\n"[(i * 7) % 5 == 0 ? 1 : (i % 3 == 0 ? 2 : 0)]);
+  for (guint off = 0; off < 140; off += 13)
+    {
+      g_string_insert (long_body, off * 2, "\r\n-------abcd1234#x");
+      g_string_insert (long_body, off * 2 + 1, "-------");
+    }
+
+  for (guint i = 0; i <= G_N_ELEMENTS (bodies); i++)
+    {
+      const char *body = i < G_N_ELEMENTS (bodies) ? bodies[i] : long_body->str;
+      gsize blen = strlen (body);
+      g_autofree char *wire = g_strdup_printf (
+        "MSRP abcd1234 SEND\r\nTo-Path: msrp://a.example:1/s;tcp\r\n"
+        "From-Path: msrp://b.example:2/t;tcp\r\nMessage-ID: m1234\r\n"
+        "Byte-Range: 1-%" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT "\r\n"
+        "Content-Type: application/x-rfb\r\n\r\n%s\r\n-------abcd1234$\r\n"
+        "MSRP efgh5678 SEND\r\nTo-Path: msrp://a.example:1/s;tcp\r\n"
+        "From-Path: msrp://b.example:2/t;tcp\r\nMessage-ID: m1235\r\n"
+        "Byte-Range: 1-3/3\r\nContent-Type: application/x-rfb\r\n\r\nxyz\r\n-------efgh5678$\r\n",
+        blen, blen, body);
+      gsize len = strlen (wire);
+
+      for (gsize step = 1; step <= len; step += (step < 40 ? 1 : 37))
+        for (int some = 0; some < 2; some++)
+          {
+            Collector c;
+            Result *r;
+
+            collector_init (&c);
+            if (some)
+              g_assert_cmpuint (parse_some_split (wire, len, step, &c), ==, 0);
+            else
+              {
+                gsize cut = step;
+
+                g_assert_cmpuint (parse_split (wire, len, &cut, 1, &c), ==, 0);
+              }
+            g_assert_cmpuint (c.results->len, ==, 2);
+            r = g_ptr_array_index (c.results, 0);
+            g_assert_cmpmem (r->body->data, r->body->len, body, blen);
+            g_assert_cmpint (r->flag, ==, '$');
+            r = g_ptr_array_index (c.results, 1);
+            g_assert_cmpmem (r->body->data, r->body->len, "xyz", 3);
+            collector_clear (&c);
+          }
+    }
+  g_string_free (long_body, TRUE);
+
+  /* interrupted: 10 of 100 bytes, then '+'; then a chunk whose
+   * Byte-Range claims more than it has, at the end of the stream */
+  {
+    const char *wire =
+      "MSRP abcd1234 SEND\r\nTo-Path: msrp://a.example:1/s;tcp\r\n"
+      "From-Path: msrp://b.example:2/t;tcp\r\nMessage-ID: m1234\r\n"
+      "Byte-Range: 1-100/200\r\nContent-Type: application/x-rfb\r\n\r\n"
+      "0123456789\r\n-------abcd1234+\r\n"
+      "MSRP efgh5678 SEND\r\nTo-Path: msrp://a.example:1/s;tcp\r\n"
+      "From-Path: msrp://b.example:2/t;tcp\r\nMessage-ID: m1234\r\n"
+      "Byte-Range: 11-200/200\r\nContent-Type: application/x-rfb\r\n\r\n"
+      "abc\r\n-------efgh5678$\r\n";
+    gsize len = strlen (wire);
+
+    for (gsize step = 1; step <= len; step++)
+      for (int some = 0; some < 2; some++)
+        {
+          Collector c;
+          Result *r;
+          gsize cut = step;
+
+          collector_init (&c);
+          if (some)
+            g_assert_cmpuint (parse_some_split (wire, len, step, &c), ==, 0);
+          else
+            g_assert_cmpuint (parse_split (wire, len, &cut, 1, &c), ==, 0);
+          g_assert_cmpuint (c.results->len, ==, 2);
+          r = g_ptr_array_index (c.results, 0);
+          g_assert_cmpmem (r->body->data, r->body->len, "0123456789", 10);
+          g_assert_cmpint (r->flag, ==, '+');
+          r = g_ptr_array_index (c.results, 1);
+          g_assert_cmpmem (r->body->data, r->body->len, "abc", 3);
+          g_assert_cmpint (r->flag, ==, '$');
+          collector_clear (&c);
+        }
+  }
+
+  /* no end-line at all where the Byte-Range says, nor later: 400 or an
+   * unterminated stream, never a crash */
+  {
+    const char *wire =
+      "MSRP abcd1234 SEND\r\nTo-Path: msrp://a.example:1/s;tcp\r\n"
+      "From-Path: msrp://b.example:2/t;tcp\r\nMessage-ID: m1234\r\n"
+      "Byte-Range: 1-5/5\r\nContent-Type: application/x-rfb\r\n\r\n"
+      "0123456789\r\n-------abcd1234?\r\n";
+    gsize len = strlen (wire);
+
+    for (gsize step = 1; step <= len; step++)
+      {
+        Collector c;
+
+        collector_init (&c);
+        g_assert_cmpuint (parse_some_split (wire, len, step, &c), ==, 400);
+        g_assert_cmpuint (c.results->len, ==, 0);
+        collector_clear (&c);
+      }
+  }
+}
+
 static void
 check_example (const Rfc4975Example *ex,
                Collector            *c)
@@ -649,6 +819,7 @@ main (int argc, char **argv)
   g_test_add_func ("/msrp/parser/rfc4975-stream", test_rfc_stream);
   g_test_add_func ("/msrp/parser/fields", test_parsed_fields);
   g_test_add_func ("/msrp/parser/near-miss-bodies", test_near_miss_bodies);
+  g_test_add_func ("/msrp/parser/byte-range-fast-path", test_byte_range_fast_path);
   g_test_add_func ("/msrp/parser/large-body", test_large_body_streams);
   g_test_add_func ("/msrp/parser/malformed", test_malformed);
   g_test_add_func ("/msrp/parser/limits", test_limits);
