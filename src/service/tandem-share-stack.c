@@ -32,6 +32,13 @@
  * tandem_share_stack_stop() ends the sessions (CANCEL, BYE, 480) and
  * unregisters, waiting at most two seconds for the registrar's answer.
  *
+ * Known limits of this first block: incoming INVITEs over TLS are
+ * untested (the stack has no server certificate, so they can only come
+ * over the connection it opened to the proxy, if the proxy reuses it);
+ * re-INVITEs get 488; ended sessions
+ * stay in memory until the stack is stopped.  The sessions themselves
+ * live in tandem-share-stack-sessions.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "tandem-share-stack"
