@@ -14,7 +14,12 @@
 G_BEGIN_DECLS
 
 #define TANDEM_MSRP_DIRECT_CHUNK_SIZE (256 * 1024)
-#define TANDEM_MSRP_RELAY_FRAME_SIZE  8192
+/* Via a relay: bodies of at most 8 KiB (the wire doc's limit for
+ * anything crossing a relay, read as the body size), and the whole frame
+ * with its headers at most 10 KiB, well below the 11239 bytes from which
+ * the kamailio relay refuses frames. */
+#define TANDEM_MSRP_RELAY_CHUNK_SIZE  8192
+#define TANDEM_MSRP_RELAY_FRAME_LIMIT 10240
 
 #define TANDEM_TYPE_MSRP_SESSION (tandem_msrp_session_get_type ())
 G_DECLARE_FINAL_TYPE (TandemMsrpSession, tandem_msrp_session, TANDEM, MSRP_SESSION, GObject)

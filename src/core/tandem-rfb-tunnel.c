@@ -3,7 +3,7 @@
  * Non-blocking, on the session's main context, with bounded buffers:
  *
  *  local -> peer: a read of at most one chunk (the session's max chunk
- *  size: 8 KiB via a relay, 256 KiB direct) becomes one send_async; at
+ *  size: 8 KiB bodies via a relay, 256 KiB direct) becomes one send_async; at
  *  most two are in flight, and the local socket is not polled meanwhile,
  *  so a slow peer fills the socketpair and throttles the VNC side.
  *

@@ -331,7 +331,7 @@ run_relay_session (gboolean bob_uses_relay, gboolean tls)
   g_test_message ("both sessions bound");
 
   /* alice answers back along the path bob's SENDs came in on */
-  g_assert_cmpuint (tandem_msrp_session_get_max_chunk_size (bob), <, 8192);
+  g_assert_cmpuint (tandem_msrp_session_get_max_chunk_size (bob), ==, TANDEM_MSRP_RELAY_CHUNK_SIZE);
   g_signal_connect (alice, "data-received", G_CALLBACK (on_rx), &rx_alice);
   g_signal_connect (bob, "data-received", G_CALLBACK (on_rx), &rx_bob);
   done = 1;

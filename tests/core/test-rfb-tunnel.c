@@ -233,12 +233,14 @@ test_chunk_size (void)
   g_ptr_array_add (path, tandem_msrp_uri_copy (uri));
   tandem_msrp_session_set_own_path (s, path);
   chunk = tandem_msrp_session_get_max_chunk_size (s);
-  g_assert_cmpuint (chunk, <, TANDEM_MSRP_RELAY_FRAME_SIZE);
-  g_assert_cmpuint (chunk, >, 7000);
+  g_assert_cmpuint (chunk, ==, TANDEM_MSRP_RELAY_CHUNK_SIZE);
   {
-    /* a whole data SEND with that chunk stays within the relay's frame */
-    g_autofree char *own = tandem_msrp_path_to_string (path);
-    g_autoptr(TandemMsrpMessage) msg = tandem_msrp_message_new_request ("SEND", NULL, own);
+    /* a whole data SEND with that chunk (To-Path: the own relay and a
+     * peer behind another one) stays within the frame limit */
+    g_autofree char *own = tandem_msrp_uri_to_string (uri);
+    g_autoptr(TandemMsrpMessage) msg = tandem_msrp_message_new_request (
+      "SEND", "msrps://relay.example:2855/r1;tcp msrps://relay.example.net:2855/0a1b2c3d4e5f60718293;tcp "
+      "msrps://192.168.100.200:49152/0123456789abcdef0123;tcp", own);
     g_autofree guint8 *body = g_malloc0 (chunk);
     g_autoptr(GBytes) wire = NULL;
 
@@ -248,7 +250,8 @@ test_chunk_size (void)
     msg->failure_report = TANDEM_MSRP_REPORT_PARTIAL;
     msg->content_type = g_strdup ("application/x-rfb");
     wire = tandem_msrp_message_serialize (msg, body, chunk, '$');
-    g_assert_cmpuint (g_bytes_get_size (wire), <=, TANDEM_MSRP_RELAY_FRAME_SIZE);
+    g_assert_cmpuint (g_bytes_get_size (wire), <=, TANDEM_MSRP_RELAY_FRAME_LIMIT);
+    g_assert_cmpuint (g_bytes_get_size (wire), <, 11239);
   }
 }
 

@@ -404,6 +404,13 @@ bench_raw_tunnel (void)
 /* ---- through the kamailio relay (tests/support fixture) ---------------- */
 
 #ifdef TANDEM_BENCH_WITH_KAMAILIO
+static gboolean
+on_stalled (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_relay_auth (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -431,6 +438,7 @@ bench_relay (TandemTestKamailio *world, gsize bytes, guint64 *wire, gsize *chunk
   Msrp m = { .loop = g_main_loop_new (NULL, FALSE) };
   int pending = 2;
   gsize saved_total = total_bytes;
+  guint stall_id;
   gint64 t0;
 
   tandem_msrp_relay_client_auth_async (ra, ua, NULL, on_relay_auth, &pending);
@@ -461,8 +469,16 @@ bench_relay (TandemTestKamailio *world, gsize bytes, guint64 *wire, gsize *chunk
   g_signal_connect (a, "data-received", G_CALLBACK (on_msrp_data), &m);
   t0 = g_get_monotonic_time ();
   msrp_send_more (&m);
+  stall_id = g_timeout_add_seconds (60, on_stalled, m.loop);
   g_main_loop_run (m.loop);
   t0 = g_get_monotonic_time () - t0;
+  g_clear_handle_id (&stall_id, g_source_remove);
+  if (m.received < bytes)
+    {
+      g_print ("  via kamailio relay   STALLED after %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+               " bytes (the relay dropped frames)\n", m.received, bytes);
+      exit (1);
+    }
   while (m.in_flight > 0)
     g_main_context_iteration (NULL, TRUE);
   *wire = tandem_msrp_session_get_bytes_sent (b);
@@ -643,18 +659,20 @@ bench_msrp_main (int argc, char **argv)
       }
   }
   over_direct = (double) (wire - total_bytes) / total_bytes;
-  /* via a relay the whole frame stays within 8 KiB: body = 8192 - framing */
-  relay_framing = framing (TANDEM_MSRP_RELAY_FRAME_SIZE - 400,
+  /* via a relay: 8 KiB bodies, headers on top (RFC 4976 paths: To-Path
+   * is the sender's relays, then the peer's a=path; From-Path is the
+   * sender's own URI, relays add themselves) */
+  relay_framing = framing (TANDEM_MSRP_RELAY_CHUNK_SIZE,
                            "msrps://relay.tandem.test:2855/0a1b2c3d4e5f60718293;tcp "
                            "msrps://192.168.100.200:49152/0123456789abcdef0123;tcp",
                            "msrps://192.168.100.201:49153/fedcba98765432100123;tcp");
-  over_relay = (double) relay_framing / (TANDEM_MSRP_RELAY_FRAME_SIZE - relay_framing);
-  relay2_framing = framing (TANDEM_MSRP_RELAY_FRAME_SIZE - 400,
+  over_relay = (double) relay_framing / TANDEM_MSRP_RELAY_CHUNK_SIZE;
+  relay2_framing = framing (TANDEM_MSRP_RELAY_CHUNK_SIZE,
+                            "msrps://relay.tandem.test:2855/9f8e7d6c5b4a39281706;tcp "
                             "msrps://relay.tandem.test:2855/0a1b2c3d4e5f60718293;tcp "
                             "msrps://192.168.100.200:49152/0123456789abcdef0123;tcp",
-                            "msrps://relay.tandem.test:2855/9f8e7d6c5b4a39281706;tcp "
                             "msrps://192.168.100.201:49153/fedcba98765432100123;tcp");
-  over_relay2 = (double) relay2_framing / (TANDEM_MSRP_RELAY_FRAME_SIZE - relay2_framing);
+  over_relay2 = (double) relay2_framing / TANDEM_MSRP_RELAY_CHUNK_SIZE;
   lat_raw = latency_raw ();
   lat_msrp = latency_msrp ();
 
@@ -670,14 +688,15 @@ bench_msrp_main (int argc, char **argv)
            100 * tunnel_med / raw_tunnel_med, 100 * tunnel / raw);
   g_print ("  overhead direct      %8.4f%%  (%d KiB chunks, measured wire bytes; target <= 1%%)\n",
            100 * over_direct, TANDEM_MSRP_DIRECT_CHUNK_SIZE / 1024);
-  g_print ("  overhead via relay   %8.4f%%  (%" G_GSIZE_FORMAT " framing bytes per 8 KiB frame, "
+  g_print ("  overhead via relay   %8.4f%%  (%" G_GSIZE_FORMAT " framing bytes per 8 KiB body, "
            "peer behind a relay; target <= 5%%)\n", 100 * over_relay, relay_framing);
-  g_print ("  overhead via 2 relays%8.4f%%  (%" G_GSIZE_FORMAT " framing bytes per 8 KiB frame, "
-           "both behind relays)\n", 100 * over_relay2, relay2_framing);
+  g_print ("  overhead via 2 relays%8.4f%%  (%" G_GSIZE_FORMAT " framing bytes per 8 KiB body, "
+           "both behind relays; target <= 5%%)\n", 100 * over_relay2, relay2_framing);
   g_print ("  round trip raw       %8.1f us\n", lat_raw);
   g_print ("  round trip MSRP      %8.1f us   added %.1f us per chunk (target < 100 us), "
            "ratio %.2f\n", lat_msrp, (lat_msrp - lat_raw) / 2, lat_msrp / lat_raw);
   ok = msrp >= 0.9 * raw && tunnel >= 0.9 * raw_tunnel && over_direct <= 0.01 && over_relay <= 0.05 &&
+       over_relay2 <= 0.05 &&
        (lat_msrp - lat_raw) / 2 < 100;
 #ifdef TANDEM_BENCH_WITH_KAMAILIO
   if (g_getenv ("TANDEM_SOURCE_DIR") != NULL)
@@ -689,7 +708,9 @@ bench_msrp_main (int argc, char **argv)
         {
           guint64 relay_wire = 0;
           const char *relay_mb = g_getenv ("TANDEM_BENCH_RELAY_MB");
-          gsize relay_bytes = (relay_mb != NULL ? g_ascii_strtoull (relay_mb, NULL, 10) : 256) * 1024 * 1024;
+          /* kamailio drops frames it cannot forward at once (its TCP write
+           * queue) when one side floods: keep the volume modest */
+          gsize relay_bytes = (relay_mb != NULL ? g_ascii_strtoull (relay_mb, NULL, 10) : 16) * 1024 * 1024;
           gsize chunk = 0;
           double relay = bench_relay (world, relay_bytes, &relay_wire, &chunk);
           double over = (double) (relay_wire - relay_bytes) / relay_bytes;
