@@ -1,6 +1,10 @@
 /* fuzz-msrp-parser.c: libFuzzer target for the incremental MSRP parser.
  *
- * The first byte picks how the rest is cut into feeds. Each parsed
+ * The first byte picks how the rest is cut into feeds (bits 1-7: the
+ * step, 0 = all at once) and how they are fed (bit 0: like
+ * TandemMsrpConnection, with tandem_msrp_parser_feed_some() keeping a
+ * chunk until it is whole, so that its end-line is checked where the
+ * Byte-Range says; else tandem_msrp_parser_feed()). Each parsed
  * message is also pushed through the reassembler, serialized again and
  * re-parsed, which must succeed with the same body.
  *
@@ -88,16 +92,42 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
   if (size < 1)
     goto out;
-  step = data[0] == 0 ? size : data[0];
+  step = (data[0] >> 1) == 0 ? size : (data[0] >> 1);
   tandem_msrp_parser_set_max_body (parser, 32 * 1024);
-  while (pos < size)
+  if (data[0] & 1)
     {
-      gsize n = MIN (step, size - pos);
+      GByteArray *buf = g_byte_array_new ();
+      gsize parsed = 0;
+      gboolean ok = TRUE;
 
-      if (!tandem_msrp_parser_feed (parser, data + pos, n, NULL))
-        break;
-      pos += n;
+      while (pos < size && ok)
+        {
+          gsize n = MIN (step, size - pos), consumed = 0;
+
+          g_byte_array_append (buf, data + pos, n);
+          pos += n;
+          ok = tandem_msrp_parser_feed_some (parser, buf->data + parsed, buf->len - parsed,
+                                             64 * 1024, &consumed, NULL);
+          if (ok && (parsed += consumed) == buf->len)
+            {
+              g_byte_array_set_size (buf, 0);
+              parsed = 0;
+            }
+        }
+      /* the end of the stream: a waiting chunk is parsed as it is */
+      if (ok && parsed < buf->len)
+        tandem_msrp_parser_feed (parser, buf->data + parsed, buf->len - parsed, NULL);
+      g_byte_array_unref (buf);
     }
+  else
+    while (pos < size)
+      {
+        gsize n = MIN (step, size - pos);
+
+        if (!tandem_msrp_parser_feed (parser, data + pos, n, NULL))
+          break;
+        pos += n;
+      }
   tandem_msrp_parser_finish (parser, NULL);
 out:
   tandem_msrp_parser_free (parser);
