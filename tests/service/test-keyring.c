@@ -10,26 +10,13 @@
 #include "tandem-manager.h"
 #include "tandem-secrets.h"
 #include "tandem-test-kamailio.h"
+#include "tandem-test-wait.h"
 #include "tandem-test-process.h"
 
 static TandemTestKamailio *world;
 static char *tmp;
 
-static gboolean
-on_timeout (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond, ms) G_STMT_START {                     \
-    gboolean expired_ = FALSE;                                  \
-    guint id_ = g_timeout_add ((ms), on_timeout, &expired_);    \
-    while (!(cond) && !expired_)                                \
-      g_main_context_iteration (NULL, TRUE);                    \
-    if (!expired_)                                              \
-      g_source_remove (id_);                                    \
-  } G_STMT_END
+#define WAIT_UNTIL(cond, ms) TANDEM_TEST_WAIT_UNTIL (cond, ms)
 
 static TandemManager *
 start (const char *profile)

@@ -10,6 +10,7 @@
 #include "tandem-manager.h"
 #include "tandem-provision.h"
 #include "tandem-test-kamailio.h"
+#include "tandem-test-wait.h"
 
 static TandemTestKamailio *world;
 static GPtrArray *profiles;
@@ -48,21 +49,7 @@ restart_manager (TandemManager *manager)
   return manager;
 }
 
-static gboolean
-on_timeout (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond, ms) G_STMT_START {                     \
-    gboolean expired_ = FALSE;                                  \
-    guint id_ = g_timeout_add ((ms), on_timeout, &expired_);    \
-    while (!(cond) && !expired_)                                \
-      g_main_context_iteration (NULL, TRUE);                    \
-    if (!expired_)                                              \
-      g_source_remove (id_);                                    \
-  } G_STMT_END
+#define WAIT_UNTIL(cond, ms) TANDEM_TEST_WAIT_UNTIL (cond, ms)
 
 static TandemAccount *
 add_account (TandemManager   *manager,

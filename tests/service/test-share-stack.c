@@ -12,6 +12,7 @@
 #include "tandem-manager.h"
 #include "tandem-share-stack.h"
 #include "tandem-test-kamailio.h"
+#include "tandem-test-wait.h"
 
 #define OFFER_SDP                                                   \
   "v=0\r\n"                                                         \
@@ -56,21 +57,7 @@
 static TandemTestKamailio *world;
 static GPtrArray *profiles;
 
-static gboolean
-on_timeout (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond, ms) G_STMT_START {                     \
-    gboolean expired_ = FALSE;                                  \
-    guint id_ = g_timeout_add ((ms), on_timeout, &expired_);    \
-    while (!(cond) && !expired_)                                \
-      g_main_context_iteration (NULL, TRUE);                    \
-    if (!expired_)                                              \
-      g_source_remove (id_);                                    \
-  } G_STMT_END
+#define WAIT_UNTIL(cond, ms) TANDEM_TEST_WAIT_UNTIL (cond, ms)
 
 static void
 start_world (void)
