@@ -21,8 +21,9 @@ void       tandem_x11_window_free   (TandemX11Window *window);
  * titled top-level windows, the topmost first: those of the window
  * manager's _NET_CLIENT_LIST_STACKING (or _NET_CLIENT_LIST); without a
  * window manager (no _NET_CLIENT_LIST, as on a bare Xvfb), the mapped
- * children of the root window that have a _NET_WM_NAME or WM_NAME.  Tiny windows (under 32 px either way), override-redirect
- * windows (menus, tooltips), docks and desktops are left out.  An array of
+ * children of the root window that have a _NET_WM_NAME or WM_NAME.
+ * Tiny windows (under 32 px either way), override-redirect windows
+ * (menus, tooltips), docks and desktops are left out.  An array of
  * TandemX11Window, empty when the display cannot be opened (Wayland
  * without Xwayland, a lost display).  Blocks for a few round trips to the
  * X server; call it when the user asks for the list. */
