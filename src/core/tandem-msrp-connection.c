@@ -206,7 +206,15 @@ on_read (GObject      *source,
     return;
   if (n < 0)
     {
-      shut_down (self, error);
+      /* What arrived before the error is delivered first, as at the end
+       * of the stream: a chunk held back for its end (cut by a reset)
+       * would otherwise be lost or not depending on whether the hold
+       * timer had run, and the receiver would see the stream end at a
+       * different place from one run to the next. */
+      if (self->parsed < self->fill && !parse_buffered (self, FALSE))
+        return;
+      if (!self->closed)
+        shut_down (self, error);
       return;
     }
   if (n == 0)

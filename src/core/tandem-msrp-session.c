@@ -674,7 +674,14 @@ tandem_msrp_session_listen (TandemMsrpSession *self,
   if (address == NULL)
     address = loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   addr = g_inet_socket_address_new (address, port);
-  self->service = g_socket_service_new ();
+  /* Created inactive, so that nothing accepts before start. A service
+   * made active (the default) starts an accept as soon as an address is
+   * added, and g_socket_service_stop() only cancels it: GIO's cancelled
+   * accept still calls accept() when its source runs, and a connection
+   * that is waiting by then (a peer that got the SDP and connected before
+   * the main loop ran) is accepted and dropped, which the peer sees as
+   * a reset. */
+  self->service = g_object_new (G_TYPE_SOCKET_SERVICE, "active", FALSE, NULL);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), addr,
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                                       NULL, &effective, error))
@@ -682,7 +689,6 @@ tandem_msrp_session_listen (TandemMsrpSession *self,
       g_clear_object (&self->service);
       return FALSE;
     }
-  g_socket_service_stop (self->service);
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
   self->local_uri->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
   if (self->own_path->len == 1)

@@ -516,6 +516,62 @@ test_responses (void)
   g_object_unref (a);
 }
 
+/* A peer that connects and binds between listen() (the port goes into
+ * the SDP) and start: its connection waits in the backlog until the
+ * main loop runs, and must be the one that binds. This used to lose the
+ * connection every time (an accept that listen() had cancelled still
+ * ran accept() and dropped what it got, so the peer saw a reset); in the
+ * other tests the same race made a first connection vanish only now and
+ * then, under load. */
+static void
+test_early_peer (void)
+{
+  TandemMsrpSession *a = make_session (FALSE, NULL, "a");
+  g_autoptr(GPtrArray) path = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_msrp_uri_free);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autofree char *bind = NULL;
+  g_autoptr(GError) error = NULL;
+  StartCtx ctx = { g_main_loop_new (NULL, FALSE), 1, NULL, NULL };
+  RawPeer peer = { 0 };
+  TandemMsrpParser *parser = tandem_msrp_parser_new (&raw_callbacks, &peer);
+  char buf[4096];
+  gssize n;
+
+  peer.responses = g_ptr_array_new_with_free_func (g_free);
+  g_object_set (a, "bind-timeout", 10000, NULL);
+  g_assert_true (tandem_msrp_session_listen (a, NULL, 0, NULL));
+  /* the kernel completes the connection; nobody has accepted it yet */
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                          tandem_msrp_session_get_local_uri (a)->port, NULL, &error);
+  g_assert_no_error (error);
+  bind = raw_send ("bind01", tandem_msrp_session_get_local_uri (a)->session_id,
+                   "Byte-Range: 1-0/0\r\n", NULL);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), bind,
+                                            strlen (bind), NULL, NULL, &error));
+  g_ptr_array_add (path, tandem_msrp_uri_parse ("msrp://127.0.0.1:2/rawpeer;tcp", NULL));
+  tandem_msrp_session_start_async (a, TANDEM_MSRP_SETUP_PASSIVE, path, NULL, NULL, on_started, &ctx);
+  g_main_loop_run (ctx.loop);
+  g_assert_no_error (ctx.error_a);
+  g_assert_no_error (ctx.error_b);
+  g_assert_true (tandem_msrp_session_is_ready (a));
+
+  /* the 200 was written before the start completed */
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), 10);
+  while (peer.responses->len == 0 &&
+         (n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf,
+                                   sizeof buf, NULL, &error)) > 0)
+    g_assert_true (tandem_msrp_parser_feed (parser, (guint8 *) buf, n, NULL));
+  g_assert_no_error (error);
+  g_assert_cmpuint (peer.responses->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (peer.responses, 0), ==, "bind01 200");
+
+  tandem_msrp_parser_free (parser);
+  g_ptr_array_unref (peer.responses);
+  g_main_loop_unref (ctx.loop);
+  g_object_unref (a);
+}
+
 static void
 test_identity_reuse (void)
 {
@@ -550,6 +606,7 @@ main (int argc, char **argv)
   g_test_add_func ("/msrp/session/tls-fingerprint-mismatch", test_tls_fingerprint_mismatch);
   g_test_add_func ("/msrp/session/timeouts", test_timeouts);
   g_test_add_func ("/msrp/session/responses", test_responses);
+  g_test_add_func ("/msrp/session/early-peer", test_early_peer);
   g_test_add_func ("/msrp/tls/identity-reuse", test_identity_reuse);
   ret = g_test_run ();
 
