@@ -14,9 +14,20 @@
  * to those slices too, and once everything in it is parsed the next
  * read takes a recycled one from a pool.
  *
- * Writes are whole serialized messages, each written with one
- * write_all; the queue holds what callers handed in and callers bound
- * it (tandem_msrp_connection_get_queued()).
+ * Writes are whole messages, each handed in as one buffer or as a few
+ * parts (head, body, end-line) that are written with one writev; the
+ * queue holds what callers handed in and callers bound it
+ * (tandem_msrp_connection_get_queued()).
+ *
+ * On a plain socket (a GSocketConnection) the connection does its own
+ * non-blocking I/O: a read source that stays attached while reading,
+ * and writes tried at once with g_pollable_output_stream_writev_-
+ * nonblocking(), waiting for a writable source only when the socket is
+ * full. A partial write leaves the message at the head of the queue
+ * with its offset and the rest follows before anything else; nothing
+ * per read or write is allocated but the queue entry. Other streams
+ * (TLS) use the GIO async calls, with the parts of a message joined
+ * into one buffer so that it is one TLS write.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -46,19 +57,39 @@ struct _TandemMsrpConnection {
   TandemBufferPool            *pool;
   GBytes                      *buffer_bytes; /* set once the buffer is shared */
   GCancellable                *cancellable;
-  GQueue                       writes;       /* of GTask, bytes as task data */
+  GQueue                       writes;       /* of WriteItem */
   gsize                        queued;
   gboolean                     writing;
   gboolean                     reading;
-  gboolean                     read_pending;
+  gboolean                     read_pending; /* async: a read is under way */
   gboolean                     closing;
   gboolean                     closed;
+  gboolean                     direct;       /* own non-blocking socket I/O */
+  gboolean                     in_read;      /* direct: on_readable runs */
+  GSource                     *in_source;    /* direct: readable, while reading */
+  GSource                     *out_source;   /* direct: writable, while full */
   gsize                        last_read;
 };
+
+#define MAX_PARTS 3
+
+/* One whole message: parts written in order, as one writev. */
+typedef struct {
+  GBytes              *owner[MAX_PARTS];
+  const guint8        *data[MAX_PARTS];
+  gsize                len[MAX_PARTS];
+  guint                n_parts;
+  gsize                size;
+  gsize                done;        /* bytes written so far */
+  GTask               *task;        /* write_async: nullable */
+  TandemMsrpWriteDone  done_func;   /* write_parts: nullable */
+  gpointer             done_data;
+} WriteItem;
 
 G_DEFINE_FINAL_TYPE (TandemMsrpConnection, tandem_msrp_connection, G_TYPE_OBJECT)
 
 static void read_next (TandemMsrpConnection *self);
+static void make_room (TandemMsrpConnection *self);
 static gboolean on_hold_timeout (gpointer user_data);
 static void write_next (TandemMsrpConnection *self);
 
@@ -95,17 +126,57 @@ static const TandemMsrpParserCallbacks parser_callbacks = {
 };
 
 static void
+write_item_free (WriteItem *item)
+{
+  for (guint i = 0; i < item->n_parts; i++)
+    g_bytes_unref (item->owner[i]);
+  g_free (item);
+}
+
+/* Reports the end of @item (NULL @error: written) and frees it. */
+static void
+complete_item (TandemMsrpConnection *self,
+               WriteItem            *item,
+               const GError         *error)
+{
+  if (item->task != NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (item->task, g_error_copy (error));
+      else
+        g_task_return_boolean (item->task, TRUE);
+      g_clear_object (&item->task);
+    }
+  else if (item->done_func != NULL)
+    item->done_func (self, error, item->done_data);
+  write_item_free (item);
+}
+
+static void
 fail_writes (TandemMsrpConnection *self)
 {
-  GTask *task;
+  g_autoptr(GError) error = g_error_new_literal (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                                                 "Connection closed");
+  WriteItem *item;
 
-  while ((task = g_queue_pop_head (&self->writes)) != NULL)
-    {
-      g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
-                               "Connection closed");
-      g_object_unref (task);
-    }
   self->queued = 0;
+  while ((item = g_queue_pop_head (&self->writes)) != NULL)
+    complete_item (self, item, error);
+}
+
+static void
+stop_sources (TandemMsrpConnection *self)
+{
+  if (self->in_source != NULL)
+    {
+      g_source_destroy (self->in_source);
+      g_clear_pointer (&self->in_source, g_source_unref);
+    }
+  if (self->out_source != NULL)
+    {
+      g_source_destroy (self->out_source);
+      g_clear_pointer (&self->out_source, g_source_unref);
+    }
 }
 
 /* Tears the connection down now and reports @error (NULL: clean). */
@@ -117,6 +188,7 @@ shut_down (TandemMsrpConnection *self,
     return;
   self->closed = TRUE;
   g_clear_handle_id (&self->hold_id, g_source_remove);
+  stop_sources (self);
   g_cancellable_cancel (self->cancellable);
   fail_writes (self);
   /* closing the stream closes the fd; nothing blocks */
@@ -186,24 +258,75 @@ on_hold_timeout (gpointer user_data)
     }
   self->hold_id = 0;
   g_object_ref (self);
-  parse_buffered (self, FALSE);
+  if (parse_buffered (self, FALSE) && !self->closed && !self->read_pending)
+    make_room (self);
   g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
 
+/* Once everything read is parsed the buffer starts over (a fresh one
+ * if slices own it); the start of a waiting chunk is moved to the front
+ * so that the same (cache-warm) bytes are read into again. Only while no
+ * read is under way. */
 static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+make_room (TandemMsrpConnection *self)
 {
-  g_autoptr(TandemMsrpConnection) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gssize n;
+  if (self->parsed == self->fill)
+    {
+      self->parsed = self->fill = 0;
+      if (self->buffer_bytes != NULL)
+        {
+          /* slices own the old buffer now */
+          g_clear_pointer (&self->buffer_bytes, g_bytes_unref);
+          self->buffer = tandem_buffer_pool_alloc (self->pool);
+        }
+    }
+  else if (self->fill - self->parsed <= READ_SLACK)
+    {
+      gsize partial = self->fill - self->parsed;
+      guint8 *from = self->buffer + self->parsed;
 
-  self->read_pending = FALSE;
-  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-  if (self->closed)
-    return;
+      if (self->buffer_bytes != NULL)
+        {
+          guint8 *fresh = tandem_buffer_pool_alloc (self->pool);
+
+          memcpy (fresh, from, partial);
+          g_clear_pointer (&self->buffer_bytes, g_bytes_unref);
+          self->buffer = fresh;
+        }
+      else
+        memmove (self->buffer, from, partial);
+      self->parsed = 0;
+      self->fill = partial;
+    }
+  /* else a waiting chunk is read to its end behind what is there */
+}
+
+/* How much the next read asks for (0: the buffer is full). */
+static gsize
+next_read_size (TandemMsrpConnection *self)
+{
+  gsize wanted = tandem_msrp_parser_get_wanted (self->parser);
+  gsize size;
+
+  /* a waiting chunk: up to its end and a little more (the next head),
+   * so that reads keep starting near the front of the buffer */
+  if (wanted > 0 && self->parsed + wanted > self->fill)
+    size = self->parsed + wanted - self->fill + READ_SLACK;
+  else
+    size = TANDEM_MSRP_CONNECTION_READ_SIZE + 2 * READ_SLACK; /* a direct chunk whole */
+  return MIN (size, READ_BUFFER_SIZE - self->fill);
+}
+
+/* The result of one read: @n bytes at fill, 0 for the end of the
+ * stream, -1 with @error. */
+static void
+handle_read (TandemMsrpConnection *self,
+             gssize                n,
+             GError               *error)
+{
+  g_autoptr(GError) finish_error = NULL;
+
   if (n < 0)
     {
       /* What arrived before the error is delivered first, as at the end
@@ -224,9 +347,9 @@ on_read (GObject      *source,
         return;
       if (self->closed)
         return;
-      if (!tandem_msrp_parser_finish (self->parser, &error))
+      if (!tandem_msrp_parser_finish (self->parser, &finish_error))
         {
-          shut_down (self, error);
+          shut_down (self, finish_error);
           return;
         }
       shut_down (self, NULL);
@@ -234,66 +357,139 @@ on_read (GObject      *source,
     }
   self->fill += n;
   self->last_read = n;
-  if (!parse_buffered (self, TRUE))
+  if (!parse_buffered (self, TRUE) || self->closed)
     return;
-  if (self->read_pending)
-    ; /* a callback asked for more (set_reading): that read lands at fill */
-  else if (self->parsed == self->fill)
-    {
-      self->parsed = self->fill = 0;
-      if (self->buffer_bytes != NULL)
-        {
-          /* slices own the old buffer now */
-          g_clear_pointer (&self->buffer_bytes, g_bytes_unref);
-          self->buffer = tandem_buffer_pool_alloc (self->pool);
-        }
-    }
-  else if (self->fill - self->parsed <= READ_SLACK)
-    {
-      /* the start of a waiting chunk: move it to the front so that the
-       * same (cache-warm) bytes of the buffer are read into again */
-      gsize partial = self->fill - self->parsed;
-      guint8 *from = self->buffer + self->parsed;
+  /* async: a callback that asked for more (set_reading) started a read
+   * that lands at fill; the buffer must stay as it is */
+  if (!self->read_pending)
+    make_room (self);
+}
 
-      if (self->buffer_bytes != NULL)
-        {
-          guint8 *fresh = tandem_buffer_pool_alloc (self->pool);
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(TandemMsrpConnection) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n;
 
-          memcpy (fresh, from, partial);
-          g_clear_pointer (&self->buffer_bytes, g_bytes_unref);
-          self->buffer = fresh;
-        }
-      else
-        memmove (self->buffer, from, partial);
-      self->parsed = 0;
-      self->fill = partial;
-    }
-  /* else a waiting chunk is read to its end behind what is there */
+  self->read_pending = FALSE;
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (self->closed)
+    return;
+  handle_read (self, n, error);
   read_next (self);
+}
+
+/* Direct: sources on the GSocket itself, allowed to recurse: GLib
+ * takes the fds of a source that may not recurse out of the poll set
+ * for each dispatch and puts them back after it, which costs a wakeup
+ * of the context (an eventfd write and read) each time, several per
+ * message. The callbacks guard against recursion themselves. */
+static GSource *
+socket_source_new (TandemMsrpConnection *self,
+                   GIOCondition          condition,
+                   GSocketSourceFunc     func)
+{
+  GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->stream));
+  GSource *source = g_socket_create_source (socket, condition, NULL);
+
+  g_source_set_callback (source, G_SOURCE_FUNC (func), self, NULL);
+  g_source_set_can_recurse (source, TRUE);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  return source;
+}
+
+/* At most this many reads per dispatch: a reader that takes one read
+ * per main loop iteration falls behind a writer that writes at once,
+ * and the data then waits, cache-cold, in the socket. */
+#define READS_PER_DISPATCH 4
+
+/* Direct: the socket is readable (or closed). */
+static gboolean
+on_readable (GSocket      *socket,
+             GIOCondition  condition,
+             gpointer      user_data)
+{
+  TandemMsrpConnection *self = user_data;
+  GSource *source = self->in_source;
+  GInputStream *in = g_io_stream_get_input_stream (self->stream);
+  gboolean keep = G_SOURCE_CONTINUE;
+
+  if (source == NULL || self->closed)
+    return G_SOURCE_REMOVE;
+  if (self->in_read)
+    {
+      /* a main loop run from inside a callback of the read below: the
+       * source sleeps until that read is done (else it would spin) */
+      g_clear_pointer (&self->in_source, g_source_unref);
+      return G_SOURCE_REMOVE;
+    }
+  self->in_read = TRUE;
+  g_object_ref (self);
+  for (int i = 0; i < READS_PER_DISPATCH && self->in_source == source && self->reading &&
+                  !self->closed && !self->closing; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize size = next_read_size (self);
+      gssize n;
+
+      if (size == 0)
+        {
+          /* cannot happen while chunks fit the buffer; never stall on it */
+          if (parse_buffered (self, FALSE) && !self->closed)
+            make_room (self);
+          continue;
+        }
+      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (in),
+                                                    self->buffer + self->fill, size, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      handle_read (self, n, error);
+      /* a short read emptied the socket: poll again rather than read
+       * into EAGAIN */
+      if (n < (gssize) size)
+        break;
+    }
+  self->in_read = FALSE;
+  /* a callback may have stopped reading (the source is gone then),
+   * stopped and restarted it (another source), or a nested main loop
+   * put the source to sleep (wake it) */
+  if (self->in_source != source)
+    {
+      read_next (self);
+      keep = G_SOURCE_REMOVE;
+    }
+  else if (!self->reading || self->closed || self->closing)
+    {
+      g_clear_pointer (&self->in_source, g_source_unref);
+      keep = G_SOURCE_REMOVE;
+    }
+  /* the source holds no reference (dispose stops it); this was the last */
+  g_object_unref (self);
+  return keep;
 }
 
 static void
 read_next (TandemMsrpConnection *self)
 {
-  gsize wanted, size;
+  gsize size;
 
-  if (!self->reading || self->read_pending || self->closed || self->closing)
+  if (!self->reading || self->closed || self->closing)
     return;
-  self->read_pending = TRUE;
-  wanted = tandem_msrp_parser_get_wanted (self->parser);
-  /* a waiting chunk: up to its end and a little more (the next head),
-   * so that reads keep starting near the front of the buffer */
-  if (wanted > 0 && self->parsed + wanted > self->fill)
-    size = self->parsed + wanted - self->fill + READ_SLACK;
-  else
-    size = TANDEM_MSRP_CONNECTION_READ_SIZE;
-  size = MIN (size, READ_BUFFER_SIZE - self->fill);
-  if (size == 0)
+  if (self->direct)
     {
-      /* full (a read asked for from a callback); on_read makes room */
-      self->read_pending = FALSE;
+      if (self->in_source == NULL)
+        self->in_source = socket_source_new (self, G_IO_IN, on_readable);
       return;
     }
+  if (self->read_pending)
+    return;
+  size = next_read_size (self);
+  if (size == 0)
+    return; /* full (a read asked for from a callback); on_read makes room */
+  self->read_pending = TRUE;
   g_input_stream_read_async (g_io_stream_get_input_stream (self->stream), self->buffer + self->fill,
                              size, G_PRIORITY_DEFAULT, self->cancellable,
                              on_read, g_object_ref (self));
@@ -311,11 +507,99 @@ on_closed_stream (GObject      *source,
     {
       self->closed = TRUE;
       g_clear_handle_id (&self->hold_id, g_source_remove);
-          g_cancellable_cancel (self->cancellable);
+      stop_sources (self);
+      g_cancellable_cancel (self->cancellable);
       fail_writes (self);
       if (self->handler.closed != NULL)
         self->handler.closed (self, NULL, self->user_data);
     }
+}
+
+/* Everything queued is out: a graceful close goes on. */
+static void
+maybe_close (TandemMsrpConnection *self)
+{
+  if (self->closing && !self->closed && !self->writing && g_queue_is_empty (&self->writes))
+    {
+      self->writing = TRUE; /* nothing more is written */
+      g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
+                               on_closed_stream, g_object_ref (self));
+    }
+}
+
+static gboolean on_writable (GSocket *socket, GIOCondition condition, gpointer user_data);
+
+/* Direct: writes from the head of the queue until it is empty or the
+ * socket is full. Each message goes out as one writev of its parts from
+ * where it stopped; a partial write is finished before the next
+ * message. Completions may run callbacks that queue more: those are
+ * picked up by this loop (re-entering it only queues). */
+static void
+write_direct (TandemMsrpConnection *self)
+{
+  GPollableOutputStream *out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (self->stream));
+  WriteItem *item;
+
+  if (self->writing || self->closed || self->out_source != NULL)
+    return;
+  g_object_ref (self);
+  self->writing = TRUE;
+  while (!self->closed && (item = g_queue_peek_head (&self->writes)) != NULL)
+    {
+      GOutputVector v[MAX_PARTS];
+      g_autoptr(GError) error = NULL;
+      gsize skip = item->done, written = 0;
+      guint n = 0;
+      GPollableReturn ret;
+
+      for (guint i = 0; i < item->n_parts; i++)
+        {
+          if (skip >= item->len[i])
+            {
+              skip -= item->len[i];
+              continue;
+            }
+          v[n].buffer = item->data[i] + skip;
+          v[n].size = item->len[i] - skip;
+          skip = 0;
+          n++;
+        }
+      ret = g_pollable_output_stream_writev_nonblocking (out, v, n, &written, NULL, &error);
+      if (ret == G_POLLABLE_RETURN_WOULD_BLOCK)
+        {
+          self->out_source = socket_source_new (self, G_IO_OUT, on_writable);
+          break;
+        }
+      if (ret != G_POLLABLE_RETURN_OK)
+        {
+          self->writing = FALSE;
+          shut_down (self, error);
+          break;
+        }
+      item->done += written;
+      if (item->done < item->size)
+        continue; /* partial: the rest, or wait for room */
+      g_queue_pop_head (&self->writes);
+      self->queued -= item->size;
+      complete_item (self, item, NULL);
+    }
+  self->writing = FALSE;
+  if (self->out_source == NULL)
+    maybe_close (self);
+  g_object_unref (self);
+}
+
+static gboolean
+on_writable (GSocket      *socket,
+             GIOCondition  condition,
+             gpointer      user_data)
+{
+  TandemMsrpConnection *self = user_data;
+
+  /* returning REMOVE destroys it; the context holds it until then */
+  g_clear_pointer (&self->out_source, g_source_unref);
+  write_direct (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -325,7 +609,7 @@ on_written (GObject      *source,
 {
   g_autoptr(TandemMsrpConnection) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
+  WriteItem *item;
 
   self->writing = FALSE;
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
@@ -334,36 +618,68 @@ on_written (GObject      *source,
         shut_down (self, error);
       return;
     }
-  task = g_queue_pop_head (&self->writes);
-  if (task == NULL)
+  item = g_queue_pop_head (&self->writes);
+  if (item == NULL)
     return;
-  self->queued -= g_bytes_get_size (g_task_get_task_data (task));
-  g_task_return_boolean (task, TRUE);
+  self->queued -= item->size;
+  complete_item (self, item, NULL);
   write_next (self);
 }
 
 static void
 write_next (TandemMsrpConnection *self)
 {
-  GTask *task;
-  GBytes *bytes;
+  WriteItem *item;
 
-  if (self->writing || self->closed)
-    return;
-  task = g_queue_peek_head (&self->writes);
-  if (task == NULL)
+  if (self->direct)
     {
-      if (self->closing)
-        g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
-                                 on_closed_stream, g_object_ref (self));
+      write_direct (self);
       return;
     }
-  bytes = g_task_get_task_data (task);
+  if (self->writing || self->closed)
+    return;
+  item = g_queue_peek_head (&self->writes);
+  if (item == NULL)
+    {
+      maybe_close (self);
+      return;
+    }
+  /* async writes have one part (see queue_item) */
   self->writing = TRUE;
   g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream),
-                                   g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   item->data[0], item->len[0],
                                    G_PRIORITY_DEFAULT, self->cancellable,
                                    on_written, g_object_ref (self));
+}
+
+/* Takes @item (parts set) into the queue and starts writing. */
+static void
+queue_item (TandemMsrpConnection *self,
+            WriteItem            *item)
+{
+  item->size = 0;
+  for (guint i = 0; i < item->n_parts; i++)
+    item->size += item->len[i];
+  if (!self->direct && item->n_parts > 1)
+    {
+      /* one buffer, so that a TLS stream writes the message at once */
+      guint8 *joined = g_malloc (item->size);
+      gsize off = 0;
+
+      for (guint i = 0; i < item->n_parts; i++)
+        {
+          memcpy (joined + off, item->data[i], item->len[i]);
+          off += item->len[i];
+          g_bytes_unref (item->owner[i]);
+        }
+      item->owner[0] = g_bytes_new_take (joined, item->size);
+      item->data[0] = joined;
+      item->len[0] = item->size;
+      item->n_parts = 1;
+    }
+  self->queued += item->size;
+  g_queue_push_tail (&self->writes, item);
+  write_next (self);
 }
 
 /* Queues one or more whole messages; completes once written. */
@@ -374,20 +690,77 @@ tandem_msrp_connection_write_async (TandemMsrpConnection *self,
                                     GAsyncReadyCallback   callback,
                                     gpointer              user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  WriteItem *item;
+  GTask *task = NULL;
 
-  g_task_set_source_tag (task, tandem_msrp_connection_write_async);
+  if (callback != NULL)
+    {
+      task = g_task_new (self, cancellable, callback, user_data);
+      g_task_set_source_tag (task, tandem_msrp_connection_write_async);
+    }
   if (self->closed || self->closing)
     {
-      g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
-                               "Connection closed");
-      g_object_unref (task);
+      if (task != NULL)
+        {
+          g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                                   "Connection closed");
+          g_object_unref (task);
+        }
       return;
     }
-  g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
-  self->queued += g_bytes_get_size (bytes);
-  g_queue_push_tail (&self->writes, task);
-  write_next (self);
+  item = g_new0 (WriteItem, 1);
+  item->owner[0] = g_bytes_ref (bytes);
+  item->data[0] = g_bytes_get_data (bytes, &item->len[0]);
+  item->n_parts = 1;
+  item->task = task;
+  queue_item (self, item);
+}
+
+/**
+ * tandem_msrp_connection_write_parts:
+ * @parts: (array length=n_parts): one message in order (at most 3 parts,
+ *   typically head, body and end-line); each part's bytes are referenced
+ *   until written
+ * @done: (nullable): called once the message is written or has failed;
+ *   it may run before this function returns
+ *
+ * Queues one message given in parts, without joining them on a plain
+ * socket: they go out with one writev.
+ */
+void
+tandem_msrp_connection_write_parts (TandemMsrpConnection           *self,
+                                    const TandemMsrpConnectionPart *parts,
+                                    guint                           n_parts,
+                                    TandemMsrpWriteDone             done,
+                                    gpointer                        user_data)
+{
+  WriteItem *item;
+
+  g_return_if_fail (n_parts >= 1 && n_parts <= MAX_PARTS);
+  if (self->closed || self->closing)
+    {
+      g_autoptr(GError) error = g_error_new_literal (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                                                     "Connection closed");
+
+      if (done != NULL)
+        done (self, error, user_data);
+      return;
+    }
+  item = g_new0 (WriteItem, 1);
+  for (guint i = 0; i < n_parts; i++)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (parts[i].bytes, &size);
+
+      g_return_if_fail (parts[i].offset + parts[i].len <= size);
+      item->owner[i] = g_bytes_ref (parts[i].bytes);
+      item->data[i] = data + parts[i].offset;
+      item->len[i] = parts[i].len;
+    }
+  item->n_parts = n_parts;
+  item->done_func = done;
+  item->done_data = user_data;
+  queue_item (self, item);
 }
 
 gboolean
@@ -409,6 +782,11 @@ tandem_msrp_connection_set_reading (TandemMsrpConnection *self,
                                     gboolean              reading)
 {
   self->reading = reading;
+  if (!reading && self->in_source != NULL)
+    {
+      g_source_destroy (self->in_source);
+      g_clear_pointer (&self->in_source, g_source_unref);
+    }
   read_next (self);
 }
 
@@ -419,7 +797,7 @@ tandem_msrp_connection_close (TandemMsrpConnection *self)
   if (self->closing || self->closed)
     return;
   self->closing = TRUE;
-  self->reading = FALSE;
+  tandem_msrp_connection_set_reading (self, FALSE);
   write_next (self);
 }
 
@@ -475,6 +853,11 @@ tandem_msrp_connection_new (GIOStream *stream)
   TandemMsrpConnection *self = g_object_new (TANDEM_TYPE_MSRP_CONNECTION, NULL);
 
   self->stream = g_object_ref (stream);
+  self->direct = G_IS_SOCKET_CONNECTION (stream) &&
+                 G_IS_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream)) &&
+                 G_IS_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream)) &&
+                 g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream))) &&
+                 g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream)));
   return self;
 }
 
@@ -485,6 +868,7 @@ tandem_msrp_connection_dispose (GObject *object)
 
   memset (&self->handler, 0, sizeof self->handler);
   g_clear_handle_id (&self->hold_id, g_source_remove);
+  stop_sources (self);
   if (self->stream != NULL && !self->closed)
     {
       self->closed = TRUE;

@@ -1,5 +1,5 @@
-/* tandem-msrp-connection.h: MSRP framing over one GIOStream: an async read
- * loop feeding a parser, and a queue of whole-message writes.
+/* tandem-msrp-connection.h: MSRP framing over one GIOStream: a read loop
+ * feeding a parser, and a queue of whole-message writes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,6 +35,17 @@ typedef struct {
   void (*closed)      (TandemMsrpConnection *conn, const GError *error, gpointer user_data);
 } TandemMsrpConnectionHandler;
 
+/* A part of a message for tandem_msrp_connection_write_parts(). */
+typedef struct {
+  GBytes *bytes;
+  gsize   offset;
+  gsize   len;
+} TandemMsrpConnectionPart;
+
+/* @error is NULL once the message is written. */
+typedef void (*TandemMsrpWriteDone) (TandemMsrpConnection *conn, const GError *error,
+                                     gpointer user_data);
+
 TandemMsrpConnection *tandem_msrp_connection_new         (GIOStream                         *stream);
 void                  tandem_msrp_connection_set_handler (TandemMsrpConnection              *self,
                                                           const TandemMsrpConnectionHandler *handler,
@@ -50,6 +61,11 @@ void                  tandem_msrp_connection_write_async (TandemMsrpConnection  
 gboolean              tandem_msrp_connection_write_finish (TandemMsrpConnection             *self,
                                                            GAsyncResult                     *result,
                                                            GError                          **error);
+void                  tandem_msrp_connection_write_parts (TandemMsrpConnection              *self,
+                                                          const TandemMsrpConnectionPart    *parts,
+                                                          guint                              n_parts,
+                                                          TandemMsrpWriteDone                done,
+                                                          gpointer                           user_data);
 gsize                 tandem_msrp_connection_get_queued  (TandemMsrpConnection              *self);
 void                  tandem_msrp_connection_close       (TandemMsrpConnection              *self);
 GBytes               *tandem_msrp_connection_slice_read  (TandemMsrpConnection             *self,

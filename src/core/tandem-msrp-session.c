@@ -29,11 +29,16 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_AVX2_SCAN 1
+#endif
 
 #include "tandem-buffer-pool.h"
 #include "tandem-msrp-connection.h"
 #include "tandem-msrp-error.h"
 #include "tandem-msrp-message.h"
+#include "tandem-msrp-private.h"
 #include "tandem-msrp-session.h"
 #include "tandem-tls-identity.h"
 
@@ -74,6 +79,11 @@ struct _TandemMsrpSession {
   TandemBufferPool     *rx_pool;
   TandemBufferPool     *frame_pool;
   guint64               bytes_sent;
+  char                 *our_to_path;    /* a To-Path already found ours */
+
+  /* data SENDs */
+  GString              *send_paths;     /* "To-Path: ...\r\nFrom-Path: ...\r\n" */
+  GRand                *rand;           /* transaction and message ids */
 };
 
 enum {
@@ -107,6 +117,16 @@ static void start_connection (TandemMsrpSession *self, GIOStream *stream,
 
 /* ---- helpers ---------------------------------------------------------- */
 
+/* The two path headers of every data SEND, in the serializer's form. */
+static void
+update_send_paths (TandemMsrpSession *self)
+{
+  g_string_truncate (self->send_paths, 0);
+  if (self->peer_path_str != NULL)
+    g_string_append_printf (self->send_paths, "To-Path: %s\r\n", self->peer_path_str);
+  g_string_append_printf (self->send_paths, "From-Path: %s\r\n", self->local_uri_str);
+}
+
 static void
 update_path_strings (TandemMsrpSession *self)
 {
@@ -114,6 +134,7 @@ update_path_strings (TandemMsrpSession *self)
   self->own_path_str = tandem_msrp_path_to_string (self->own_path);
   g_free (self->local_uri_str);
   self->local_uri_str = tandem_msrp_uri_to_string (self->local_uri);
+  update_send_paths (self);
 }
 
 static void
@@ -211,9 +232,16 @@ to_path_is_ours (TandemMsrpSession *self,
 
   if (msg->to_path == NULL)
     return FALSE;
+  /* a peer sends the same To-Path with every chunk */
+  if (self->our_to_path != NULL && strcmp (msg->to_path, self->our_to_path) == 0)
+    return TRUE;
   path = tandem_msrp_path_parse (msg->to_path, NULL);
-  return path != NULL &&
-         tandem_msrp_uri_session_matches (g_ptr_array_index (path, 0), self->local_uri);
+  if (path == NULL ||
+      !tandem_msrp_uri_session_matches (g_ptr_array_index (path, 0), self->local_uri))
+    return FALSE;
+  g_free (self->our_to_path);
+  self->our_to_path = g_strdup (msg->to_path);
+  return TRUE;
 }
 
 static void
@@ -738,6 +766,7 @@ tandem_msrp_session_start_async (TandemMsrpSession   *self,
     g_ptr_array_add (self->peer_path, tandem_msrp_uri_copy (g_ptr_array_index (peer_path, i)));
   g_free (self->peer_path_str);
   self->peer_path_str = tandem_msrp_path_to_string (self->peer_path);
+  update_send_paths (self);
   if (cancellable != NULL)
     g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
                            g_object_ref (self->cancellable), g_object_unref);
@@ -831,18 +860,244 @@ tandem_msrp_session_get_max_chunk_size (TandemMsrpSession *self)
   return TANDEM_MSRP_DIRECT_CHUNK_SIZE;
 }
 
-static void
-on_sent (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
+/* ---- data SENDs: framed here, byte for byte what the serializer makes
+ * of the same message (tested against it), without building one: the
+ * path headers are kept as text, the ids come from the session's own
+ * generator, and the tid is checked against the body with one scan. */
 
-  if (!tandem_msrp_connection_write_finish (TANDEM_MSRP_CONNECTION (source), result, &error))
-    g_task_return_error (task, error);
+#define TID_LEN  12
+#define MID_LEN  16
+#define HEAD_MAX (256 + 2 * 20)   /* a head without its paths, generously */
+#define TAIL_LEN (9 + TID_LEN + 3) /* CRLF, 7 dashes, tid, flag, CRLF */
+
+static const char rfb_send_fixed[] =
+  "Success-Report: no\r\nFailure-Report: partial\r\nContent-Type: " TANDEM_RFB_CONTENT_TYPE "\r\n\r\n";
+
+static inline char *
+put (char       *p,
+     const char *s,
+     gsize       n)
+{
+  memcpy (p, s, n);
+  return p + n;
+}
+
+static char *
+put_uint (char    *p,
+          guint64  v)
+{
+  char digits[24];
+  int n = 0;
+
+  do
+    digits[n++] = '0' + v % 10;
+  while ((v /= 10) != 0);
+  while (n > 0)
+    *p++ = digits[--n];
+  return p;
+}
+
+#ifdef HAVE_AVX2_SCAN
+/* The offset of the first 256-byte block of @hay with a "----" word
+ * (at a multiple of 4), or where fewer than 256 bytes are left: the
+ * seven dashes of an end-line always cover such a word. Eight compares
+ * and one test per block; at the L2 cache's pace. */
+__attribute__ ((target ("avx2")))
+static gsize
+skip_blocks_avx2 (const guint8 *hay,
+                  gsize         len)
+{
+  const __m256i dashes = _mm256_set1_epi32 (0x2d2d2d2d);
+  gsize i = 0;
+
+  for (; i + 256 <= len; i += 256)
+    {
+      const __m256i *p = (const __m256i *) (hay + i);
+      __m256i a = _mm256_or_si256 (_mm256_cmpeq_epi32 (_mm256_loadu_si256 (p), dashes),
+                                   _mm256_cmpeq_epi32 (_mm256_loadu_si256 (p + 1), dashes));
+      __m256i b = _mm256_or_si256 (_mm256_cmpeq_epi32 (_mm256_loadu_si256 (p + 2), dashes),
+                                   _mm256_cmpeq_epi32 (_mm256_loadu_si256 (p + 3), dashes));
+      __m256i c = _mm256_or_si256 (_mm256_cmpeq_epi32 (_mm256_loadu_si256 (p + 4), dashes),
+                                   _mm256_cmpeq_epi32 (_mm256_loadu_si256 (p + 5), dashes));
+      __m256i d = _mm256_or_si256 (_mm256_cmpeq_epi32 (_mm256_loadu_si256 (p + 6), dashes),
+                                   _mm256_cmpeq_epi32 (_mm256_loadu_si256 (p + 7), dashes));
+      __m256i m = _mm256_or_si256 (_mm256_or_si256 (a, b), _mm256_or_si256 (c, d));
+
+      if (!_mm256_testz_si256 (m, m))
+        break;
+    }
+  return i;
+}
+#endif
+
+/* Does @marker ("\r\n-------<tid>") occur in @body? The shared search
+ * (_tandem_msrp_find_end_line()) looks at each 128 bytes with a
+ * reduction that costs more than the loads; the sender scans every
+ * byte it sends, so with AVX2 blocks without a "----" word are skipped
+ * here first and the shared search only looks around a block that has
+ * one (and at the last bytes). */
+static gboolean
+marker_in_body (const guint8 *body,
+                gsize         len,
+                const char   *marker,
+                gsize         marker_len)
+{
+#ifdef HAVE_AVX2_SCAN
+  if (__builtin_cpu_supports ("avx2"))
+    {
+      gsize i = 0;
+
+      while (i < len)
+        {
+          gsize from, to;
+
+          i += skip_blocks_avx2 (body + i, len - i);
+          /* a marker whose dashes cover a word in [i, i + 256) starts in
+           * [i - 5, i + 254) */
+          from = i >= 5 ? i - 5 : 0;
+          to = MIN (len, i + 254 + marker_len);
+          if (to - from >= marker_len &&
+              _tandem_msrp_find_end_line (body + from, to - from, marker, marker_len) != NULL)
+            return TRUE;
+          i += 256;
+        }
+      return FALSE;
+    }
+#endif
+  return _tandem_msrp_find_end_line (body, len, marker, marker_len) != NULL;
+}
+
+/* A transaction id (as tandem_msrp_new_transaction_id(): 12 of
+ * [a-z0-9]) that does not occur as an end-line in @body (RFC 4975 7.1,
+ * wire doc section 4): one scan of the body per try, and a new try only
+ * after a hit. */
+static void
+pick_send_tid (TandemMsrpSession *self,
+               const guint8      *body,
+               gsize              body_len,
+               char               tid[TID_LEN + 1])
+{
+  static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  char marker[9 + TID_LEN + 1] = "\r\n-------";
+
+  for (;;)
+    {
+      for (int i = 0; i < TID_LEN; i += 4)
+        {
+          guint32 r = g_rand_int (self->rand);
+
+          for (int j = 0; j < 4; j++)
+            tid[i + j] = alnum[((r >> (8 * j)) & 0xff) % 36];
+        }
+      tid[TID_LEN] = '\0';
+      memcpy (marker + 9, tid, TID_LEN);
+      /* a body that starts with the end-line without its CRLF counts too
+       * (a lenient peer might take it for an empty body) */
+      if (body_len >= 7 + TID_LEN && memcmp (body, marker + 2, 7 + TID_LEN) == 0)
+        continue;
+      if (!marker_in_body (body, body_len, marker, 9 + TID_LEN))
+        return;
+    }
+}
+
+/* Writes the head of a data SEND of @body_len bytes with @tid into
+ * @out (room for HEAD_MAX plus the paths); returns its length. */
+static gsize
+format_send_head (TandemMsrpSession *self,
+                  char              *out,
+                  const char        *tid,
+                  gsize              body_len)
+{
+  static const char hex[] = "0123456789abcdef";
+  char *p = out;
+  guint32 r[2] = { g_rand_int (self->rand), g_rand_int (self->rand) };
+
+  p = put (p, "MSRP ", 5);
+  p = put (p, tid, TID_LEN);
+  p = put (p, " SEND\r\n", 7);
+  p = put (p, self->send_paths->str, self->send_paths->len);
+  /* as tandem_msrp_new_message_id(): 16 lowercase hex digits */
+  p = put (p, "Message-ID: ", 12);
+  for (int i = 0; i < MID_LEN; i++)
+    *p++ = hex[(r[i / 8] >> (4 * (i % 8))) & 0xf];
+  p = put (p, "\r\nByte-Range: 1-", 16);
+  p = put_uint (p, body_len);
+  *p++ = '/';
+  p = put_uint (p, body_len);
+  p = put (p, "\r\n", 2);
+  p = put (p, rfb_send_fixed, sizeof rfb_send_fixed - 1);
+  return p - out;
+}
+
+static gsize
+format_send_tail (char       *out,
+                  const char *tid)
+{
+  char *p = out;
+
+  p = put (p, "\r\n-------", 9);
+  p = put (p, tid, TID_LEN);
+  p = put (p, "$\r\n", 3);
+  return p - out;
+}
+
+static gsize
+get_head_room (TandemMsrpSession *self)
+{
+  return HEAD_MAX + self->send_paths->len;
+}
+
+static void
+on_send_written (TandemMsrpConnection *conn,
+                 const GError         *error,
+                 gpointer              user_data)
+{
+  GTask *task = user_data;
+
+  if (error != NULL)
+    g_task_return_error (task, g_error_copy (error));
   else
     g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static gboolean
+check_can_send (TandemMsrpSession   *self,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->ready && !self->closed && self->conn != NULL)
+    return TRUE;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                           "The MSRP session is not connected");
+  return FALSE;
+}
+
+/* Queues one framed message (@n_parts parts) and reports to @callback
+ * (may be NULL) once it is written. */
+static void
+queue_send (TandemMsrpSession              *self,
+            const TandemMsrpConnectionPart *parts,
+            guint                           n_parts,
+            GCancellable                   *cancellable,
+            GAsyncReadyCallback             callback,
+            gpointer                        user_data)
+{
+  GTask *task = NULL;
+
+  for (guint i = 0; i < n_parts; i++)
+    self->bytes_sent += parts[i].len;
+  if (callback != NULL)
+    {
+      task = g_task_new (self, cancellable, callback, user_data);
+      g_task_set_source_tag (task, tandem_msrp_session_send_async);
+    }
+  tandem_msrp_connection_write_parts (self->conn, parts, n_parts,
+                                      task != NULL ? on_send_written : NULL, task);
 }
 
 /**
@@ -860,7 +1115,7 @@ tandem_msrp_session_new_frame (TandemMsrpSession *self,
                                gsize             *body_offset,
                                gsize             *capacity)
 {
-  gsize headroom = get_fixed_framing (self) + 64;
+  gsize headroom = get_head_room (self);
   gsize size;
 
   *capacity = tandem_msrp_session_get_max_chunk_size (self);
@@ -892,41 +1147,37 @@ tandem_msrp_session_send_frame_async (TandemMsrpSession   *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(TandemMsrpMessage) msg = NULL;
   g_autoptr(GBytes) wire = NULL;
-  gsize headroom = get_fixed_framing (self) + 64;
-  gsize len;
-  gssize offset;
+  gsize headroom = get_head_room (self);
+  TandemMsrpConnectionPart part;
+  char tid[TID_LEN + 1];
+  gsize head_len;
 
-  if (!self->ready || self->closed || self->conn == NULL)
+  if (!check_can_send (self, cancellable, callback, user_data))
     {
-      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
       tandem_msrp_session_free_frame (self, frame);
-      g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
-                               "The MSRP session is not connected");
       return;
     }
+  /* the paths are fixed once the session is started */
   g_return_if_fail (headroom + body_len + TANDEM_MSRP_FRAME_TAILROOM <=
                     tandem_buffer_pool_get_size (self->frame_pool));
-  msg = tandem_msrp_message_new_request ("SEND", self->peer_path_str, self->local_uri_str);
-  msg->message_id = tandem_msrp_new_message_id ();
-  tandem_msrp_message_set_byte_range (msg, 1, body_len, body_len);
-  msg->success_report = TANDEM_MSRP_REPORT_NO;
-  msg->failure_report = TANDEM_MSRP_REPORT_PARTIAL;
-  msg->content_type = g_strdup (TANDEM_RFB_CONTENT_TYPE);
-  offset = tandem_msrp_message_frame_in_place (msg, frame, headroom, body_len,
-                                               TANDEM_MSRP_FLAG_END, &len);
-  g_assert (offset >= 0);
-  wire = tandem_buffer_pool_wrap (self->frame_pool, frame, offset, len);
-  self->bytes_sent += len;
-  tandem_msrp_connection_write_async (self->conn, wire, cancellable,
-                                      callback != NULL ? on_sent : NULL,
-                                      callback != NULL ? g_task_new (self, cancellable, callback, user_data) : NULL);
+  pick_send_tid (self, frame + headroom, body_len, tid);
+  /* written at the start, then moved to end where the body starts */
+  head_len = format_send_head (self, (char *) frame, tid, body_len);
+  g_assert (head_len <= headroom);
+  memmove (frame + headroom - head_len, frame, head_len);
+  format_send_tail ((char *) frame + headroom + body_len, tid);
+  part.bytes = wire = tandem_buffer_pool_wrap (self->frame_pool, frame, 0,
+                                               headroom + body_len + TAIL_LEN);
+  part.offset = headroom - head_len;
+  part.len = head_len + body_len + TAIL_LEN;
+  queue_send (self, &part, 1, cancellable, callback, user_data);
 }
 
 /* Frames @data as complete application/x-rfb SENDs (as many as the chunk
- * size needs) and queues them; completes when the last is written. */
+ * size needs) and queues them; completes when the last is written. The
+ * body is not copied on a plain socket: head, body and end-line go out
+ * in one writev. */
 void
 tandem_msrp_session_send_async (TandemMsrpSession   *self,
                                 GBytes              *data,
@@ -934,31 +1185,32 @@ tandem_msrp_session_send_async (TandemMsrpSession   *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  gsize len;
+  gsize len, max = tandem_msrp_session_get_max_chunk_size (self);
   const guint8 *p = g_bytes_get_data (data, &len);
   gsize off = 0;
 
-  if (!self->ready || self->closed || self->conn == NULL)
-    {
-      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-      g_task_return_new_error (task, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
-                               "The MSRP session is not connected");
-      return;
-    }
+  if (!check_can_send (self, cancellable, callback, user_data))
+    return;
   do
     {
-      gsize body_offset, capacity, n;
-      guint8 *frame = tandem_msrp_session_new_frame (self, &body_offset, &capacity);
-      gboolean last;
+      gsize n = MIN (max, len - off);
+      gboolean last = off + n == len;
+      gsize head_len, size = HEAD_MAX + self->send_paths->len + TAIL_LEN;
+      char *framing = g_malloc (size);
+      char tid[TID_LEN + 1];
+      g_autoptr(GBytes) owner = NULL;
+      TandemMsrpConnectionPart parts[3];
 
-      n = MIN (capacity, len - off);
-      last = off + n == len;
-      memcpy (frame + body_offset, p + off, n);
+      pick_send_tid (self, p + off, n, tid);
+      head_len = format_send_head (self, framing, tid, n);
+      format_send_tail (framing + head_len, tid);
+      owner = g_bytes_new_take (framing, size);
+      parts[0] = (TandemMsrpConnectionPart) { owner, 0, head_len };
+      parts[1] = (TandemMsrpConnectionPart) { data, off, n };
+      parts[2] = (TandemMsrpConnectionPart) { owner, head_len, TAIL_LEN };
       off += n;
       /* only the last message reports back */
-      tandem_msrp_session_send_frame_async (self, frame, n, cancellable,
-                                            last ? callback : NULL, last ? user_data : NULL);
+      queue_send (self, parts, 3, cancellable, last ? callback : NULL, last ? user_data : NULL);
     }
   while (off < len);
 }
@@ -1164,6 +1416,9 @@ tandem_msrp_session_finalize (GObject *object)
     tandem_buffer_pool_release (self->rx_pool, g_steal_pointer (&self->rx));
   tandem_buffer_pool_unref (self->rx_pool);
   g_clear_pointer (&self->frame_pool, tandem_buffer_pool_unref);
+  g_free (self->our_to_path);
+  g_string_free (self->send_paths, TRUE);
+  g_rand_free (self->rand);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (tandem_msrp_session_parent_class)->finalize (object);
 }
@@ -1224,6 +1479,10 @@ static void
 tandem_msrp_session_init (TandemMsrpSession *self)
 {
   self->own_path = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_msrp_uri_free);
+  self->send_paths = g_string_new (NULL);
+  /* from the global generator (itself seeded from /dev/urandom), so
+   * that a test that sets its seed can predict the ids */
+  self->rand = g_rand_new_with_seed (g_random_int ());
   self->cancellable = g_cancellable_new ();
   self->receiving = TRUE;
   self->rx_pool = tandem_buffer_pool_new (TANDEM_MSRP_CONNECTION_READ_SIZE, 2);

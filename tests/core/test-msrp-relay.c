@@ -246,6 +246,7 @@ send_random (TandemMsrpSession *s, gsize total, guint64 seed)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 *buf = g_malloc (total);
+  g_autoptr(GBytes) bytes = NULL;
 
   for (gsize i = 0; i < total; i++)
     {
@@ -253,7 +254,8 @@ send_random (TandemMsrpSession *s, gsize total, guint64 seed)
       buf[i] = seed >> 56;
     }
   g_checksum_update (sum, buf, total);
-  tandem_msrp_session_send_async (s, g_bytes_new_take (buf, total), NULL, NULL, NULL);
+  bytes = g_bytes_new_take (buf, total);
+  tandem_msrp_session_send_async (s, bytes, NULL, NULL, NULL);
   return g_strdup (g_checksum_get_string (sum));
 }
 
