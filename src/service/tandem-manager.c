@@ -42,6 +42,7 @@ struct _TandemManager
   GListStore      *calls;           /* calls not yet ended */
   GListStore      *call_history;    /* TandemCallRecord, newest first */
   guint            missed_calls;
+  GHashTable      *subscribers;     /* address -> LinphoneFriend, waiting for the user */
 
   TandemPresence   presence;
   char            *presence_note;
@@ -55,6 +56,8 @@ G_DEFINE_FINAL_TYPE (TandemManager, tandem_manager, G_TYPE_OBJECT)
 enum {
   MESSAGE_RECEIVED,
   CALL_ADDED,
+  SUBSCRIPTION_REQUESTED,
+  SUBSCRIPTION_HANDLED,
   N_SIGNALS
 };
 
@@ -288,9 +291,20 @@ on_new_subscription_requested (LinphoneCore   *core,
                                LinphoneFriend *friend,
                                const char     *url)
 {
-  /* Contacts already in the list get accepted by liblinphone's policy;
-   * anyone else waits (asking the user comes with the chat UI). */
-  g_message ("Presence subscription request from %s", url);
+  TandemManager *self = linphone_core_cbs_get_user_data (linphone_core_get_current_callbacks (core));
+  const LinphoneAddress *address = linphone_friend_get_address (friend);
+  g_autofree char *uri = address ? linphone_address_as_string_uri_only (address) : NULL;
+
+  /* Someone not in the contacts wants our presence (a direct SUBSCRIBE;
+   * through a presence server the server decides).  liblinphone keeps
+   * them among its subscribers, out of the friend list, and notifies
+   * them nothing until the friend is applied: when the user allows
+   * (added to the list) or denies. */
+  if (uri == NULL || tandem_manager_find_contact (self, uri) != NULL)
+    return;
+  g_message ("Presence subscription request from %s", uri);
+  g_hash_table_replace (self->subscribers, g_strdup (uri), linphone_friend_ref (friend));
+  g_signal_emit (self, signals[SUBSCRIPTION_REQUESTED], 0, uri);
 }
 
 /* ----- conversations ------------------------------------------------- */
@@ -688,6 +702,7 @@ tandem_manager_stop (TandemManager *self)
         linphone_friend_set_user_data (l->data, NULL);
 
       g_hash_table_remove_all (self->conversations);
+      g_hash_table_remove_all (self->subscribers);
       linphone_core_terminate_all_calls (self->core);
       g_list_store_remove_all (self->calls);
       g_list_store_remove_all (self->call_history);
@@ -941,6 +956,115 @@ tandem_manager_add_contact (TandemManager  *self,
   linphone_friend_unref (friend);
 
   return contact;
+}
+
+/* The Contact of the default account's registration (where peers reach
+ * this stack directly), or NULL before it registered. */
+char *
+tandem_manager_dup_contact_address (TandemManager *self)
+{
+  LinphoneAccount *account;
+  const LinphoneAddress *contact;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  if (self->core == NULL || (account = linphone_core_get_default_account (self->core)) == NULL
+      || (contact = linphone_account_get_contact_address (account)) == NULL)
+    return NULL;
+  return linphone_address_as_string_uri_only (contact);
+}
+
+/* Presence subscription requests from people who are not contacts, still
+ * waiting for the user's answer (addresses, oldest first is not kept). */
+GStrv
+tandem_manager_dup_pending_subscribers (TandemManager *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_strv_builder_add (builder, key);
+  return g_strv_builder_end (builder);
+}
+
+static LinphoneFriend *
+steal_subscriber (TandemManager  *self,
+                  const char     *address,
+                  GError        **error)
+{
+  gpointer key = NULL, friend = NULL;
+
+  if (!g_hash_table_steal_extended (self->subscribers, address, &key, &friend))
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+                   "No subscription request from %s is waiting", address);
+      return NULL;
+    }
+  g_free (key);
+  return friend;
+}
+
+/* Allows @address to see our presence, and makes them a contact (whose
+ * presence we see in turn). */
+TandemContact *
+tandem_manager_allow_subscriber (TandemManager  *self,
+                                 const char     *address,
+                                 GError        **error)
+{
+  LinphoneFriend *friend;
+  TandemContact *contact;
+  const LinphoneAddress *parsed;
+  const char *name;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (!require_core (self, error) || (friend = steal_subscriber (self, address, error)) == NULL)
+    return NULL;
+
+  parsed = linphone_friend_get_address (friend);
+  name = linphone_address_get_display_name (parsed);
+  if (name == NULL || *name == '\0')
+    name = linphone_address_get_username (parsed);
+  linphone_friend_edit (friend);
+  if (linphone_friend_get_name (friend) == NULL)
+    linphone_friend_set_name (friend, name ? name : address);
+  linphone_friend_enable_subscribes (friend, TRUE);
+  linphone_friend_set_inc_subscribe_policy (friend, LinphoneSPAccept);
+  linphone_friend_done (friend);
+  linphone_friend_list_add_friend (linphone_core_get_default_friend_list (self->core), friend);
+  contact = wrap_friend (self, friend);
+  linphone_friend_unref (friend);
+  g_signal_emit (self, signals[SUBSCRIPTION_HANDLED], 0, address);
+
+  return contact;
+}
+
+/* Refuses @address our presence; liblinphone remembers it for this run. */
+gboolean
+tandem_manager_deny_subscriber (TandemManager  *self,
+                                const char     *address,
+                                GError        **error)
+{
+  LinphoneFriend *friend;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  if (!require_core (self, error) || (friend = steal_subscriber (self, address, error)) == NULL)
+    return FALSE;
+
+  linphone_friend_edit (friend);
+  linphone_core_reject_subscriber (self->core, friend);
+  linphone_friend_done (friend);
+  linphone_friend_unref (friend);
+  g_signal_emit (self, signals[SUBSCRIPTION_HANDLED], 0, address);
+
+  return TRUE;
 }
 
 void
@@ -1327,6 +1451,7 @@ tandem_manager_finalize (GObject *object)
   g_clear_object (&self->accounts);
   g_clear_object (&self->contacts);
   g_clear_pointer (&self->conversations, g_hash_table_unref);
+  g_clear_pointer (&self->subscribers, g_hash_table_unref);
   g_clear_object (&self->calls);
   g_clear_object (&self->call_history);
   g_free (self->profile_dir);
@@ -1426,6 +1551,16 @@ tandem_manager_class_init (TandemManagerClass *klass)
     g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                   TANDEM_TYPE_CONVERSATION, G_TYPE_STRING);
+
+  /* Someone who is not a contact asks to see our presence (address). */
+  signals[SUBSCRIPTION_REQUESTED] =
+    g_signal_new ("subscription-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /* That request was allowed or denied (address), or is gone. */
+  signals[SUBSCRIPTION_HANDLED] =
+    g_signal_new ("subscription-handled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -1436,5 +1571,7 @@ tandem_manager_init (TandemManager *self)
   self->conversations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->accounts = g_list_store_new (TANDEM_TYPE_ACCOUNT);
   self->contacts = g_list_store_new (TANDEM_TYPE_CONTACT);
+  self->subscribers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) linphone_friend_unref);
   self->presence = TANDEM_PRESENCE_AVAILABLE;
 }

@@ -58,6 +58,14 @@ TandemContact  *tandem_manager_add_contact     (TandemManager   *self,
                                                 GError         **error);
 void            tandem_manager_remove_contact  (TandemManager   *self,
                                                 TandemContact   *contact);
+char           *tandem_manager_dup_contact_address (TandemManager *self);
+GStrv           tandem_manager_dup_pending_subscribers (TandemManager *self);
+TandemContact  *tandem_manager_allow_subscriber (TandemManager  *self,
+                                                 const char     *address,
+                                                 GError        **error);
+gboolean        tandem_manager_deny_subscriber  (TandemManager  *self,
+                                                 const char     *address,
+                                                 GError        **error);
 
 TandemConversation *tandem_manager_get_conversation (TandemManager  *self,
                                                      const char     *address,

@@ -289,6 +289,30 @@ on_set_presence (GSimpleAction *action,
     }
 }
 
+static void
+on_allow_subscriber (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (tandem_manager_allow_subscriber (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+    report (self, _("The request could not be allowed"), error);
+}
+
+static void
+on_deny_subscriber (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_manager_deny_subscriber (self->manager, g_variant_get_string (parameter, NULL), &error))
+    report (self, _("The request could not be denied"), error);
+}
+
 static const GActionEntry app_actions[] = {
   { "about", on_about, NULL, NULL, NULL, { 0 } },
   { "quit", on_quit, NULL, NULL, NULL, { 0 } },
@@ -303,6 +327,9 @@ static const GActionEntry app_actions[] = {
   { "answer", on_answer, NULL, NULL, NULL, { 0 } },
   { "decline", on_decline, NULL, NULL, NULL, { 0 } },
   { "hangup", on_hangup, NULL, NULL, NULL, { 0 } },
+  /* Answers a presence subscription request from the address. */
+  { "allow-subscriber", on_allow_subscriber, "s", NULL, NULL, { 0 } },
+  { "deny-subscriber", on_deny_subscriber, "s", NULL, NULL, { 0 } },
 };
 
 /* ----- profile and settings ------------------------------------------ */

@@ -3,7 +3,8 @@
  * libnotify notifications whose buttons run the application's actions:
  *   - an incoming call, with Answer and Decline;
  *   - a message that arrives while its conversation is not in front of the
- *     user, with Open.
+ *     user, with Open;
+ *   - a presence subscription request, with Deny and Allow.
  * Each is withdrawn once handled elsewhere: the call is answered, declined
  * or gone; the conversation has been read.
  *
@@ -25,6 +26,7 @@ struct _TandemNotifier
   GtkApplication *application;   /* weak */
   TandemManager  *manager;
   GSettings      *settings;      /* "notifications": the user's switch */
+  GHashTable     *subscribers;   /* address -> NotifyNotification */
 };
 
 G_DEFINE_FINAL_TYPE (TandemNotifier, tandem_notifier, G_TYPE_OBJECT)
@@ -66,8 +68,7 @@ on_action (NotifyNotification *notification,
 
   if (g_str_equal (action, "default") || g_str_equal (action, "open"))
     action = "open-conversation";
-  g_action_group_activate_action (G_ACTION_GROUP (self->application), action,
-                                  g_str_equal (action, "open-conversation") ? target : NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (self->application), action, target);
   if (g_str_equal (action, "open-conversation") || g_str_equal (action, "answer"))
     {
       GtkWindow *window = gtk_application_get_active_window (self->application);
@@ -184,6 +185,41 @@ on_message_received (TandemNotifier     *self,
   show (self, notification);
 }
 
+/* ----- presence subscription requests -------------------------------- */
+
+static void
+on_subscription_requested (TandemNotifier *self,
+                           const char     *address)
+{
+  NotifyNotification *notification;
+  /* Translators: notification body, %s is a SIP address */
+  g_autofree char *body = g_strdup_printf (_("%s wants to see when you are online."), address);
+
+  notification = notify_notification_new (_("Presence request"), body, "avatar-default-symbolic");
+  notify_notification_set_category (notification, "presence");
+  notify_notification_set_hint (notification, "desktop-entry", g_variant_new_string (TANDEM_APP_ID));
+  g_object_set_data_full (G_OBJECT (notification), "tandem-target",
+                          g_variant_ref_sink (g_variant_new_string (address)),
+                          (GDestroyNotify) g_variant_unref);
+  notify_notification_add_action (notification, "deny-subscriber", _("Deny"), on_action, self, NULL);
+  notify_notification_add_action (notification, "allow-subscriber", _("Allow"), on_action, self, NULL);
+  g_hash_table_replace (self->subscribers, g_strdup (address), notification);
+  show (self, notification);
+}
+
+static void
+on_subscription_handled (TandemNotifier *self,
+                         const char     *address)
+{
+  NotifyNotification *notification = g_hash_table_lookup (self->subscribers, address);
+
+  if (notification != NULL)
+    {
+      withdraw (notification);
+      g_hash_table_remove (self->subscribers, address);
+    }
+}
+
 /* ----- GObject ------------------------------------------------------- */
 
 static void
@@ -195,6 +231,7 @@ tandem_notifier_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->manager, self);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->subscribers, g_hash_table_unref);
   g_clear_weak_pointer (&self->application);
 
   G_OBJECT_CLASS (tandem_notifier_parent_class)->dispose (object);
@@ -209,6 +246,7 @@ tandem_notifier_class_init (TandemNotifierClass *klass)
 static void
 tandem_notifier_init (TandemNotifier *self)
 {
+  self->subscribers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 TandemNotifier *
@@ -226,6 +264,8 @@ tandem_notifier_new (GtkApplication *application,
   self->settings = settings ? g_object_ref (settings) : NULL;
   g_signal_connect_swapped (manager, "call-added", G_CALLBACK (on_call_added), self);
   g_signal_connect_swapped (manager, "message-received", G_CALLBACK (on_message_received), self);
+  g_signal_connect_swapped (manager, "subscription-requested", G_CALLBACK (on_subscription_requested), self);
+  g_signal_connect_swapped (manager, "subscription-handled", G_CALLBACK (on_subscription_handled), self);
 
   return self;
 }

@@ -36,6 +36,10 @@ struct _TandemWindow
   GtkInfoBar           *error_bar;
   TandemCallBar        *call_bar;
   GtkLabel             *error_label;
+  GtkInfoBar           *subscription_bar;
+  GtkLabel             *subscription_label;
+  GtkWidget            *subscription_deny_button;
+  GtkWidget            *subscription_allow_button;
   GtkPaned             *paned;
   GtkImage             *account_state_image;
   GtkLabel             *account_label;
@@ -356,6 +360,35 @@ tandem_window_show_error (TandemWindow *self,
   gtk_widget_show (GTK_WIDGET (self->error_bar));
 }
 
+/* ----- presence subscription requests -------------------------------- */
+
+/* One request at a time; the next shows once it is answered. */
+static void
+update_subscription_bar (TandemWindow *self)
+{
+  g_auto(GStrv) pending = tandem_manager_dup_pending_subscribers (self->manager);
+  g_autofree char *text = NULL;
+  GVariant *target;
+
+  if (pending[0] == NULL)
+    {
+      gtk_widget_hide (GTK_WIDGET (self->subscription_bar));
+      return;
+    }
+  /* Translators: %s is a SIP address */
+  text = g_strdup_printf (_("%s wants to see when you are online. Allowing also adds them to your contacts."),
+                          pending[0]);
+  gtk_label_set_text (self->subscription_label, text);
+  target = g_variant_ref_sink (g_variant_new_string (pending[0]));
+  /* The target first: an action name without its target warns. */
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->subscription_deny_button), target);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->subscription_allow_button), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->subscription_deny_button), "app.deny-subscriber");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->subscription_allow_button), "app.allow-subscriber");
+  g_variant_unref (target);
+  gtk_widget_show (GTK_WIDGET (self->subscription_bar));
+}
+
 static void
 on_error_bar_response (GtkInfoBar   *bar,
                        int           response,
@@ -446,6 +479,10 @@ tandem_window_class_init (TandemWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, error_bar);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, call_bar);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, subscription_bar);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, subscription_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, subscription_deny_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, subscription_allow_button);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, account_state_image);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, account_label);
@@ -519,6 +556,8 @@ tandem_window_new (GtkApplication *application,
   pick_call (self);
 
   g_signal_connect_swapped (manager, "notify::missed-calls", G_CALLBACK (update_missed_calls), self);
+  g_signal_connect_swapped (manager, "subscription-requested", G_CALLBACK (update_subscription_bar), self);
+  g_signal_connect_swapped (manager, "subscription-handled", G_CALLBACK (update_subscription_bar), self);
   update_missed_calls (self);
 
   g_signal_connect_swapped (manager, "notify::presence", G_CALLBACK (update_presence_combo), self);

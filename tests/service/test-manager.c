@@ -288,6 +288,87 @@ test_presence_between_two_stacks (void)
   world = shared;
 }
 
+static void
+on_subscription_requested (TandemManager *manager,
+                           const char    *address,
+                           GPtrArray     *requests)
+{
+  g_ptr_array_add (requests, g_strdup (address));
+}
+
+/* A SUBSCRIBE straight to alice (not through the presence server, which
+ * authorises on its own) from someone who is not her contact waits for
+ * her answer: allowed, they see her presence and become a contact;
+ * denied, they see nothing. */
+static void
+test_subscription_requests (void)
+{
+  TandemManager *alice = start_manager ("alice-subscribers");
+  TandemManager *carol = start_manager ("carol-subscribers");
+  TandemManager *dave = start_manager ("dave-subscribers");
+  TandemAccount *alice_account;
+  g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *direct = NULL;
+  g_auto(GStrv) pending = NULL;
+  TandemContact *alice_seen_by_carol, *alice_seen_by_dave, *carol_contact;
+  gint64 until;
+
+  alice_account = add_account (alice, "alice", "alice-pw", "udp");
+  add_account (carol, "carol", "carol-pw", "udp");
+  add_account (dave, "dave", "dave-pw", "udp");
+  g_signal_connect (alice, "subscription-requested", G_CALLBACK (on_subscription_requested), requests);
+  WAIT_UNTIL (tandem_account_get_state (alice_account) == TANDEM_REGISTRATION_OK, 10000);
+  direct = tandem_manager_dup_contact_address (alice);
+  g_assert_nonnull (direct);
+
+  alice_seen_by_carol = tandem_manager_add_contact (carol, "Alice", direct, &error);
+  g_assert_no_error (error);
+  alice_seen_by_dave = tandem_manager_add_contact (dave, "Alice", direct, &error);
+  g_assert_no_error (error);
+  WAIT_UNTIL (requests->len == 2, 15000);
+  g_assert_cmpuint (requests->len, ==, 2);
+  pending = tandem_manager_dup_pending_subscribers (alice);
+  g_assert_cmpuint (g_strv_length (pending), ==, 2);
+  g_assert_true (g_strv_contains ((const char * const *) pending, "sip:carol@tandem.test"));
+  g_assert_true (g_strv_contains ((const char * const *) pending, "sip:dave@tandem.test"));
+  /* Nothing reaches them while alice has not answered. */
+  until = g_get_monotonic_time () + 1500 * 1000;
+  WAIT_UNTIL (g_get_monotonic_time () > until, 3000);
+  g_assert_cmpint (tandem_contact_get_presence (alice_seen_by_carol), ==, TANDEM_PRESENCE_OFFLINE);
+
+  g_assert_true (tandem_manager_deny_subscriber (alice, "sip:dave@tandem.test", &error));
+  g_assert_no_error (error);
+  g_assert_false (tandem_manager_deny_subscriber (alice, "sip:dave@tandem.test", &error));
+  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  carol_contact = tandem_manager_allow_subscriber (alice, "sip:carol@tandem.test", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (carol_contact);
+  g_assert_cmpstr (tandem_contact_get_address (carol_contact), ==, "sip:carol@tandem.test");
+  g_assert_true (tandem_manager_find_contact (alice, "sip:carol@tandem.test") == carol_contact);
+  WAIT_UNTIL (presence_is (alice_seen_by_carol, TANDEM_PRESENCE_AVAILABLE, NULL), 10000);
+  g_assert_cmpint (tandem_contact_get_presence (alice_seen_by_carol), ==, TANDEM_PRESENCE_AVAILABLE);
+
+  /* Dave keeps seeing nothing, even when alice changes her status. */
+  tandem_manager_set_presence (alice, TANDEM_PRESENCE_AWAY, "Denied people must not see this");
+  WAIT_UNTIL (presence_is (alice_seen_by_carol, TANDEM_PRESENCE_AWAY, "Denied people must not see this"), 10000);
+  until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  WAIT_UNTIL (g_get_monotonic_time () > until, 3000);
+  g_assert_cmpint (tandem_contact_get_presence (alice_seen_by_dave), ==, TANDEM_PRESENCE_OFFLINE);
+  g_assert_null (tandem_contact_get_note (alice_seen_by_dave));
+  g_strfreev (g_steal_pointer (&pending));
+  pending = tandem_manager_dup_pending_subscribers (alice);
+  g_assert_cmpuint (g_strv_length (pending), ==, 0);
+
+  for (TandemManager **m = (TandemManager *[]) { dave, carol, alice, NULL }; *m; m++)
+    {
+      tandem_manager_stop (*m);
+      g_object_unref (*m);
+    }
+}
+
 typedef struct {
   TandemConversation *conversation;
   char               *text;
@@ -741,6 +822,7 @@ main (int   argc,
   g_test_add_func ("/service/register/unreachable", test_register_unreachable);
   g_test_add_func ("/service/bad-addresses", test_bad_addresses);
   g_test_add_func ("/service/presence/two-stacks", test_presence_between_two_stacks);
+  g_test_add_func ("/service/presence/subscription-requests", test_subscription_requests);
   g_test_add_func ("/service/provision/twice", test_provision_twice);
   g_test_add_func ("/service/chat/two-stacks", test_chat_between_two_stacks);
   g_test_add_func ("/service/calls/two-stacks", test_calls_between_two_stacks);

@@ -10,7 +10,9 @@
 #include "tandem-preferences-window.h"
 #include "tandem-reason-label.h"
 #include "tandem-manager.h"
+#include "tandem-test-kamailio.h"
 #include "tandem-test-ui.h"
+#include "tandem-test-wait.h"
 #include "tandem-test-xvfb.h"
 #include "tandem-ui.h"
 #include "tandem-window.h"
@@ -200,6 +202,70 @@ test_window_error_bar (void)
   gtk_widget_destroy (GTK_WIDGET (window));
 }
 
+/* Someone who is not a contact subscribes straight to the window's
+ * account: the window asks, Deny/Allow carry the address, and the bar
+ * goes once answered.  Last: it adds an account to the shared manager. */
+static void
+test_window_subscription_request (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemTestKamailio) world = tandem_test_kamailio_start (&error);
+  g_autofree char *proxy = NULL;
+  g_autofree char *dave_profile = NULL;
+  g_autofree char *direct = NULL;
+  g_autoptr(TandemManager) dave = NULL;
+  g_autoptr(GVariant) target = NULL;
+  TandemWindow *window;
+  TandemAccount *account;
+  GtkWidget *bar, *allow;
+
+  g_assert_no_error (error);
+  proxy = tandem_test_kamailio_dup_proxy_uri (world, "udp");
+  account = tandem_manager_add_account (manager, "sip:alice@tandem.test", "alice-pw", proxy,
+                                        TANDEM_TRANSPORT_UDP, &error);
+  g_assert_no_error (error);
+  window = new_window ();
+  TANDEM_TEST_WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
+  direct = tandem_manager_dup_contact_address (manager);
+  g_assert_nonnull (direct);
+
+  dave_profile = g_dir_make_tmp ("tandem-test-window-dave-XXXXXX", &error);
+  g_assert_no_error (error);
+  dave = tandem_manager_new (dave_profile);
+  tandem_manager_set_bind_address (dave, "127.0.0.1");
+  g_assert_true (tandem_manager_start (dave, &error));
+  tandem_manager_add_account (dave, "sip:dave@tandem.test", "dave-pw", proxy, TANDEM_TRANSPORT_UDP, &error);
+  g_assert_no_error (error);
+  tandem_manager_add_contact (dave, "Alice", direct, &error);
+  g_assert_no_error (error);
+
+  bar = tandem_test_find_named (GTK_WIDGET (window), "subscription_bar");
+  TANDEM_TEST_WAIT_UNTIL (gtk_widget_get_visible (bar), 15000);
+  g_assert_true (gtk_widget_get_visible (bar));
+  g_assert_nonnull (tandem_test_find_label (GTK_WIDGET (window),
+                                            "sip:dave@tandem.test wants to see when you are online. "
+                                            "Allowing also adds them to your contacts."));
+  allow = tandem_test_find_named (GTK_WIDGET (window), "subscription_allow_button");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (allow)), ==, "app.allow-subscriber");
+  target = g_variant_ref (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (allow)));
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "sip:dave@tandem.test");
+  gtk_window_resize (GTK_WINDOW (window), 900, 600);
+  tandem_test_flush_events ();
+  g_assert_true (tandem_test_save_screenshot (GTK_WIDGET (window), "window-subscription-request", &error));
+  g_assert_no_error (error);
+
+  g_assert_nonnull (tandem_manager_allow_subscriber (manager, "sip:dave@tandem.test", &error));
+  g_assert_no_error (error);
+  tandem_test_flush_events ();
+  g_assert_false (gtk_widget_get_visible (bar));
+  g_assert_nonnull (tandem_manager_find_contact (manager, "sip:dave@tandem.test"));
+
+  tandem_manager_stop (dave);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_assert_true (tandem_manager_remove_account (manager, account, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,6 +300,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/error-bar", test_window_error_bar);
   g_test_add_func ("/ui/sign-in-failure-wording", test_sign_in_failure_wording);
   g_test_add_func ("/ui/preferences/add-account", test_preferences_add_account);
+  g_test_add_func ("/ui/window/subscription-request", test_window_subscription_request);
   status = g_test_run ();
 
   g_clear_object (&app);
