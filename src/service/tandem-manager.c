@@ -43,6 +43,7 @@ struct _TandemManager
   GListStore      *call_history;    /* TandemCallRecord, newest first */
   guint            missed_calls;
   GHashTable      *subscribers;     /* address -> LinphoneFriend, waiting for the user */
+  TandemManagerShares *shares;      /* screen sharing, while started */
 
   TandemPresence   presence;
   char            *presence_note;
@@ -58,6 +59,7 @@ enum {
   CALL_ADDED,
   SUBSCRIPTION_REQUESTED,
   SUBSCRIPTION_HANDLED,
+  SHARE_ADDED,
   N_SIGNALS
 };
 
@@ -236,7 +238,10 @@ on_account_registration_state_changed (LinphoneCore              *core,
     reason = describe_registration_failure (account, message);
   /* liblinphone publishes the presence as soon as an account registers. */
   if (state == LinphoneRegistrationOk)
-    self->last_publish = g_get_monotonic_time ();
+    {
+      self->last_publish = g_get_monotonic_time ();
+      _tandem_manager_shares_account_registered (self->shares, account);
+    }
 
   g_debug ("%s: registration %d (%s)", tandem_account_get_identity (wrapped), state,
            reason ? reason : message);
@@ -430,6 +435,16 @@ on_call_state_changed (LinphoneCore      *core,
   if (linphone_call_get_user_data (call) == NULL &&
       (state == LinphoneCallStateEnd || state == LinphoneCallStateReleased))
     return;
+  /* liblinphone's branch of a share offer: never rings, never accepted
+   * (see tandem-manager-shares.c). */
+  if (state == LinphoneCallStateIncomingReceived &&
+      _tandem_manager_shares_took_call_id (self->shares,
+                                           linphone_call_log_get_call_id (linphone_call_get_call_log (call))))
+    {
+      g_debug ("declining liblinphone's branch of a share offer");
+      linphone_call_decline (call, LinphoneReasonNotAcceptable);
+      return;
+    }
 
   wrapped = g_object_ref (wrap_call (self, call));
   g_debug ("call %s: %s (%s)", tandem_call_get_peer_address (wrapped),
@@ -527,6 +542,10 @@ add_auth (TandemManager         *self,
 
   linphone_core_add_auth_info (self->core, auth);
   linphone_auth_info_unref (auth);
+  /* The MSRP relay's digest needs the password itself, which liblinphone
+   * may keep only hashed. */
+  _tandem_manager_shares_remember_password (self->shares, linphone_address_get_username (identity),
+                                            linphone_address_get_domain (identity), password);
 }
 
 /* Hand liblinphone the passwords of the accounts it loaded from the
@@ -648,6 +667,7 @@ tandem_manager_start (TandemManager  *self,
   linphone_transports_unref (transports);
   linphone_core_set_audio_port (self->core, -1);
 
+  self->shares = _tandem_manager_shares_new (self);
   if (self->use_keyring)
     load_keyring_passwords (self);
 
@@ -701,6 +721,7 @@ tandem_manager_stop (TandemManager *self)
            l != NULL; l = l->next)
         linphone_friend_set_user_data (l->data, NULL);
 
+      g_clear_pointer (&self->shares, _tandem_manager_shares_free);
       g_hash_table_remove_all (self->conversations);
       g_hash_table_remove_all (self->subscribers);
       linphone_core_terminate_all_calls (self->core);
@@ -1335,6 +1356,40 @@ _tandem_manager_get_core (TandemManager *self)
   return self->core;
 }
 
+const char *
+_tandem_manager_get_bind_address (TandemManager *self)
+{
+  return self->bind_address;
+}
+
+const char *
+_tandem_manager_get_root_ca (TandemManager *self)
+{
+  return self->root_ca;
+}
+
+TandemManagerShares *
+_tandem_manager_get_shares (TandemManager *self)
+{
+  return self->shares;
+}
+
+/* "sip:user@domain" of @address, or an error saying it is not one. */
+char *
+_tandem_manager_normalize_address (TandemManager  *self,
+                                   const char     *address,
+                                   GError        **error)
+{
+  LinphoneAddress *parsed;
+  char *uri;
+
+  if (!require_core (self, error) || (parsed = parse_sip_address (self, address, error)) == NULL)
+    return NULL;
+  uri = linphone_address_as_string_uri_only (parsed);
+  linphone_address_unref (parsed);
+  return uri;
+}
+
 void
 _tandem_manager_forget_account (TandemManager *self,
                                 TandemAccount *account)
@@ -1551,6 +1606,12 @@ tandem_manager_class_init (TandemManagerClass *klass)
     g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                   TANDEM_TYPE_CONVERSATION, G_TYPE_STRING);
+
+  /* A screen share appeared: offered by a peer (pending the user's answer)
+   * or started by tandem_manager_share_screen() / _request_screen(). */
+  signals[SHARE_ADDED] =
+    g_signal_new ("share-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TANDEM_TYPE_SHARE);
 
   /* Someone who is not a contact asks to see our presence (address). */
   signals[SUBSCRIPTION_REQUESTED] =

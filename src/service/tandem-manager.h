@@ -11,6 +11,7 @@
 #include "tandem-contact.h"
 #include "tandem-conversation.h"
 #include "tandem-service-types.h"
+#include "tandem-share.h"
 
 G_BEGIN_DECLS
 
@@ -59,6 +60,21 @@ TandemContact  *tandem_manager_add_contact     (TandemManager   *self,
 void            tandem_manager_remove_contact  (TandemManager   *self,
                                                 TandemContact   *contact);
 char           *tandem_manager_dup_contact_address (TandemManager *self);
+/* Screen sharing (tandem-manager-shares.c). */
+GListModel     *tandem_manager_get_shares      (TandemManager   *self);
+gboolean        tandem_manager_can_share       (TandemManager   *self);
+TandemShare    *tandem_manager_share_screen    (TandemManager   *self,
+                                                const char      *address,
+                                                GError         **error);
+TandemShare    *tandem_manager_request_screen  (TandemManager   *self,
+                                                const char      *address,
+                                                GError         **error);
+gboolean        tandem_manager_get_share_tls   (TandemManager   *self);
+char           *tandem_manager_dup_share_relay (TandemManager   *self);
+void            tandem_manager_set_share_options (TandemManager *self,
+                                                gboolean         tls,
+                                                const char      *relay);
+
 GStrv           tandem_manager_dup_pending_subscribers (TandemManager *self);
 TandemContact  *tandem_manager_allow_subscriber (TandemManager  *self,
                                                  const char     *address,

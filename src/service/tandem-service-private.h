@@ -72,4 +72,25 @@ void                _tandem_manager_add_turn_auth        (TandemManager      *se
                                                           const char         *username,
                                                           const char         *password);
 
+/* tandem-manager.c, for tandem-manager-shares.c */
+typedef struct _TandemManagerShares TandemManagerShares;
+const char          *_tandem_manager_get_bind_address    (TandemManager      *self);
+const char          *_tandem_manager_get_root_ca         (TandemManager      *self);
+TandemManagerShares *_tandem_manager_get_shares          (TandemManager      *self);
+char                *_tandem_manager_normalize_address   (TandemManager      *self,
+                                                          const char         *address,
+                                                          GError            **error);
+
+/* tandem-manager-shares.c */
+TandemManagerShares *_tandem_manager_shares_new          (TandemManager       *manager);
+void                 _tandem_manager_shares_free         (TandemManagerShares *shares);
+void                 _tandem_manager_shares_account_registered (TandemManagerShares *shares,
+                                                          gpointer             linphone_account);
+void                 _tandem_manager_shares_remember_password (TandemManagerShares *shares,
+                                                          const char          *username,
+                                                          const char          *domain,
+                                                          const char          *password);
+gboolean             _tandem_manager_shares_took_call_id (TandemManagerShares *shares,
+                                                          const char          *call_id);
+
 G_END_DECLS

@@ -23,4 +23,7 @@ void                _tandem_share_session_set_end_reason (TandemShareSession    
                                                           guint                    status_code,
                                                           const char              *reason);
 
+void                _tandem_share_session_set_call_id    (TandemShareSession      *self,
+                                                          const char              *call_id);
+
 G_END_DECLS

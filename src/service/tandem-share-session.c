@@ -25,6 +25,7 @@ struct _TandemShareSession
   char                    *local_sdp;
   char                    *end_reason;
   guint                    status_code;
+  char                    *call_id;
 };
 
 G_DEFINE_FINAL_TYPE (TandemShareSession, tandem_share_session, G_TYPE_OBJECT)
@@ -54,6 +55,7 @@ tandem_share_session_finalize (GObject *object)
   TandemShareSession *self = TANDEM_SHARE_SESSION (object);
 
   g_free (self->peer_address);
+  g_free (self->call_id);
   g_free (self->remote_sdp);
   g_clear_pointer (&self->remote_share, tandem_share_sdp_free);
   g_free (self->local_sdp);
@@ -240,4 +242,22 @@ tandem_share_session_get_status_code (TandemShareSession *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE_SESSION (self), 0);
   return self->status_code;
+}
+
+/* The SIP Call-ID of the INVITE (what liblinphone's branch of a forked
+ * offer carries too). */
+const char *
+tandem_share_session_get_call_id (TandemShareSession *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_SESSION (self), NULL);
+
+  return self->call_id;
+}
+
+void
+_tandem_share_session_set_call_id (TandemShareSession *self,
+                                   const char         *call_id)
+{
+  g_free (self->call_id);
+  self->call_id = g_strdup (call_id);
 }

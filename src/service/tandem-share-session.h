@@ -36,5 +36,6 @@ const char             *tandem_share_session_get_local_sdp    (TandemShareSessio
 gboolean                tandem_share_session_has_audio        (TandemShareSession *self);
 const char             *tandem_share_session_get_end_reason   (TandemShareSession *self);
 guint                   tandem_share_session_get_status_code  (TandemShareSession *self);
+const char             *tandem_share_session_get_call_id      (TandemShareSession *self);
 
 G_END_DECLS

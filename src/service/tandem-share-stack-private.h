@@ -13,7 +13,11 @@
 
 G_BEGIN_DECLS
 
-#define ALLOWED_METHODS "INVITE, ACK, CANCEL, BYE, OPTIONS"
+#define ALLOWED_METHODS "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO"
+
+/* In-dialog INFO bodies of this type carry Tandem's control requests and
+ * grants (see README, "Control signalling"). */
+#define TANDEM_SHARE_CONTROL_TYPE "application/x-tandem-control"
 
 struct _TandemShareStack
 {
@@ -27,6 +31,7 @@ struct _TandemShareStack
   char                    *bind_address;
   char                    *root_ca;
   char                    *password;
+  char                    *ha1;       /* when only the digest hash is known */
   char                    *instance_id;
   char                    *contact;
 

@@ -255,6 +255,7 @@ on_invite (TandemShareStack   *self,
   leg->call_id = g_strdup (message_call_id (message));
   set_leg_dialog (leg, belle_sip_provider_create_dialog (self->provider, BELLE_SIP_TRANSACTION (transaction)));
   leg->session = _tandem_share_session_new (peer, TRUE);
+  _tandem_share_session_set_call_id (leg->session, leg->call_id);
   _tandem_share_session_set_remote_sdp (leg->session, sdp, tandem_share_sdp_copy (share),
                                         sdp_has_audio (sdp));
   g_ptr_array_add (self->legs, leg);
@@ -305,6 +306,34 @@ on_bye (TandemShareStack   *self,
   g_signal_emit_by_name (self, "share-ended", leg->session);
 }
 
+/* An in-dialog INFO: Tandem's control signalling; anything else is
+ * acknowledged and dropped. */
+static void
+on_info (TandemShareStack    *self,
+         belle_sip_request_t *request)
+{
+  belle_sip_message_t *message = BELLE_SIP_MESSAGE (request);
+  Leg *leg = find_leg_by_call_id (self, message_call_id (message));
+  belle_sip_header_content_type_t *type =
+    belle_sip_message_get_header_by_type (message, belle_sip_header_content_type_t);
+  g_autofree char *content_type = NULL;
+  g_autofree char *body = NULL;
+
+  if (leg == NULL || tandem_share_session_get_state (leg->session) != TANDEM_SHARE_SESSION_ACTIVE)
+    {
+      respond (self, request, 481);
+      return;
+    }
+  respond (self, request, 200);
+  if (type == NULL)
+    return;
+  content_type = g_strdup_printf ("%s/%s", belle_sip_header_content_type_get_type (type),
+                                  belle_sip_header_content_type_get_subtype (type));
+  body = dup_body (message);
+  if (g_ascii_strcasecmp (content_type, TANDEM_SHARE_CONTROL_TYPE) == 0 && body != NULL)
+    g_signal_emit_by_name (self, "share-control", leg->session, g_strstrip (body));
+}
+
 void
 _tandem_share_stack_on_request (void                            *user_data,
             const belle_sip_request_event_t *event)
@@ -328,6 +357,8 @@ _tandem_share_stack_on_request (void                            *user_data,
     on_bye (self, request);
   else if (strcmp (method, "OPTIONS") == 0)
     respond (self, request, 200);
+  else if (strcmp (method, "INFO") == 0)
+    on_info (self, request);
   else
     respond (self, request, 405); /* MESSAGE, NOTIFY...: liblinphone's */
 }
@@ -466,6 +497,49 @@ on_invite_answered (TandemShareStack     *self,
   g_signal_emit_by_name (self, "share-accepted", leg->session, sdp);
 }
 
+typedef struct {
+  TandemShareStack   *stack;
+  TandemShareSession *session;
+  char               *what;
+} ControlRetry;
+
+static void
+control_retry_free (gpointer data)
+{
+  ControlRetry *retry = data;
+
+  g_object_unref (retry->stack);
+  g_object_unref (retry->session);
+  g_free (retry->what);
+  g_free (retry);
+}
+
+static gboolean
+on_control_retry (gpointer data)
+{
+  ControlRetry *retry = data;
+
+  if (tandem_share_session_get_state (retry->session) == TANDEM_SHARE_SESSION_ACTIVE)
+    tandem_share_stack_send_control (retry->stack, retry->session, retry->what, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* 491: the peer's own INFO crossed ours in the dialog.  Send it again a
+ * little later (RFC 3261 14.1 asks for a random wait). */
+static void
+retry_control (TandemShareStack *self,
+               Leg              *leg,
+               const char       *what)
+{
+  ControlRetry *retry = g_new0 (ControlRetry, 1);
+
+  retry->stack = g_object_ref (self);
+  retry->session = g_object_ref (leg->session);
+  retry->what = g_strdup (what);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, g_random_int_range (50, 250), on_control_retry,
+                      retry, control_retry_free);
+}
+
 void
 _tandem_share_stack_on_response (void                             *user_data,
              const belle_sip_response_event_t *event)
@@ -479,6 +553,12 @@ _tandem_share_stack_on_response (void                             *user_data,
   if (transaction == NULL)
     return;
   leg = find_leg_by_call_id (self, message_call_id (BELLE_SIP_MESSAGE (response)));
+  if (leg != NULL && code == 491 &&
+      belle_sip_object_data_get (BELLE_SIP_OBJECT (transaction), "tandem-control") != NULL)
+    {
+      retry_control (self, leg, belle_sip_object_data_get (BELLE_SIP_OBJECT (transaction), "tandem-control"));
+      return;
+    }
   if (leg == NULL || transaction != leg->client)
     return; /* REGISTER (the refresher's), BYE, CANCEL: nothing to do */
 
@@ -720,6 +800,7 @@ tandem_share_stack_invite (TandemShareStack  *self,
   leg->call_id = g_strdup (message_call_id (BELLE_SIP_MESSAGE (request)));
   set_leg_dialog (leg, belle_sip_provider_create_dialog (self->provider, BELLE_SIP_TRANSACTION (transaction)));
   leg->session = _tandem_share_session_new (peer, FALSE);
+  _tandem_share_session_set_call_id (leg->session, leg->call_id);
   _tandem_share_session_set_local_sdp (leg->session, offer_sdp);
   g_ptr_array_add (self->legs, leg);
 
@@ -767,5 +848,48 @@ tandem_share_stack_hang_up (TandemShareStack    *self,
   _tandem_share_session_set_end_reason (session, 0, "Hung up");
   _tandem_share_session_set_state (session, TANDEM_SHARE_SESSION_ENDED);
   g_signal_emit_by_name (self, "share-ended", session);
+  return TRUE;
+}
+
+/* Sends @what ("request", "grant", "revoke") to the peer in an INFO of
+ * the share dialog.  A peer without Tandem's control signalling (Blink)
+ * answers it with an error, which is ignored: control then stays a
+ * sharer-side toggle. */
+gboolean
+tandem_share_stack_send_control (TandemShareStack    *self,
+                                 TandemShareSession  *session,
+                                 const char          *what,
+                                 GError             **error)
+{
+  Leg *leg;
+  belle_sip_request_t *info;
+  belle_sip_client_transaction_t *transaction;
+
+  g_return_val_if_fail (TANDEM_IS_SHARE_STACK (self), FALSE);
+  g_return_val_if_fail (TANDEM_IS_SHARE_SESSION (session), FALSE);
+
+  leg = find_leg_by_session (self, session);
+  if (leg == NULL || leg->dialog == NULL ||
+      belle_sip_dialog_get_state (leg->dialog) != BELLE_SIP_DIALOG_CONFIRMED)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "The share session is not established");
+      return FALSE;
+    }
+  info = belle_sip_dialog_create_request (leg->dialog, "INFO");
+  if (info == NULL)
+    {
+      /* Our previous INFO is still out: this one follows it. */
+      retry_control (self, leg, what);
+      return TRUE;
+    }
+  belle_sip_message_add_header (BELLE_SIP_MESSAGE (info),
+                                BELLE_SIP_HEADER (belle_sip_header_content_type_parse (
+                                  "Content-Type: " TANDEM_SHARE_CONTROL_TYPE)));
+  belle_sip_message_set_body (BELLE_SIP_MESSAGE (info), what, strlen (what));
+  belle_sip_message_add_header (BELLE_SIP_MESSAGE (info),
+                                BELLE_SIP_HEADER (belle_sip_header_content_length_create (strlen (what))));
+  transaction = belle_sip_provider_create_client_transaction (self->provider, info);
+  belle_sip_object_data_set (BELLE_SIP_OBJECT (transaction), "tandem-control", g_strdup (what), g_free);
+  belle_sip_client_transaction_send_request (transaction);
   return TRUE;
 }

@@ -72,6 +72,7 @@ enum {
   SIGNAL_SHARE_ACCEPTED,
   SIGNAL_SHARE_FAILED,
   SIGNAL_SHARE_ENDED,
+  SIGNAL_SHARE_CONTROL,
   N_SIGNALS
 };
 
@@ -300,10 +301,13 @@ on_auth_requested (void                   *user_data,
 
   if (belle_sip_auth_event_get_mode (event) != BELLE_SIP_AUTH_MODE_HTTP_DIGEST)
     return;
-  if (self->password == NULL ||
+  if ((self->password == NULL && self->ha1 == NULL) ||
       g_strcmp0 (belle_sip_auth_event_get_username (event), self->user) != 0)
     return;
-  belle_sip_auth_event_set_passwd (event, self->password);
+  if (self->password != NULL)
+    belle_sip_auth_event_set_passwd (event, self->password);
+  else
+    belle_sip_auth_event_set_ha1 (event, self->ha1);
 }
 
 /* ----- life cycle ------------------------------------------------------ */
@@ -360,6 +364,7 @@ tandem_share_stack_finalize (GObject *object)
   if (self->password != NULL)
     memset (self->password, 0, strlen (self->password));
   g_free (self->password);
+  g_free (self->ha1);
   g_free (self->instance_id);
   g_free (self->contact);
   g_free (self->state_message);
@@ -438,6 +443,10 @@ tandem_share_stack_class_init (TandemShareStackClass *klass)
   signals[SIGNAL_SHARE_ENDED] =
     g_signal_new ("share-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, TANDEM_TYPE_SHARE_SESSION);
+  /* (session, "request" | "grant" | "revoke") from the peer */
+  signals[SIGNAL_SHARE_CONTROL] =
+    g_signal_new ("share-control", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, TANDEM_TYPE_SHARE_SESSION, G_TYPE_STRING);
 }
 
 static void
@@ -492,6 +501,18 @@ tandem_share_stack_set_password (TandemShareStack *self,
       set_state (self, TANDEM_REGISTRATION_PROGRESS, "Registering");
       belle_sip_refresher_refresh (self->refresher, REGISTER_EXPIRES_S);
     }
+}
+
+/* Instead of the password: its digest hash (MD5 of user:realm:password),
+ * which is what liblinphone keeps when no keyring holds the password. */
+void
+tandem_share_stack_set_ha1 (TandemShareStack *self,
+                            const char       *ha1)
+{
+  g_return_if_fail (TANDEM_IS_SHARE_STACK (self));
+
+  g_free (self->ha1);
+  self->ha1 = g_strdup (ha1);
 }
 
 /* The +sip.instance of the binding; it must differ from liblinphone's.

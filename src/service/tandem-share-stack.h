@@ -24,6 +24,8 @@ TandemShareStack       *tandem_share_stack_new           (const char        *ide
                                                           const char        *root_ca);
 void                    tandem_share_stack_set_password  (TandemShareStack  *self,
                                                           const char        *password);
+void                    tandem_share_stack_set_ha1       (TandemShareStack  *self,
+                                                          const char        *ha1);
 void                    tandem_share_stack_set_instance_id (TandemShareStack *self,
                                                           const char        *uuid);
 gboolean                tandem_share_stack_start         (TandemShareStack  *self,
@@ -55,6 +57,13 @@ TandemShareSession     *tandem_share_stack_invite        (TandemShareStack   *se
 /* Either direction: CANCEL before the answer, BYE after it. */
 gboolean                tandem_share_stack_hang_up       (TandemShareStack   *self,
                                                           TandemShareSession *session,
+                                                          GError            **error);
+
+/* Control signalling in the share dialog (INFO, application/x-tandem-control):
+ * "request", "grant", "revoke".  Arrives as ::share-control. */
+gboolean                tandem_share_stack_send_control  (TandemShareStack   *self,
+                                                          TandemShareSession *session,
+                                                          const char         *what,
                                                           GError            **error);
 
 G_END_DECLS

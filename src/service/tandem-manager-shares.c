@@ -1,0 +1,476 @@
+/* tandem-manager-shares.c
+ *
+ * Screen sharing in TandemManager: the share SIP stack of the default
+ * account (started once liblinphone has registered it, with the same
+ * credentials, transport, CA and bind address, and a +sip.instance of
+ * its own per profile), the list of shares, and the guard for offers
+ * that mix audio and a share stream.
+ *
+ * Mixed offers (Blink sends the share stream with an audio stream in one
+ * INVITE): liblinphone 5.1 crashes accepting an offer whose share stream
+ * comes before the audio, so liblinphone's branch of such an INVITE is
+ * always declined (488) and never rings.  The share stack answers it:
+ * the share stream accepted, the audio stream refused (port 0).  Once the
+ * share runs, Tandem calls the peer back for the audio through
+ * liblinphone (unless a call with them is already up), so both keep
+ * working.  See README, "Screen sharing".
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-manager-shares"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+#include <linphone/core.h>
+
+#include "tandem-manager.h"
+#include "tandem-service-private.h"
+#include "tandem-share-private-manager.h"
+#include "tandem-tls-identity.h"
+
+#define SECTION "tandem_share"
+
+struct _TandemManagerShares
+{
+  TandemManager    *manager;       /* owner */
+  TandemShareStack *stack;
+  char             *identity;      /* of the account the stack registers */
+  GListStore       *shares;        /* of TandemShare, not yet ended */
+  GHashTable       *share_call_ids; /* Call-IDs the share stack took */
+  GTlsCertificate  *certificate;
+  char             *password;
+  GHashTable       *passwords;     /* "user@domain" -> password, this run */
+};
+
+static LinphoneConfig *
+get_config (TandemManager *manager)
+{
+  LinphoneCore *core = _tandem_manager_get_core (manager);
+
+  return core != NULL ? linphone_core_get_config (core) : NULL;
+}
+
+/* ----- settings -------------------------------------------------------- */
+
+gboolean
+tandem_manager_get_share_tls (TandemManager *self)
+{
+  LinphoneConfig *config = get_config (self);
+
+  return config == NULL || linphone_config_get_int (config, SECTION, "tls", 1) != 0;
+}
+
+/* "auto" (discover the account domain's relay, else direct), "none" (never
+ * a relay) or "host:port" / an msrp(s):// URI. */
+char *
+tandem_manager_dup_share_relay (TandemManager *self)
+{
+  LinphoneConfig *config = get_config (self);
+
+  return g_strdup (config ? linphone_config_get_string (config, SECTION, "relay", "auto") : "auto");
+}
+
+void
+tandem_manager_set_share_options (TandemManager *self,
+                                  gboolean       tls,
+                                  const char    *relay)
+{
+  LinphoneConfig *config = get_config (self);
+
+  g_return_if_fail (config != NULL);
+
+  linphone_config_set_int (config, SECTION, "tls", tls ? 1 : 0);
+  linphone_config_set_string (config, SECTION, "relay", relay && *relay ? relay : "none");
+  linphone_config_sync (config);
+}
+
+/* The +sip.instance of the share stack: one per profile, kept. */
+static char *
+dup_instance_id (TandemManager *manager)
+{
+  LinphoneConfig *config = get_config (manager);
+  const char *id = linphone_config_get_string (config, SECTION, "instance_id", NULL);
+
+  if (id == NULL)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      linphone_config_set_string (config, SECTION, "instance_id", uuid);
+      linphone_config_sync (config);
+      return g_steal_pointer (&uuid);
+    }
+  return g_strdup (id);
+}
+
+/* ----- the media options of a new share -------------------------------- */
+
+static GTlsCertificate *
+ensure_certificate (TandemManagerShares  *shares,
+                    GError              **error)
+{
+  if (shares->certificate == NULL)
+    {
+      g_autofree char *dir = g_build_filename (tandem_manager_get_profile_dir (shares->manager),
+                                               "tls", NULL);
+
+      shares->certificate = tandem_tls_identity_ensure (dir, NULL, error);
+    }
+  return shares->certificate;
+}
+
+typedef struct {
+  TandemShareMediaOptions options;
+  char                   *relay;
+  char                   *domain;
+  char                   *username;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->relay);
+  g_free (o->domain);
+  g_free (o->username);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+static gboolean
+fill_options (TandemManagerShares  *shares,
+              Options              *o,
+              GError              **error)
+{
+  g_autofree char *user_part = NULL;
+  const char *at;
+
+  memset (o, 0, sizeof *o);
+  o->options.tls = tandem_manager_get_share_tls (shares->manager);
+  if (o->options.tls && ensure_certificate (shares, error) == NULL)
+    return FALSE;
+  o->options.certificate = shares->certificate;
+  o->options.local_address = _tandem_manager_get_bind_address (shares->manager);
+  o->relay = tandem_manager_dup_share_relay (shares->manager);
+  o->options.relay = g_str_equal (o->relay, "none") ? NULL : o->relay;
+  /* identity "sip:user@domain" */
+  at = strchr (shares->identity, '@');
+  if (at != NULL)
+    {
+      const char *colon = strchr (shares->identity, ':');
+
+      o->username = g_strndup (colon + 1, at - colon - 1);
+      o->domain = g_strdup (at + 1);
+      g_strdelimit (o->domain, ";>", '\0');
+    }
+  o->options.domain = o->domain;
+  o->options.username = o->username;
+  o->options.password = shares->password;
+  /* Blink offers msrps without a fingerprint. */
+  o->options.allow_unpinned = TRUE;
+  return TRUE;
+}
+
+/* ----- shares ---------------------------------------------------------- */
+
+static void
+on_share_state (TandemShare         *share,
+                GParamSpec          *pspec,
+                TandemManagerShares *shares)
+{
+  guint position;
+
+  if (tandem_share_get_state (share) == TANDEM_SHARE_ACTIVE && tandem_share_has_audio (share) &&
+      tandem_share_is_incoming (share))
+    {
+      /* The audio of a mixed offer, see the top of this file. */
+      const char *peer = tandem_share_get_peer_address (share);
+      GListModel *calls = tandem_manager_get_calls (shares->manager);
+      gboolean in_call = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (calls) && !in_call; i++)
+        {
+          g_autoptr(TandemCall) call = g_list_model_get_item (calls, i);
+          in_call = g_strcmp0 (tandem_call_get_peer_address (call), peer) == 0;
+        }
+      if (!in_call)
+        {
+          g_message ("The share offer of %s had audio: calling back for it", peer);
+          tandem_manager_call (shares->manager, peer, NULL);
+        }
+    }
+
+  if (tandem_share_get_state (share) == TANDEM_SHARE_ENDED &&
+      g_list_store_find (shares->shares, share, &position))
+    {
+      g_signal_handlers_disconnect_by_data (share, shares);
+      g_list_store_remove (shares->shares, position);
+    }
+}
+
+static void
+add_share (TandemManagerShares *shares,
+           TandemShare         *share)
+{
+  g_signal_connect (share, "notify::state", G_CALLBACK (on_share_state), shares);
+  g_list_store_append (shares->shares, share);
+  g_signal_emit_by_name (shares->manager, "share-added", share);
+}
+
+static void
+decline_linphone_branch (TandemManagerShares *shares,
+                         const char          *call_id)
+{
+  LinphoneCore *core = _tandem_manager_get_core (shares->manager);
+
+  for (const bctbx_list_t *l = linphone_core_get_calls (core); l != NULL; l = l->next)
+    {
+      LinphoneCall *call = l->data;
+      const char *id = linphone_call_log_get_call_id (linphone_call_get_call_log (call));
+
+      if (g_strcmp0 (id, call_id) == 0 && linphone_call_get_state (call) == LinphoneCallStateIncomingReceived)
+        {
+          g_debug ("declining liblinphone's branch of share offer %s", call_id);
+          linphone_call_decline (call, LinphoneReasonNotAcceptable);
+        }
+    }
+}
+
+static void
+on_share_offered (TandemShareStack     *stack,
+                  TandemShareSession   *session,
+                  const char           *peer,
+                  const TandemShareSdp *offer,
+                  TandemManagerShares  *shares)
+{
+  g_auto(Options) o = { { 0 }, NULL, NULL, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemShare) share = NULL;
+  const char *call_id = tandem_share_session_get_call_id (session);
+
+  if (call_id != NULL)
+    {
+      g_hash_table_add (shares->share_call_ids, g_strdup (call_id));
+      decline_linphone_branch (shares, call_id);
+    }
+  if (!fill_options (shares, &o, &error))
+    {
+      g_message ("Share offer from %s refused: %s", peer, error->message);
+      tandem_share_stack_decline (stack, session, NULL);
+      return;
+    }
+  share = _tandem_share_new_incoming (stack, &o.options, session, offer);
+  add_share (shares, share);
+}
+
+/* liblinphone rang for @call_id: say whether it is the share stack's. */
+gboolean
+_tandem_manager_shares_took_call_id (TandemManagerShares *shares,
+                                     const char          *call_id)
+{
+  return shares != NULL && call_id != NULL && g_hash_table_contains (shares->share_call_ids, call_id);
+}
+
+static TandemShare *
+start_share (TandemManager  *self,
+             const char     *address,
+             gboolean        sharer,
+             GError        **error)
+{
+  TandemManagerShares *shares = _tandem_manager_get_shares (self);
+  g_auto(Options) o = { { 0 }, NULL, NULL, NULL };
+  g_autofree char *peer = NULL;
+  TandemShare *share;
+
+  if (shares == NULL || shares->stack == NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
+                   _("Screen sharing needs a signed-in account"));
+      return NULL;
+    }
+  peer = _tandem_manager_normalize_address (self, address, error);
+  if (peer == NULL || !fill_options (shares, &o, error))
+    return NULL;
+  share = _tandem_share_new_outgoing (shares->stack, &o.options, peer, sharer);
+  add_share (shares, share);
+  g_object_unref (share);
+  return share;
+}
+
+/* Offers our screen to @address (rfbsetup:passive). */
+TandemShare *
+tandem_manager_share_screen (TandemManager  *self,
+                             const char     *address,
+                             GError        **error)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+  return start_share (self, address, TRUE, error);
+}
+
+/* Asks @address for their screen (rfbsetup:active). */
+TandemShare *
+tandem_manager_request_screen (TandemManager  *self,
+                               const char     *address,
+                               GError        **error)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+  return start_share (self, address, FALSE, error);
+}
+
+/* The share stack has registered: shares can go out and come in. */
+gboolean
+tandem_manager_can_share (TandemManager *self)
+{
+  TandemManagerShares *shares;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), FALSE);
+  shares = _tandem_manager_get_shares (self);
+  return shares != NULL && shares->stack != NULL &&
+         tandem_share_stack_get_state (shares->stack) == TANDEM_REGISTRATION_OK;
+}
+
+GListModel *
+tandem_manager_get_shares (TandemManager *self)
+{
+  TandemManagerShares *shares;
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+  shares = _tandem_manager_get_shares (self);
+  return shares != NULL ? G_LIST_MODEL (shares->shares) : NULL;
+}
+
+/* ----- the stack ------------------------------------------------------- */
+
+void
+_tandem_manager_shares_remember_password (TandemManagerShares *shares,
+                                          const char          *username,
+                                          const char          *domain,
+                                          const char          *password)
+{
+  if (shares != NULL && username != NULL && domain != NULL && password != NULL)
+    g_hash_table_replace (shares->passwords, g_strdup_printf ("%s@%s", username, domain),
+                          g_strdup (password));
+}
+
+static char *
+dup_password (TandemManagerShares   *shares,
+              LinphoneCore          *core,
+              const LinphoneAddress *identity,
+              char                 **ha1)
+{
+  const LinphoneAuthInfo *auth = linphone_core_find_auth_info (core, NULL,
+                                                               linphone_address_get_username (identity),
+                                                               linphone_address_get_domain (identity));
+
+  *ha1 = auth && linphone_auth_info_get_ha1 (auth) ? g_strdup (linphone_auth_info_get_ha1 (auth)) : NULL;
+  {
+    g_autofree char *key = g_strdup_printf ("%s@%s", linphone_address_get_username (identity),
+                                            linphone_address_get_domain (identity));
+    const char *known = g_hash_table_lookup (shares->passwords, key);
+
+    if (known != NULL)
+      return g_strdup (known);
+  }
+  return auth && linphone_auth_info_get_password (auth) ? g_strdup (linphone_auth_info_get_password (auth)) : NULL;
+}
+
+/* liblinphone registered @account: start the share stack for it, if it is
+ * the default account and none runs yet. */
+void
+_tandem_manager_shares_account_registered (TandemManagerShares *shares,
+                                           gpointer             linphone_account)
+{
+  LinphoneCore *core = _tandem_manager_get_core (shares->manager);
+  LinphoneAccount *account = linphone_account;
+  const LinphoneAccountParams *params = linphone_account_get_params (account);
+  const LinphoneAddress *identity = linphone_account_params_get_identity_address (params);
+  g_autofree char *server = g_strdup (linphone_account_params_get_server_addr (params));
+  g_autofree char *identity_str = NULL;
+  g_autofree char *ha1 = NULL;
+  g_autofree char *instance = NULL;
+  g_autoptr(GError) error = NULL;
+  TandemTransport transport;
+
+  if (shares->stack != NULL || account != linphone_core_get_default_account (core) || identity == NULL)
+    return;
+
+  identity_str = linphone_address_as_string_uri_only (identity);
+  /* liblinphone writes it as a name-addr: "<sip:host;transport=tcp>". */
+  if (server != NULL && server[0] == '<')
+    {
+      char *end = strrchr (server, '>');
+
+      if (end != NULL)
+        *end = '\0';
+      memmove (server, server + 1, strlen (server));
+    }
+  switch (linphone_account_params_get_transport (params))
+    {
+    case LinphoneTransportTcp: transport = TANDEM_TRANSPORT_TCP; break;
+    case LinphoneTransportTls: transport = TANDEM_TRANSPORT_TLS; break;
+    default: transport = TANDEM_TRANSPORT_UDP;
+    }
+  g_free (shares->password);
+  shares->password = dup_password (shares, core, identity, &ha1);
+  shares->stack = tandem_share_stack_new (identity_str, server, transport,
+                                          _tandem_manager_get_bind_address (shares->manager),
+                                          _tandem_manager_get_root_ca (shares->manager));
+  if (shares->password != NULL)
+    tandem_share_stack_set_password (shares->stack, shares->password);
+  else if (ha1 != NULL)
+    tandem_share_stack_set_ha1 (shares->stack, ha1);
+  instance = dup_instance_id (shares->manager);
+  tandem_share_stack_set_instance_id (shares->stack, instance);
+  g_signal_connect (shares->stack, "share-offered", G_CALLBACK (on_share_offered), shares);
+  if (!tandem_share_stack_start (shares->stack, &error))
+    {
+      g_message ("Screen sharing is not available for %s: %s", identity_str, error->message);
+      g_clear_object (&shares->stack);
+      return;
+    }
+  shares->identity = g_steal_pointer (&identity_str);
+}
+
+TandemManagerShares *
+_tandem_manager_shares_new (TandemManager *manager)
+{
+  TandemManagerShares *shares = g_new0 (TandemManagerShares, 1);
+
+  shares->manager = manager;
+  shares->shares = g_list_store_new (TANDEM_TYPE_SHARE);
+  shares->share_call_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  shares->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return shares;
+}
+
+void
+_tandem_manager_shares_free (TandemManagerShares *shares)
+{
+  if (shares == NULL)
+    return;
+
+  /* End what runs: the peers get their BYE before the stack goes. */
+  while (g_list_model_get_n_items (G_LIST_MODEL (shares->shares)) > 0)
+    {
+      g_autoptr(TandemShare) share = g_list_model_get_item (G_LIST_MODEL (shares->shares), 0);
+
+      g_signal_handlers_disconnect_by_data (share, shares);
+      g_list_store_remove (shares->shares, 0);
+      tandem_share_stop (share);
+    }
+  if (shares->stack != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (shares->stack, shares);
+      tandem_share_stack_stop (shares->stack);
+      g_clear_object (&shares->stack);
+    }
+  g_clear_object (&shares->shares);
+  g_clear_object (&shares->certificate);
+  g_clear_pointer (&shares->share_call_ids, g_hash_table_unref);
+  g_clear_pointer (&shares->passwords, g_hash_table_unref);
+  if (shares->password != NULL)
+    memset (shares->password, 0, strlen (shares->password));
+  g_free (shares->password);
+  g_free (shares->identity);
+  g_free (shares);
+}

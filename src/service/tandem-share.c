@@ -1,0 +1,644 @@
+/* tandem-share.c
+ *
+ * One share session end to end: the SIP dialog (TandemShareStack) and
+ * the media (TandemShareMedia: MSRP, the relay, TLS, the RFB tunnel).
+ *
+ *   outgoing: prepare the media -> INVITE with our offer -> 200 OK ->
+ *             start the media with the answer -> ACTIVE
+ *   incoming: PENDING -> accept: prepare -> 200 OK with our answer ->
+ *             start the media with the offer -> ACTIVE
+ *
+ * Whatever ends first (a BYE, a CANCEL, a failure response, the stream
+ * closing or breaking) ends the rest: the stream is closed and the
+ * dialog hung up, once.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-share"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <unistd.h>
+
+#include "tandem-share.h"
+#include "tandem-share-private-manager.h"
+
+struct _TandemShare
+{
+  GObject             parent_instance;
+
+  TandemShareStack   *stack;
+  TandemShareSession *session;
+  TandemShareMedia   *media;
+  GCancellable       *cancellable;
+  TandemShareSdp     *offer;        /* incoming: the peer's offer */
+
+  char               *peer_address;
+  gboolean            incoming;
+  gboolean            sharer;
+  gboolean            has_audio;
+  TandemShareState    state;
+  char               *end_reason;
+  gboolean            control;
+  gboolean            control_requested;
+  int                 vnc_fd;
+};
+
+G_DEFINE_FINAL_TYPE (TandemShare, tandem_share, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (TandemShareState, tandem_share_state,
+  G_DEFINE_ENUM_VALUE (TANDEM_SHARE_PENDING, "pending"),
+  G_DEFINE_ENUM_VALUE (TANDEM_SHARE_CALLING, "calling"),
+  G_DEFINE_ENUM_VALUE (TANDEM_SHARE_CONNECTING, "connecting"),
+  G_DEFINE_ENUM_VALUE (TANDEM_SHARE_ACTIVE, "active"),
+  G_DEFINE_ENUM_VALUE (TANDEM_SHARE_ENDED, "ended"))
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_CONTROL,
+  PROP_CONTROL_REQUESTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_state (TandemShare      *self,
+           TandemShareState  state)
+{
+  if (self->state == state)
+    return;
+  g_debug ("share with %s: %d -> %d", self->peer_address, self->state, state);
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_control (TandemShare *self,
+             gboolean     control,
+             gboolean     requested)
+{
+  if (self->control != control)
+    {
+      self->control = control;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROL]);
+    }
+  if (self->control_requested != requested)
+    {
+      self->control_requested = requested;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROL_REQUESTED]);
+    }
+}
+
+/* Ends everything that still runs, once, and says why. */
+static void
+end (TandemShare *self,
+     const char  *reason,
+     gboolean     hang_up)
+{
+  if (self->state == TANDEM_SHARE_ENDED)
+    return;
+  g_message ("Share with %s ended: %s", self->peer_address, reason);
+  self->end_reason = g_strdup (reason);
+  g_cancellable_cancel (self->cancellable);
+  if (hang_up && self->session != NULL)
+    tandem_share_stack_hang_up (self->stack, self->session, NULL);
+  if (self->media != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->media, self);
+      tandem_share_media_close (self->media);
+    }
+  if (self->vnc_fd >= 0)
+    close (self->vnc_fd);
+  self->vnc_fd = -1;
+  set_control (self, FALSE, FALSE);
+  g_signal_handlers_disconnect_by_data (self->stack, self);
+  set_state (self, TANDEM_SHARE_ENDED);
+}
+
+/* ----- the media ------------------------------------------------------- */
+
+static void
+on_media_connected (TandemShareMedia *media,
+                    TandemShare      *self)
+{
+  self->vnc_fd = tandem_share_media_steal_vnc_fd (media);
+  set_state (self, TANDEM_SHARE_ACTIVE);
+}
+
+static void
+on_media_ended (TandemShareMedia *media,
+                const char       *message,
+                TandemShare      *self)
+{
+  g_autofree char *reason = NULL;
+
+  if (message == NULL)
+    reason = g_strdup (_("The screen sharing connection closed"));
+  else
+    /* Translators: %s says why, e.g. "The network was lost" */
+    reason = g_strdup_printf (_("The screen sharing connection failed: %s"), message);
+  end (self, reason, TRUE);
+}
+
+static void
+start_media (TandemShare          *self,
+             const TandemShareSdp *remote)
+{
+  g_autoptr(GError) error = NULL;
+
+  set_state (self, TANDEM_SHARE_CONNECTING);
+  if (!tandem_share_media_start (self->media, remote, &error))
+    end (self, error->message, TRUE);
+}
+
+/* ----- the dialog ------------------------------------------------------ */
+
+static void
+on_stack_ringing (TandemShareStack   *stack,
+                  TandemShareSession *session,
+                  TandemShare        *self)
+{
+  if (session == self->session)
+    g_debug ("share with %s: ringing", self->peer_address);
+}
+
+static void
+on_stack_accepted (TandemShareStack   *stack,
+                   TandemShareSession *session,
+                   const char         *sdp,
+                   TandemShare        *self)
+{
+  if (session != self->session)
+    return;
+  self->has_audio = tandem_share_session_has_audio (session);
+  start_media (self, tandem_share_session_get_remote_share (session));
+}
+
+static void
+on_stack_failed (TandemShareStack   *stack,
+                 TandemShareSession *session,
+                 guint               code,
+                 const char         *text,
+                 TandemShare        *self)
+{
+  g_autofree char *reason = NULL;
+
+  if (session != self->session)
+    return;
+  switch (code)
+    {
+    case 486:
+    case 600:
+    case 603:
+      reason = g_strdup_printf (_("Declined (%s)"), text);
+      break;
+    case 408:
+    case 480:
+      reason = g_strdup_printf (_("No answer (%s)"), text);
+      break;
+    case 404:
+    case 604:
+      reason = g_strdup_printf (_("Not reachable (%s)"), text);
+      break;
+    default:
+      reason = g_strdup_printf (_("Failed (%s)"), text);
+    }
+  end (self, reason, FALSE);
+}
+
+static void
+on_stack_ended (TandemShareStack   *stack,
+                TandemShareSession *session,
+                TandemShare        *self)
+{
+  if (session == self->session)
+    end (self, _("Ended by the other side"), FALSE);
+}
+
+static void
+on_stack_cancelled (TandemShareStack   *stack,
+                    TandemShareSession *session,
+                    TandemShare        *self)
+{
+  if (session == self->session)
+    end (self, _("Withdrawn by the other side"), FALSE);
+}
+
+static void
+on_stack_control (TandemShareStack   *stack,
+                  TandemShareSession *session,
+                  const char         *what,
+                  TandemShare        *self)
+{
+  if (session != self->session || self->state == TANDEM_SHARE_ENDED)
+    return;
+  if (self->sharer && g_str_equal (what, "request") && !self->control)
+    set_control (self, FALSE, TRUE);
+  else if (!self->sharer && g_str_equal (what, "grant"))
+    set_control (self, TRUE, FALSE);
+  else if (!self->sharer && g_str_equal (what, "revoke"))
+    set_control (self, FALSE, FALSE);
+  else
+    g_debug ("share with %s: control message “%s” ignored", self->peer_address, what);
+}
+
+static void
+watch_stack (TandemShare *self)
+{
+  g_signal_connect (self->stack, "share-ringing", G_CALLBACK (on_stack_ringing), self);
+  g_signal_connect (self->stack, "share-accepted", G_CALLBACK (on_stack_accepted), self);
+  g_signal_connect (self->stack, "share-failed", G_CALLBACK (on_stack_failed), self);
+  g_signal_connect (self->stack, "share-ended", G_CALLBACK (on_stack_ended), self);
+  g_signal_connect (self->stack, "share-cancelled", G_CALLBACK (on_stack_cancelled), self);
+  g_signal_connect (self->stack, "share-control", G_CALLBACK (on_stack_control), self);
+}
+
+/* ----- outgoing -------------------------------------------------------- */
+
+static char *
+sdp_text (const TandemShareSdp *sdp)
+{
+  return tandem_share_sdp_to_string (sdp, g_get_real_time () / G_USEC_PER_SEC,
+                                     1, "Tandem " PACKAGE_VERSION);
+}
+
+static void
+on_prepared_outgoing (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(TandemShare) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemShareSdp) offer = NULL;
+  g_autofree char *text = NULL;
+
+  if (!tandem_share_media_prepare_finish (TANDEM_SHARE_MEDIA (source), result, &error))
+    {
+      if (self->state != TANDEM_SHARE_ENDED)
+        end (self, error->message, FALSE);
+      return;
+    }
+  if (self->state == TANDEM_SHARE_ENDED)
+    return;
+
+  offer = tandem_share_media_create_offer (self->media, self->sharer ? TANDEM_RFB_SETUP_PASSIVE
+                                                                     : TANDEM_RFB_SETUP_ACTIVE);
+  text = sdp_text (offer);
+  self->session = tandem_share_stack_invite (self->stack, self->peer_address, text, &error);
+  if (self->session == NULL)
+    {
+      end (self, error->message, FALSE);
+      return;
+    }
+  g_object_ref (self->session);
+}
+
+/* ----- incoming -------------------------------------------------------- */
+
+static void
+on_prepared_incoming (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(TandemShare) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemShareSdp) answer = NULL;
+  g_autofree char *text = NULL;
+
+  if (!tandem_share_media_prepare_finish (TANDEM_SHARE_MEDIA (source), result, &error))
+    {
+      if (self->state != TANDEM_SHARE_ENDED)
+        {
+          tandem_share_stack_decline (self->stack, self->session, NULL);
+          end (self, error->message, FALSE);
+        }
+      return;
+    }
+  if (self->state == TANDEM_SHARE_ENDED)
+    return;
+
+  answer = tandem_share_media_create_answer (self->media, self->offer, &error);
+  if (answer != NULL)
+    {
+      text = sdp_text (answer);
+      if (tandem_share_stack_accept (self->stack, self->session, text, &error))
+        {
+          start_media (self, self->offer);
+          return;
+        }
+    }
+  tandem_share_stack_decline (self->stack, self->session, NULL);
+  end (self, error->message, FALSE);
+}
+
+/* ----- construction ---------------------------------------------------- */
+
+static TandemShare *
+share_new (TandemShareStack              *stack,
+           const TandemShareMediaOptions *options,
+           const char                    *peer_address,
+           gboolean                       incoming,
+           gboolean                       sharer)
+{
+  TandemShare *self = g_object_new (TANDEM_TYPE_SHARE, NULL);
+
+  self->stack = g_object_ref (stack);
+  self->media = tandem_share_media_new (options);
+  self->peer_address = g_strdup (peer_address);
+  self->incoming = incoming;
+  self->sharer = sharer;
+  g_signal_connect (self->media, "connected", G_CALLBACK (on_media_connected), self);
+  g_signal_connect (self->media, "ended", G_CALLBACK (on_media_ended), self);
+  watch_stack (self);
+  return self;
+}
+
+TandemShare *
+_tandem_share_new_outgoing (TandemShareStack              *stack,
+                            const TandemShareMediaOptions *options,
+                            const char                    *peer_address,
+                            gboolean                       sharer)
+{
+  TandemShare *self = share_new (stack, options, peer_address, FALSE, sharer);
+
+  self->state = TANDEM_SHARE_CALLING;
+  tandem_share_media_prepare_async (self->media, self->cancellable, on_prepared_outgoing,
+                                    g_object_ref (self));
+  return self;
+}
+
+TandemShare *
+_tandem_share_new_incoming (TandemShareStack              *stack,
+                            const TandemShareMediaOptions *options,
+                            TandemShareSession            *session,
+                            const TandemShareSdp          *offer)
+{
+  /* rfbsetup is the VNC role of the offerer; none means active (the
+   * offerer views, we share). */
+  gboolean sharer = tandem_share_sdp_get_offer_rfbsetup (offer) != TANDEM_RFB_SETUP_PASSIVE;
+  TandemShare *self = share_new (stack, options, tandem_share_session_get_peer_address (session),
+                                 TRUE, sharer);
+
+  self->session = g_object_ref (session);
+  self->offer = tandem_share_sdp_copy (offer);
+  self->has_audio = tandem_share_session_has_audio (session);
+  self->state = TANDEM_SHARE_PENDING;
+  return self;
+}
+
+TandemShareSession *
+_tandem_share_get_session (TandemShare *self)
+{
+  return self->session;
+}
+
+/* ----- public API ------------------------------------------------------ */
+
+gboolean
+tandem_share_accept (TandemShare  *self,
+                     GError      **error)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+
+  if (self->state != TANDEM_SHARE_PENDING)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("This share request is no longer waiting"));
+      return FALSE;
+    }
+  set_state (self, TANDEM_SHARE_CONNECTING);
+  tandem_share_media_prepare_async (self->media, self->cancellable, on_prepared_incoming,
+                                    g_object_ref (self));
+  return TRUE;
+}
+
+gboolean
+tandem_share_decline (TandemShare  *self,
+                      GError      **error)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+
+  if (self->state != TANDEM_SHARE_PENDING)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("This share request is no longer waiting"));
+      return FALSE;
+    }
+  tandem_share_stack_decline (self->stack, self->session, NULL);
+  end (self, _("Declined"), FALSE);
+  return TRUE;
+}
+
+void
+tandem_share_stop (TandemShare *self)
+{
+  g_return_if_fail (TANDEM_IS_SHARE (self));
+
+  if (self->state == TANDEM_SHARE_PENDING)
+    tandem_share_decline (self, NULL);
+  else
+    end (self, _("Stopped"), TRUE);
+}
+
+gboolean
+tandem_share_set_control (TandemShare  *self,
+                          gboolean      control,
+                          GError      **error)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+
+  if (!self->sharer || self->state != TANDEM_SHARE_ACTIVE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Only the person sharing their screen, during the share, can change control"));
+      return FALSE;
+    }
+  set_control (self, control, FALSE);
+  /* A peer without Tandem's control signalling (Blink) ignores this;
+   * the server enforces the choice either way. */
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!tandem_share_stack_send_control (self->stack, self->session, control ? "grant" : "revoke",
+                                          &local_error))
+      g_message ("Control change not sent to %s: %s", self->peer_address, local_error->message);
+  }
+  return TRUE;
+}
+
+gboolean
+tandem_share_request_control (TandemShare  *self,
+                              GError      **error)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+
+  if (self->sharer || self->state != TANDEM_SHARE_ACTIVE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Control can only be requested while viewing a shared screen"));
+      return FALSE;
+    }
+  if (!tandem_share_stack_send_control (self->stack, self->session, "request", error))
+    return FALSE;
+  set_control (self, self->control, TRUE);
+  return TRUE;
+}
+
+const char *
+tandem_share_get_peer_address (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), NULL);
+  return self->peer_address;
+}
+
+gboolean
+tandem_share_is_incoming (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+  return self->incoming;
+}
+
+gboolean
+tandem_share_is_sharer (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+  return self->sharer;
+}
+
+TandemShareState
+tandem_share_get_state (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), TANDEM_SHARE_ENDED);
+  return self->state;
+}
+
+const char *
+tandem_share_get_end_reason (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), NULL);
+  return self->end_reason;
+}
+
+gboolean
+tandem_share_get_control (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+  return self->control;
+}
+
+gboolean
+tandem_share_get_control_requested (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+  return self->control_requested;
+}
+
+gboolean
+tandem_share_is_relayed (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+  return self->media != NULL && tandem_share_media_is_relayed (self->media);
+}
+
+gboolean
+tandem_share_has_audio (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+  return self->has_audio;
+}
+
+int
+tandem_share_steal_vnc_fd (TandemShare *self)
+{
+  int fd;
+
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), -1);
+
+  fd = self->vnc_fd;
+  self->vnc_fd = -1;
+  return fd;
+}
+
+/* ----- GObject --------------------------------------------------------- */
+
+static void
+tandem_share_dispose (GObject *object)
+{
+  TandemShare *self = TANDEM_SHARE (object);
+
+  if (self->state != TANDEM_SHARE_ENDED && self->stack != NULL)
+    end (self, _("Stopped"), TRUE);
+  g_clear_object (&self->media);
+  g_clear_object (&self->session);
+  g_clear_object (&self->stack);
+
+  G_OBJECT_CLASS (tandem_share_parent_class)->dispose (object);
+}
+
+static void
+tandem_share_finalize (GObject *object)
+{
+  TandemShare *self = TANDEM_SHARE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->offer, tandem_share_sdp_free);
+  g_free (self->peer_address);
+  g_free (self->end_reason);
+  if (self->vnc_fd >= 0)
+    close (self->vnc_fd);
+
+  G_OBJECT_CLASS (tandem_share_parent_class)->finalize (object);
+}
+
+static void
+tandem_share_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TandemShare *self = TANDEM_SHARE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_CONTROL:
+      g_value_set_boolean (value, self->control);
+      break;
+    case PROP_CONTROL_REQUESTED:
+      g_value_set_boolean (value, self->control_requested);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tandem_share_class_init (TandemShareClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tandem_share_dispose;
+  object_class->finalize = tandem_share_finalize;
+  object_class->get_property = tandem_share_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, TANDEM_TYPE_SHARE_STATE, TANDEM_SHARE_PENDING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONTROL] =
+    g_param_spec_boolean ("control", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONTROL_REQUESTED] =
+    g_param_spec_boolean ("control-requested", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tandem_share_init (TandemShare *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->vnc_fd = -1;
+}
