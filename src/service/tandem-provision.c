@@ -21,6 +21,10 @@
  *   status=available                # available, away, busy, dnd, offline
  *   note=At my desk
  *
+ *   [share]                         # screen sharing, optional
+ *   tls=true                        # msrps (default) or plain msrp
+ *   relay=auto                      # auto, none, or host:port of an MSRP relay
+ *
  * Applying the same file twice leaves the profile as after once.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -129,6 +133,29 @@ apply_presence (GKeyFile       *keyfile,
   return TRUE;
 }
 
+static gboolean
+apply_share (GKeyFile       *keyfile,
+             TandemManager  *manager,
+             GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean tls = g_key_file_get_boolean (keyfile, "share", "tls", &local_error);
+  g_autofree char *relay = g_key_file_get_string (keyfile, "share", "relay", NULL);
+
+  if (local_error != NULL && !g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[share] tls must be true or false");
+      return FALSE;
+    }
+  if (local_error != NULL)
+    tls = tandem_manager_get_share_tls (manager);
+  if (relay == NULL)
+    relay = tandem_manager_dup_share_relay (manager);
+  tandem_manager_set_share_options (manager, tls, relay);
+  return TRUE;
+}
+
 gboolean
 tandem_provision_apply (GKeyFile       *keyfile,
                         TandemManager  *manager,
@@ -147,6 +174,8 @@ tandem_provision_apply (GKeyFile       *keyfile,
         ok = apply_contact (keyfile, group, manager, error);
       else if (g_str_equal (group, "presence"))
         ok = apply_presence (keyfile, manager, error);
+      else if (g_str_equal (group, "share"))
+        ok = apply_share (keyfile, manager, error);
       else if (!g_str_equal (group, "network"))
         g_message ("Provisioning: ignoring unknown group [%s]", group);
 

@@ -24,6 +24,7 @@
 #include "tandem-preferences-window.h"
 #include "tandem-manager.h"
 #include "tandem-notifier.h"
+#include "tandem-share-controller.h"
 #include "tandem-provision.h"
 #include "tandem-window.h"
 
@@ -37,6 +38,7 @@ struct _TandemApplication
   GSettings      *settings;
   TandemManager  *manager;
   TandemNotifier *notifier;
+  TandemShareController *shares;
   char           *startup_error;
 };
 
@@ -482,6 +484,7 @@ tandem_application_startup (GApplication *app)
                     G_CALLBACK (on_calls_changed), self);
   update_call_actions (self);
   self->notifier = tandem_notifier_new (GTK_APPLICATION (self), self->manager, self->settings);
+  self->shares = tandem_share_controller_new (GTK_APPLICATION (self), self->manager, self->settings);
 
   /* The primary instance stays alive with its window closed only while
    * something holds it; a softphone quits with its last window. */
@@ -493,6 +496,7 @@ tandem_application_shutdown (GApplication *app)
   TandemApplication *self = TANDEM_APPLICATION (app);
 
   g_clear_object (&self->notifier);
+  g_clear_object (&self->shares);
   if (self->manager != NULL)
     {
       g_signal_handlers_disconnect_by_data (tandem_manager_get_calls (self->manager), self);

@@ -38,6 +38,11 @@ struct _TandemConversationView
   GtkEntry           *message_entry;
   GtkButton          *send_button;
   GtkButton          *call_button;
+  GtkButton          *share_button;
+  GtkButton          *request_button;
+  GtkPaned           *share_paned;
+  GtkBox             *share_slot;
+  GHashTable         *share_widgets;  /* address -> the shared screen with them */
 };
 
 G_DEFINE_FINAL_TYPE (TandemConversationView, tandem_conversation_view, GTK_TYPE_BOX)
@@ -188,6 +193,26 @@ disconnect_peer (TandemConversationView *self)
   g_clear_pointer (&self->address, g_free);
 }
 
+static void
+update_share_slot (TandemConversationView *self)
+{
+  GtkWidget *wanted = self->address ? g_hash_table_lookup (self->share_widgets, self->address) : NULL;
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (self->share_slot));
+
+  for (GList *l = children; l != NULL; l = l->next)
+    if (l->data != wanted)
+      gtk_container_remove (GTK_CONTAINER (self->share_slot), l->data);
+  if (wanted != NULL && gtk_widget_get_parent (wanted) == NULL)
+    {
+      gtk_box_pack_start (self->share_slot, wanted, TRUE, TRUE, 0);
+      gtk_widget_show (wanted);
+      /* The screen gets the room; the chat keeps a readable column. */
+      gtk_paned_set_position (self->share_paned,
+                              MAX (gtk_widget_get_allocated_width (GTK_WIDGET (self)) - 340, 320));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->share_slot), wanted != NULL);
+}
+
 void
 tandem_conversation_view_set_peer (TandemConversationView *self,
                                    TandemConversation     *conversation,
@@ -220,11 +245,35 @@ tandem_conversation_view_set_peer (TandemConversationView *self,
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->call_button),
                                           g_variant_new_string (self->address ? self->address : ""));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->call_button), "app.call");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->share_button),
+                                          g_variant_new_string (self->address ? self->address : ""));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->share_button), "app.choose-share-screen");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->request_button),
+                                          g_variant_new_string (self->address ? self->address : ""));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->request_button), "app.request-screen");
+  update_share_slot (self);
   gtk_entry_set_text (self->message_entry, "");
   on_entry_changed (self);
   update_header (self);
   update_composing (self);
   tandem_conversation_view_mark_read (self);
+}
+
+/* The shared screen of @address (a widget; NULL to forget it) shows
+ * beside the chat whenever the conversation with them is on screen. */
+void
+tandem_conversation_view_set_share_widget (TandemConversationView *self,
+                                           const char             *address,
+                                           GtkWidget              *widget)
+{
+  g_return_if_fail (TANDEM_IS_CONVERSATION_VIEW (self));
+  g_return_if_fail (address != NULL);
+
+  if (widget != NULL)
+    g_hash_table_replace (self->share_widgets, g_strdup (address), g_object_ref_sink (widget));
+  else
+    g_hash_table_remove (self->share_widgets, address);
+  update_share_slot (self);
 }
 
 const char *
@@ -254,6 +303,7 @@ tandem_conversation_view_dispose (GObject *object)
   TandemConversationView *self = TANDEM_CONVERSATION_VIEW (object);
 
   disconnect_peer (self);
+  g_clear_pointer (&self->share_widgets, g_hash_table_unref);
 
   G_OBJECT_CLASS (tandem_conversation_view_parent_class)->dispose (object);
 }
@@ -277,6 +327,10 @@ tandem_conversation_view_class_init (TandemConversationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemConversationView, message_entry);
   gtk_widget_class_bind_template_child (widget_class, TandemConversationView, send_button);
   gtk_widget_class_bind_template_child (widget_class, TandemConversationView, call_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemConversationView, share_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemConversationView, request_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemConversationView, share_paned);
+  gtk_widget_class_bind_template_child (widget_class, TandemConversationView, share_slot);
   gtk_widget_class_bind_template_callback (widget_class, on_scroller_edge_reached);
   gtk_widget_class_bind_template_callback (widget_class, on_send);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_changed);
@@ -288,6 +342,7 @@ tandem_conversation_view_init (TandemConversationView *self)
   GtkAdjustment *adjustment;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->share_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
   g_signal_connect (adjustment, "changed", G_CALLBACK (on_adjustment_changed), self);

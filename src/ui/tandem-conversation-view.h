@@ -20,5 +20,8 @@ void        tandem_conversation_view_set_peer    (TandemConversationView *self,
                                                   const char             *address);
 const char *tandem_conversation_view_get_address (TandemConversationView *self);
 void        tandem_conversation_view_mark_read   (TandemConversationView *self);
+void        tandem_conversation_view_set_share_widget (TandemConversationView *self,
+                                                  const char             *address,
+                                                  GtkWidget              *widget);
 
 G_END_DECLS

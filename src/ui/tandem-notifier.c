@@ -4,7 +4,8 @@
  *   - an incoming call, with Answer and Decline;
  *   - a message that arrives while its conversation is not in front of the
  *     user, with Open;
- *   - a presence subscription request, with Deny and Allow.
+ *   - a presence subscription request, with Deny and Allow;
+ *   - a screen share offered or requested, with Decline and Accept.
  * Each is withdrawn once handled elsewhere: the call is answered, declined
  * or gone; the conversation has been read.
  *
@@ -69,7 +70,8 @@ on_action (NotifyNotification *notification,
   if (g_str_equal (action, "default") || g_str_equal (action, "open"))
     action = "open-conversation";
   g_action_group_activate_action (G_ACTION_GROUP (self->application), action, target);
-  if (g_str_equal (action, "open-conversation") || g_str_equal (action, "answer"))
+  if (g_str_equal (action, "open-conversation") || g_str_equal (action, "answer") ||
+      g_str_equal (action, "choose-accept-share") || g_str_equal (action, "accept-share"))
     {
       GtkWindow *window = gtk_application_get_active_window (self->application);
       if (window != NULL)
@@ -220,6 +222,50 @@ on_subscription_handled (TandemNotifier *self,
     }
 }
 
+/* ----- screen shares ------------------------------------------------- */
+
+static void
+on_share_state (TandemShare        *share,
+                GParamSpec         *pspec,
+                NotifyNotification *notification)
+{
+  if (tandem_share_get_state (share) != TANDEM_SHARE_PENDING)
+    {
+      withdraw (notification);
+      g_signal_handlers_disconnect_by_data (share, notification);
+    }
+}
+
+static void
+on_share_added (TandemNotifier *self,
+                TandemShare    *share)
+{
+  NotifyNotification *notification;
+  const char *address = tandem_share_get_peer_address (share);
+  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+  const char *name = contact ? tandem_contact_get_name (contact) : address;
+  g_autofree char *summary = NULL;
+
+  if (tandem_share_get_state (share) != TANDEM_SHARE_PENDING)
+    return;
+  summary = tandem_share_is_sharer (share)
+    /* Translators: notification title, %s is a person */
+    ? g_strdup_printf (_("%s asks to see your screen"), name)
+    /* Translators: notification title, %s is a person */
+    : g_strdup_printf (_("%s wants to show you their screen"), name);
+  notification = notify_notification_new (summary, address, "video-display-symbolic");
+  notify_notification_set_urgency (notification, NOTIFY_URGENCY_CRITICAL);
+  notify_notification_set_hint (notification, "desktop-entry", g_variant_new_string (TANDEM_APP_ID));
+  notify_notification_add_action (notification, "decline-share", _("Decline"), on_action, self, NULL);
+  /* Sharing asks what to share first, in the window. */
+  notify_notification_add_action (notification,
+                                  tandem_share_is_sharer (share) ? "choose-accept-share" : "accept-share",
+                                  _("Accept"), on_action, self, NULL);
+  g_signal_connect_data (share, "notify::state", G_CALLBACK (on_share_state),
+                         notification, (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  show (self, notification);
+}
+
 /* ----- GObject ------------------------------------------------------- */
 
 static void
@@ -265,6 +311,7 @@ tandem_notifier_new (GtkApplication *application,
   g_signal_connect_swapped (manager, "call-added", G_CALLBACK (on_call_added), self);
   g_signal_connect_swapped (manager, "message-received", G_CALLBACK (on_message_received), self);
   g_signal_connect_swapped (manager, "subscription-requested", G_CALLBACK (on_subscription_requested), self);
+  g_signal_connect_swapped (manager, "share-added", G_CALLBACK (on_share_added), self);
   g_signal_connect_swapped (manager, "subscription-handled", G_CALLBACK (on_subscription_handled), self);
 
   return self;

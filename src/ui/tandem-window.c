@@ -389,6 +389,31 @@ update_subscription_bar (TandemWindow *self)
   gtk_widget_show (GTK_WIDGET (self->subscription_bar));
 }
 
+/* A bar of the moment (a share prompt) above the call bar; it goes when
+ * destroyed. */
+void
+tandem_window_add_bar (TandemWindow *self,
+                       GtkWidget    *bar)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->call_bar));
+
+  g_return_if_fail (TANDEM_IS_WINDOW (self));
+
+  gtk_box_pack_start (GTK_BOX (box), bar, FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (box), bar, 2);
+}
+
+/* The shared screen of @address, beside the chat with them. */
+void
+tandem_window_set_share_view (TandemWindow *self,
+                              const char   *address,
+                              GtkWidget    *view)
+{
+  g_return_if_fail (TANDEM_IS_WINDOW (self));
+
+  tandem_conversation_view_set_share_widget (self->conversation_view, address, view);
+}
+
 static void
 on_error_bar_response (GtkInfoBar   *bar,
                        int           response,

@@ -19,5 +19,10 @@ void          tandem_window_open_conversation (TandemWindow   *self,
                                                const char     *address);
 void          tandem_window_show_error        (TandemWindow   *self,
                                                const char     *message);
+void          tandem_window_add_bar           (TandemWindow   *self,
+                                               GtkWidget      *bar);
+void          tandem_window_set_share_view    (TandemWindow   *self,
+                                               const char     *address,
+                                               GtkWidget      *view);
 
 G_END_DECLS

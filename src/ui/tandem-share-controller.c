@@ -1,0 +1,663 @@
+/* tandem-share-controller.c
+ *
+ * What a TandemShare means on screen:
+ *   - pending (the peer asked): a prompt in the window, "bob asks to see
+ *     your screen" / "bob wants to show you their screen", with Decline
+ *     and Share… / Accept (the notification is TandemNotifier's);
+ *   - active, we share: an X11 capture of the chosen scope (the
+ *     share-scope setting) served by a TandemVncServer on the share's fd,
+ *     and the sharing bar in a small window kept above the others;
+ *   - active, we view: a TandemShareView beside the chat of that peer.
+ * The application actions (share-screen, request-screen, accept-share,
+ * decline-share, stop-share, grant-control, revoke-control,
+ * request-control, save-shared-screen) live here, enabled only when
+ * they apply, so D-Bus callers and tests can wait on them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-share-controller"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tandem-share-bar.h"
+#include "tandem-share-controller.h"
+#include "tandem-share-scope-dialog.h"
+#include "tandem-share-view.h"
+#include "tandem-vnc-server.h"
+#include "tandem-x11-capture.h"
+
+typedef struct {
+  TandemShare     *share;
+  TandemVncServer *server;       /* we share */
+  guint            viewer_id;
+  GtkWidget       *bar_window;   /* we share: the bar, above the other windows */
+  TandemShareBar  *bar;
+  GtkWidget       *view;         /* we view: a TandemShareView */
+  GtkWidget       *prompt;       /* pending: the window's question */
+} Entry;
+
+struct _TandemShareController
+{
+  GObject         parent_instance;
+
+  GtkApplication *application;   /* weak */
+  TandemManager  *manager;
+  GSettings      *settings;
+  GPtrArray      *entries;       /* of Entry*, oldest first */
+};
+
+G_DEFINE_FINAL_TYPE (TandemShareController, tandem_share_controller, G_TYPE_OBJECT)
+
+static void update_actions   (TandemShareController *self);
+static void on_share_state   (TandemShare           *share,
+                              GParamSpec            *pspec,
+                              TandemShareController *self);
+static void on_share_control (TandemShare           *share,
+                              GParamSpec            *pspec,
+                              TandemShareController *self);
+
+static TandemWindow *
+get_window (TandemShareController *self)
+{
+  GtkWindow *window = NULL;
+
+  for (GList *l = gtk_application_get_windows (self->application); l != NULL; l = l->next)
+    if (TANDEM_IS_WINDOW (l->data))
+      {
+        window = l->data;
+        break;
+      }
+  if (window == NULL)
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (self->application), "open-conversation",
+                                      g_variant_new_string (""));
+      return get_window (self);
+    }
+  return TANDEM_WINDOW (window);
+}
+
+static const char *
+peer_name (TandemShareController *self,
+           TandemShare           *share)
+{
+  const char *address = tandem_share_get_peer_address (share);
+  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+
+  return contact != NULL ? tandem_contact_get_name (contact) : address;
+}
+
+static void
+report (TandemShareController *self,
+        const char            *what,
+        const GError          *error)
+{
+  /* Translators: "<what failed>: <why>" */
+  g_autofree char *message = g_strdup_printf (_("%s: %s"), what, error->message);
+
+  tandem_window_show_error (get_window (self), message);
+}
+
+/* ----- entries --------------------------------------------------------- */
+
+static Entry *
+find_entry (TandemShareController *self,
+            TandemShare           *share)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = self->entries->pdata[i];
+      if (entry->share == share)
+        return entry;
+    }
+  return NULL;
+}
+
+/* The newest share in @state (any state but ended for -1), sharer or
+ * viewer as asked (-1: either). */
+static Entry *
+newest (TandemShareController *self,
+        int                    state,
+        int                    sharer)
+{
+  for (guint i = self->entries->len; i > 0; i--)
+    {
+      Entry *entry = self->entries->pdata[i - 1];
+      TandemShareState s = tandem_share_get_state (entry->share);
+
+      if (s == TANDEM_SHARE_ENDED || (state >= 0 && (int) s != state))
+        continue;
+      if (sharer >= 0 && tandem_share_is_sharer (entry->share) != (gboolean) sharer)
+        continue;
+      return entry;
+    }
+  return NULL;
+}
+
+static void
+stop_serving (Entry *entry)
+{
+  if (entry->server != NULL)
+    {
+      tandem_vnc_server_stop (entry->server);
+      g_clear_object (&entry->server);
+    }
+  g_clear_pointer (&entry->bar_window, gtk_widget_destroy);
+  entry->bar = NULL;
+}
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_state, NULL);
+  g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_control, NULL);
+  if (entry->view != NULL)
+    g_signal_handlers_disconnect_by_data (entry->view, entry);
+  stop_serving (entry);
+  g_clear_pointer (&entry->prompt, gtk_widget_destroy);
+  g_clear_object (&entry->view);
+  g_clear_object (&entry->share);
+  g_free (entry);
+}
+
+/* ----- sharing: capture, server, bar ----------------------------------- */
+
+static TandemCapture *
+capture_for_scope (const char *scope)
+{
+  if (g_str_has_prefix (scope, "monitor:"))
+    return TANDEM_CAPTURE (tandem_x11_capture_new_monitor (NULL, (int) g_ascii_strtoll (scope + 8, NULL, 10)));
+  if (g_str_has_prefix (scope, "window:"))
+    return TANDEM_CAPTURE (tandem_x11_capture_new_window (NULL, (gulong) g_ascii_strtoull (scope + 7, NULL, 0)));
+  return TANDEM_CAPTURE (tandem_x11_capture_new_screen (NULL));
+}
+
+static void
+show_bar (TandemShareController *self,
+          Entry                 *entry)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new (GTK_WINDOW_TOPLEVEL));
+
+  gtk_window_set_title (window, _("Screen sharing"));
+  gtk_window_set_keep_above (window, TRUE);
+  gtk_window_set_decorated (window, FALSE);
+  gtk_window_set_skip_taskbar_hint (window, TRUE);
+  gtk_window_set_resizable (window, FALSE);
+  gtk_window_set_gravity (window, GDK_GRAVITY_NORTH);
+  gtk_application_add_window (self->application, window);
+  entry->bar = TANDEM_SHARE_BAR (tandem_share_bar_new ());
+  tandem_share_bar_set_peer_name (entry->bar, peer_name (self, entry->share));
+  gtk_container_add (GTK_CONTAINER (window), GTK_WIDGET (entry->bar));
+  gtk_widget_show (GTK_WIDGET (entry->bar));
+  entry->bar_window = GTK_WIDGET (window);
+  gtk_widget_show (entry->bar_window);
+  {
+    GdkRectangle area;
+    int width;
+
+    gdk_monitor_get_workarea (gdk_display_get_primary_monitor (gdk_display_get_default ())
+                              ? gdk_display_get_primary_monitor (gdk_display_get_default ())
+                              : gdk_display_get_monitor (gdk_display_get_default (), 0), &area);
+    gtk_window_get_size (window, &width, NULL);
+    gtk_window_move (window, area.x + (area.width - width) / 2, area.y);
+  }
+}
+
+static void
+start_serving (TandemShareController *self,
+               Entry                 *entry)
+{
+  g_autofree char *scope = self->settings ? g_settings_get_string (self->settings, "share-scope")
+                                          : g_strdup ("screen");
+  g_autoptr(TandemCapture) capture = capture_for_scope (scope);
+  g_autoptr(GError) error = NULL;
+  int fd = tandem_share_steal_vnc_fd (entry->share);
+
+  entry->server = tandem_vnc_server_new (capture, g_get_real_name ());
+  if (fd < 0 || !tandem_vnc_server_start (entry->server, &error))
+    {
+      if (error != NULL)
+        report (self, _("Your screen could not be shared"), error);
+      g_clear_object (&entry->server);
+      tandem_share_stop (entry->share);
+      return;
+    }
+  /* The user consented when they started or accepted the share. */
+  entry->viewer_id = tandem_vnc_server_add_viewer (entry->server, fd, tandem_share_get_peer_address (entry->share));
+  tandem_vnc_server_accept_viewer (entry->server, entry->viewer_id);
+  show_bar (self, entry);
+}
+
+/* ----- viewing --------------------------------------------------------- */
+
+static void
+on_view_request_control (TandemShareView *view,
+                         Entry           *entry)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_share_request_control (entry->share, &error))
+    g_message ("Control not requested: %s", error->message);
+}
+
+static void
+on_view_stop (TandemShareView *view,
+              Entry           *entry)
+{
+  tandem_share_stop (entry->share);
+}
+
+static void
+start_viewing (TandemShareController *self,
+               Entry                 *entry)
+{
+  TandemWindow *window = get_window (self);
+  const char *address = tandem_share_get_peer_address (entry->share);
+
+  entry->view = g_object_ref_sink (tandem_share_view_new (peer_name (self, entry->share)));
+  g_signal_connect (entry->view, "request-control", G_CALLBACK (on_view_request_control), entry);
+  g_signal_connect (entry->view, "stop", G_CALLBACK (on_view_stop), entry);
+  tandem_window_open_conversation (window, address);
+  tandem_window_set_share_view (window, address, entry->view);
+  tandem_share_view_open_fd (TANDEM_SHARE_VIEW (entry->view), tandem_share_steal_vnc_fd (entry->share));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* ----- the prompt of a pending share ------------------------------------ */
+
+static void
+on_prompt_response (GtkInfoBar *bar,
+                    int         response,
+                    Entry      *entry)
+{
+  TandemShareController *self = g_object_get_data (G_OBJECT (bar), "tandem-controller");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      if (tandem_share_is_sharer (entry->share))
+        g_action_group_activate_action (G_ACTION_GROUP (self->application), "choose-accept-share", NULL);
+      else
+        g_action_group_activate_action (G_ACTION_GROUP (self->application), "accept-share", NULL);
+    }
+  else
+    g_action_group_activate_action (G_ACTION_GROUP (self->application), "decline-share", NULL);
+}
+
+static void
+show_prompt (TandemShareController *self,
+             Entry                 *entry)
+{
+  const char *name = peer_name (self, entry->share);
+  g_autofree char *text = NULL;
+  GtkWidget *label;
+  GtkInfoBar *bar;
+
+  if (tandem_share_is_sharer (entry->share))
+    /* Translators: %s is the person asking */
+    text = g_strdup_printf (_("%s asks to see your screen."), name);
+  else
+    /* Translators: %s is the person offering */
+    text = g_strdup_printf (_("%s wants to show you their screen."), name);
+  if (tandem_share_has_audio (entry->share))
+    {
+      g_autofree char *with_audio = g_strdup_printf ("%s %s", text, _("Tandem will call them for the audio."));
+      g_free (text);
+      text = g_steal_pointer (&with_audio);
+    }
+
+  bar = GTK_INFO_BAR (gtk_info_bar_new ());
+  gtk_widget_set_name (GTK_WIDGET (bar), "share_prompt");
+  gtk_info_bar_set_message_type (bar, GTK_MESSAGE_QUESTION);
+  label = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_container_add (GTK_CONTAINER (gtk_info_bar_get_content_area (bar)), label);
+  gtk_info_bar_add_button (bar, _("_Decline"), GTK_RESPONSE_REJECT);
+  gtk_style_context_add_class (gtk_widget_get_style_context (
+                                 gtk_info_bar_add_button (bar, tandem_share_is_sharer (entry->share)
+                                                               ? _("_Share…") : _("_Accept"),
+                                                          GTK_RESPONSE_ACCEPT)),
+                               "suggested-action");
+  g_object_set_data (G_OBJECT (bar), "tandem-controller", self);
+  g_signal_connect (bar, "response", G_CALLBACK (on_prompt_response), entry);
+  entry->prompt = GTK_WIDGET (bar);
+  gtk_widget_show_all (entry->prompt);
+  tandem_window_add_bar (get_window (self), entry->prompt);
+  gtk_window_present (GTK_WINDOW (get_window (self)));
+}
+
+/* ----- share life ------------------------------------------------------ */
+
+static void
+on_share_state (TandemShare           *share,
+                GParamSpec            *pspec,
+                TandemShareController *self)
+{
+  Entry *entry = find_entry (self, share);
+  TandemShareState state = tandem_share_get_state (share);
+
+  if (entry == NULL)
+    return;
+  if (state != TANDEM_SHARE_PENDING)
+    g_clear_pointer (&entry->prompt, gtk_widget_destroy);
+
+  if (state == TANDEM_SHARE_ACTIVE && tandem_share_is_sharer (share) && entry->server == NULL)
+    start_serving (self, entry);
+  else if (state == TANDEM_SHARE_ACTIVE && !tandem_share_is_sharer (share) && entry->view == NULL)
+    start_viewing (self, entry);
+  else if (state == TANDEM_SHARE_ENDED)
+    {
+      const char *reason = tandem_share_get_end_reason (share);
+
+      stop_serving (entry);
+      if (entry->view != NULL)
+        tandem_share_view_set_ended (TANDEM_SHARE_VIEW (entry->view), reason);
+      else if (!tandem_share_is_incoming (share) && reason != NULL &&
+               g_strcmp0 (reason, _("Stopped")) != 0)
+        {
+          /* Translators: %s says why, e.g. "Declined (603 Decline)" */
+          g_autofree char *message = g_strdup_printf (_("Screen sharing with %s ended: %s"),
+                                                      peer_name (self, share), reason);
+          tandem_window_show_error (get_window (self), message);
+        }
+      /* The ended view stays beside the chat until a new share replaces it. */
+      g_ptr_array_remove (self->entries, entry);
+    }
+  update_actions (self);
+}
+
+static void
+on_share_control (TandemShare           *share,
+                  GParamSpec            *pspec,
+                  TandemShareController *self)
+{
+  Entry *entry = find_entry (self, share);
+
+  if (entry == NULL)
+    return;
+  if (entry->server != NULL)
+    tandem_vnc_server_set_control (entry->server, entry->viewer_id, tandem_share_get_control (share));
+  if (entry->bar != NULL)
+    {
+      tandem_share_bar_set_control (entry->bar, tandem_share_get_control (share));
+      tandem_share_bar_set_control_requested (entry->bar, tandem_share_get_control_requested (share));
+    }
+  if (entry->view != NULL)
+    tandem_share_view_set_control_granted (TANDEM_SHARE_VIEW (entry->view), tandem_share_get_control (share));
+  update_actions (self);
+}
+
+static void
+on_share_added (TandemShareController *self,
+                TandemShare           *share)
+{
+  Entry *entry = g_new0 (Entry, 1);
+
+  entry->share = g_object_ref (share);
+  g_ptr_array_add (self->entries, entry);
+  g_signal_connect (share, "notify::state", G_CALLBACK (on_share_state), self);
+  g_signal_connect (share, "notify::control", G_CALLBACK (on_share_control), self);
+  g_signal_connect (share, "notify::control-requested", G_CALLBACK (on_share_control), self);
+  if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING)
+    show_prompt (self, entry);
+  update_actions (self);
+}
+
+/* ----- actions --------------------------------------------------------- */
+
+static void
+enable (TandemShareController *self,
+        const char            *name,
+        gboolean               enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->application), name);
+
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+update_actions (TandemShareController *self)
+{
+  Entry *sharing = newest (self, TANDEM_SHARE_ACTIVE, TRUE);
+  Entry *viewing = newest (self, TANDEM_SHARE_ACTIVE, FALSE);
+
+  enable (self, "accept-share", newest (self, TANDEM_SHARE_PENDING, -1) != NULL);
+  enable (self, "choose-accept-share", newest (self, TANDEM_SHARE_PENDING, TRUE) != NULL);
+  enable (self, "decline-share", newest (self, TANDEM_SHARE_PENDING, -1) != NULL);
+  enable (self, "stop-share", newest (self, -1, -1) != NULL);
+  enable (self, "grant-control", sharing != NULL && !tandem_share_get_control (sharing->share));
+  enable (self, "revoke-control", sharing != NULL && tandem_share_get_control (sharing->share));
+  enable (self, "request-control", viewing != NULL && !tandem_share_get_control (viewing->share));
+  enable (self, "save-shared-screen", viewing != NULL);
+}
+
+static void
+on_share_screen (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  TandemShareController *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (tandem_manager_share_screen (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+    report (self, _("Your screen could not be shared"), error);
+}
+
+static void
+on_request_screen (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  TandemShareController *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (tandem_manager_request_screen (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+    report (self, _("The screen could not be requested"), error);
+}
+
+/* The scope chooser, then @then (share-screen with @target, or accept-share). */
+static void
+choose_scope (TandemShareController *self,
+              const char            *peer,
+              const char            *then,
+              GVariant              *target)
+{
+  g_autofree char *scope = self->settings ? g_settings_get_string (self->settings, "share-scope")
+                                          : g_strdup ("screen");
+  TandemShareScopeDialog *dialog = tandem_share_scope_dialog_new (GTK_WINDOW (get_window (self)), peer, scope);
+
+  if (gtk_dialog_run (GTK_DIALOG (dialog)) == GTK_RESPONSE_OK)
+    {
+      g_autofree char *chosen = tandem_share_scope_dialog_dup_scope (dialog);
+
+      if (self->settings != NULL)
+        g_settings_set_string (self->settings, "share-scope", chosen);
+      g_action_group_activate_action (G_ACTION_GROUP (self->application), then, target);
+    }
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+on_choose_share_screen (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  TandemShareController *self = user_data;
+  const char *address = g_variant_get_string (parameter, NULL);
+  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+
+  choose_scope (self, contact ? tandem_contact_get_name (contact) : address, "share-screen", parameter);
+}
+
+static void
+on_choose_accept_share (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  TandemShareController *self = user_data;
+  Entry *entry = newest (self, TANDEM_SHARE_PENDING, TRUE);
+
+  if (entry != NULL)
+    choose_scope (self, peer_name (self, entry->share), "accept-share", NULL);
+}
+
+static void
+on_accept_share (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  TandemShareController *self = user_data;
+  Entry *entry = newest (self, TANDEM_SHARE_PENDING, -1);
+  g_autoptr(GError) error = NULL;
+
+  if (entry != NULL && !tandem_share_accept (entry->share, &error))
+    report (self, _("The share could not be accepted"), error);
+}
+
+static void
+on_decline_share (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TandemShareController *self = user_data;
+  Entry *entry = newest (self, TANDEM_SHARE_PENDING, -1);
+
+  if (entry != NULL)
+    tandem_share_decline (entry->share, NULL);
+}
+
+static void
+on_stop_share (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  TandemShareController *self = user_data;
+  Entry *entry = newest (self, -1, -1);
+
+  if (entry != NULL)
+    tandem_share_stop (entry->share);
+}
+
+static void
+set_control (TandemShareController *self,
+             gboolean               control)
+{
+  Entry *entry = newest (self, TANDEM_SHARE_ACTIVE, TRUE);
+  g_autoptr(GError) error = NULL;
+
+  if (entry != NULL && !tandem_share_set_control (entry->share, control, &error))
+    report (self, _("Control could not be changed"), error);
+}
+
+static void
+on_grant_control (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  set_control (user_data, TRUE);
+}
+
+static void
+on_revoke_control (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  set_control (user_data, FALSE);
+}
+
+static void
+on_request_control (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  TandemShareController *self = user_data;
+  Entry *entry = newest (self, TANDEM_SHARE_ACTIVE, FALSE);
+
+  if (entry != NULL && entry->view != NULL)
+    on_view_request_control (TANDEM_SHARE_VIEW (entry->view), entry);
+}
+
+/* Saves the remote screen as received (full size, before scaling) as a
+ * PNG. */
+static void
+on_save_shared_screen (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  TandemShareController *self = user_data;
+  Entry *entry = newest (self, TANDEM_SHARE_ACTIVE, FALSE);
+  cairo_surface_t *surface;
+
+  if (entry == NULL || entry->view == NULL)
+    return;
+  surface = tandem_vnc_view_snapshot (tandem_share_view_get_vnc_view (TANDEM_SHARE_VIEW (entry->view)));
+  if (surface == NULL || cairo_surface_write_to_png (surface, g_variant_get_string (parameter, NULL)) != CAIRO_STATUS_SUCCESS)
+    g_message ("The shared screen could not be saved to %s", g_variant_get_string (parameter, NULL));
+  g_clear_pointer (&surface, cairo_surface_destroy);
+}
+
+static const GActionEntry share_actions[] = {
+  { "share-screen", on_share_screen, "s", NULL, NULL, { 0 } },
+  { "request-screen", on_request_screen, "s", NULL, NULL, { 0 } },
+  { "choose-share-screen", on_choose_share_screen, "s", NULL, NULL, { 0 } },
+  { "choose-accept-share", on_choose_accept_share, NULL, NULL, NULL, { 0 } },
+  { "accept-share", on_accept_share, NULL, NULL, NULL, { 0 } },
+  { "decline-share", on_decline_share, NULL, NULL, NULL, { 0 } },
+  { "stop-share", on_stop_share, NULL, NULL, NULL, { 0 } },
+  { "grant-control", on_grant_control, NULL, NULL, NULL, { 0 } },
+  { "revoke-control", on_revoke_control, NULL, NULL, NULL, { 0 } },
+  { "request-control", on_request_control, NULL, NULL, NULL, { 0 } },
+  { "save-shared-screen", on_save_shared_screen, "s", NULL, NULL, { 0 } },
+};
+
+/* ----- GObject --------------------------------------------------------- */
+
+static void
+tandem_share_controller_dispose (GObject *object)
+{
+  TandemShareController *self = TANDEM_SHARE_CONTROLLER (object);
+
+  if (self->manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->manager, self);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->settings);
+  g_clear_weak_pointer (&self->application);
+
+  G_OBJECT_CLASS (tandem_share_controller_parent_class)->dispose (object);
+}
+
+static void
+tandem_share_controller_class_init (TandemShareControllerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tandem_share_controller_dispose;
+}
+
+static void
+tandem_share_controller_init (TandemShareController *self)
+{
+  self->entries = g_ptr_array_new_with_free_func (entry_free);
+}
+
+TandemShareController *
+tandem_share_controller_new (GtkApplication *application,
+                             TandemManager  *manager,
+                             GSettings      *settings)
+{
+  TandemShareController *self = g_object_new (TANDEM_TYPE_SHARE_CONTROLLER, NULL);
+
+  g_set_weak_pointer (&self->application, application);
+  self->manager = g_object_ref (manager);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+  g_action_map_add_action_entries (G_ACTION_MAP (application), share_actions,
+                                   G_N_ELEMENTS (share_actions), self);
+  g_signal_connect_swapped (manager, "share-added", G_CALLBACK (on_share_added), self);
+  update_actions (self);
+
+  return self;
+}
