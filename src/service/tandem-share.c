@@ -42,6 +42,7 @@ struct _TandemShare
   char               *end_reason;
   gboolean            control;
   gboolean            control_requested;
+  gboolean            ending;
   int                 vnc_fd;
 };
 
@@ -98,8 +99,12 @@ end (TandemShare *self,
      const char  *reason,
      gboolean     hang_up)
 {
-  if (self->state == TANDEM_SHARE_ENDED)
+  if (self->state == TANDEM_SHARE_ENDED || self->ending)
     return;
+  /* Hanging up may report the end again, synchronously; and whoever
+   * listens to the state may drop the last reference. */
+  self->ending = TRUE;
+  g_object_ref (self);
   g_message ("Share with %s ended: %s", self->peer_address, reason);
   self->end_reason = g_strdup (reason);
   g_cancellable_cancel (self->cancellable);
@@ -116,6 +121,7 @@ end (TandemShare *self,
   set_control (self, FALSE, FALSE);
   g_signal_handlers_disconnect_by_data (self->stack, self);
   set_state (self, TANDEM_SHARE_ENDED);
+  g_object_unref (self);
 }
 
 /* ----- the media ------------------------------------------------------- */

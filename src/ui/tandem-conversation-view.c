@@ -43,6 +43,7 @@ struct _TandemConversationView
   GtkPaned           *share_paned;
   GtkBox             *share_slot;
   GHashTable         *share_widgets;  /* address -> the shared screen with them */
+  gboolean            place_divider;
 };
 
 G_DEFINE_FINAL_TYPE (TandemConversationView, tandem_conversation_view, GTK_TYPE_BOX)
@@ -193,6 +194,18 @@ disconnect_peer (TandemConversationView *self)
   g_clear_pointer (&self->address, g_free);
 }
 
+/* The screen gets the room; the chat keeps a readable column. */
+static void
+on_share_paned_size_allocate (GtkWidget              *paned,
+                              GdkRectangle           *allocation,
+                              TandemConversationView *self)
+{
+  if (!self->place_divider || allocation->width < 200)
+    return;
+  self->place_divider = FALSE;
+  gtk_paned_set_position (self->share_paned, MAX (allocation->width - 380, allocation->width / 2));
+}
+
 static void
 update_share_slot (TandemConversationView *self)
 {
@@ -206,9 +219,10 @@ update_share_slot (TandemConversationView *self)
     {
       gtk_box_pack_start (self->share_slot, wanted, TRUE, TRUE, 0);
       gtk_widget_show (wanted);
-      /* The screen gets the room; the chat keeps a readable column. */
-      gtk_paned_set_position (self->share_paned,
-                              MAX (gtk_widget_get_allocated_width (GTK_WIDGET (self)) - 340, 320));
+      /* Placed at the next allocation: the view may not have its size yet
+       * (it may just have been switched to). */
+      self->place_divider = TRUE;
+      gtk_widget_queue_resize (GTK_WIDGET (self->share_paned));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->share_slot), wanted != NULL);
 }
@@ -343,6 +357,7 @@ tandem_conversation_view_init (TandemConversationView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->share_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_signal_connect (self->share_paned, "size-allocate", G_CALLBACK (on_share_paned_size_allocate), self);
 
   adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
   g_signal_connect (adjustment, "changed", G_CALLBACK (on_adjustment_changed), self);

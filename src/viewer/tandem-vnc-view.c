@@ -602,11 +602,22 @@ tandem_vnc_view_class_init (TandemVncViewClass *klass)
   gtk_widget_class_set_css_name (widget_class, "tandem-vnc-view");
 }
 
+/* The transform depends on the size: a new size redraws everything, not
+ * only the newly exposed area. */
+static void
+on_size_allocate (GtkWidget     *widget,
+                  GtkAllocation *allocation,
+                  gpointer       user_data)
+{
+  gtk_widget_queue_draw (widget);
+}
+
 static void
 tandem_vnc_view_init (TandemVncView *self)
 {
   self->scale_to_fit = TRUE;
   self->keys_down = g_hash_table_new (NULL, NULL);
+  g_signal_connect (self, "size-allocate", G_CALLBACK (on_size_allocate), NULL);
   gtk_widget_set_can_focus (GTK_WIDGET (self), TRUE);
   gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);
   gtk_widget_add_events (GTK_WIDGET (self),

@@ -8,13 +8,17 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
+#include <signal.h>
+
 #include "tandem-test-app.h"
 
 struct _TandemTestApp
 {
+  char              *name;
   char              *profile;
   char              *app_id;
   TandemTestProcess *process;
+  guint              launches;
 };
 
 /* <build dir>/A[/B] */
@@ -63,6 +67,7 @@ tandem_test_app_start (const char *name,
   g_autoptr(GError) error = NULL;
   GPtrArray *argv = g_ptr_array_new ();
 
+  self->name = g_strdup (name);
   self->profile = g_dir_make_tmp (template, &error);
   g_assert_no_error (error);
   self->app_id = tandem_test_app_id_for_profile (self->profile);
@@ -99,6 +104,7 @@ tandem_test_app_stop (TandemTestApp *self)
   if (system (cmd) != 0)
     g_printerr ("could not remove %s\n", self->profile);
   g_free (self->profile);
+  g_free (self->name);
   g_free (self->app_id);
   g_free (self);
 }
@@ -278,4 +284,27 @@ tandem_test_assert_not_blank (const char *png)
       }
   g_test_message ("%s: %u distinct colours", png, g_hash_table_size (colours));
   g_assert_cmpuint (g_hash_table_size (colours), >, 20);
+}
+
+/* SIGKILL, as a crash or a power cut would end it. */
+void
+tandem_test_app_kill (TandemTestApp *self)
+{
+  kill (tandem_test_process_get_pid (self->process), SIGKILL);
+  g_assert_true (tandem_test_process_wait (self->process, 5000));
+}
+
+/* Starts it again on the same profile (after tandem_test_app_kill()). */
+void
+tandem_test_app_relaunch (TandemTestApp *self)
+{
+  g_autofree char *exe = build_path ("src", "tandem");
+  g_autofree char *logname = g_strdup_printf ("tandem-%s-%u.log", self->name, ++self->launches);
+  g_autofree char *log = build_path ("screenshots", logname);
+  const char *argv[] = { exe, "--profile", self->profile, NULL };
+  g_autoptr(GError) error = NULL;
+
+  tandem_test_process_stop (self->process, 0);
+  self->process = tandem_test_process_spawn (argv, log, -1, -1, &error);
+  g_assert_no_error (error);
 }

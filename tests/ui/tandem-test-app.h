@@ -21,6 +21,8 @@ void           tandem_test_app_stop           (TandemTestApp  *self);
 const char    *tandem_test_app_get_profile    (TandemTestApp  *self);
 const char    *tandem_test_app_get_id         (TandemTestApp  *self);
 gboolean       tandem_test_app_exited         (TandemTestApp  *self);
+void           tandem_test_app_kill           (TandemTestApp  *self);
+void           tandem_test_app_relaunch       (TandemTestApp  *self);
 gboolean       tandem_test_app_wait_exit      (TandemTestApp  *self,
                                                guint           timeout_ms);
 
