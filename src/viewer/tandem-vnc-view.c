@@ -193,7 +193,8 @@ on_redraw (gpointer data,
   TandemVncView *self = data;
   double scale, ox, oy;
 
-  self->frames++;
+  if (++self->frames == 1)
+    g_debug ("first frame at %" G_GINT64_FORMAT " (monotonic µs)", g_get_monotonic_time ());
   get_transform (self, &scale, &ox, &oy);
   gtk_widget_queue_draw_area (GTK_WIDGET (self), (int) (ox + x * scale) - 1, (int) (oy + y * scale) - 1,
                               (int) (width * scale) + 3, (int) (height * scale) + 3);
