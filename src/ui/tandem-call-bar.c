@@ -29,6 +29,8 @@ struct _TandemCallBar
   GtkToggleButton *mute_button;
   GtkToggleButton *hold_button;
   GtkWidget       *keypad_button;
+  GtkWidget           *share_button;
+  GtkWidget           *request_button;
   GtkGrid         *keypad_grid;
   GtkWidget       *answer_button;
   GtkWidget       *decline_button;
@@ -112,6 +114,20 @@ update (TandemCallBar *self)
   gtk_widget_set_visible (GTK_WIDGET (self->mute_button), live);
   gtk_widget_set_visible (GTK_WIDGET (self->hold_button), live);
   gtk_widget_set_visible (self->keypad_button, live);
+  /* Sharing with the call's peer, from the call. */
+  gtk_widget_set_visible (self->share_button, live);
+  gtk_widget_set_visible (self->request_button, live);
+  if (live)
+    {
+      GVariant *peer = g_variant_new_string (tandem_call_get_peer_address (self->call));
+
+      g_variant_ref_sink (peer);
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->share_button), peer);
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->request_button), peer);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->share_button), "app.choose-share-screen");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->request_button), "app.request-screen");
+      g_variant_unref (peer);
+    }
 
   self->updating = TRUE;
   gtk_toggle_button_set_active (self->mute_button, tandem_call_get_muted (self->call));
@@ -235,6 +251,8 @@ tandem_call_bar_class_init (TandemCallBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, mute_button);
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, hold_button);
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, keypad_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemCallBar, share_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemCallBar, request_button);
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, keypad_grid);
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, answer_button);
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, decline_button);

@@ -286,6 +286,22 @@ on_prompt_response (GtkInfoBar *bar,
     g_action_group_activate_action (G_ACTION_GROUP (self->application), "decline-share", NULL);
 }
 
+static gboolean
+in_call_with (TandemShareController *self,
+              const char            *address)
+{
+  GListModel *calls = tandem_manager_get_calls (self->manager);
+
+  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
+    {
+      g_autoptr(TandemCall) call = g_list_model_get_item (calls, i);
+
+      if (g_strcmp0 (tandem_call_get_peer_address (call), address) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 show_prompt (TandemShareController *self,
              Entry                 *entry)
@@ -301,6 +317,13 @@ show_prompt (TandemShareController *self,
   else
     /* Translators: %s is the person offering */
     text = g_strdup_printf (_("%s wants to show you their screen."), name);
+  if (in_call_with (self, tandem_share_get_peer_address (entry->share)))
+    {
+      /* Translators: a share prompt from the person on the current call */
+      g_autofree char *on_call = g_strdup_printf (_("On your call: %s"), text);
+      g_free (text);
+      text = g_steal_pointer (&on_call);
+    }
   if (tandem_share_has_audio (entry->share))
     {
       g_autofree char *with_audio = g_strdup_printf ("%s %s", text, _("Tandem will call them for the audio."));
@@ -357,7 +380,8 @@ on_share_state (TandemShare           *share,
       if (entry->view != NULL)
         tandem_share_view_set_ended (TANDEM_SHARE_VIEW (entry->view), reason);
       else if (!tandem_share_is_incoming (share) && reason != NULL &&
-               g_strcmp0 (reason, _("Stopped")) != 0)
+               g_strcmp0 (reason, _("Stopped")) != 0 &&
+               g_strcmp0 (reason, _("Ended by the other side")) != 0)
         {
           /* Translators: %s says why, e.g. "Declined (603 Decline)" */
           g_autofree char *message = g_strdup_printf (_("Screen sharing with %s ended: %s"),

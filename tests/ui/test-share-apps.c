@@ -280,7 +280,15 @@ test_share_during_call (void)
     }
   g_assert_true (tandem_test_app_activate (bob, "answer", NULL));
   g_assert_true (wait_enabled (bob, "hangup", TRUE, 5000));
-  start_share (FALSE);
+  /* bob asks during the call: the prompt sits on alice's call bar. */
+  g_assert_true (tandem_test_app_activate (bob, "request-screen", "'sip:alice@tandem.test'"));
+  g_assert_true (wait_enabled (alice, "accept-share", TRUE, 10000));
+  g_usleep (700 * 1000);
+  g_free (screenshot_of (display_a, "share-apps-request-during-call"));
+  g_assert_true (tandem_test_app_activate (alice, "accept-share", NULL));
+  g_assert_true (wait_enabled (bob, "save-shared-screen", TRUE, 15000));
+  g_usleep (700 * 1000);
+  g_free (screenshot_of (display_b, "share-apps-viewing-during-call"));
   stop_share (alice);
   /* The call is still up on both sides. */
   g_usleep (1000 * 1000);
