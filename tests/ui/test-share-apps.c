@@ -310,7 +310,6 @@ test_kill_mid_share (void)
   g_assert_true (wait_enabled (alice, "stop-share", FALSE, 10000));
   g_test_message ("alice back to normal %" G_GINT64_FORMAT " ms after bob was killed",
                   (g_get_monotonic_time () - start) / 1000);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 
   use_display (display_b);
   tandem_test_app_relaunch (bob);
@@ -323,7 +322,6 @@ test_kill_mid_share (void)
   g_assert_true (wait_enabled (bob, "stop-share", FALSE, 10000));
   g_test_message ("bob back to normal %" G_GINT64_FORMAT " ms after alice was killed",
                   (g_get_monotonic_time () - start) / 1000);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
   g_free (screenshot_of (display_b, "share-apps-after-kill"));
 }
 
