@@ -94,6 +94,11 @@ transport=udp
 [contact $peer]
 name=$peer
 address=sip:$peer@tandem.test
+
+[share]
+# Screen sharing through the demo's MSRP relay, as across NATs.
+tls=false
+relay=127.0.0.1:$MSRP_PORT
 INI
   "$exe" --profile "$state/$me" --provision "$run/$me.ini" >"$run/$me.log" 2>&1 &
   eval "${me}_pid=\$!"
@@ -120,6 +125,11 @@ if [ -n "$headless" ]; then
   gapplication action "$bob_app" send-message "('sip:alice@tandem.test', 'Sure! Share your screen with me and I will walk you through it.')"
   sleep 1
   gapplication action "$alice_app" send-message "('sip:bob@tandem.test', 'Great, thanks!')"
+  sleep 1
+  # alice shares her screen, bob accepts: her screen opens beside his chat.
+  gapplication action "$alice_app" share-screen "'sip:bob@tandem.test'" || true
+  sleep 2
+  gapplication action "$bob_app" accept-share || true
   sleep 2
   # Side by side, as on a desktop, for the screenshot.
   n=0
