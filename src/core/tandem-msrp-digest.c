@@ -115,8 +115,24 @@ tandem_msrp_digest_authorization (const TandemMsrpDigestChallenge *challenge,
                                   const char                      *cnonce)
 {
   g_autofree char *a1 = g_strdup_printf ("%s:%s:%s", username, challenge->realm, password);
-  g_autofree char *a2 = g_strdup_printf ("%s:%s", method, uri);
   g_autofree char *ha1 = md5_hex (a1);
+
+  return tandem_msrp_digest_authorization_ha1 (challenge, username, ha1, method, uri, nonce_count, cnonce);
+}
+
+/* The same from HA1 = MD5(username:realm:password), what a SIP stack keeps
+ * instead of the password; it only works when the relay's realm is the
+ * one the hash was made for. */
+char *
+tandem_msrp_digest_authorization_ha1 (const TandemMsrpDigestChallenge *challenge,
+                                      const char                      *username,
+                                      const char                      *ha1,
+                                      const char                      *method,
+                                      const char                      *uri,
+                                      guint                            nonce_count,
+                                      const char                      *cnonce)
+{
+  g_autofree char *a2 = g_strdup_printf ("%s:%s", method, uri);
   g_autofree char *ha2 = md5_hex (a2);
   g_autofree char *kd = NULL;
   g_autofree char *response = NULL;

@@ -27,6 +27,13 @@ char                      *tandem_msrp_digest_authorization   (const TandemMsrpD
                                                                const char                *uri,
                                                                guint                      nonce_count,
                                                                const char                *cnonce);
+char                      *tandem_msrp_digest_authorization_ha1 (const TandemMsrpDigestChallenge *challenge,
+                                                               const char                *username,
+                                                               const char                *ha1,
+                                                               const char                *method,
+                                                               const char                *uri,
+                                                               guint                      nonce_count,
+                                                               const char                *cnonce);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TandemMsrpDigestChallenge, tandem_msrp_digest_challenge_free)
 

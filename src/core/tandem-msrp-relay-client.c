@@ -28,6 +28,7 @@ struct _TandemMsrpRelayClient {
   char                      *relay_uri_str;
   char                      *username;
   char                      *password;
+  char                      *ha1;       /* instead of the password */
   TandemMsrpUri             *own_uri;
   char                      *own_uri_str;
   GTlsDatabase              *tls_database;
@@ -269,9 +270,11 @@ send_auth (TandemMsrpRelayClient *self)
   if (self->challenge != NULL)
     {
       g_autofree char *cnonce = tandem_msrp_new_message_id ();
-      g_autofree char *auth =
-        tandem_msrp_digest_authorization (self->challenge, self->username, self->password,
-                                          "AUTH", self->relay_uri_str, ++self->nonce_count, cnonce);
+      g_autofree char *auth = self->password == NULL && self->ha1 != NULL
+        ? tandem_msrp_digest_authorization_ha1 (self->challenge, self->username, self->ha1,
+                                                "AUTH", self->relay_uri_str, ++self->nonce_count, cnonce)
+        : tandem_msrp_digest_authorization (self->challenge, self->username, self->password,
+                                            "AUTH", self->relay_uri_str, ++self->nonce_count, cnonce);
 
       tandem_msrp_message_add_header (msg, "Authorization", auth);
     }
@@ -474,6 +477,18 @@ tandem_msrp_relay_client_new (const TandemMsrpUri *relay_uri,
   return self;
 }
 
+/* Authenticate with the digest hash of the password (HA1) when only that
+ * is known; used when no password was given. */
+void
+tandem_msrp_relay_client_set_ha1 (TandemMsrpRelayClient *self,
+                                  const char            *ha1)
+{
+  g_return_if_fail (TANDEM_IS_MSRP_RELAY_CLIENT (self));
+
+  g_free (self->ha1);
+  self->ha1 = g_strdup (ha1);
+}
+
 /* ---- discovery ---------------------------------------------------------- */
 
 typedef struct {
@@ -662,6 +677,7 @@ tandem_msrp_relay_client_finalize (GObject *object)
   g_free (self->own_uri_str);
   g_free (self->username);
   g_free (self->password);
+  g_free (self->ha1);
   g_free (self->pending_tid);
   tandem_msrp_digest_challenge_free (self->challenge);
   g_clear_pointer (&self->use_path, g_ptr_array_unref);

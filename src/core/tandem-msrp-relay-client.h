@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (TandemMsrpRelayClient, tandem_msrp_relay_client, TANDEM, M
 TandemMsrpRelayClient *tandem_msrp_relay_client_new          (const TandemMsrpUri    *relay_uri,
                                                               const char             *username,
                                                               const char             *password);
+void                   tandem_msrp_relay_client_set_ha1      (TandemMsrpRelayClient  *self,
+                                                              const char             *ha1);
 void                   tandem_msrp_relay_client_auth_async   (TandemMsrpRelayClient  *self,
                                                               const TandemMsrpUri    *own_uri,
                                                               GCancellable           *cancellable,

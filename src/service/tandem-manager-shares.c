@@ -41,6 +41,7 @@ struct _TandemManagerShares
   GHashTable       *share_call_ids; /* Call-IDs the share stack took */
   GTlsCertificate  *certificate;
   char             *password;
+  char             *ha1;           /* when the password is not known */
   GHashTable       *passwords;     /* "user@domain" -> password, this run */
 };
 
@@ -166,6 +167,7 @@ fill_options (TandemManagerShares  *shares,
   o->options.domain = o->domain;
   o->options.username = o->username;
   o->options.password = shares->password;
+  o->options.ha1 = shares->ha1;
   /* Blink offers msrps without a fingerprint. */
   o->options.allow_unpinned = TRUE;
   return TRUE;
@@ -419,6 +421,8 @@ _tandem_manager_shares_account_registered (TandemManagerShares *shares,
     tandem_share_stack_set_password (shares->stack, shares->password);
   else if (ha1 != NULL)
     tandem_share_stack_set_ha1 (shares->stack, ha1);
+  g_free (shares->ha1);
+  shares->ha1 = g_steal_pointer (&ha1);
   instance = dup_instance_id (shares->manager);
   tandem_share_stack_set_instance_id (shares->stack, instance);
   g_signal_connect (shares->stack, "share-offered", G_CALLBACK (on_share_offered), shares);
@@ -471,6 +475,7 @@ _tandem_manager_shares_free (TandemManagerShares *shares)
   if (shares->password != NULL)
     memset (shares->password, 0, strlen (shares->password));
   g_free (shares->password);
+  g_free (shares->ha1);
   g_free (shares->identity);
   g_free (shares);
 }

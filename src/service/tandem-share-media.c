@@ -67,6 +67,7 @@ struct _TandemShareMedia {
   char                  *domain;
   char                  *username;
   char                  *password;
+  char                  *ha1;
   guint                  keepalive_s;
   GTlsDatabase          *relay_database;
   gboolean               allow_unpinned;
@@ -446,6 +447,8 @@ on_relay_discovered (GObject      *source,
       return;
     }
   self->relay = tandem_msrp_relay_client_new (relay_uri, self->username, self->password);
+  if (self->password == NULL && self->ha1 != NULL)
+    tandem_msrp_relay_client_set_ha1 (self->relay, self->ha1);
   if (self->relay_database != NULL)
     g_object_set (self->relay, "tls-database", self->relay_database, NULL);
   if (self->relay_auto)
@@ -809,6 +812,7 @@ tandem_share_media_new (const TandemShareMediaOptions *options)
     self->domain = g_strdup (options->domain);
   self->username = g_strdup (options->username);
   self->password = g_strdup (options->password);
+  self->ha1 = g_strdup (options->ha1);
   self->keepalive_s = options->keepalive_s != 0 ? options->keepalive_s : DEFAULT_KEEPALIVE_S;
   g_set_object (&self->relay_database, options->relay_database);
   self->allow_unpinned = options->allow_unpinned;
@@ -847,6 +851,7 @@ tandem_share_media_finalize (GObject *object)
   g_free (self->domain);
   g_free (self->username);
   g_free (self->password);
+  g_free (self->ha1);
   g_free (self->session_id);
   g_free (self->error_message);
   g_free (self->end_message);

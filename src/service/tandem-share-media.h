@@ -30,6 +30,8 @@ typedef struct {
                                    * 0: 8 */
   /* Additions (zero = default): */
   GTlsDatabase    *relay_database; /* CAs for an msrps relay; NULL: the system's */
+  const char      *ha1;            /* relay AUTH with the digest hash when no
+                                    * password is known (liblinphone's HA1) */
   gboolean         allow_unpinned; /* accept an msrps offer/answer without
                                     * a=fingerprint (Blink sends none): TLS then
                                     * accepts any peer certificate */

@@ -497,6 +497,30 @@ on_invite_answered (TandemShareStack     *self,
   g_signal_emit_by_name (self, "share-accepted", leg->session, sdp);
 }
 
+/* The peer of an established session no longer answers in its dialog
+ * (killed, or its network gone): the session is over. */
+static void
+peer_gone (TandemShareStack *self,
+           Leg              *leg,
+           int               code)
+{
+  if (tandem_share_session_get_state (leg->session) != TANDEM_SHARE_SESSION_ACTIVE)
+    return;
+  g_message ("%s no longer answers in the share dialog (%d): ending it",
+             tandem_share_session_get_peer_address (leg->session), code);
+  leg->hung_up = TRUE;
+  _tandem_share_session_set_end_reason (leg->session, code, "The other side is gone");
+  _tandem_share_session_set_state (leg->session, TANDEM_SHARE_SESSION_ENDED);
+  g_signal_emit_by_name (self, "share-ended", leg->session);
+}
+
+static gboolean
+is_ping (belle_sip_client_transaction_t *transaction)
+{
+  return transaction != NULL &&
+         belle_sip_object_data_get (BELLE_SIP_OBJECT (transaction), "tandem-ping") != NULL;
+}
+
 typedef struct {
   TandemShareStack   *stack;
   TandemShareSession *session;
@@ -553,6 +577,18 @@ _tandem_share_stack_on_response (void                             *user_data,
   if (transaction == NULL)
     return;
   leg = find_leg_by_call_id (self, message_call_id (BELLE_SIP_MESSAGE (response)));
+  if (leg != NULL && is_ping (transaction))
+    {
+      /* An answer of the peer's own means it lives, even a refusal of
+       * OPTIONS in a dialog (405, 415, 420, 488, 491, 501); anything else
+       * from 400 up (404, 408, 477, 480, 481, 5xx: mostly the proxy
+       * failing to reach it) means nobody is there any more. */
+      g_debug ("ping of %s: %d", tandem_share_session_get_peer_address (leg->session), code);
+      if (code >= 400 && code != 405 && code != 415 && code != 420 && code != 488 &&
+          code != 491 && code != 501)
+        peer_gone (self, leg, code);
+      return;
+    }
   if (leg != NULL && code == 491 &&
       belle_sip_object_data_get (BELLE_SIP_OBJECT (transaction), "tandem-control") != NULL)
     {
@@ -604,6 +640,10 @@ _tandem_share_stack_on_timeout (void                            *user_data,
 
       if (leg->client == transaction && !leg->hung_up)
         fail_leg (self, leg, 408, "Request Timeout");
+      else if (is_ping (transaction) && !leg->hung_up &&
+               g_strcmp0 (leg->call_id, message_call_id (BELLE_SIP_MESSAGE (
+                            belle_sip_transaction_get_request (BELLE_SIP_TRANSACTION (transaction))))) == 0)
+        peer_gone (self, leg, 408);
     }
 }
 
@@ -621,6 +661,11 @@ _tandem_share_stack_on_io_error (void                             *user_data,
       if ((belle_sip_object_t *) leg->client == source && !leg->hung_up &&
           tandem_share_session_get_state (leg->session) != TANDEM_SHARE_SESSION_ACTIVE)
         fail_leg (self, leg, 503, "Network error");
+      else if (BELLE_SIP_OBJECT_IS_INSTANCE_OF (source, belle_sip_client_transaction_t) &&
+               is_ping ((belle_sip_client_transaction_t *) source) && !leg->hung_up &&
+               g_strcmp0 (leg->call_id, message_call_id (BELLE_SIP_MESSAGE (
+                            belle_sip_transaction_get_request (BELLE_SIP_TRANSACTION (source))))) == 0)
+        peer_gone (self, leg, 503);
     }
 }
 
@@ -890,6 +935,33 @@ tandem_share_stack_send_control (TandemShareStack    *self,
                                 BELLE_SIP_HEADER (belle_sip_header_content_length_create (strlen (what))));
   transaction = belle_sip_provider_create_client_transaction (self->provider, info);
   belle_sip_object_data_set (BELLE_SIP_OBJECT (transaction), "tandem-control", g_strdup (what), g_free);
+  belle_sip_client_transaction_send_request (transaction);
+  return TRUE;
+}
+
+/* An in-dialog OPTIONS to see whether the peer still lives; if the proxy
+ * or the network says it does not, the session ends with ::share-ended.
+ * The MSRP connection cannot tell when it runs through a relay. */
+gboolean
+tandem_share_stack_ping (TandemShareStack    *self,
+                         TandemShareSession  *session)
+{
+  Leg *leg;
+  belle_sip_request_t *options;
+  belle_sip_client_transaction_t *transaction;
+
+  g_return_val_if_fail (TANDEM_IS_SHARE_STACK (self), FALSE);
+  g_return_val_if_fail (TANDEM_IS_SHARE_SESSION (session), FALSE);
+
+  leg = find_leg_by_session (self, session);
+  if (leg == NULL || leg->dialog == NULL ||
+      belle_sip_dialog_get_state (leg->dialog) != BELLE_SIP_DIALOG_CONFIRMED)
+    return FALSE;
+  options = belle_sip_dialog_create_request (leg->dialog, "OPTIONS");
+  if (options == NULL)
+    return FALSE; /* another request is out: it will tell */
+  transaction = belle_sip_provider_create_client_transaction (self->provider, options);
+  belle_sip_object_data_set (BELLE_SIP_OBJECT (transaction), "tandem-ping", GINT_TO_POINTER (1), NULL);
   belle_sip_client_transaction_send_request (transaction);
   return TRUE;
 }

@@ -66,4 +66,7 @@ gboolean                tandem_share_stack_send_control  (TandemShareStack   *se
                                                           const char         *what,
                                                           GError            **error);
 
+gboolean                tandem_share_stack_ping          (TandemShareStack   *self,
+                                                          TandemShareSession *session);
+
 G_END_DECLS

@@ -43,6 +43,7 @@ struct _TandemShare
   gboolean            control;
   gboolean            control_requested;
   gboolean            ending;
+  guint               ping_id;
   int                 vnc_fd;
 };
 
@@ -105,6 +106,7 @@ end (TandemShare *self,
    * listens to the state may drop the last reference. */
   self->ending = TRUE;
   g_object_ref (self);
+  g_clear_handle_id (&self->ping_id, g_source_remove);
   g_message ("Share with %s ended: %s", self->peer_address, reason);
   self->end_reason = g_strdup (reason);
   g_cancellable_cancel (self->cancellable);
@@ -126,11 +128,27 @@ end (TandemShare *self,
 
 /* ----- the media ------------------------------------------------------- */
 
+/* Through a relay the MSRP connection never learns that the peer went
+ * away without a BYE (killed, network lost); an in-dialog OPTIONS every
+ * few seconds does. */
+#define PING_INTERVAL_S 3
+
+static gboolean
+on_ping (gpointer data)
+{
+  TandemShare *self = data;
+
+  if (self->session != NULL)
+    tandem_share_stack_ping (self->stack, self->session);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_media_connected (TandemShareMedia *media,
                     TandemShare      *self)
 {
   self->vnc_fd = tandem_share_media_steal_vnc_fd (media);
+  self->ping_id = g_timeout_add_seconds (PING_INTERVAL_S, on_ping, self);
   set_state (self, TANDEM_SHARE_ACTIVE);
 }
 
@@ -220,7 +238,11 @@ on_stack_ended (TandemShareStack   *stack,
                 TandemShareSession *session,
                 TandemShare        *self)
 {
-  if (session == self->session)
+  if (session != self->session)
+    return;
+  if (tandem_share_session_get_status_code (session) != 0)
+    end (self, _("The other side is gone"), FALSE);
+  else
     end (self, _("Ended by the other side"), FALSE);
 }
 

@@ -289,6 +289,15 @@ test_digest (void)
   g_assert_nonnull (strstr (auth, "response=\"6629fae49393a05397450978507c4ef1\""));
   g_assert_nonnull (strstr (auth, "nc=00000001, cnonce=\"0a4f113b\""));
   g_assert_nonnull (strstr (auth, "opaque=\"5ccc069c403ebaf9f0171e9517f40e41\""));
+  /* The same from HA1, MD5("Mufasa:testrealm@host.com:Circle Of Life"). */
+  {
+    g_autofree char *ha1 = g_compute_checksum_for_string (G_CHECKSUM_MD5,
+                                                          "Mufasa:testrealm@host.com:Circle Of Life", -1);
+    g_autofree char *from_ha1 = tandem_msrp_digest_authorization_ha1 (c, "Mufasa", ha1, "GET",
+                                                                      "/dir/index.html", 1, "0a4f113b");
+
+    g_assert_cmpstr (from_ha1, ==, auth);
+  }
   g_assert_null (tandem_msrp_digest_challenge_parse ("Basic realm=\"x\"", NULL));
   g_assert_null (tandem_msrp_digest_challenge_parse ("Digest realm=\"x", NULL));
 }

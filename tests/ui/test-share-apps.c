@@ -366,6 +366,7 @@ main (int   argc,
     {
       g_test_add_func ("/share-apps/relay/share", test_share_pixel_exact_and_chat);
       g_test_add_func ("/share-apps/relay/control", test_control);
+      g_test_add_func ("/share-apps/relay/kill-mid-share", test_kill_mid_share);
     }
   else
     {
