@@ -314,7 +314,7 @@ next_read_size (TandemMsrpConnection *self)
   if (wanted > 0 && self->parsed + wanted > self->fill)
     size = self->parsed + wanted - self->fill + READ_SLACK;
   else
-    size = TANDEM_MSRP_CONNECTION_READ_SIZE + 2 * READ_SLACK; /* a direct chunk whole */
+    size = 2 * (TANDEM_MSRP_CONNECTION_READ_SIZE + READ_SLACK); /* two direct chunks */
   return MIN (size, READ_BUFFER_SIZE - self->fill);
 }
 
