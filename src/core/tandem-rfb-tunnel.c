@@ -144,6 +144,9 @@ watch_input (TandemRfbTunnel *self)
     return;
   self->in_source = g_socket_create_source (self->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (self->in_source, G_SOURCE_FUNC (on_local_readable), self, NULL);
+  /* no fd removal and re-adding around each dispatch (a context wakeup
+   * each way); nothing here runs a main loop */
+  g_source_set_can_recurse (self->in_source, TRUE);
   g_source_attach (self->in_source, NULL);
 }
 
