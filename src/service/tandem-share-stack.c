@@ -651,6 +651,13 @@ tandem_share_stack_stop (TandemShareStack *self)
 
   _tandem_share_stack_end_sessions (self);
 
+  /* A REGISTER still on its way would leave a binding behind that
+   * nobody answers for: let it finish, then take it back. */
+  deadline = g_get_monotonic_time () + UNREGISTER_WAIT_MS * 1000;
+  while (self->state == TANDEM_REGISTRATION_PROGRESS && !self->unregistering &&
+         g_get_monotonic_time () < deadline)
+    belle_sip_main_loop_sleep (loop, 20);
+
   if (self->refresher != NULL && self->state == TANDEM_REGISTRATION_OK)
     {
       self->unregistering = TRUE;
