@@ -43,12 +43,9 @@ run() {
 }
 
 mkdir -p "$top/_build"
-# A failed test runs once more (ctest --repeat until-pass:2): a few
-# socket-heavy tests fail now and then when both cores are saturated (see
-# HACKING.md, "Known flaky tests"); the first failure stays in the log.
-retry="--repeat until-pass:2" run "gcc" "$top/_build/test" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run "gcc" "$top/_build/test" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if [ -z "$quick" ]; then
-  retry="--repeat until-pass:2" CC=clang run "asan+ubsan (clang)" "$top/_build/asan" \
+  CC=clang run "asan+ubsan (clang)" "$top/_build/asan" \
     -DCMAKE_BUILD_TYPE=Debug -DTANDEM_SANITIZE=ON -DTANDEM_FUZZ=ON
 fi
 
