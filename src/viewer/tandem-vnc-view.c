@@ -451,6 +451,8 @@ tandem_vnc_view_key_event (GtkWidget   *widget,
   gpointer key = GUINT_TO_POINTER (event->hardware_keycode + 1);
   gpointer sent;
 
+  g_debug ("key %s 0x%x (input %s)", event->type == GDK_KEY_PRESS ? "press" : "release",
+           event->keyval, input_allowed (self) ? "sent" : "not sent");
   if (!input_allowed (self))
     return FALSE;
   if (event->type == GDK_KEY_PRESS)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tandem-test-app.h"
+#include "tandem-test-process.h"
 #include "tandem-test-kamailio.h"
 #include "tandem-test-xvfb.h"
 
@@ -235,6 +236,36 @@ wiggle_from_bob (void)
   return run_on (display_a, "xdotool getmouselocation --shell | head -2 | tr '\\n' ' '");
 }
 
+/* An xev window over all of display A records what reaches it; bob clicks
+ * and types in his viewer.  Returns xev's log. */
+static char *
+input_from_bob (const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.xev.log", name);
+  g_autofree char *log = g_build_filename (g_getenv ("TANDEM_BUILD_DIR"), "screenshots", file, NULL);
+  const char *argv[] = { "stdbuf", "-oL", "xev", "-geometry", "1280x800+0+0", "-name", "input-probe",
+                         "-event", "keyboard", "-event", "button", "-event", "mouse", NULL };
+  g_autoptr(GError) error = NULL;
+  TandemTestProcess *xev;
+  char *text = NULL;
+
+  use_display (display_a);
+  xev = tandem_test_process_spawn (argv, log, -1, -1, &error);
+  g_assert_no_error (error);
+  g_usleep (1000 * 1000);
+  /* Keys go to the X focus, which alice's Tandem window took when it was
+   * presented (no window manager): hand it to the probe. */
+  g_free (run_on (display_a, "xdotool windowfocus $(xdotool search --name '^input-probe$' | head -1)"));
+  g_usleep (500 * 1000);    /* and its picture in bob's viewer */
+  g_free (run_on (display_b,
+                  "w=$(xdotool search --onlyvisible --name '^Tandem$' | head -1); "
+                  "xdotool mousemove --window $w 420 380 sleep 0.3 click 1 sleep 0.3 type tandem"));
+  g_usleep (1000 * 1000);
+  tandem_test_process_stop (xev, 1000);
+  g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
+  return text;
+}
+
 static void
 test_control (void)
 {
@@ -259,6 +290,18 @@ test_control (void)
   g_test_message ("alice's pointer: before %s, after bob moved with control %s", before, after);
   g_assert_cmpstr (after, !=, before);
   g_clear_pointer (&after, g_free);
+  {
+    g_autofree char *seen = input_from_bob ("share-apps-control-granted");
+
+    /* The click and every key of "tandem" arrived as X events on A. */
+    g_assert_nonnull (strstr (seen, "ButtonPress"));
+    g_assert_nonnull (strstr (seen, "keysym 0x74, t)"));
+    g_assert_nonnull (strstr (seen, "keysym 0x61, a)"));
+    g_assert_nonnull (strstr (seen, "keysym 0x6e, n)"));
+    g_assert_nonnull (strstr (seen, "keysym 0x64, d)"));
+    g_assert_nonnull (strstr (seen, "keysym 0x65, e)"));
+    g_assert_nonnull (strstr (seen, "keysym 0x6d, m)"));
+  }
 
   /* Revoked: nothing again. */
   g_assert_true (tandem_test_app_activate (alice, "revoke-control", NULL));
@@ -266,6 +309,12 @@ test_control (void)
   g_free (run_on (display_a, "xdotool mousemove 5 5"));
   after = wiggle_from_bob ();
   g_assert_cmpstr (after, ==, before);
+  {
+    g_autofree char *seen = input_from_bob ("share-apps-control-revoked");
+
+    g_assert_null (strstr (seen, "ButtonPress"));
+    g_assert_null (strstr (seen, "KeyPress"));
+  }
   stop_share (bob);
 }
 
