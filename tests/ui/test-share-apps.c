@@ -53,12 +53,22 @@ use_display (TandemTestXvfb *display)
   g_setenv ("DISPLAY", tandem_test_xvfb_get_display (display), TRUE);
 }
 
+/* The direct and the relay run go in parallel under ctest: their files
+ * must not meet. */
+static char *
+file_name (const char *name)
+{
+  return g_strconcat (relay ? "relay-" : "", name, NULL);
+}
+
 static char *
 screenshot_of (TandemTestXvfb *display,
                const char     *name)
 {
+  g_autofree char *unique = file_name (name);
+
   use_display (display);
-  return tandem_test_screenshot (name);
+  return tandem_test_screenshot (unique);
 }
 
 static char *
@@ -123,7 +133,8 @@ assert_pixel_exact (const char *name)
 
   for (attempt = 0; attempt < 30; attempt++)
     {
-      g_autofree char *file = g_strdup_printf ("%s-bob-sees.png", name);
+      g_autofree char *unique = file_name (name);
+      g_autofree char *file = g_strdup_printf ("%s-bob-sees.png", unique);
       g_autofree char *local = NULL;
       g_autoptr(GdkPixbuf) a = NULL;
       g_autoptr(GdkPixbuf) b = NULL;
@@ -241,7 +252,8 @@ wiggle_from_bob (void)
 static char *
 input_from_bob (const char *name)
 {
-  g_autofree char *file = g_strdup_printf ("%s.xev.log", name);
+  g_autofree char *unique = file_name (name);
+  g_autofree char *file = g_strdup_printf ("%s.xev.log", unique);
   g_autofree char *log = g_build_filename (g_getenv ("TANDEM_BUILD_DIR"), "screenshots", file, NULL);
   const char *argv[] = { "stdbuf", "-oL", "xev", "-geometry", "1280x800+0+0", "-name", "input-probe",
                          "-event", "keyboard", "-event", "button", "-event", "mouse", NULL };
@@ -401,9 +413,9 @@ main (int   argc,
   alice_ini = provision_for ("alice", "bob");
   bob_ini = provision_for ("bob", "alice");
   use_display (display_a);
-  alice = tandem_test_app_start ("alice", alice_ini);
+  alice = tandem_test_app_start (relay ? "relay-alice" : "share-alice", alice_ini);
   use_display (display_b);
-  bob = tandem_test_app_start ("bob", bob_ini);
+  bob = tandem_test_app_start (relay ? "relay-bob" : "share-bob", bob_ini);
   g_assert_true (tandem_test_wait_for_windows ("Tandem", 1, 20000));
   use_display (display_a);
   g_assert_true (tandem_test_wait_for_windows ("Tandem", 1, 20000));
