@@ -248,9 +248,11 @@ wiggle_from_bob (void)
 }
 
 /* An xev window over all of display A records what reaches it; bob clicks
- * and types in his viewer.  Returns xev's log. */
+ * and types "tandem" in his viewer.  With @expect, waits (up to 10 s) for
+ * the last key to show; without, gives it 2 s.  Returns xev's log. */
 static char *
-input_from_bob (const char *name)
+input_from_bob (const char *name,
+                gboolean    expect)
 {
   g_autofree char *unique = file_name (name);
   g_autofree char *file = g_strdup_printf ("%s.xev.log", unique);
@@ -260,19 +262,38 @@ input_from_bob (const char *name)
   g_autoptr(GError) error = NULL;
   TandemTestProcess *xev;
   char *text = NULL;
+  gint64 until;
 
   use_display (display_a);
   xev = tandem_test_process_spawn (argv, log, -1, -1, &error);
   g_assert_no_error (error);
-  g_usleep (1000 * 1000);
-  /* Keys go to the X focus, which alice's Tandem window took when it was
-   * presented (no window manager): hand it to the probe. */
+  /* Mapped (a busy machine may take a while to start it)... */
+  until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autofree char *found = run_on (display_a, "xdotool search --name '^input-probe$' | head -1");
+
+      if (*found != '\0' || g_get_monotonic_time () > until)
+        break;
+      g_usleep (100 * 1000);
+    }
+  /* ... holding the X focus, which alice's Tandem window took when it was
+   * presented (no window manager) ... */
   g_free (run_on (display_a, "xdotool windowfocus $(xdotool search --name '^input-probe$' | head -1)"));
-  g_usleep (500 * 1000);    /* and its picture in bob's viewer */
+  /* ... and in bob's viewer. */
+  g_usleep (800 * 1000);
   g_free (run_on (display_b,
                   "w=$(xdotool search --onlyvisible --name '^Tandem$' | head -1); "
                   "xdotool mousemove --window $w 420 380 sleep 0.3 click 1 sleep 0.3 type tandem"));
-  g_usleep (1000 * 1000);
+  until = g_get_monotonic_time () + (expect ? 10 : 2) * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      g_autofree char *now = NULL;
+
+      g_usleep (200 * 1000);
+      if (expect && g_file_get_contents (log, &now, NULL, NULL) && strstr (now, "keysym 0x6d, m)") != NULL)
+        break;
+    }
   tandem_test_process_stop (xev, 1000);
   g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
   return text;
@@ -303,7 +324,7 @@ test_control (void)
   g_assert_cmpstr (after, !=, before);
   g_clear_pointer (&after, g_free);
   {
-    g_autofree char *seen = input_from_bob ("share-apps-control-granted");
+    g_autofree char *seen = input_from_bob ("share-apps-control-granted", TRUE);
 
     /* The click and every key of "tandem" arrived as X events on A. */
     g_assert_nonnull (strstr (seen, "ButtonPress"));
@@ -322,7 +343,7 @@ test_control (void)
   after = wiggle_from_bob ();
   g_assert_cmpstr (after, ==, before);
   {
-    g_autofree char *seen = input_from_bob ("share-apps-control-revoked");
+    g_autofree char *seen = input_from_bob ("share-apps-control-revoked", FALSE);
 
     g_assert_null (strstr (seen, "ButtonPress"));
     g_assert_null (strstr (seen, "KeyPress"));
