@@ -40,6 +40,8 @@ struct _TandemManagerShares
   GListStore       *shares;        /* of TandemShare, not yet ended */
   GHashTable       *share_call_ids; /* Call-IDs the share stack took */
   GTlsCertificate  *certificate;
+  GCancellable     *cancellable;   /* the certificate made ahead */
+  gboolean          certificate_pending;
   char             *password;
   char             *ha1;           /* when the password is not known */
   GHashTable       *passwords;     /* "user@domain" -> password, this run */
@@ -107,18 +109,58 @@ dup_instance_id (TandemManager *manager)
 
 /* ----- the media options of a new share -------------------------------- */
 
+static char *
+dup_tls_dir (TandemManagerShares *shares)
+{
+  return g_build_filename (tandem_manager_get_profile_dir (shares->manager), "tls", NULL);
+}
+
+/* Made ahead when the stack starts (on_certificate_ready), so no click
+ * waits for openssl on the main thread; made here only if that failed.
+ * Never two openssl runs on the same files at once. */
 static GTlsCertificate *
 ensure_certificate (TandemManagerShares  *shares,
                     GError              **error)
 {
+  if (shares->certificate == NULL && shares->certificate_pending)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
+                   _("Screen sharing is still getting ready; try again in a moment"));
+      return NULL;
+    }
   if (shares->certificate == NULL)
     {
-      g_autofree char *dir = g_build_filename (tandem_manager_get_profile_dir (shares->manager),
-                                               "tls", NULL);
+      g_autofree char *dir = dup_tls_dir (shares);
 
       shares->certificate = tandem_tls_identity_ensure (dir, NULL, error);
     }
   return shares->certificate;
+}
+
+static void
+on_certificate_ready (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *certificate = tandem_tls_identity_ensure_finish (result, &error);
+  TandemManagerShares *shares = user_data;
+
+  if (certificate == NULL)
+    {
+      /* Cancelled: @shares is gone.  Else the first share reports it. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_message ("No TLS identity for screen sharing yet: %s", error->message);
+          shares->certificate_pending = FALSE;
+        }
+      return;
+    }
+  shares->certificate_pending = FALSE;
+  if (shares->certificate == NULL)
+    shares->certificate = certificate;
+  else
+    g_object_unref (certificate);
 }
 
 typedef struct {
@@ -187,15 +229,8 @@ on_share_state (TandemShare         *share,
     {
       /* The audio of a mixed offer, see the top of this file. */
       const char *peer = tandem_share_get_peer_address (share);
-      GListModel *calls = tandem_manager_get_calls (shares->manager);
-      gboolean in_call = FALSE;
 
-      for (guint i = 0; i < g_list_model_get_n_items (calls) && !in_call; i++)
-        {
-          g_autoptr(TandemCall) call = g_list_model_get_item (calls, i);
-          in_call = g_strcmp0 (tandem_call_get_peer_address (call), peer) == 0;
-        }
-      if (!in_call)
+      if (tandem_manager_find_call (shares->manager, peer) == NULL)
         {
           g_message ("The share offer of %s had audio: calling back for it", peer);
           tandem_manager_call (shares->manager, peer, NULL);
@@ -319,7 +354,8 @@ tandem_manager_request_screen (TandemManager  *self,
   return start_share (self, address, FALSE, error);
 }
 
-/* The share stack has registered: shares can go out and come in. */
+/* The share stack has registered (and the TLS identity is made): shares
+ * can go out and come in. */
 gboolean
 tandem_manager_can_share (TandemManager *self)
 {
@@ -327,7 +363,7 @@ tandem_manager_can_share (TandemManager *self)
 
   g_return_val_if_fail (TANDEM_IS_MANAGER (self), FALSE);
   shares = _tandem_manager_get_shares (self);
-  return shares != NULL && shares->stack != NULL &&
+  return shares != NULL && shares->stack != NULL && !shares->certificate_pending &&
          tandem_share_stack_get_state (shares->stack) == TANDEM_REGISTRATION_OK;
 }
 
@@ -433,6 +469,14 @@ _tandem_manager_shares_account_registered (TandemManagerShares *shares,
       return;
     }
   shares->identity = g_steal_pointer (&identity_str);
+  /* The first use of the profile runs openssl: not on the user's click. */
+  if (tandem_manager_get_share_tls (shares->manager) && shares->certificate == NULL)
+    {
+      g_autofree char *dir = dup_tls_dir (shares);
+
+      shares->certificate_pending = TRUE;
+      tandem_tls_identity_ensure_async (dir, shares->cancellable, on_certificate_ready, shares);
+    }
 }
 
 TandemManagerShares *
@@ -444,6 +488,7 @@ _tandem_manager_shares_new (TandemManager *manager)
   shares->shares = g_list_store_new (TANDEM_TYPE_SHARE);
   shares->share_call_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   shares->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  shares->cancellable = g_cancellable_new ();
   return shares;
 }
 
@@ -452,6 +497,8 @@ _tandem_manager_shares_free (TandemManagerShares *shares)
 {
   if (shares == NULL)
     return;
+  g_cancellable_cancel (shares->cancellable);
+  g_clear_object (&shares->cancellable);
 
   /* End what runs: the peers get their BYE before the stack goes. */
   while (g_list_model_get_n_items (G_LIST_MODEL (shares->shares)) > 0)

@@ -1213,6 +1213,24 @@ tandem_manager_get_calls (TandemManager *self)
   return G_LIST_MODEL (self->calls);
 }
 
+/* A call not yet ended with @address (as the calls list names peers), or
+ * NULL. */
+TandemCall *
+tandem_manager_find_call (TandemManager *self,
+                          const char    *address)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->calls)); i++)
+    {
+      g_autoptr(TandemCall) call = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
+
+      if (g_strcmp0 (tandem_call_get_peer_address (call), address) == 0)
+        return call;   /* the list keeps it */
+    }
+  return NULL;
+}
+
 TandemCall *
 tandem_manager_call (TandemManager  *self,
                      const char     *address,

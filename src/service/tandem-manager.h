@@ -89,6 +89,8 @@ TandemConversation *tandem_manager_get_conversation (TandemManager  *self,
 
 GListModel     *tandem_manager_get_calls         (TandemManager  *self);
 GListModel     *tandem_manager_get_call_history  (TandemManager  *self);
+TandemCall     *tandem_manager_find_call         (TandemManager  *self,
+                                                  const char     *address);
 guint           tandem_manager_get_missed_calls  (TandemManager  *self);
 void            tandem_manager_reset_missed_calls (TandemManager *self);
 void            tandem_manager_clear_call_history (TandemManager *self);

@@ -286,22 +286,6 @@ on_prompt_response (GtkInfoBar *bar,
     g_action_group_activate_action (G_ACTION_GROUP (self->application), "decline-share", NULL);
 }
 
-static gboolean
-in_call_with (TandemShareController *self,
-              const char            *address)
-{
-  GListModel *calls = tandem_manager_get_calls (self->manager);
-
-  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
-    {
-      g_autoptr(TandemCall) call = g_list_model_get_item (calls, i);
-
-      if (g_strcmp0 (tandem_call_get_peer_address (call), address) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 show_prompt (TandemShareController *self,
              Entry                 *entry)
@@ -317,7 +301,7 @@ show_prompt (TandemShareController *self,
   else
     /* Translators: %s is the person offering */
     text = g_strdup_printf (_("%s wants to show you their screen."), name);
-  if (in_call_with (self, tandem_share_get_peer_address (entry->share)))
+  if (tandem_manager_find_call (self->manager, tandem_share_get_peer_address (entry->share)) != NULL)
     {
       /* Translators: a share prompt from the person on the current call */
       g_autofree char *on_call = g_strdup_printf (_("On your call: %s"), text);
@@ -484,7 +468,27 @@ on_request_screen (GSimpleAction *action,
     report (self, _("The screen could not be requested"), error);
 }
 
-/* The scope chooser, then @then (share-screen with @target, or accept-share). */
+static void
+on_scope_response (GtkDialog             *dialog,
+                   int                    response,
+                   TandemShareController *self)
+{
+  const char *then = g_object_get_data (G_OBJECT (dialog), "tandem-then");
+  GVariant *target = g_object_get_data (G_OBJECT (dialog), "tandem-target");
+
+  if (response == GTK_RESPONSE_OK && self->application != NULL)
+    {
+      g_autofree char *chosen = tandem_share_scope_dialog_dup_scope (TANDEM_SHARE_SCOPE_DIALOG (dialog));
+
+      if (self->settings != NULL)
+        g_settings_set_string (self->settings, "share-scope", chosen);
+      g_action_group_activate_action (G_ACTION_GROUP (self->application), then, target);
+    }
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+/* The scope chooser, then @then (share-screen with @target, or
+ * accept-share) once the user has chosen; the action returns at once. */
 static void
 choose_scope (TandemShareController *self,
               const char            *peer,
@@ -495,15 +499,12 @@ choose_scope (TandemShareController *self,
                                           : g_strdup ("screen");
   TandemShareScopeDialog *dialog = tandem_share_scope_dialog_new (GTK_WINDOW (get_window (self)), peer, scope);
 
-  if (gtk_dialog_run (GTK_DIALOG (dialog)) == GTK_RESPONSE_OK)
-    {
-      g_autofree char *chosen = tandem_share_scope_dialog_dup_scope (dialog);
-
-      if (self->settings != NULL)
-        g_settings_set_string (self->settings, "share-scope", chosen);
-      g_action_group_activate_action (G_ACTION_GROUP (self->application), then, target);
-    }
-  gtk_widget_destroy (GTK_WIDGET (dialog));
+  g_object_set_data_full (G_OBJECT (dialog), "tandem-then", g_strdup (then), g_free);
+  if (target != NULL)
+    g_object_set_data_full (G_OBJECT (dialog), "tandem-target", g_variant_ref (target),
+                            (GDestroyNotify) g_variant_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_scope_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -308,3 +308,19 @@ tandem_test_app_relaunch (TandemTestApp *self)
   self->process = tandem_test_process_spawn (argv, log, -1, -1, &error);
   g_assert_no_error (error);
 }
+
+char *
+tandem_test_app_provision (TandemTestKamailio *world,
+                           const char         *me,
+                           const char         *peer,
+                           const char         *transport,
+                           const char         *extra)
+{
+  g_autofree char *proxy = tandem_test_kamailio_dup_proxy_uri (world, transport);
+
+  return g_strdup_printf ("[network]\nbind-address=127.0.0.1\n"
+                          "[account %s]\nidentity=sip:%s@tandem.test\npassword=%s-pw\n"
+                          "server=%s\ntransport=%s\n"
+                          "[contact %s]\naddress=sip:%s@tandem.test\n%s",
+                          me, me, me, proxy, transport, peer, peer, extra ? extra : "");
+}

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <glib.h>
+#include "tandem-test-kamailio.h"
 #include "tandem-test-process.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,14 @@ gboolean       tandem_test_app_wait_enabled   (TandemTestApp  *self,
                                                gboolean        enabled,
                                                guint           timeout_ms);
 
+/* The provisioning keyfile of @me (alice, bob...) on @world over
+ * @transport, with @peer as a contact; @extra is appended (a [share]
+ * group) when not NULL. */
+char          *tandem_test_app_provision      (TandemTestKamailio *world,
+                                               const char     *me,
+                                               const char     *peer,
+                                               const char     *transport,
+                                               const char     *extra);
 char          *tandem_test_run                (const char * const *argv,
                                                int                *status);
 char          *tandem_test_app_id_for_profile (const char     *profile);

@@ -15,19 +15,6 @@ static TandemTestKamailio *world;
 static TandemTestApp *alice;
 static TandemTestApp *bob;
 
-static char *
-provision_for (const char *me,
-               const char *peer)
-{
-  g_autofree char *proxy = tandem_test_kamailio_dup_proxy_uri (world, "udp");
-
-  return g_strdup_printf ("[network]\nbind-address=127.0.0.1\n"
-                          "[account %s]\nidentity=sip:%s@tandem.test\npassword=%s-pw\n"
-                          "server=%s\ntransport=udp\n"
-                          "[contact %s]\naddress=sip:%s@tandem.test\n",
-                          me, me, me, proxy, peer, peer);
-}
-
 /* Place a call from alice to bob until bob rings (registration of both
  * may still be on its way when the test starts). */
 static void
@@ -139,8 +126,8 @@ main (int   argc,
   world = tandem_test_kamailio_start (&error);
   g_assert_no_error (error);
 
-  alice_ini = provision_for ("alice", "bob");
-  bob_ini = provision_for ("bob", "alice");
+  alice_ini = tandem_test_app_provision (world, "alice", "bob", "udp", NULL);
+  bob_ini = tandem_test_app_provision (world, "bob", "alice", "udp", NULL);
   alice = tandem_test_app_start ("alice", alice_ini);
   bob = tandem_test_app_start ("bob", bob_ini);
   g_assert_true (tandem_test_wait_for_windows ("Tandem", 2, 20000));

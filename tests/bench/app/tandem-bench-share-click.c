@@ -26,16 +26,11 @@ provision_for (const char *me,
                const char *peer,
                gboolean    relay)
 {
-  g_autofree char *proxy = tandem_test_kamailio_dup_proxy_uri (world, "tcp");
   g_autofree char *share = relay
     ? g_strdup_printf ("[share]\ntls=false\nrelay=127.0.0.1:%u\n", tandem_test_kamailio_get_msrp_port (world))
     : g_strdup ("[share]\ntls=true\nrelay=none\n");
 
-  return g_strdup_printf ("[network]\nbind-address=127.0.0.1\n"
-                          "[account %s]\nidentity=sip:%s@tandem.test\npassword=%s-pw\n"
-                          "server=%s\ntransport=tcp\n"
-                          "[contact %s]\naddress=sip:%s@tandem.test\n%s",
-                          me, me, me, proxy, peer, peer, share);
+  return tandem_test_app_provision (world, me, peer, "tcp", share);
 }
 
 /* The last "first frame at T" bob logged, and how many there were. */
