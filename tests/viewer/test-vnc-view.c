@@ -681,6 +681,8 @@ static const Hostile hostile_streams[] = {
   CASE ("version only", V38, TANDEM_VIEWER_ERROR_PROTOCOL),
   CASE ("no security types", V38 "\x00\0\0\0\x05oops!", TANDEM_VIEWER_ERROR_PROTOCOL),
   CASE ("junk", "\xff\xfe\xfd", TANDEM_VIEWER_ERROR_PROTOCOL),
+  /* found by fuzz-vnc-decoder: the decoder kept peeking at it forever */
+  CASE ("cut inside the version", "RFB 00", TANDEM_VIEWER_ERROR_PROTOCOL),
   /* 3.3: the server imposes the type; a zero DH modulus follows. */
   CASE ("3.3 MSLogon II, zero modulus", "RFB 003.003\n" "\0\0\0\x71" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
   CASE ("3.3 ARD, zero modulus", "RFB 003.003\n" "\0\0\0\x1e" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
