@@ -795,8 +795,8 @@ main (int    argc,
   XSync (dpy, False);
 
   run_tandem (changes, FALSE, &t);
-  run_x11vnc (changes, &x);
   run_tandem (changes, TRUE, &d);
+  run_x11vnc (changes, &x);
 
   g_print ("\nshare engine, %dx%d Xvfb, lossless tight/zrle viewer (libvncclient), %u latency probes\n",
            SCREEN_W, SCREEN_H, changes);
