@@ -26,6 +26,7 @@
 #include <linphone/core.h>
 
 #include "tandem-manager.h"
+#include "tandem-msrp-uri.h"
 #include "tandem-service-private.h"
 #include "tandem-share-private-manager.h"
 #include "tandem-tls-identity.h"
@@ -57,12 +58,40 @@ get_config (TandemManager *manager)
 
 /* ----- settings -------------------------------------------------------- */
 
+/* Both live in the profile's linphonerc, [tandem_share]: written by
+ * --provision and by Preferences (the "share-tls" and "share-relay"
+ * properties), read for every new share. */
 gboolean
 tandem_manager_get_share_tls (TandemManager *self)
 {
   LinphoneConfig *config = get_config (self);
 
   return config == NULL || linphone_config_get_int (config, SECTION, "tls", 1) != 0;
+}
+
+static void prepare_certificate (TandemManagerShares *shares);
+
+void
+tandem_manager_set_share_tls (TandemManager *self,
+                              gboolean       tls)
+{
+  LinphoneConfig *config = get_config (self);
+
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+
+  if (config == NULL)
+    {
+      g_message ("The screen sharing TLS setting needs a running SIP stack");
+      return;
+    }
+  if (tandem_manager_get_share_tls (self) == !!tls)
+    return;
+  linphone_config_set_int (config, SECTION, "tls", tls ? 1 : 0);
+  linphone_config_sync (config);
+  g_debug ("screen sharing offers %s from now on", tls ? "TCP/TLS/MSRP" : "TCP/MSRP");
+  if (tls)
+    prepare_certificate (_tandem_manager_get_shares (self));
+  g_object_notify (G_OBJECT (self), "share-tls");
 }
 
 /* "auto" (discover the account domain's relay, else direct), "none" (never
@@ -75,18 +104,70 @@ tandem_manager_dup_share_relay (TandemManager *self)
   return g_strdup (config ? linphone_config_get_string (config, SECTION, "relay", "auto") : "auto");
 }
 
+static gboolean
+check_relay (const char  *relay,
+             GError     **error)
+{
+  g_autoptr(TandemMsrpUri) uri = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_str_equal (relay, "auto") || g_str_equal (relay, "none"))
+    return TRUE;
+  text = g_str_has_prefix (relay, "msrp") ? g_strdup (relay) : g_strdup_printf ("msrp://%s;tcp", relay);
+  uri = tandem_msrp_uri_parse (text, &local_error);
+  if (uri == NULL || strchr (relay, ' ') != NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
+                   /* Translators: "auto" and "none" are literal values */
+                   _("“%s” is not an MSRP relay: write auto, none, host:port or an msrps:// address"),
+                   relay);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* An empty @relay means "none". */
+gboolean
+tandem_manager_set_share_relay (TandemManager  *self,
+                                const char     *relay,
+                                GError        **error)
+{
+  LinphoneConfig *config = get_config (self);
+  g_autofree char *old = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (relay && *relay ? relay : "none"));
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), FALSE);
+
+  if (config == NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
+                   _("The SIP stack is not running"));
+      return FALSE;
+    }
+  if (!check_relay (stripped, error))
+    return FALSE;
+  old = tandem_manager_dup_share_relay (self);
+  if (g_str_equal (old, stripped))
+    return TRUE;
+  linphone_config_set_string (config, SECTION, "relay", stripped);
+  linphone_config_sync (config);
+  g_object_notify (G_OBJECT (self), "share-relay");
+  return TRUE;
+}
+
 void
 tandem_manager_set_share_options (TandemManager *self,
                                   gboolean       tls,
                                   const char    *relay)
 {
-  LinphoneConfig *config = get_config (self);
+  g_autoptr(GError) error = NULL;
 
-  g_return_if_fail (config != NULL);
+  g_return_if_fail (get_config (self) != NULL);
 
-  linphone_config_set_int (config, SECTION, "tls", tls ? 1 : 0);
-  linphone_config_set_string (config, SECTION, "relay", relay && *relay ? relay : "none");
-  linphone_config_sync (config);
+  tandem_manager_set_share_tls (self, tls);
+  if (!tandem_manager_set_share_relay (self, relay, &error))
+    g_message ("%s", error->message);
 }
 
 /* The +sip.instance of the share stack: one per profile, kept. */
@@ -161,6 +242,20 @@ on_certificate_ready (GObject      *source,
     shares->certificate = certificate;
   else
     g_object_unref (certificate);
+}
+
+/* The first use of the profile runs openssl: not on the user's click.
+ * Started with the stack, and when TLS is switched on later. */
+static void
+prepare_certificate (TandemManagerShares *shares)
+{
+  g_autofree char *dir = NULL;
+
+  if (shares == NULL || shares->stack == NULL || shares->certificate != NULL || shares->certificate_pending)
+    return;
+  dir = dup_tls_dir (shares);
+  shares->certificate_pending = TRUE;
+  tandem_tls_identity_ensure_async (dir, shares->cancellable, on_certificate_ready, shares);
 }
 
 typedef struct {
@@ -469,14 +564,8 @@ _tandem_manager_shares_account_registered (TandemManagerShares *shares,
       return;
     }
   shares->identity = g_steal_pointer (&identity_str);
-  /* The first use of the profile runs openssl: not on the user's click. */
-  if (tandem_manager_get_share_tls (shares->manager) && shares->certificate == NULL)
-    {
-      g_autofree char *dir = dup_tls_dir (shares);
-
-      shares->certificate_pending = TRUE;
-      tandem_tls_identity_ensure_async (dir, shares->cancellable, on_certificate_ready, shares);
-    }
+  if (tandem_manager_get_share_tls (shares->manager))
+    prepare_certificate (shares);
 }
 
 TandemManagerShares *

@@ -72,6 +72,8 @@ enum {
   PROP_PRESENCE_NOTE,
   PROP_MISSED_CALLS,
   PROP_PASSWORD_STORAGE,
+  PROP_SHARE_TLS,
+  PROP_SHARE_RELAY,
   N_PROPS
 };
 
@@ -1560,6 +1562,12 @@ tandem_manager_get_property (GObject    *object,
     case PROP_PASSWORD_STORAGE:
       g_value_set_string (value, tandem_manager_get_password_storage (self));
       break;
+    case PROP_SHARE_TLS:
+      g_value_set_boolean (value, tandem_manager_get_share_tls (self));
+      break;
+    case PROP_SHARE_RELAY:
+      g_value_take_string (value, tandem_manager_dup_share_relay (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1577,6 +1585,9 @@ tandem_manager_set_property (GObject      *object,
     {
     case PROP_PROFILE_DIR:
       self->profile_dir = g_value_dup_string (value);
+      break;
+    case PROP_SHARE_TLS:
+      tandem_manager_set_share_tls (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1610,6 +1621,16 @@ tandem_manager_class_init (TandemManagerClass *klass)
 
   properties[PROP_PASSWORD_STORAGE] =
     g_param_spec_string ("password-storage", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* Screen sharing, kept in the profile (tandem-manager-shares.c): whether
+   * this side offers TLS (msrps) and requires it of offers it accepts,
+   * and the MSRP relay ("auto", "none", host:port or an msrp(s):// URI). */
+  properties[PROP_SHARE_TLS] =
+    g_param_spec_boolean ("share-tls", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHARE_RELAY] =
+    g_param_spec_string ("share-relay", NULL, NULL, "auto",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
