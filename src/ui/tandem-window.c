@@ -456,9 +456,13 @@ static gboolean
 tandem_window_delete_event (GtkWidget   *widget,
                             GdkEventAny *event)
 {
+  GtkWidgetClass *parent = GTK_WIDGET_CLASS (tandem_window_parent_class);
+
   save_window_state (TANDEM_WINDOW (widget));
 
-  return GTK_WIDGET_CLASS (tandem_window_parent_class)->delete_event (widget, event);
+  /* GtkWindow has no delete_event of its own: chaining to NULL crashed
+   * on every close. */
+  return parent->delete_event != NULL ? parent->delete_event (widget, event) : GDK_EVENT_PROPAGATE;
 }
 
 /* ----- GObject ------------------------------------------------------- */
