@@ -41,6 +41,8 @@ TandemAccount *_tandem_account_new          (const char              *identity,
 void           _tandem_account_set_state    (TandemAccount           *self,
                                              TandemRegistrationState  state,
                                              const char              *message);
+void           _tandem_account_set_waiting_for_keyring (TandemAccount *self,
+                                                        gboolean       waiting);
 
 /* The gpointers are liblinphone objects; their types stay out of headers
  * that do not include liblinphone. */

@@ -61,6 +61,10 @@ show_error (GtkLabel   *label,
 static char *
 state_label (TandemAccount *account)
 {
+  if (tandem_account_get_waiting_for_keyring (account) &&
+      tandem_account_get_state (account) != TANDEM_REGISTRATION_OK)
+    return tandem_describe_waiting_for_keyring (tandem_account_get_identity (account));
+
   switch (tandem_account_get_state (account))
     {
     case TANDEM_REGISTRATION_OK:

@@ -105,6 +105,15 @@ update_account (TandemWindow *self)
       break;
     }
 
+  /* The keyring is locked or asking: the rest of the window works on. */
+  if (tandem_account_get_waiting_for_keyring (self->account) &&
+      tandem_account_get_state (self->account) != TANDEM_REGISTRATION_OK)
+    {
+      g_free (state);
+      state = tandem_describe_waiting_for_keyring (tandem_account_get_identity (self->account));
+      icon = "dialog-password-symbolic";
+    }
+
   gtk_label_set_text (self->account_label, tandem_account_get_identity (self->account));
   gtk_label_set_text (self->account_state_label, state);
   gtk_image_set_from_icon_name (self->account_state_image, icon, GTK_ICON_SIZE_LARGE_TOOLBAR);
