@@ -275,16 +275,19 @@ options_clear (Options *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
+/* @tls: whether this share runs over TLS: the setting for an offer of
+ * ours, the offer's own transport for an offer we answer. */
 static gboolean
 fill_options (TandemManagerShares  *shares,
               Options              *o,
+              gboolean              tls,
               GError              **error)
 {
   g_autofree char *user_part = NULL;
   const char *at;
 
   memset (o, 0, sizeof *o);
-  o->options.tls = tandem_manager_get_share_tls (shares->manager);
+  o->options.tls = tls;
   if (o->options.tls && ensure_certificate (shares, error) == NULL)
     return FALSE;
   o->options.certificate = shares->certificate;
@@ -368,6 +371,19 @@ decline_linphone_branch (TandemManagerShares *shares,
     }
 }
 
+/* The local policy for the MSRP transport of an offer: with TLS on
+ * ("Require encryption" in Preferences), only TCP/TLS/MSRP; with it off,
+ * either, answered in the offer's own transport.  NULL when it fits, else
+ * the reason phrase of the 606 that refuses it before it rings. */
+static const char *
+check_policy (TandemManagerShares  *shares,
+              const TandemShareSdp *offer)
+{
+  if (tandem_manager_get_share_tls (shares->manager) && !offer->tls)
+    return TANDEM_SHARE_PHRASE_TLS_REQUIRED;
+  return NULL;
+}
+
 static void
 on_share_offered (TandemShareStack     *stack,
                   TandemShareSession   *session,
@@ -379,13 +395,23 @@ on_share_offered (TandemShareStack     *stack,
   g_autoptr(GError) error = NULL;
   g_autoptr(TandemShare) share = NULL;
   const char *call_id = tandem_share_session_get_call_id (session);
+  const char *refusal = check_policy (shares, offer);
 
   if (call_id != NULL)
     {
       g_hash_table_add (shares->share_call_ids, g_strdup (call_id));
       decline_linphone_branch (shares, call_id);
     }
-  if (!fill_options (shares, &o, &error))
+  if (refusal != NULL)
+    {
+      /* 606, not 488: liblinphone answers its branch of the same INVITE
+       * 488 on its own, and a proxy picks either of two 488s (kamailio
+       * the first branch); a 6xx it forwards at once, with our reason. */
+      g_message ("Share offer from %s refused before it rang: 606 %s", peer, refusal);
+      tandem_share_stack_refuse (stack, session, 606, refusal, NULL);
+      return;
+    }
+  if (!fill_options (shares, &o, offer->tls, &error))
     {
       g_message ("Share offer from %s refused: %s", peer, error->message);
       tandem_share_stack_decline (stack, session, NULL);
@@ -421,7 +447,7 @@ start_share (TandemManager  *self,
       return NULL;
     }
   peer = _tandem_manager_normalize_address (self, address, error);
-  if (peer == NULL || !fill_options (shares, &o, error))
+  if (peer == NULL || !fill_options (shares, &o, tandem_manager_get_share_tls (self), error))
     return NULL;
   share = _tandem_share_new_outgoing (shares->stack, &o.options, peer, sharer);
   add_share (shares, share);
@@ -564,8 +590,8 @@ _tandem_manager_shares_account_registered (TandemManagerShares *shares,
       return;
     }
   shares->identity = g_steal_pointer (&identity_str);
-  if (tandem_manager_get_share_tls (shares->manager))
-    prepare_certificate (shares);
+  /* Also with TLS off: a TLS offer is answered over TLS. */
+  prepare_certificate (shares);
 }
 
 TandemManagerShares *
