@@ -40,6 +40,8 @@ struct _TandemManagerShares
   char             *identity;      /* of the account the stack registers */
   GListStore       *shares;        /* of TandemShare, not yet ended */
   GHashTable       *share_call_ids; /* Call-IDs the share stack took */
+  GHashTable       *other_call_ids; /* Call-IDs it saw as not a share */
+  GHashTable       *held_calls;     /* Call-ID -> HeldCall, liblinphone's */
   GTlsCertificate  *certificate;
   GCancellable     *cancellable;   /* the certificate made ahead */
   gboolean          certificate_pending;
@@ -358,6 +360,8 @@ decline_linphone_branch (TandemManagerShares *shares,
 {
   LinphoneCore *core = _tandem_manager_get_core (shares->manager);
 
+  g_hash_table_remove (shares->held_calls, call_id);
+
   for (const bctbx_list_t *l = linphone_core_get_calls (core); l != NULL; l = l->next)
     {
       LinphoneCall *call = l->data;
@@ -419,6 +423,117 @@ on_share_offered (TandemShareStack     *stack,
     }
   share = _tandem_share_new_incoming (stack, &o.options, session, offer);
   add_share (shares, share);
+}
+
+/* ----- liblinphone's branch of a fork --------------------------------- */
+
+/* The proxy forks every INVITE to the AOR to both bindings, liblinphone's
+ * and the share stack's, and their copies arrive in either order.  A
+ * share offer that mixes in audio (Blink's) reaches liblinphone as a
+ * call: if it came first it rang (the window came up, a notification,
+ * the ring) until the share stack's copy arrived and declined it.  So an
+ * incoming liblinphone call is held, unannounced, until the share stack
+ * has seen the same Call-ID: a share offer (liblinphone's branch is
+ * declined, it never rang) or another INVITE (the call rings now).  An
+ * INVITE that never reaches the share stack (sent to liblinphone's own
+ * contact) rings after HOLD_MAX_MS. */
+#define HOLD_MAX_MS 2000
+
+typedef struct {
+  TandemManagerShares *shares;
+  LinphoneCall        *call;
+  char                *call_id;
+  guint                timeout_id;
+} HeldCall;
+
+static void
+held_call_free (HeldCall *held)
+{
+  g_clear_handle_id (&held->timeout_id, g_source_remove);
+  linphone_call_unref (held->call);
+  g_free (held->call_id);
+  g_free (held);
+}
+
+static void
+release_call (TandemManagerShares *shares,
+              const char          *call_id)
+{
+  HeldCall *held = g_hash_table_lookup (shares->held_calls, call_id);
+  LinphoneCall *call;
+
+  if (held == NULL)
+    return;
+  call = linphone_call_ref (held->call);
+  g_hash_table_remove (shares->held_calls, call_id);
+  if (linphone_call_get_state (call) == LinphoneCallStateIncomingReceived)
+    _tandem_manager_announce_call (shares->manager, call);
+  linphone_call_unref (call);
+}
+
+static gboolean
+on_hold_expired (gpointer user_data)
+{
+  HeldCall *held = user_data;
+  g_autofree char *call_id = g_strdup (held->call_id);
+
+  held->timeout_id = 0;
+  g_message ("The share stack never saw call %s: letting it ring", call_id);
+  release_call (held->shares, call_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_other_invite (TandemShareStack    *stack,
+                 const char          *call_id,
+                 TandemManagerShares *shares)
+{
+  if (g_hash_table_contains (shares->held_calls, call_id))
+    {
+      g_debug ("call %s is not a share offer: it rings", call_id);
+      release_call (shares, call_id);
+      return;
+    }
+  /* liblinphone's copy is still to come.  (Bounded: a copy that never
+   * comes leaves its Call-ID here until the table is cleared.) */
+  if (g_hash_table_size (shares->other_call_ids) > 256)
+    g_hash_table_remove_all (shares->other_call_ids);
+  g_hash_table_add (shares->other_call_ids, g_strdup (call_id));
+}
+
+/* liblinphone has an incoming call: TRUE when it must not be announced
+ * now (the share stack's, declined; or held until the share stack has
+ * seen it). */
+gboolean
+_tandem_manager_shares_hold_call (TandemManagerShares *shares,
+                                  gpointer             linphone_call)
+{
+  LinphoneCall *call = linphone_call;
+  const char *call_id = linphone_call_log_get_call_id (linphone_call_get_call_log (call));
+  HeldCall *held;
+
+  if (shares == NULL || call_id == NULL)
+    return FALSE;
+  if (g_hash_table_contains (shares->share_call_ids, call_id))
+    {
+      g_debug ("declining liblinphone's branch of share offer %s", call_id);
+      linphone_call_decline (call, LinphoneReasonNotAcceptable);
+      return TRUE;
+    }
+  if (g_hash_table_remove (shares->other_call_ids, call_id))
+    return FALSE;
+  if (shares->stack == NULL || tandem_share_stack_get_state (shares->stack) != TANDEM_REGISTRATION_OK)
+    return FALSE;
+  if (g_hash_table_contains (shares->held_calls, call_id))
+    return TRUE;
+  g_debug ("holding call %s until the share stack has seen it", call_id);
+  held = g_new0 (HeldCall, 1);
+  held->shares = shares;
+  held->call = linphone_call_ref (call);
+  held->call_id = g_strdup (call_id);
+  held->timeout_id = g_timeout_add (HOLD_MAX_MS, on_hold_expired, held);
+  g_hash_table_insert (shares->held_calls, g_strdup (call_id), held);
+  return TRUE;
 }
 
 /* liblinphone rang for @call_id: say whether it is the share stack's. */
@@ -583,6 +698,7 @@ _tandem_manager_shares_account_registered (TandemManagerShares *shares,
   instance = dup_instance_id (shares->manager);
   tandem_share_stack_set_instance_id (shares->stack, instance);
   g_signal_connect (shares->stack, "share-offered", G_CALLBACK (on_share_offered), shares);
+  g_signal_connect (shares->stack, "other-invite", G_CALLBACK (on_other_invite), shares);
   if (!tandem_share_stack_start (shares->stack, &error))
     {
       g_message ("Screen sharing is not available for %s: %s", identity_str, error->message);
@@ -602,6 +718,9 @@ _tandem_manager_shares_new (TandemManager *manager)
   shares->manager = manager;
   shares->shares = g_list_store_new (TANDEM_TYPE_SHARE);
   shares->share_call_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  shares->other_call_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  shares->held_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) held_call_free);
   shares->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   shares->cancellable = g_cancellable_new ();
   return shares;
@@ -633,6 +752,8 @@ _tandem_manager_shares_free (TandemManagerShares *shares)
   g_clear_object (&shares->shares);
   g_clear_object (&shares->certificate);
   g_clear_pointer (&shares->share_call_ids, g_hash_table_unref);
+  g_clear_pointer (&shares->other_call_ids, g_hash_table_unref);
+  g_clear_pointer (&shares->held_calls, g_hash_table_unref);
   g_clear_pointer (&shares->passwords, g_hash_table_unref);
   if (shares->password != NULL)
     memset (shares->password, 0, strlen (shares->password));

@@ -433,6 +433,11 @@ load_call_history (TandemManager *self)
   update_missed_calls (self);
 }
 
+static void update_call (TandemManager     *self,
+                         LinphoneCall      *call,
+                         LinphoneCallState  state,
+                         const char        *message);
+
 static void
 on_call_state_changed (LinphoneCore      *core,
                        LinphoneCall      *call,
@@ -440,22 +445,35 @@ on_call_state_changed (LinphoneCore      *core,
                        const char        *message)
 {
   TandemManager *self = linphone_core_cbs_get_user_data (linphone_core_get_current_callbacks (core));
-  g_autoptr(TandemCall) wrapped = NULL;
-  guint position;
 
   if (linphone_call_get_user_data (call) == NULL &&
       (state == LinphoneCallStateEnd || state == LinphoneCallStateReleased))
     return;
-  /* liblinphone's branch of a share offer: never rings, never accepted
-   * (see tandem-manager-shares.c). */
-  if (state == LinphoneCallStateIncomingReceived &&
-      _tandem_manager_shares_took_call_id (self->shares,
-                                           linphone_call_log_get_call_id (linphone_call_get_call_log (call))))
-    {
-      g_debug ("declining liblinphone's branch of a share offer");
-      linphone_call_decline (call, LinphoneReasonNotAcceptable);
-      return;
-    }
+  /* liblinphone's branch of a share offer: never rings, never accepted;
+   * a new call waits until the share stack has seen it (see
+   * tandem-manager-shares.c). */
+  if (state == LinphoneCallStateIncomingReceived && linphone_call_get_user_data (call) == NULL &&
+      _tandem_manager_shares_hold_call (self->shares, call))
+    return;
+  update_call (self, call, state, message);
+}
+
+/* A call the share stack held back turned out not to be a share offer. */
+void
+_tandem_manager_announce_call (TandemManager *self,
+                               gpointer       linphone_call)
+{
+  update_call (self, linphone_call, LinphoneCallStateIncomingReceived, "Incoming call received");
+}
+
+static void
+update_call (TandemManager     *self,
+             LinphoneCall      *call,
+             LinphoneCallState  state,
+             const char        *message)
+{
+  g_autoptr(TandemCall) wrapped = NULL;
+  guint position;
 
   wrapped = g_object_ref (wrap_call (self, call));
   g_debug ("call %s: %s (%s)", tandem_call_get_peer_address (wrapped),

@@ -92,6 +92,10 @@ void                 _tandem_manager_shares_remember_password (TandemManagerShar
                                                           const char          *username,
                                                           const char          *domain,
                                                           const char          *password);
+gboolean             _tandem_manager_shares_hold_call    (TandemManagerShares *shares,
+                                                          gpointer             linphone_call);
+void                 _tandem_manager_announce_call       (TandemManager       *self,
+                                                          gpointer             linphone_call);
 gboolean             _tandem_manager_shares_took_call_id (TandemManagerShares *shares,
                                                           const char          *call_id);
 

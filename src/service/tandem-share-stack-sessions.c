@@ -244,6 +244,8 @@ on_invite (TandemShareStack   *self,
       g_debug ("INVITE without a share stream (%s): 488",
                error != NULL ? error->message : "no SDP offer");
       respond (self, request, 488);
+      if (message_call_id (message) != NULL)
+        g_signal_emit_by_name (self, "other-invite", message_call_id (message));
       return;
     }
 
