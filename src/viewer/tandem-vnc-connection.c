@@ -8,8 +8,14 @@
  * which ends any blocking read or write, and the thread leaves; the main
  * context then joins it (at once) and closes the caller's fd.
  *
- * Everything the remote sends is hostile until parsed: sizes are bounded
- * before allocating, and a failed message ends the session with an error.
+ * Everything the remote sends is hostile until parsed (anyone who can call
+ * can offer a screen).  Before libvncclient reads a byte, the server's
+ * ProtocolVersion is checked here: only RFB 3.7 and later, where the client
+ * picks the security type from a list, and that list is None alone (the
+ * consent is the SIP call's).  No password or credential is ever asked for,
+ * nothing touches stdin.  The remote screen must fit a pixel budget, and its
+ * buffers are allocated so that a failure ends the view, not the process.
+ * Any refusal ends the session with a TANDEM_VIEWER_ERROR.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,11 +34,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 #include <rfb/rfbclient.h>
 
+#include "tandem-viewer-error.h"
 #include "tandem-viewer-private.h"
 
-#define MAX_SIDE 16384
+/* The pixel budget.  The largest single screen sold is 8K (7680x4320,
+ * 33.2 Mpx); three 4K monitors side by side (11520x2160, 24.9 Mpx) and two
+ * 5K ones (10240x2880, 29.5 Mpx) fit under it too.  One side may be long
+ * (a row of monitors), up to 16384, the largest X11 screen and GL texture
+ * side.  Tandem holds two copies of the remote screen (libvncclient's and
+ * the widget's), so the budget costs at most 2 x 133 MB; a hostile 16384 x
+ * 16384 ServerInit would have cost 2 GiB. */
+#define MAX_SIDE   16384
+#define MAX_PIXELS (7680 * 4320)
 
 typedef enum {
   INPUT_POINTER,
@@ -75,9 +91,14 @@ struct _TandemVncConnection
   /* thread only */
   rfbClient                          *client;
   int                                 tx1, ty1, tx2, ty2;
+  TandemViewerError                   refusal;   /* why libvncclient failed, 0: not known */
+  int                                 refused_width, refused_height;
 };
 
 static char client_tag;
+
+/* The connection whose thread this is, for the process-wide log hook. */
+static _Thread_local TandemVncConnection *thread_conn;
 
 static void
 input_free (Input *in)
@@ -123,6 +144,10 @@ on_client_log (const char *format,
   vsnprintf (buf, sizeof buf, format, args);
   va_end (args);
   g_debug ("libvncclient: %s", g_strchomp (buf));
+  /* ReadSupportedSecurityType() says so only in its log: no type offered
+   * was in the client's list (None). */
+  if (thread_conn != NULL && g_str_has_prefix (buf, "Unknown authentication scheme"))
+    thread_conn->refusal = TANDEM_VIEWER_ERROR_SECURITY;
 }
 
 static void
@@ -234,23 +259,35 @@ on_malloc_framebuffer (rfbClient *client)
 {
   TandemVncConnection *conn = rfbClientGetClientData (client, &client_tag);
   int w = client->width, h = client->height;
+  guint8 *pixels;
   gboolean first;
   Event *ev;
 
-  if (w <= 0 || h <= 0 || w > MAX_SIDE || h > MAX_SIDE)
+  if (w <= 0 || h <= 0 || w > MAX_SIDE || h > MAX_SIDE || (gint64) w * h > MAX_PIXELS)
     {
-      g_debug ("refusing a %dx%d framebuffer", w, h);
+      g_message ("refusing a remote screen of %dx%d (more than the pixel budget)", w, h);
+      conn->refusal = TANDEM_VIEWER_ERROR_TOO_LARGE;
+      conn->refused_width = w;
+      conn->refused_height = h;
       return FALSE;
     }
   free (client->frameBuffer);
   client->frameBuffer = calloc ((gsize) w * h, 4);
-  if (client->frameBuffer == NULL)
-    return FALSE;
+  pixels = g_try_malloc0 ((gsize) w * h * 4);
+  if (client->frameBuffer == NULL || pixels == NULL)
+    {
+      g_message ("no memory for a remote screen of %dx%d", w, h);
+      g_free (pixels);
+      conn->refusal = TANDEM_VIEWER_ERROR_NO_MEMORY;
+      conn->refused_width = w;
+      conn->refused_height = h;
+      return FALSE;
+    }
 
   g_mutex_lock (&conn->lock);
   first = conn->pixels == NULL;
   g_free (conn->pixels);
-  conn->pixels = g_malloc0 ((gsize) w * h * 4);
+  conn->pixels = pixels;
   conn->width = w;
   conn->height = h;
   conn->generation++;
@@ -268,6 +305,28 @@ on_malloc_framebuffer (rfbClient *client)
   conn->tx1 = conn->ty1 = G_MAXINT;
   conn->tx2 = conn->ty2 = -1;
   return TRUE;
+}
+
+/* No VNC password or credential is ever given: the list of accepted
+ * security types is None alone, so these run only if that were bypassed.
+ * libvncclient's defaults would read a password from the terminal. */
+static char *
+on_get_password (rfbClient *client)
+{
+  TandemVncConnection *conn = rfbClientGetClientData (client, &client_tag);
+
+  conn->refusal = TANDEM_VIEWER_ERROR_SECURITY;
+  return NULL;
+}
+
+static rfbCredential *
+on_get_credential (rfbClient *client,
+                   int        credential_type)
+{
+  TandemVncConnection *conn = rfbClientGetClientData (client, &client_tag);
+
+  conn->refusal = TANDEM_VIEWER_ERROR_SECURITY;
+  return NULL;
 }
 
 static void
@@ -456,16 +515,144 @@ send_input (TandemVncConnection *conn)
   return ok && !stop;
 }
 
+static gboolean
+is_stopping (TandemVncConnection *conn)
+{
+  gboolean stop;
+
+  g_mutex_lock (&conn->lock);
+  stop = conn->stop;
+  g_mutex_unlock (&conn->lock);
+  return stop;
+}
+
+/* Looks at the server's ProtocolVersion before libvncclient reads it: the
+ * 12 bytes are peeked, so they stay for rfbInitClient().  A server says
+ * nothing more before the client answered, so this is all it can have
+ * said.  RFB 3.3 to 3.6 (and UltraVNC's 3.14 and 3.16, which libvncclient
+ * maps to 3.4 and 3.6) let the server impose any security type with no
+ * list to filter, and libvncclient would do the Diffie-Hellman of MSLogon
+ * II or ARD on the server's parameters before anything else (libgcrypt
+ * aborts the process on a zero modulus).  Only 3.7 and later are
+ * accepted; there the client picks from the server's list, and
+ * SetClientAuthSchemes() leaves None alone to pick.
+ *
+ * FALSE with @error unset: closed here while waiting. */
+static gboolean
+check_server_version (TandemVncConnection *conn,
+                      int                  fd,
+                      GError             **error)
+{
+  char pv[13] = { 0 };
+  ssize_t got;
+  int major, minor;
+
+  for (;;)
+    {
+      struct pollfd fds[2] = { { fd, POLLIN, 0 }, { conn->wake[0], POLLIN, 0 } };
+
+      got = recv (fd, pv, 12, MSG_PEEK | MSG_DONTWAIT);
+      if (got == 12)
+        break;
+      if (is_stopping (conn))
+        return FALSE;
+      if (got == 0)
+        {
+          g_set_error (error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_PROTOCOL,
+                       _("The remote screen did not answer like a VNC server"));
+          return FALSE;
+        }
+      if (got < 0 && errno != EAGAIN && errno != EINTR)
+        {
+          g_set_error (error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_BROKEN,
+                       _("The connection was lost: %s"), g_strerror (errno));
+          return FALSE;
+        }
+      if (got > 0 && memcmp (pv, "RFB ", MIN (got, 4)) != 0)
+        break;  /* refused below */
+      /* Part of it is there (poll would not wait for more), or none. */
+      if (got > 0)
+        poll (fds + 1, 1, 10);
+      else
+        poll (fds, 2, -1);
+      if (fds[1].revents & POLLIN)
+        {
+          char buf[64];
+
+          /* Input waits in the queue until the handshake is done. */
+          while (read (conn->wake[0], buf, sizeof buf) > 0)
+            ;
+        }
+    }
+
+  if (got != 12 || memcmp (pv, "RFB ", 4) != 0 || pv[7] != '.' || pv[11] != '\n'
+      || !g_ascii_isdigit (pv[4]) || !g_ascii_isdigit (pv[5]) || !g_ascii_isdigit (pv[6])
+      || !g_ascii_isdigit (pv[8]) || !g_ascii_isdigit (pv[9]) || !g_ascii_isdigit (pv[10]))
+    {
+      g_set_error (error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_PROTOCOL,
+                   _("The remote screen did not answer like a VNC server"));
+      return FALSE;
+    }
+  major = (pv[4] - '0') * 100 + (pv[5] - '0') * 10 + (pv[6] - '0');
+  minor = (pv[8] - '0') * 100 + (pv[9] - '0') * 10 + (pv[10] - '0');
+  if (major != 3 || minor < 7 || minor == 14 || minor == 16)
+    {
+      g_message ("refusing RFB %d.%d: the server would choose the security type", major, minor);
+      g_set_error (error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_PROTOCOL,
+                   /* Translators: %d.%d is a protocol version, e.g. 3.3 */
+                   _("The remote screen uses VNC version %d.%d, which Tandem does not accept"),
+                   major, minor);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Why libvncclient gave up, in words; NULL when it was closed here. */
+static GError *
+failure_error (TandemVncConnection *conn,
+               gboolean             connected)
+{
+  if (is_stopping (conn))
+    return NULL;
+  switch (conn->refusal)
+    {
+    case TANDEM_VIEWER_ERROR_SECURITY:
+      return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_SECURITY,
+                          _("The remote screen asked for VNC authentication, which Tandem does not use"));
+    case TANDEM_VIEWER_ERROR_TOO_LARGE:
+      return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_TOO_LARGE,
+                          /* Translators: %d×%d is the size of the other person's screen in pixels */
+                          _("The shared screen is too large to show (%d×%d)"),
+                          conn->refused_width, conn->refused_height);
+    case TANDEM_VIEWER_ERROR_NO_MEMORY:
+      return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_NO_MEMORY,
+                          /* Translators: %d×%d is the size of the other person's screen in pixels */
+                          _("There is not enough memory to show the shared screen (%d×%d)"),
+                          conn->refused_width, conn->refused_height);
+    case TANDEM_VIEWER_ERROR_FAILED:
+    case TANDEM_VIEWER_ERROR_PROTOCOL:
+    case TANDEM_VIEWER_ERROR_BROKEN:
+    default:
+      break;
+    }
+  if (!connected)
+    return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_PROTOCOL,
+                        _("The remote screen did not answer like a VNC server"));
+  return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_BROKEN,
+                      _("The remote screen sent broken data or the connection was cut"));
+}
+
 static gpointer
 client_thread (gpointer data)
 {
+  static const uint32_t no_auth_only[] = { rfbNoAuth, 0 };
   TandemVncConnection *conn = data;
   g_autoptr(GError) error = NULL;
   rfbClient *client;
-  gboolean stopped = FALSE;
   int fd = dup (conn->fd);
   Event *ev;
 
+  thread_conn = conn;
   client = rfbGetClient (8, 3, 4);
   client->format.redShift = 16;
   client->format.greenShift = 8;
@@ -478,6 +665,9 @@ client_thread (gpointer data)
   client->GotCursorShape = on_cursor_shape;
   client->HandleCursorPos = on_cursor_pos;
   client->GotXCutText = on_cut_text;
+  client->GetPassword = on_get_password;
+  client->GetCredential = on_get_credential;
+  SetClientAuthSchemes (client, no_auth_only, -1);
   client->canHandleNewFBSize = TRUE;
   g_mutex_lock (&conn->lock);
   set_encodings (client, conn->quality);
@@ -487,6 +677,14 @@ client_thread (gpointer data)
   conn->client = client;
 
   if (fd < 0 || fd >= 1024)
+    g_set_error (&error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_FAILED,
+                 _("No file descriptor below 1024 for the remote screen"));
+  else if (client->clientAuthSchemes == NULL)
+    g_set_error (&error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_NO_MEMORY,
+                 _("There is not enough memory to show the shared screen"));
+  else
+    check_server_version (conn, fd, &error);
+  if (error != NULL || is_stopping (conn))
     {
       if (fd >= 0)
         close (fd);
@@ -494,20 +692,14 @@ client_thread (gpointer data)
       free (client->frameBuffer);
       client->frameBuffer = NULL;
       rfbClientCleanup (client);
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES,
-                   "No file descriptor below 1024 for the remote screen");
+      conn->client = NULL;
       goto out;
     }
 
   /* Frees the client, and closes fd, when it fails. */
   if (!rfbInitClient (client, NULL, NULL))
     {
-      g_mutex_lock (&conn->lock);
-      stopped = conn->stop;
-      g_mutex_unlock (&conn->lock);
-      if (!stopped)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     "The remote screen did not answer like a VNC server");
+      error = failure_error (conn, FALSE);
       conn->client = NULL;
       goto out;
     }
@@ -532,7 +724,8 @@ client_thread (gpointer data)
 
       if (client->buffered == 0 && poll (fds, 2, -1) < 0 && errno != EINTR)
         {
-          g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "%s", g_strerror (errno));
+          g_set_error (&error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_BROKEN,
+                       _("The connection was lost: %s"), g_strerror (errno));
           break;
         }
       if (fds[1].revents & POLLIN)
@@ -544,11 +737,9 @@ client_thread (gpointer data)
         }
       if (!send_input (conn))
         {
-          g_mutex_lock (&conn->lock);
-          stopped = conn->stop;
-          g_mutex_unlock (&conn->lock);
-          if (!stopped)
-            g_set_error (&error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "The connection was lost");
+          if (!is_stopping (conn))
+            g_set_error (&error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_BROKEN,
+                         _("The connection was lost"));
           break;
         }
       if (client->buffered == 0 && !(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -565,12 +756,7 @@ client_thread (gpointer data)
         }
       if (!HandleRFBServerMessage (client))
         {
-          g_mutex_lock (&conn->lock);
-          stopped = conn->stop;
-          g_mutex_unlock (&conn->lock);
-          if (!stopped)
-            g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         "The remote screen sent broken data or the connection was cut");
+          error = failure_error (conn, TRUE);
           break;
         }
     }
@@ -581,6 +767,7 @@ client_thread (gpointer data)
   conn->client = NULL;
 
 out:
+  thread_conn = NULL;
   ev = g_new0 (Event, 1);
   ev->type = EV_ENDED;
   ev->error = g_steal_pointer (&error);

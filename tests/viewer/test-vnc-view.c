@@ -638,8 +638,10 @@ test_refused (void)
 /* ---- hostile streams ------------------------------------------------------ */
 
 typedef struct {
+  const char *name;
   const char *bytes;
   gsize       len;
+  int         code;   /* TandemViewerError */
 } Hostile;
 
 static gboolean
@@ -650,46 +652,122 @@ hostile_ended (gpointer data)
   return st == TANDEM_VNC_VIEW_ERROR || st == TANDEM_VNC_VIEW_DISCONNECTED;
 }
 
+#define V38 "RFB 003.008\n"
+#define PIXEL_FORMAT "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0"
+#define NONE_OK V38 "\x01\x01" "\0\0\0\0"
+#define ZERO24 "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+#define CASE(name, bytes, code) { name, bytes, sizeof bytes - 1, code }
+
+/* Streams a hostile sharer could send.  Every one must end the view with
+ * an error, and none may kill or bloat the process (issue 15: the first
+ * two aborted Tandem through libgcrypt, the 16384x16384 one cost 2.5 GB). */
+static const Hostile hostile_streams[] = {
+  CASE ("http", "GET / HTTP/1.1\r\n\r\n", TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("version only", V38, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("no security types", V38 "\x00\0\0\0\x05oops!", TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("junk", "\xff\xfe\xfd", TANDEM_VIEWER_ERROR_PROTOCOL),
+  /* 3.3: the server imposes the type; a zero DH modulus follows. */
+  CASE ("3.3 MSLogon II, zero modulus", "RFB 003.003\n" "\0\0\0\x71" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.3 ARD, zero modulus", "RFB 003.003\n" "\0\0\0\x1e" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.3 VNC password", "RFB 003.003\n" "\0\0\0\x02" "0123456789abcdef", TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.3 None", "RFB 003.003\n" "\0\0\0\x01", TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.5 MSLogon II", "RFB 003.005\n" "\0\0\0\x71" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.6 ARD", "RFB 003.006\n" "\0\0\0\x1e" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.14 (UltraVNC SC, taken as 3.4)", "RFB 003.014\n" "\0\0\0\x71" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("4.0", "RFB 004.000\n" "\x01\x01", TANDEM_VIEWER_ERROR_PROTOCOL),
+  /* 3.7 and 3.8: the client picks from the list, None only. */
+  CASE ("3.8 MSLogon II", V38 "\x01\x71" ZERO24, TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 ARD", V38 "\x01\x1e" ZERO24, TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 VNC password", V38 "\x01\x02" "0123456789abcdef", TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.7 VNC password", "RFB 003.007\n" "\x01\x02" "0123456789abcdef", TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.889 (Apple) ARD", "RFB 003.889\n" "\x01\x1e" ZERO24, TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 TLS", V38 "\x01\x12", TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 VeNCrypt", V38 "\x01\x13" "\0\x02", TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 SASL", V38 "\x01\x14", TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 TLS, VeNCrypt, VNC, ARD, MSLogon II", V38 "\x05\x12\x13\x02\x1e\x71", TANDEM_VIEWER_ERROR_SECURITY),
+  /* The pixel budget. */
+  CASE ("65535x65535", NONE_OK "\xff\xff\xff\xff" PIXEL_FORMAT "\0\0\0\0", TANDEM_VIEWER_ERROR_TOO_LARGE),
+  CASE ("16384x16384 and a Tight fill", NONE_OK "\x40\0\x40\0" PIXEL_FORMAT "\0\0\0\0"
+        "\0\0\0\x01" "\0\0\0\0\x40\0\x40\0" "\0\0\0\x07" "\x80\x12\x34\x56", TANDEM_VIEWER_ERROR_TOO_LARGE),
+  CASE ("8193x8193", NONE_OK "\x20\x01\x20\x01" PIXEL_FORMAT "\0\0\0\0", TANDEM_VIEWER_ERROR_TOO_LARGE),
+  CASE ("16x16, then resized to 16384x16384", NONE_OK "\0\x10\0\x10" PIXEL_FORMAT "\0\0\0\0"
+        "\0\0\0\x01" "\0\0\0\0\x40\0\x40\0" "\xff\xff\xff\x21", TANDEM_VIEWER_ERROR_TOO_LARGE),
+  /* Broken updates. */
+  CASE ("bad update", NONE_OK "\0\x10\0\x10" PIXEL_FORMAT "\0\0\0\x01" "x"
+        "\0\0\0\x01" "\0\0\0\0\x7f\xff\x7f\xff\0\0\0\0", TANDEM_VIEWER_ERROR_BROKEN),
+  CASE ("cut inside an update", NONE_OK "\0\x10\0\x10" PIXEL_FORMAT "\0\0\0\x01" "x"
+        "\0\0\0\x01" "\0\0\0\0\0\x10\0\x10\0\0\0\0" "abc", TANDEM_VIEWER_ERROR_BROKEN),
+};
+
+static gboolean
+view_frames (gpointer data)
+{
+  return tandem_vnc_view_get_frames (data) > 0;
+}
+
+static gsize
+peak_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + 6, NULL, 10);
+}
+
 static void
 test_hostile (void)
 {
-  /* ServerInit of a 65535x65535 screen; a valid one then a broken update. */
-  static const char huge[] = "RFB 003.008\n\x01\x01" "\0\0\0\0" "\xff\xff\xff\xff"
-                             "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0" "\0\0\0\0";
-  static const char bad_update[] = "RFB 003.008\n\x01\x01" "\0\0\0\0" "\0\x10\0\x10"
-                                   "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0" "\0\0\0\x01" "x"
-                                   "\0\0\0\x01" "\0\0\0\0\x7f\xff\x7f\xff\0\0\0\0";
-  static const char cut[] = "RFB 003.008\n\x01\x01" "\0\0\0\0" "\0\x10\0\x10"
-                            "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0" "\0\0\0\x01" "x"
-                            "\0\0\0\x01" "\0\0\0\0\0\x10\0\x10\0\0\0\0" "abc";
-  const Hostile cases[] = {
-    { "GET / HTTP/1.1\r\n\r\n", 18 },
-    { "RFB 003.008\n", 12 },
-    { "RFB 003.008\n\x00\0\0\0\x05oops!", 22 },
-    { huge, sizeof huge - 1 },
-    { bad_update, sizeof bad_update - 1 },
-    { cut, sizeof cut - 1 },
-    { "\xff\xfe\xfd", 3 },
-  };
+  /* A screen of the largest size allowed works (7680x4320, 8K). */
+  static const char biggest[] = NONE_OK "\x1e\0\x10\xe0" PIXEL_FORMAT "\0\0\0\x03" "big"
+                                "\0\0\0\x01" "\0\0\0\0\x1e\0\x10\xe0" "\0\0\0\x07" "\x80\x12\x34\x56";
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_streams); i++)
     {
+      const Hostile *c = &hostile_streams[i];
       TandemVncView *view = TANDEM_VNC_VIEW (g_object_ref_sink (tandem_vnc_view_new ()));
       int fds_before = count_fds ();
+      const GError *error;
       int sv[2];
 
       g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
       tandem_vnc_view_open_fd (view, sv[1]);
-      g_assert_cmpint (write (sv[0], cases[i].bytes, cases[i].len), ==, (gssize) cases[i].len);
+      g_assert_cmpint (write (sv[0], c->bytes, c->len), ==, (gssize) c->len);
       shutdown (sv[0], SHUT_WR);
       g_assert_true (wait_for (hostile_ended, view, WAIT_MS));
-      g_test_message ("case %u: %s", i, tandem_vnc_view_get_error_message (view));
+      error = tandem_vnc_view_get_error (view);
+      g_test_message ("%s: %s", c->name, error != NULL ? error->message : "(no error)");
       g_assert_cmpint (tandem_vnc_view_get_state (view), ==, TANDEM_VNC_VIEW_ERROR);
+      g_assert_error (error, TANDEM_VIEWER_ERROR, c->code);
       close (sv[0]);
       g_object_unref (view);
       tandem_test_flush_events ();
       g_assert_cmpint (count_fds (), ==, fds_before);
     }
+
+  /* Nothing refused was allocated (it was 2.5 GB before the budget). */
+  g_test_message ("peak RSS after the hostile streams: %zu KiB", peak_rss_kib ());
+  g_assert_cmpuint (peak_rss_kib (), <, 200 * 1024);
+
+  /* The budget is not a cap below real screens: 8K is shown. */
+  {
+    TandemVncView *view = TANDEM_VNC_VIEW (g_object_ref_sink (tandem_vnc_view_new ()));
+    int sv[2];
+
+    g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    tandem_vnc_view_open_fd (view, sv[1]);
+    g_assert_cmpint (write (sv[0], biggest, sizeof biggest - 1), ==, (gssize) sizeof biggest - 1);
+    g_assert_true (wait_for (view_frames, view, WAIT_MS));
+    g_assert_cmpint (tandem_vnc_view_get_state (view), ==, TANDEM_VNC_VIEW_CONNECTED);
+    g_assert_cmpint (tandem_vnc_view_get_remote_width (view), ==, 7680);
+    g_assert_cmpint (tandem_vnc_view_get_remote_height (view), ==, 4320);
+    close (sv[0]);
+    g_assert_true (wait_for (hostile_ended, view, WAIT_MS));
+    g_object_unref (view);
+    tandem_test_flush_events ();
+  }
 }
 
 int
