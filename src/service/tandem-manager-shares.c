@@ -13,7 +13,11 @@
  * the share stream accepted, the audio stream refused (port 0).  Once the
  * share runs, Tandem calls the peer back for the audio through
  * liblinphone (unless a call with them is already up), so both keep
- * working.  See README, "Screen sharing".
+ * working.  liblinphone's copy of any INVITE is held back until the share
+ * stack has seen its own copy, so it never rings for a share offer (see
+ * "liblinphone's branch of a fork" below).  Offers whose MSRP transport
+ * does not fit the policy (share-tls) are refused before they ring.  See
+ * README, "Screen sharing".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -534,14 +538,6 @@ _tandem_manager_shares_hold_call (TandemManagerShares *shares,
   held->timeout_id = g_timeout_add (HOLD_MAX_MS, on_hold_expired, held);
   g_hash_table_insert (shares->held_calls, g_strdup (call_id), held);
   return TRUE;
-}
-
-/* liblinphone rang for @call_id: say whether it is the share stack's. */
-gboolean
-_tandem_manager_shares_took_call_id (TandemManagerShares *shares,
-                                     const char          *call_id)
-{
-  return shares != NULL && call_id != NULL && g_hash_table_contains (shares->share_call_ids, call_id);
 }
 
 static TandemShare *

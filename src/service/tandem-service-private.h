@@ -96,7 +96,5 @@ gboolean             _tandem_manager_shares_hold_call    (TandemManagerShares *s
                                                           gpointer             linphone_call);
 void                 _tandem_manager_announce_call       (TandemManager       *self,
                                                           gpointer             linphone_call);
-gboolean             _tandem_manager_shares_took_call_id (TandemManagerShares *shares,
-                                                          const char          *call_id);
 
 G_END_DECLS
