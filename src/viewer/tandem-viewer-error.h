@@ -23,6 +23,8 @@ typedef enum {
   TANDEM_VIEWER_ERROR_NO_MEMORY,
   /* broken data or a connection cut inside a message */
   TANDEM_VIEWER_ERROR_BROKEN,
+  /* the decoder process crashed, was killed, or broke its protocol */
+  TANDEM_VIEWER_ERROR_DECODER,
 } TandemViewerError;
 
 GQuark tandem_viewer_error_quark (void);

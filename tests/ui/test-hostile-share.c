@@ -339,7 +339,6 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *bob_ini = NULL;
-  g_autofree char *log = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
