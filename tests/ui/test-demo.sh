@@ -61,7 +61,7 @@ grep -q "alice's screen as bob sees it" "$tmp/run.log" || fail "run.sh did not s
 # Nothing of the demo is left running.
 sleep 1
 left=$(for p in /proc/[0-9]*; do
-         tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "HOME=$tmp/home" && echo "${p#/proc/} $(tr '\0' ' ' <"$p/cmdline")"
+         tr '\0' '\n' 2>/dev/null <"$p/environ" | grep -qx "HOME=$tmp/home" && echo "${p#/proc/} $(tr '\0' ' ' <"$p/cmdline")"
        done)
 [ -z "$left" ] || fail "left running: $left"
 echo "PASS: the demo played the story; screenshots in $build/screenshots/demo.png and demo-shared.png"
