@@ -10,17 +10,28 @@
 # 15061, MSRP relay 12855) with the accounts alice and bob, and opens two
 # Tandem windows signed in as alice and bob, each with the other as a
 # contact.  Closing both windows (or Ctrl+C) stops everything it started.
-# Without a display it runs them on Xvfb and saves a screenshot.
+# Without a display it runs them on Xvfb, plays the story (chat, alice
+# shares her screen, bob accepts) and saves a screenshot; it fails when a
+# step of the story does not happen.  The demo's throwaway profiles keep
+# their passwords to themselves, never in your keyring.
+#
+# For the test suite (tests/ui/test-demo.sh): TANDEM_RUN_BUILD_DIR uses
+# that build, as built, instead of _build/default; TANDEM_DEMO_SIP_PORT moves the
+# demo's four ports (SIP, SIP+1 TLS, SIP+2 MSRP relay, SIP+3 its TLS).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build="$top/_build/default"
+build="${TANDEM_RUN_BUILD_DIR:-$top/_build/default}"
 
 "$top/build-aux/install-deps.sh"
-if [ ! -f "$build/build.ninja" ]; then
-  cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
+# A build handed over by the test suite is used as it is: building it
+# again here would replace binaries under tests that ctest runs meanwhile.
+if [ -z "${TANDEM_RUN_BUILD_DIR:-}" ]; then
+  if [ ! -f "$build/build.ninja" ]; then
+    cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
+  fi
+  cmake --build "$build" -- -j"$(nproc)" | grep -v '^ninja: no work to do' || true
 fi
-cmake --build "$build" -- -j"$(nproc)" | grep -v '^ninja: no work to do' || true
 exe="$build/src/tandem"
 
 default_profile="${XDG_DATA_HOME:-$HOME/.local/share}/tandem"
@@ -46,7 +57,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-SIP_PORT=15060 TLS_PORT=15061 MSRP_PORT=12855 MSRP_TLS_PORT=12856
+if [ -n "${TANDEM_DEMO_SIP_PORT:-}" ]; then
+  SIP_PORT=$TANDEM_DEMO_SIP_PORT TLS_PORT=$((TANDEM_DEMO_SIP_PORT + 1))
+  MSRP_PORT=$((TANDEM_DEMO_SIP_PORT + 2)) MSRP_TLS_PORT=$((TANDEM_DEMO_SIP_PORT + 3))
+else
+  SIP_PORT=15060 TLS_PORT=15061 MSRP_PORT=12855 MSRP_TLS_PORT=12856
+fi
 "$top/build-aux/tandem-kamailio" --dir "$run/kamailio" --sip-port $SIP_PORT --tls-port $TLS_PORT \
     --msrp-port $MSRP_PORT --msrp-tls-port $MSRP_TLS_PORT >"$run/kamailio.log" 2>&1 &
 kamailio_pid=$!
@@ -100,7 +116,9 @@ address=sip:$peer@tandem.test
 tls=false
 relay=127.0.0.1:$MSRP_PORT
 INI
-  "$exe" --profile "$state/$me" --provision "$run/$me.ini" >"$run/$me.log" 2>&1 &
+  # Throwaway profiles: their passwords stay in them (as digest hashes),
+  # never in the user's keyring, which may be locked or ask to be made.
+  TANDEM_NO_KEYRING=1 "$exe" --profile "$state/$me" --provision "$run/$me.ini" >"$run/$me.log" 2>&1 &
   eval "${me}_pid=\$!"
   pids="$pids $!"
 done
@@ -112,12 +130,35 @@ app_id() {
   echo "io.github.tandemphone.Tandem.Profile_$sum"
 }
 
+# Whether the action is enabled in the app (org.gtk.Actions.Describe).
+enabled() {
+  gdbus call --session --dest "$1" --object-path "/$(echo "$1" | tr . /)" \
+    --method org.gtk.Actions.Describe "$2" 2>/dev/null | grep -q '^((true,'
+}
+# Waits up to $3 seconds for it.
+wait_enabled() {
+  local i=0
+  until enabled "$1" "$2"; do
+    i=$((i + 1))
+    [ $i -gt $(($3 * 10)) ] && return 1
+    sleep 0.1
+  done
+}
+fail() {
+  echo "The demo story stopped: $*" >&2
+  for me in alice bob; do echo "--- $me's log:" >&2; tail -15 "$run/$me.log" >&2; done
+  exit 1
+}
+
 if [ -n "$headless" ]; then
+  alice_app=$(app_id "$state/alice")
+  bob_app=$(app_id "$state/bob")
+  # Both windows answer on D-Bus (a frozen one would not).
+  wait_enabled "$alice_app" open-conversation 60 || fail "alice's Tandem does not answer"
+  wait_enabled "$bob_app" open-conversation 60 || fail "bob's Tandem does not answer"
   sleep "${TANDEM_DEMO_SECONDS:-6}"
   # Play the start of the story through the D-Bus actions: alice opens the
   # chat with bob, they exchange a few lines.
-  alice_app=$(app_id "$state/alice")
-  bob_app=$(app_id "$state/bob")
   gapplication action "$alice_app" open-conversation "'sip:bob@tandem.test'"
   gapplication action "$bob_app" open-conversation "'sip:alice@tandem.test'"
   gapplication action "$alice_app" send-message "('sip:bob@tandem.test', 'Hi Bob, my printer settings look wrong. Can you have a look?')"
@@ -127,19 +168,27 @@ if [ -n "$headless" ]; then
   gapplication action "$alice_app" send-message "('sip:bob@tandem.test', 'Great, thanks!')"
   sleep 1
   # alice shares her screen, bob accepts: her screen opens beside his chat.
-  gapplication action "$alice_app" share-screen "'sip:bob@tandem.test'" || true
-  sleep 2
-  gapplication action "$bob_app" accept-share || true
-  sleep 2
+  # (Sharing needs the share stack signed in: asked again if not yet.)
+  for attempt in 1 2 3; do
+    gapplication action "$alice_app" share-screen "'sip:bob@tandem.test'"
+    wait_enabled "$bob_app" accept-share 10 && break
+    [ $attempt = 3 ] && fail "bob was never asked to see alice's screen"
+  done
+  gapplication action "$bob_app" accept-share
+  wait_enabled "$bob_app" save-shared-screen 20 || fail "alice's screen did not open at bob's"
   # Side by side, as on a desktop, for the screenshot.
   n=0
   for w in $(xdotool search --onlyvisible --name '^Tandem$' 2>/dev/null); do
     xdotool windowmove "$w" $((n * 960)) 0 2>/dev/null || true
     n=$((n + 1))
   done
-  sleep 1
+  sleep 2
   shot="$state/demo.png"
-  import -window root "$shot" 2>/dev/null && echo "Screenshot of both windows: $shot"
+  import -window root "$shot" || fail "no screenshot"
+  echo "Screenshot of both windows: $shot"
+  # What bob's viewer shows, full size: alice's screen.
+  gapplication action "$bob_app" save-shared-screen "'$state/demo-shared.png'" \
+    && echo "alice's screen as bob sees it: $state/demo-shared.png"
   exit 0
 fi
 

@@ -18,6 +18,7 @@ struct _TandemAccount
   char                    *server;
   TandemRegistrationState  state;
   char                    *state_message;
+  gboolean                 waiting_for_keyring;
 };
 
 G_DEFINE_FINAL_TYPE (TandemAccount, tandem_account, G_TYPE_OBJECT)
@@ -28,6 +29,7 @@ enum {
   PROP_SERVER,
   PROP_STATE,
   PROP_STATE_MESSAGE,
+  PROP_WAITING_FOR_KEYRING,
   N_PROPS
 };
 
@@ -67,6 +69,9 @@ tandem_account_get_property (GObject    *object,
     case PROP_STATE_MESSAGE:
       g_value_set_string (value, self->state_message);
       break;
+    case PROP_WAITING_FOR_KEYRING:
+      g_value_set_boolean (value, self->waiting_for_keyring);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -93,6 +98,12 @@ tandem_account_class_init (TandemAccountClass *klass)
   properties[PROP_STATE_MESSAGE] =
     g_param_spec_string ("state-message", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* The password is still to come from the keyring (locked, or asking
+   * the user): the account signs in once it is there. */
+  properties[PROP_WAITING_FOR_KEYRING] =
+    g_param_spec_boolean ("waiting-for-keyring", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -132,6 +143,18 @@ _tandem_account_set_state (TandemAccount           *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+void
+_tandem_account_set_waiting_for_keyring (TandemAccount *self,
+                                         gboolean       waiting)
+{
+  g_return_if_fail (TANDEM_IS_ACCOUNT (self));
+
+  if (self->waiting_for_keyring == !!waiting)
+    return;
+  self->waiting_for_keyring = !!waiting;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_FOR_KEYRING]);
+}
+
 const char *
 tandem_account_get_identity (TandemAccount *self)
 {
@@ -158,4 +181,11 @@ tandem_account_get_state_message (TandemAccount *self)
 {
   g_return_val_if_fail (TANDEM_IS_ACCOUNT (self), NULL);
   return self->state_message;
+}
+
+gboolean
+tandem_account_get_waiting_for_keyring (TandemAccount *self)
+{
+  g_return_val_if_fail (TANDEM_IS_ACCOUNT (self), FALSE);
+  return self->waiting_for_keyring;
 }

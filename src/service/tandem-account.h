@@ -16,5 +16,6 @@ const char              *tandem_account_get_identity      (TandemAccount *self);
 const char              *tandem_account_get_server        (TandemAccount *self);
 TandemRegistrationState  tandem_account_get_state         (TandemAccount *self);
 const char              *tandem_account_get_state_message (TandemAccount *self);
+gboolean                 tandem_account_get_waiting_for_keyring (TandemAccount *self);
 
 G_END_DECLS

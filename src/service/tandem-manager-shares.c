@@ -13,7 +13,11 @@
  * the share stream accepted, the audio stream refused (port 0).  Once the
  * share runs, Tandem calls the peer back for the audio through
  * liblinphone (unless a call with them is already up), so both keep
- * working.  See README, "Screen sharing".
+ * working.  liblinphone's copy of any INVITE is held back until the share
+ * stack has seen its own copy, so it never rings for a share offer (see
+ * "liblinphone's branch of a fork" below).  Offers whose MSRP transport
+ * does not fit the policy (share-tls) are refused before they ring.  See
+ * README, "Screen sharing".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +30,7 @@
 #include <linphone/core.h>
 
 #include "tandem-manager.h"
+#include "tandem-msrp-uri.h"
 #include "tandem-service-private.h"
 #include "tandem-share-private-manager.h"
 #include "tandem-tls-identity.h"
@@ -39,6 +44,8 @@ struct _TandemManagerShares
   char             *identity;      /* of the account the stack registers */
   GListStore       *shares;        /* of TandemShare, not yet ended */
   GHashTable       *share_call_ids; /* Call-IDs the share stack took */
+  GHashTable       *other_call_ids; /* Call-IDs it saw as not a share */
+  GHashTable       *held_calls;     /* Call-ID -> HeldCall, liblinphone's */
   GTlsCertificate  *certificate;
   GCancellable     *cancellable;   /* the certificate made ahead */
   gboolean          certificate_pending;
@@ -57,12 +64,40 @@ get_config (TandemManager *manager)
 
 /* ----- settings -------------------------------------------------------- */
 
+/* Both live in the profile's linphonerc, [tandem_share]: written by
+ * --provision and by Preferences (the "share-tls" and "share-relay"
+ * properties), read for every new share. */
 gboolean
 tandem_manager_get_share_tls (TandemManager *self)
 {
   LinphoneConfig *config = get_config (self);
 
   return config == NULL || linphone_config_get_int (config, SECTION, "tls", 1) != 0;
+}
+
+static void prepare_certificate (TandemManagerShares *shares);
+
+void
+tandem_manager_set_share_tls (TandemManager *self,
+                              gboolean       tls)
+{
+  LinphoneConfig *config = get_config (self);
+
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+
+  if (config == NULL)
+    {
+      g_message ("The screen sharing TLS setting needs a running SIP stack");
+      return;
+    }
+  if (tandem_manager_get_share_tls (self) == !!tls)
+    return;
+  linphone_config_set_int (config, SECTION, "tls", tls ? 1 : 0);
+  linphone_config_sync (config);
+  g_debug ("screen sharing offers %s from now on", tls ? "TCP/TLS/MSRP" : "TCP/MSRP");
+  if (tls)
+    prepare_certificate (_tandem_manager_get_shares (self));
+  g_object_notify (G_OBJECT (self), "share-tls");
 }
 
 /* "auto" (discover the account domain's relay, else direct), "none" (never
@@ -75,18 +110,70 @@ tandem_manager_dup_share_relay (TandemManager *self)
   return g_strdup (config ? linphone_config_get_string (config, SECTION, "relay", "auto") : "auto");
 }
 
+static gboolean
+check_relay (const char  *relay,
+             GError     **error)
+{
+  g_autoptr(TandemMsrpUri) uri = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_str_equal (relay, "auto") || g_str_equal (relay, "none"))
+    return TRUE;
+  text = g_str_has_prefix (relay, "msrp") ? g_strdup (relay) : g_strdup_printf ("msrp://%s;tcp", relay);
+  uri = tandem_msrp_uri_parse (text, &local_error);
+  if (uri == NULL || strchr (relay, ' ') != NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
+                   /* Translators: "auto" and "none" are literal values */
+                   _("“%s” is not an MSRP relay: write auto, none, host:port or an msrps:// address"),
+                   relay);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* An empty @relay means "none". */
+gboolean
+tandem_manager_set_share_relay (TandemManager  *self,
+                                const char     *relay,
+                                GError        **error)
+{
+  LinphoneConfig *config = get_config (self);
+  g_autofree char *old = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (relay && *relay ? relay : "none"));
+
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), FALSE);
+
+  if (config == NULL)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
+                   _("The SIP stack is not running"));
+      return FALSE;
+    }
+  if (!check_relay (stripped, error))
+    return FALSE;
+  old = tandem_manager_dup_share_relay (self);
+  if (g_str_equal (old, stripped))
+    return TRUE;
+  linphone_config_set_string (config, SECTION, "relay", stripped);
+  linphone_config_sync (config);
+  g_object_notify (G_OBJECT (self), "share-relay");
+  return TRUE;
+}
+
 void
 tandem_manager_set_share_options (TandemManager *self,
                                   gboolean       tls,
                                   const char    *relay)
 {
-  LinphoneConfig *config = get_config (self);
+  g_autoptr(GError) error = NULL;
 
-  g_return_if_fail (config != NULL);
+  g_return_if_fail (get_config (self) != NULL);
 
-  linphone_config_set_int (config, SECTION, "tls", tls ? 1 : 0);
-  linphone_config_set_string (config, SECTION, "relay", relay && *relay ? relay : "none");
-  linphone_config_sync (config);
+  tandem_manager_set_share_tls (self, tls);
+  if (!tandem_manager_set_share_relay (self, relay, &error))
+    g_message ("%s", error->message);
 }
 
 /* The +sip.instance of the share stack: one per profile, kept. */
@@ -163,6 +250,20 @@ on_certificate_ready (GObject      *source,
     g_object_unref (certificate);
 }
 
+/* The first use of the profile runs openssl: not on the user's click.
+ * Started with the stack, and when TLS is switched on later. */
+static void
+prepare_certificate (TandemManagerShares *shares)
+{
+  g_autofree char *dir = NULL;
+
+  if (shares == NULL || shares->stack == NULL || shares->certificate != NULL || shares->certificate_pending)
+    return;
+  dir = dup_tls_dir (shares);
+  shares->certificate_pending = TRUE;
+  tandem_tls_identity_ensure_async (dir, shares->cancellable, on_certificate_ready, shares);
+}
+
 typedef struct {
   TandemShareMediaOptions options;
   char                   *relay;
@@ -180,16 +281,19 @@ options_clear (Options *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
+/* @tls: whether this share runs over TLS: the setting for an offer of
+ * ours, the offer's own transport for an offer we answer. */
 static gboolean
 fill_options (TandemManagerShares  *shares,
               Options              *o,
+              gboolean              tls,
               GError              **error)
 {
   g_autofree char *user_part = NULL;
   const char *at;
 
   memset (o, 0, sizeof *o);
-  o->options.tls = tandem_manager_get_share_tls (shares->manager);
+  o->options.tls = tls;
   if (o->options.tls && ensure_certificate (shares, error) == NULL)
     return FALSE;
   o->options.certificate = shares->certificate;
@@ -260,6 +364,8 @@ decline_linphone_branch (TandemManagerShares *shares,
 {
   LinphoneCore *core = _tandem_manager_get_core (shares->manager);
 
+  g_hash_table_remove (shares->held_calls, call_id);
+
   for (const bctbx_list_t *l = linphone_core_get_calls (core); l != NULL; l = l->next)
     {
       LinphoneCall *call = l->data;
@@ -273,6 +379,19 @@ decline_linphone_branch (TandemManagerShares *shares,
     }
 }
 
+/* The local policy for the MSRP transport of an offer: with TLS on
+ * ("Require encryption" in Preferences), only TCP/TLS/MSRP; with it off,
+ * either, answered in the offer's own transport.  NULL when it fits, else
+ * the reason phrase of the 606 that refuses it before it rings. */
+static const char *
+check_policy (TandemManagerShares  *shares,
+              const TandemShareSdp *offer)
+{
+  if (tandem_manager_get_share_tls (shares->manager) && !offer->tls)
+    return TANDEM_SHARE_PHRASE_TLS_REQUIRED;
+  return NULL;
+}
+
 static void
 on_share_offered (TandemShareStack     *stack,
                   TandemShareSession   *session,
@@ -284,13 +403,23 @@ on_share_offered (TandemShareStack     *stack,
   g_autoptr(GError) error = NULL;
   g_autoptr(TandemShare) share = NULL;
   const char *call_id = tandem_share_session_get_call_id (session);
+  const char *refusal = check_policy (shares, offer);
 
   if (call_id != NULL)
     {
       g_hash_table_add (shares->share_call_ids, g_strdup (call_id));
       decline_linphone_branch (shares, call_id);
     }
-  if (!fill_options (shares, &o, &error))
+  if (refusal != NULL)
+    {
+      /* 606, not 488: liblinphone answers its branch of the same INVITE
+       * 488 on its own, and a proxy picks either of two 488s (kamailio
+       * the first branch); a 6xx it forwards at once, with our reason. */
+      g_message ("Share offer from %s refused before it rang: 606 %s", peer, refusal);
+      tandem_share_stack_refuse (stack, session, 606, refusal, NULL);
+      return;
+    }
+  if (!fill_options (shares, &o, offer->tls, &error))
     {
       g_message ("Share offer from %s refused: %s", peer, error->message);
       tandem_share_stack_decline (stack, session, NULL);
@@ -300,12 +429,115 @@ on_share_offered (TandemShareStack     *stack,
   add_share (shares, share);
 }
 
-/* liblinphone rang for @call_id: say whether it is the share stack's. */
-gboolean
-_tandem_manager_shares_took_call_id (TandemManagerShares *shares,
-                                     const char          *call_id)
+/* ----- liblinphone's branch of a fork --------------------------------- */
+
+/* The proxy forks every INVITE to the AOR to both bindings, liblinphone's
+ * and the share stack's, and their copies arrive in either order.  A
+ * share offer that mixes in audio (Blink's) reaches liblinphone as a
+ * call: if it came first it rang (the window came up, a notification,
+ * the ring) until the share stack's copy arrived and declined it.  So an
+ * incoming liblinphone call is held, unannounced, until the share stack
+ * has seen the same Call-ID: a share offer (liblinphone's branch is
+ * declined, it never rang) or another INVITE (the call rings now).  An
+ * INVITE that never reaches the share stack (sent to liblinphone's own
+ * contact) rings after HOLD_MAX_MS. */
+#define HOLD_MAX_MS 2000
+
+typedef struct {
+  TandemManagerShares *shares;
+  LinphoneCall        *call;
+  char                *call_id;
+  guint                timeout_id;
+} HeldCall;
+
+static void
+held_call_free (HeldCall *held)
 {
-  return shares != NULL && call_id != NULL && g_hash_table_contains (shares->share_call_ids, call_id);
+  g_clear_handle_id (&held->timeout_id, g_source_remove);
+  linphone_call_unref (held->call);
+  g_free (held->call_id);
+  g_free (held);
+}
+
+static void
+release_call (TandemManagerShares *shares,
+              const char          *call_id)
+{
+  HeldCall *held = g_hash_table_lookup (shares->held_calls, call_id);
+  LinphoneCall *call;
+
+  if (held == NULL)
+    return;
+  call = linphone_call_ref (held->call);
+  g_hash_table_remove (shares->held_calls, call_id);
+  if (linphone_call_get_state (call) == LinphoneCallStateIncomingReceived)
+    _tandem_manager_announce_call (shares->manager, call);
+  linphone_call_unref (call);
+}
+
+static gboolean
+on_hold_expired (gpointer user_data)
+{
+  HeldCall *held = user_data;
+  g_autofree char *call_id = g_strdup (held->call_id);
+
+  held->timeout_id = 0;
+  g_message ("The share stack never saw call %s: letting it ring", call_id);
+  release_call (held->shares, call_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_other_invite (TandemShareStack    *stack,
+                 const char          *call_id,
+                 TandemManagerShares *shares)
+{
+  if (g_hash_table_contains (shares->held_calls, call_id))
+    {
+      g_debug ("call %s is not a share offer: it rings", call_id);
+      release_call (shares, call_id);
+      return;
+    }
+  /* liblinphone's copy is still to come.  (Bounded: a copy that never
+   * comes leaves its Call-ID here until the table is cleared.) */
+  if (g_hash_table_size (shares->other_call_ids) > 256)
+    g_hash_table_remove_all (shares->other_call_ids);
+  g_hash_table_add (shares->other_call_ids, g_strdup (call_id));
+}
+
+/* liblinphone has an incoming call: TRUE when it must not be announced
+ * now (the share stack's, declined; or held until the share stack has
+ * seen it). */
+gboolean
+_tandem_manager_shares_hold_call (TandemManagerShares *shares,
+                                  gpointer             linphone_call)
+{
+  LinphoneCall *call = linphone_call;
+  const char *call_id = linphone_call_log_get_call_id (linphone_call_get_call_log (call));
+  HeldCall *held;
+
+  if (shares == NULL || call_id == NULL)
+    return FALSE;
+  if (g_hash_table_contains (shares->share_call_ids, call_id))
+    {
+      g_debug ("declining liblinphone's branch of share offer %s", call_id);
+      linphone_call_decline (call, LinphoneReasonNotAcceptable);
+      return TRUE;
+    }
+  if (g_hash_table_remove (shares->other_call_ids, call_id))
+    return FALSE;
+  if (shares->stack == NULL || tandem_share_stack_get_state (shares->stack) != TANDEM_REGISTRATION_OK)
+    return FALSE;
+  if (g_hash_table_contains (shares->held_calls, call_id))
+    return TRUE;
+  g_debug ("holding call %s until the share stack has seen it", call_id);
+  held = g_new0 (HeldCall, 1);
+  held->shares = shares;
+  held->call = linphone_call_ref (call);
+  held->call_id = g_strdup (call_id);
+  held->timeout_id = g_timeout_add (HOLD_MAX_MS, on_hold_expired, held);
+  g_hash_table_insert (shares->held_calls, g_strdup (call_id), held);
+  return TRUE;
 }
 
 static TandemShare *
@@ -326,7 +558,7 @@ start_share (TandemManager  *self,
       return NULL;
     }
   peer = _tandem_manager_normalize_address (self, address, error);
-  if (peer == NULL || !fill_options (shares, &o, error))
+  if (peer == NULL || !fill_options (shares, &o, tandem_manager_get_share_tls (self), error))
     return NULL;
   share = _tandem_share_new_outgoing (shares->stack, &o.options, peer, sharer);
   add_share (shares, share);
@@ -462,6 +694,7 @@ _tandem_manager_shares_account_registered (TandemManagerShares *shares,
   instance = dup_instance_id (shares->manager);
   tandem_share_stack_set_instance_id (shares->stack, instance);
   g_signal_connect (shares->stack, "share-offered", G_CALLBACK (on_share_offered), shares);
+  g_signal_connect (shares->stack, "other-invite", G_CALLBACK (on_other_invite), shares);
   if (!tandem_share_stack_start (shares->stack, &error))
     {
       g_message ("Screen sharing is not available for %s: %s", identity_str, error->message);
@@ -469,14 +702,8 @@ _tandem_manager_shares_account_registered (TandemManagerShares *shares,
       return;
     }
   shares->identity = g_steal_pointer (&identity_str);
-  /* The first use of the profile runs openssl: not on the user's click. */
-  if (tandem_manager_get_share_tls (shares->manager) && shares->certificate == NULL)
-    {
-      g_autofree char *dir = dup_tls_dir (shares);
-
-      shares->certificate_pending = TRUE;
-      tandem_tls_identity_ensure_async (dir, shares->cancellable, on_certificate_ready, shares);
-    }
+  /* Also with TLS off: a TLS offer is answered over TLS. */
+  prepare_certificate (shares);
 }
 
 TandemManagerShares *
@@ -487,6 +714,9 @@ _tandem_manager_shares_new (TandemManager *manager)
   shares->manager = manager;
   shares->shares = g_list_store_new (TANDEM_TYPE_SHARE);
   shares->share_call_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  shares->other_call_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  shares->held_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) held_call_free);
   shares->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   shares->cancellable = g_cancellable_new ();
   return shares;
@@ -518,6 +748,8 @@ _tandem_manager_shares_free (TandemManagerShares *shares)
   g_clear_object (&shares->shares);
   g_clear_object (&shares->certificate);
   g_clear_pointer (&shares->share_call_ids, g_hash_table_unref);
+  g_clear_pointer (&shares->other_call_ids, g_hash_table_unref);
+  g_clear_pointer (&shares->held_calls, g_hash_table_unref);
   g_clear_pointer (&shares->passwords, g_hash_table_unref);
   if (shares->password != NULL)
     memset (shares->password, 0, strlen (shares->password));

@@ -25,6 +25,12 @@
 /* Least time between two presence PUBLISHes, see publish_presence(). */
 #define PUBLISH_SPACING_US (1500 * G_TIME_SPAN_MILLISECOND)
 
+typedef enum {
+  KEYRING_UNKNOWN,   /* still asking the session bus */
+  KEYRING_YES,
+  KEYRING_NO,
+} KeyringState;
+
 struct _TandemManager
 {
   GObject          parent_instance;
@@ -48,6 +54,9 @@ struct _TandemManager
   TandemPresence   presence;
   char            *presence_note;
   gboolean         use_keyring;      /* passwords in the Secret Service */
+  KeyringState     keyring_state;    /* whether one answers, once asked */
+  GCancellable    *keyring_cancellable; /* keyring calls of this start */
+  GPtrArray       *keyring_stores;   /* KeyringOp, until keyring_state is known */
   guint            publish_id;       /* a PUBLISH waiting for its turn */
   gint64           last_publish;     /* monotonic time of the last one */
 };
@@ -72,6 +81,8 @@ enum {
   PROP_PRESENCE_NOTE,
   PROP_MISSED_CALLS,
   PROP_PASSWORD_STORAGE,
+  PROP_SHARE_TLS,
+  PROP_SHARE_RELAY,
   N_PROPS
 };
 
@@ -422,6 +433,11 @@ load_call_history (TandemManager *self)
   update_missed_calls (self);
 }
 
+static void update_call (TandemManager     *self,
+                         LinphoneCall      *call,
+                         LinphoneCallState  state,
+                         const char        *message);
+
 static void
 on_call_state_changed (LinphoneCore      *core,
                        LinphoneCall      *call,
@@ -429,22 +445,35 @@ on_call_state_changed (LinphoneCore      *core,
                        const char        *message)
 {
   TandemManager *self = linphone_core_cbs_get_user_data (linphone_core_get_current_callbacks (core));
-  g_autoptr(TandemCall) wrapped = NULL;
-  guint position;
 
   if (linphone_call_get_user_data (call) == NULL &&
       (state == LinphoneCallStateEnd || state == LinphoneCallStateReleased))
     return;
-  /* liblinphone's branch of a share offer: never rings, never accepted
-   * (see tandem-manager-shares.c). */
-  if (state == LinphoneCallStateIncomingReceived &&
-      _tandem_manager_shares_took_call_id (self->shares,
-                                           linphone_call_log_get_call_id (linphone_call_get_call_log (call))))
-    {
-      g_debug ("declining liblinphone's branch of a share offer");
-      linphone_call_decline (call, LinphoneReasonNotAcceptable);
-      return;
-    }
+  /* liblinphone's branch of a share offer: never rings, never accepted;
+   * a new call waits until the share stack has seen it (see
+   * tandem-manager-shares.c). */
+  if (state == LinphoneCallStateIncomingReceived && linphone_call_get_user_data (call) == NULL &&
+      _tandem_manager_shares_hold_call (self->shares, call))
+    return;
+  update_call (self, call, state, message);
+}
+
+/* A call the share stack held back turned out not to be a share offer. */
+void
+_tandem_manager_announce_call (TandemManager *self,
+                               gpointer       linphone_call)
+{
+  update_call (self, linphone_call, LinphoneCallStateIncomingReceived, "Incoming call received");
+}
+
+static void
+update_call (TandemManager     *self,
+             LinphoneCall      *call,
+             LinphoneCallState  state,
+             const char        *message)
+{
+  g_autoptr(TandemCall) wrapped = NULL;
+  guint position;
 
   wrapped = g_object_ref (wrap_call (self, call));
   g_debug ("call %s: %s (%s)", tandem_call_get_peer_address (wrapped),
@@ -548,39 +577,283 @@ add_auth (TandemManager         *self,
                                             linphone_address_get_domain (identity), password);
 }
 
-/* Hand liblinphone the passwords of the accounts it loaded from the
- * profile, before they try to register. */
+/* ----- passwords in the keyring ------------------------------------- */
+
+/* Every keyring call is asynchronous: a Secret Service may take as long as
+ * the user likes to answer a prompt (unlock, or create a keyring), and
+ * the main loop goes on meanwhile.  An account whose password is still to
+ * come says so (TandemAccount:waiting-for-keyring) and signs in once it
+ * arrives: liblinphone retries the REGISTER it could not authenticate. */
+
+typedef struct {
+  TandemManager *self;
+  GCancellable  *cancellable;   /* of the start that made it */
+  char          *key;           /* identity URI, or "turn:<user>" */
+  char          *password;      /* what to store */
+} KeyringOp;
+
+static KeyringOp *
+keyring_op_new (TandemManager *self,
+                const char    *key,
+                const char    *password)
+{
+  KeyringOp *op = g_new0 (KeyringOp, 1);
+
+  op->self = g_object_ref (self);
+  op->cancellable = g_object_ref (self->keyring_cancellable);
+  op->key = g_strdup (key);
+  op->password = g_strdup (password);
+  return op;
+}
+
 static void
-load_keyring_passwords (TandemManager *self)
+keyring_op_free (KeyringOp *op)
+{
+  if (op == NULL)
+    return;
+  g_object_unref (op->self);
+  g_object_unref (op->cancellable);
+  g_free (op->key);
+  if (op->password != NULL)
+    memset (op->password, 0, strlen (op->password));
+  g_free (op->password);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyringOp, keyring_op_free)
+
+/* The call belongs to a stop()ped start: nothing to do. */
+static gboolean
+keyring_op_stale (KeyringOp *op)
+{
+  return g_cancellable_is_cancelled (op->cancellable) || op->self->core == NULL;
+}
+
+static LinphoneAccount *
+find_account_by_uri (TandemManager *self,
+                     const char    *uri)
 {
   for (const bctbx_list_t *l = linphone_core_get_account_list (self->core); l != NULL; l = l->next)
     {
       const LinphoneAddress *identity =
         linphone_account_params_get_identity_address (linphone_account_get_params (l->data));
-      g_autofree char *uri = identity ? linphone_address_as_string_uri_only (identity) : NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *password = NULL;
+      g_autofree char *text = identity ? linphone_address_as_string_uri_only (identity) : NULL;
 
-      if (uri == NULL)
-        continue;
-      password = tandem_secrets_lookup (self->profile_dir, uri, &error);
-      if (password != NULL)
-        add_auth (self, identity, password);
-      else
-        g_message ("No password in the keyring for %s%s%s", uri,
-                   error ? ": " : "", error ? error->message : "");
+      if (g_strcmp0 (text, uri) == 0)
+        return l->data;
+    }
+  return NULL;
+}
+
+/* Hands liblinphone the password of @key, which is an identity or a TURN
+ * user. */
+static void
+use_password (TandemManager *self,
+              const char    *key,
+              const char    *password)
+{
+  LinphoneAccount *account;
+
+  if (g_str_has_prefix (key, "turn:"))
+    {
+      _tandem_manager_add_turn_auth (self, key + strlen ("turn:"), password);
+      return;
+    }
+  account = find_account_by_uri (self, key);
+  if (account != NULL)
+    add_auth (self, linphone_account_params_get_identity_address (linphone_account_get_params (account)),
+              password);
+}
+
+static void
+set_waiting_for_keyring (TandemManager   *self,
+                         LinphoneAccount *account,
+                         gboolean         waiting)
+{
+  TandemAccount *wrapped = account != NULL ? lookup_account (self, account) : NULL;
+
+  if (wrapped != NULL)
+    _tandem_account_set_waiting_for_keyring (wrapped, waiting);
+}
+
+/* No keyring, or it refused: the profile keeps the digest hash (HA1) of
+ * the passwords from now on. */
+static void
+keep_passwords_in_profile (TandemManager *self)
+{
+  self->keyring_state = KEYRING_NO;
+  for (const bctbx_list_t *l = linphone_core_get_account_list (self->core); l != NULL; l = l->next)
+    set_waiting_for_keyring (self, l->data, FALSE);
+  if (!self->use_keyring)
+    return;
+  self->use_keyring = FALSE;
+  linphone_config_set_int (linphone_core_get_config (self->core), "sip", "store_auth_info", 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PASSWORD_STORAGE]);
+}
+
+static void
+on_password_stored (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(KeyringOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean stored = tandem_secrets_store_finish (result, &error);
+
+  if (keyring_op_stale (op))
+    return;
+  if (stored)
+    {
+      g_debug ("the keyring keeps the password of %s", op->key);
+      return;
+    }
+  /* Keep working without the keyring, and say where passwords go. */
+  g_message ("The keyring refused the password of %s (%s); keeping it in the profile",
+             op->key, error ? error->message : "no reason given");
+  keep_passwords_in_profile (op->self);
+  use_password (op->self, op->key, op->password);  /* now written to the profile */
+}
+
+static void
+store_password (TandemManager *self,
+                const char    *key,
+                const char    *password)
+{
+  KeyringOp *op;
+
+  if (!self->use_keyring)
+    return;
+  op = keyring_op_new (self, key, password);
+  if (self->keyring_state == KEYRING_UNKNOWN)
+    g_ptr_array_add (self->keyring_stores, op);
+  else
+    tandem_secrets_store_async (self->profile_dir, key, password, op->cancellable, on_password_stored, op);
+}
+
+static void
+on_password_looked_up (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(KeyringOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = tandem_secrets_lookup_finish (result, &error);
+  TandemManager *self = op->self;
+
+  if (keyring_op_stale (op))
+    return;
+  if (password != NULL)
+    {
+      g_debug ("the keyring gave the password of %s", op->key);
+      use_password (self, op->key, password);
+    }
+  else if (!g_str_has_prefix (op->key, "turn:"))
+    g_message ("No password in the keyring for %s%s%s", op->key,
+               error ? ": " : "", error ? error->message : "");
+  if (!g_str_has_prefix (op->key, "turn:"))
+    set_waiting_for_keyring (self, find_account_by_uri (self, op->key), FALSE);
+}
+
+static void
+lookup_password (TandemManager *self,
+                 const char    *key)
+{
+  KeyringOp *op = keyring_op_new (self, key, NULL);
+
+  tandem_secrets_lookup_async (self->profile_dir, key, op->cancellable, on_password_looked_up, op);
+}
+
+static void
+on_keyring_checked (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(KeyringOp) op = user_data;
+  TandemManager *self = op->self;
+  gboolean available = tandem_secrets_check_finish (result);
+  g_autoptr(GPtrArray) stores = NULL;
+
+  if (keyring_op_stale (op))
+    return;
+  stores = g_steal_pointer (&self->keyring_stores);
+  self->keyring_stores = g_ptr_array_new_with_free_func ((GDestroyNotify) keyring_op_free);
+  g_debug ("passwords kept in %s", available ? "the Secret Service" : "the profile (HA1)");
+  if (!available)
+    {
+      keep_passwords_in_profile (self);
+      /* Passwords typed meanwhile go to the profile. */
+      for (guint i = 0; i < stores->len; i++)
+        {
+          KeyringOp *store = stores->pdata[i];
+
+          use_password (self, store->key, store->password);
+        }
+      return;
     }
 
-  /* The TURN credentials, see tandem_manager_set_nat(). */
+  self->keyring_state = KEYRING_YES;
+  for (guint i = 0; i < stores->len; i++)
+    {
+      KeyringOp *store = g_steal_pointer (&stores->pdata[i]);
+
+      tandem_secrets_store_async (self->profile_dir, store->key, store->password, store->cancellable,
+                                  on_password_stored, store);
+    }
+  /* The accounts loaded from the profile, and the TURN credentials (see
+   * tandem_manager_set_nat()). */
+  for (const bctbx_list_t *l = linphone_core_get_account_list (self->core); l != NULL; l = l->next)
+    {
+      TandemAccount *wrapped = lookup_account (self, l->data);
+
+      if (wrapped != NULL && tandem_account_get_waiting_for_keyring (wrapped))
+        lookup_password (self, tandem_account_get_identity (wrapped));
+    }
   {
     LinphoneNatPolicy *policy = linphone_core_get_nat_policy (self->core);
     const char *user = policy ? linphone_nat_policy_get_stun_server_username (policy) : NULL;
-    g_autofree char *key = user && *user ? g_strconcat ("turn:", user, NULL) : NULL;
-    g_autofree char *password = key ? tandem_secrets_lookup (self->profile_dir, key, NULL) : NULL;
 
-    if (password != NULL)
-      _tandem_manager_add_turn_auth (self, user, password);
+    if (user != NULL && *user != '\0')
+      {
+        g_autofree char *key = g_strconcat ("turn:", user, NULL);
+
+        lookup_password (self, key);
+      }
   }
+}
+
+/* At start: the accounts without credentials in the profile wait for the
+ * keyring, which is asked whether it is there at all. */
+static void
+start_keyring (TandemManager *self)
+{
+  self->keyring_cancellable = g_cancellable_new ();
+  self->keyring_stores = g_ptr_array_new_with_free_func ((GDestroyNotify) keyring_op_free);
+  if (!self->use_keyring)
+    {
+      self->keyring_state = KEYRING_NO;
+      return;
+    }
+  self->keyring_state = KEYRING_UNKNOWN;
+  for (const bctbx_list_t *l = linphone_core_get_account_list (self->core); l != NULL; l = l->next)
+    {
+      const LinphoneAddress *identity =
+        linphone_account_params_get_identity_address (linphone_account_get_params (l->data));
+
+      if (identity != NULL &&
+          linphone_core_find_auth_info (self->core, NULL, linphone_address_get_username (identity),
+                                        linphone_address_get_domain (identity)) == NULL)
+        set_waiting_for_keyring (self, l->data, TRUE);
+    }
+  tandem_secrets_check_async (self->keyring_cancellable, on_keyring_checked, keyring_op_new (self, "", NULL));
+}
+
+static void
+stop_keyring (TandemManager *self)
+{
+  if (self->keyring_cancellable != NULL)
+    g_cancellable_cancel (self->keyring_cancellable);
+  g_clear_object (&self->keyring_cancellable);
+  g_clear_pointer (&self->keyring_stores, g_ptr_array_unref);
 }
 
 static void
@@ -625,8 +898,9 @@ tandem_manager_start (TandemManager  *self,
     }
 
   route_linphone_logs ();
-  self->use_keyring = g_strcmp0 (g_getenv ("TANDEM_NO_KEYRING"), "1") != 0 && tandem_secrets_available ();
-  g_debug ("passwords kept in %s", self->use_keyring ? "the Secret Service" : "the profile (HA1)");
+  /* Until the session bus says whether a Secret Service runs (see
+   * start_keyring()). */
+  self->use_keyring = g_strcmp0 (g_getenv ("TANDEM_NO_KEYRING"), "1") != 0;
   linphone_factory_set_data_dir (factory, data_dir);
   linphone_factory_set_config_dir (factory, self->profile_dir);
 
@@ -668,8 +942,6 @@ tandem_manager_start (TandemManager  *self,
   linphone_core_set_audio_port (self->core, -1);
 
   self->shares = _tandem_manager_shares_new (self);
-  if (self->use_keyring)
-    load_keyring_passwords (self);
 
   if (linphone_core_start (self->core) != 0)
     {
@@ -696,6 +968,7 @@ tandem_manager_start (TandemManager  *self,
   for (l = linphone_core_get_chat_rooms (self->core); l != NULL; l = l->next)
     wrap_room (self, l->data);
   load_call_history (self);
+  start_keyring (self);
 
   tandem_manager_set_presence (self, self->presence, self->presence_note);
 
@@ -711,6 +984,7 @@ tandem_manager_stop (TandemManager *self)
   g_return_if_fail (TANDEM_IS_MANAGER (self));
 
   g_clear_handle_id (&self->iterate_id, g_source_remove);
+  stop_keyring (self);
   if (self->core != NULL)
     {
       const bctbx_list_t *l;
@@ -863,18 +1137,9 @@ tandem_manager_add_account (TandemManager    *self,
   if (password != NULL && *password != '\0')
     {
       g_autofree char *uri = linphone_address_as_string_uri_only (identity_addr);
-      g_autoptr(GError) keyring_error = NULL;
 
-      if (self->use_keyring &&
-          !tandem_secrets_store (self->profile_dir, uri, password, &keyring_error))
-        {
-          /* Keep working without the keyring, and say where passwords go. */
-          g_message ("The keyring refused the password of %s (%s); keeping it in the profile",
-                     uri, keyring_error->message);
-          self->use_keyring = FALSE;
-          linphone_config_set_int (linphone_core_get_config (self->core), "sip", "store_auth_info", 1);
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PASSWORD_STORAGE]);
-        }
+      /* Signs in at once; the keyring keeps it when it can. */
+      store_password (self, uri, password);
       add_auth (self, identity_addr, password);
     }
 
@@ -1432,20 +1697,15 @@ _tandem_manager_add_turn_auth (TandemManager *self,
   linphone_auth_info_unref (auth);
 }
 
+/* Keeps @password in the keyring, if there is one (asynchronously). */
 gboolean
 _tandem_manager_store_password (TandemManager *self,
                                 const char    *key,
                                 const char    *password)
 {
-  g_autoptr(GError) error = NULL;
-
   if (!self->use_keyring)
     return FALSE;
-  if (!tandem_secrets_store (self->profile_dir, key, password, &error))
-    {
-      g_message ("The keyring refused a password (%s)", error->message);
-      return FALSE;
-    }
+  store_password (self, key, password);
   return TRUE;
 }
 
@@ -1461,10 +1721,8 @@ void
 _tandem_manager_forget_password (TandemManager *self,
                                  const char    *identity)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (self->use_keyring && !tandem_secrets_clear (self->profile_dir, identity, &error) && error != NULL)
-    g_message ("Could not remove the password of %s from the keyring: %s", identity, error->message);
+  if (self->use_keyring)
+    tandem_secrets_clear_async (self->profile_dir, identity);
 }
 
 /* ----- GObject ------------------------------------------------------- */
@@ -1560,6 +1818,12 @@ tandem_manager_get_property (GObject    *object,
     case PROP_PASSWORD_STORAGE:
       g_value_set_string (value, tandem_manager_get_password_storage (self));
       break;
+    case PROP_SHARE_TLS:
+      g_value_set_boolean (value, tandem_manager_get_share_tls (self));
+      break;
+    case PROP_SHARE_RELAY:
+      g_value_take_string (value, tandem_manager_dup_share_relay (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1577,6 +1841,9 @@ tandem_manager_set_property (GObject      *object,
     {
     case PROP_PROFILE_DIR:
       self->profile_dir = g_value_dup_string (value);
+      break;
+    case PROP_SHARE_TLS:
+      tandem_manager_set_share_tls (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1610,6 +1877,16 @@ tandem_manager_class_init (TandemManagerClass *klass)
 
   properties[PROP_PASSWORD_STORAGE] =
     g_param_spec_string ("password-storage", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* Screen sharing, kept in the profile (tandem-manager-shares.c): whether
+   * this side offers TLS (msrps) and requires it of offers it accepts,
+   * and the MSRP relay ("auto", "none", host:port or an msrp(s):// URI). */
+  properties[PROP_SHARE_TLS] =
+    g_param_spec_boolean ("share-tls", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHARE_RELAY] =
+    g_param_spec_string ("share-relay", NULL, NULL, "auto",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

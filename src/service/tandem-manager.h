@@ -70,7 +70,12 @@ TandemShare    *tandem_manager_request_screen  (TandemManager   *self,
                                                 const char      *address,
                                                 GError         **error);
 gboolean        tandem_manager_get_share_tls   (TandemManager   *self);
+void            tandem_manager_set_share_tls   (TandemManager   *self,
+                                                gboolean         tls);
 char           *tandem_manager_dup_share_relay (TandemManager   *self);
+gboolean        tandem_manager_set_share_relay (TandemManager   *self,
+                                                const char      *relay,
+                                                GError         **error);
 void            tandem_manager_set_share_options (TandemManager *self,
                                                 gboolean         tls,
                                                 const char      *relay);

@@ -150,9 +150,9 @@ apply_share (GKeyFile       *keyfile,
     }
   if (local_error != NULL)
     tls = tandem_manager_get_share_tls (manager);
-  if (relay == NULL)
-    relay = tandem_manager_dup_share_relay (manager);
-  tandem_manager_set_share_options (manager, tls, relay);
+  if (relay != NULL && !tandem_manager_set_share_relay (manager, relay, error))
+    return FALSE;
+  tandem_manager_set_share_tls (manager, tls);
   return TRUE;
 }
 

@@ -41,6 +41,8 @@ TandemAccount *_tandem_account_new          (const char              *identity,
 void           _tandem_account_set_state    (TandemAccount           *self,
                                              TandemRegistrationState  state,
                                              const char              *message);
+void           _tandem_account_set_waiting_for_keyring (TandemAccount *self,
+                                                        gboolean       waiting);
 
 /* The gpointers are liblinphone objects; their types stay out of headers
  * that do not include liblinphone. */
@@ -90,7 +92,9 @@ void                 _tandem_manager_shares_remember_password (TandemManagerShar
                                                           const char          *username,
                                                           const char          *domain,
                                                           const char          *password);
-gboolean             _tandem_manager_shares_took_call_id (TandemManagerShares *shares,
-                                                          const char          *call_id);
+gboolean             _tandem_manager_shares_hold_call    (TandemManagerShares *shares,
+                                                          gpointer             linphone_call);
+void                 _tandem_manager_announce_call       (TandemManager       *self,
+                                                          gpointer             linphone_call);
 
 G_END_DECLS

@@ -231,6 +231,7 @@ on_invite (TandemShareStack   *self,
   belle_sip_header_from_t *from;
   belle_sip_server_transaction_t *transaction;
   belle_sip_response_t *ringing;
+  g_autoptr(TandemShareSession) session = NULL;
   Leg *leg;
 
   if (has_sdp_body (message))
@@ -243,6 +244,8 @@ on_invite (TandemShareStack   *self,
       g_debug ("INVITE without a share stream (%s): 488",
                error != NULL ? error->message : "no SDP offer");
       respond (self, request, 488);
+      if (message_call_id (message) != NULL)
+        g_signal_emit_by_name (self, "other-invite", message_call_id (message));
       return;
     }
 
@@ -260,11 +263,16 @@ on_invite (TandemShareStack   *self,
                                         sdp_has_audio (sdp));
   g_ptr_array_add (self->legs, leg);
 
-  ringing = belle_sip_response_create_from_request (request, 180);
-  _tandem_share_stack_add_contact (self, BELLE_SIP_MESSAGE (ringing), FALSE);
-  belle_sip_server_transaction_send_response (transaction, ringing);
-
-  g_signal_emit_by_name (self, "share-offered", leg->session, peer, share);
+  /* The handler may refuse the offer before it rings (an MSRP transport
+   * that does not fit the local policy: 488 with the reason). */
+  session = g_object_ref (leg->session);
+  g_signal_emit_by_name (self, "share-offered", session, peer, share);
+  if (tandem_share_session_get_state (session) == TANDEM_SHARE_SESSION_OFFERED)
+    {
+      ringing = belle_sip_response_create_from_request (request, 180);
+      _tandem_share_stack_add_contact (self, BELLE_SIP_MESSAGE (ringing), FALSE);
+      belle_sip_server_transaction_send_response (transaction, ringing);
+    }
 }
 
 static void
@@ -768,20 +776,43 @@ tandem_share_stack_decline (TandemShareStack    *self,
                             TandemShareSession  *session,
                             GError             **error)
 {
+  return tandem_share_stack_refuse (self, session, 603, NULL, error);
+}
+
+/**
+ * tandem_share_stack_refuse:
+ * @code: a final failure status, 400-699
+ * @phrase: (nullable): the reason phrase; NULL for the standard one
+ *
+ * Refuses an offer.  From a ::share-offered handler, before it rings.
+ */
+gboolean
+tandem_share_stack_refuse (TandemShareStack    *self,
+                           TandemShareSession  *session,
+                           guint                code,
+                           const char          *phrase,
+                           GError             **error)
+{
+  belle_sip_response_t *response;
   Leg *leg;
 
   g_return_val_if_fail (TANDEM_IS_SHARE_STACK (self), FALSE);
   g_return_val_if_fail (TANDEM_IS_SHARE_SESSION (session), FALSE);
+  g_return_val_if_fail (code >= 400 && code < 700, FALSE);
 
   leg = require_leg (self, session, TRUE, error);
   if (leg == NULL)
     return FALSE;
-  belle_sip_server_transaction_send_response (leg->server,
-                                              belle_sip_response_create_from_request (
-                                                belle_sip_transaction_get_request (BELLE_SIP_TRANSACTION (leg->server)),
-                                                603));
+  response = belle_sip_response_create_from_request (
+    belle_sip_transaction_get_request (BELLE_SIP_TRANSACTION (leg->server)), code);
+  if (phrase != NULL)
+    belle_sip_response_set_reason_phrase (response, phrase);
+  belle_sip_server_transaction_send_response (leg->server, response);
   leg->hung_up = TRUE;
-  _tandem_share_session_set_end_reason (session, 603, "Declined");
+  _tandem_share_session_set_end_reason (session, code,
+                                        phrase != NULL ? phrase
+                                        : code == 603 ? "Declined"
+                                        : belle_sip_response_get_reason_phrase (response));
   _tandem_share_session_set_state (session, TANDEM_SHARE_SESSION_ENDED);
   return TRUE;
 }

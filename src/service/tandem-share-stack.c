@@ -73,6 +73,7 @@ enum {
   SIGNAL_SHARE_FAILED,
   SIGNAL_SHARE_ENDED,
   SIGNAL_SHARE_CONTROL,
+  SIGNAL_OTHER_INVITE,
   N_SIGNALS
 };
 
@@ -443,6 +444,11 @@ tandem_share_stack_class_init (TandemShareStackClass *klass)
   signals[SIGNAL_SHARE_ENDED] =
     g_signal_new ("share-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, TANDEM_TYPE_SHARE_SESSION);
+  /* (Call-ID) An INVITE without a share stream (an audio call, forked
+   * to this binding too), refused with 488: liblinphone's to take. */
+  signals[SIGNAL_OTHER_INVITE] =
+    g_signal_new ("other-invite", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /* (session, "request" | "grant" | "revoke") from the peer */
   signals[SIGNAL_SHARE_CONTROL] =
     g_signal_new ("share-control", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

@@ -47,6 +47,15 @@ gboolean                tandem_share_stack_accept        (TandemShareStack   *se
 gboolean                tandem_share_stack_decline       (TandemShareStack   *self,
                                                           TandemShareSession *session,
                                                           GError            **error);
+gboolean                tandem_share_stack_refuse        (TandemShareStack   *self,
+                                                          TandemShareSession *session,
+                                                          guint               code,
+                                                          const char         *phrase,
+                                                          GError            **error);
+
+/* The reason phrase of the 606 that refuses a plain TCP/MSRP offer where
+ * TLS is required (before it rings). */
+#define TANDEM_SHARE_PHRASE_TLS_REQUIRED "Encrypted Screen Sharing Required"
 
 /* Outgoing. */
 TandemShareSession     *tandem_share_stack_invite        (TandemShareStack   *self,

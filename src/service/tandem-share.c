@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tandem-share.h"
@@ -130,7 +131,9 @@ end (TandemShare *self,
 
 /* Through a relay the MSRP connection never learns that the peer went
  * away without a BYE (killed, network lost); an in-dialog OPTIONS every
- * few seconds does. */
+ * few seconds does.  A direct share needs none: a killed peer's kernel
+ * closes the connection, and the MSRP keepalives notice a silent network
+ * loss. */
 #define PING_INTERVAL_S 3
 
 static gboolean
@@ -139,7 +142,10 @@ on_ping (gpointer data)
   TandemShare *self = data;
 
   if (self->session != NULL)
-    tandem_share_stack_ping (self->stack, self->session);
+    {
+      g_debug ("share with %s: OPTIONS, to notice a peer gone behind the relay", self->peer_address);
+      tandem_share_stack_ping (self->stack, self->session);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -148,7 +154,8 @@ on_media_connected (TandemShareMedia *media,
                     TandemShare      *self)
 {
   self->vnc_fd = tandem_share_media_steal_vnc_fd (media);
-  self->ping_id = g_timeout_add_seconds (PING_INTERVAL_S, on_ping, self);
+  if (tandem_share_media_is_relayed (media))
+    self->ping_id = g_timeout_add_seconds (PING_INTERVAL_S, on_ping, self);
   set_state (self, TANDEM_SHARE_ACTIVE);
 }
 
@@ -201,6 +208,17 @@ on_stack_accepted (TandemShareStack   *stack,
   start_media (self, tandem_share_session_get_remote_share (session));
 }
 
+/* "bob" of "sip:bob@example.org". */
+static char *
+dup_user_name (const char *address)
+{
+  const char *colon = strchr (address, ':');
+  const char *start = colon != NULL ? colon + 1 : address;
+  const char *at = strchr (start, '@');
+
+  return at != NULL ? g_strndup (start, at - start) : g_strdup (start);
+}
+
 static void
 on_stack_failed (TandemShareStack   *stack,
                  TandemShareSession *session,
@@ -226,6 +244,19 @@ on_stack_failed (TandemShareStack   *stack,
     case 404:
     case 604:
       reason = g_strdup_printf (_("Not reachable (%s)"), text);
+      break;
+    case 488:
+    case 606:
+      if (strstr (text, TANDEM_SHARE_PHRASE_TLS_REQUIRED) != NULL)
+        {
+          g_autofree char *name = dup_user_name (self->peer_address);
+
+          /* Translators: %s is the other person's user name, e.g. "bob" */
+          reason = g_strdup_printf (_("%s's Tandem only accepts encrypted screen sharing"), name);
+        }
+      else
+        /* Translators: %s is the SIP status, e.g. "488 Not Acceptable Here" */
+        reason = g_strdup_printf (_("The other side cannot take this kind of screen sharing (%s)"), text);
       break;
     default:
       reason = g_strdup_printf (_("Failed (%s)"), text);

@@ -29,7 +29,9 @@
 #include <X11/extensions/Xrandr.h>
 #include <X11/extensions/XTest.h>
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
+#include "tandem-share-error.h"
 #include "tandem-share-private.h"
 #include "tandem-x11-capture.h"
 
@@ -380,7 +382,8 @@ tandem_x11_capture_open (TandemCapture *capture,
   self->display = XOpenDisplay (self->display_name);
   if (self->display == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot open X display %s",
+      /* Translators: %s is an X display name, e.g. ":0" */
+      g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_DISPLAY, _("Cannot open the X display %s"),
                    self->display_name ? self->display_name : g_getenv ("DISPLAY"));
       return FALSE;
     }
@@ -388,8 +391,8 @@ tandem_x11_capture_open (TandemCapture *capture,
     {
       XCloseDisplay (self->display);
       self->display = NULL;
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES,
-                   "The X connection got a file descriptor above 1023");
+      g_set_error_literal (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_FAILED,
+                           _("Too many files are open to share the screen"));
       return FALSE;
     }
   g_mutex_lock (&displays_lock);
@@ -402,16 +405,16 @@ tandem_x11_capture_open (TandemCapture *capture,
       || visual->red_mask != 0xff0000 || visual->green_mask != 0xff00 || visual->blue_mask != 0xff
       || ImageByteOrder (self->display) != (G_BYTE_ORDER == G_LITTLE_ENDIAN ? LSBFirst : MSBFirst))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "Screen sharing needs a 24-bit true-colour X screen");
+      g_set_error_literal (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NOT_SUPPORTED,
+                           _("Screen sharing needs a 24-bit true-colour X screen"));
       goto fail;
     }
   if (!XDamageQueryExtension (self->display, &self->damage_event, &error_base)
       || !XFixesQueryExtension (self->display, &self->fixes_event, &error_base)
       || !XTestQueryExtension (self->display, &event_base, &error_base, &major, &minor))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "The X server lacks the DAMAGE, XFIXES or XTEST extension");
+      g_set_error_literal (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NOT_SUPPORTED,
+                           _("The X server lacks the DAMAGE, XFIXES or XTEST extension"));
       goto fail;
     }
   if (!XRRQueryExtension (self->display, &self->randr_event, &error_base))
@@ -420,7 +423,8 @@ tandem_x11_capture_open (TandemCapture *capture,
   update_geometry (self);
   if (self->lost)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The window to share does not exist");
+      g_set_error_literal (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_WINDOW_GONE,
+                           _("The window to share does not exist"));
       goto fail;
     }
 

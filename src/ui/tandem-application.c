@@ -112,11 +112,32 @@ on_quit (GSimpleAction *action,
 {
   TandemApplication *self = user_data;
 
-  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  /* Held: closing one window may destroy others (its dialogs). */
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
-  /* Close windows the way the user would, so their state gets saved. */
   for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_close (l->data);
+    g_object_ref (l->data);
+
+  /* Close windows the way the user would, so their state gets saved.
+   * Now: gtk_window_close() only queues the delete event, which the
+   * quitting main loop would never deliver. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      GdkWindow *gdk_window = gtk_widget_get_window (l->data);
+      GdkEvent *event;
+
+      if (gdk_window == NULL)
+        {
+          gtk_widget_destroy (l->data);
+          continue;
+        }
+      event = gdk_event_new (GDK_DELETE);
+      event->any.window = g_object_ref (gdk_window);
+      event->any.send_event = TRUE;
+      gtk_main_do_event (event);  /* the window's delete handler, then destroy */
+      gdk_event_free (event);
+    }
+  g_list_free_full (windows, g_object_unref);
   g_application_quit (G_APPLICATION (self));
 }
 
@@ -372,8 +393,10 @@ create_settings (TandemApplication *self)
   if (!self->custom_profile || g_getenv ("GSETTINGS_BACKEND") != NULL)
     return g_settings_new_full (schema, NULL, NULL);
 
+  /* The keys sit directly under the schema's path: without a root group
+   * for them the backend refuses every write (writable: no). */
   path = g_build_filename (self->profile_dir, "settings.ini", NULL);
-  backend = g_keyfile_settings_backend_new (path, "/io/github/tandemphone/Tandem/", NULL);
+  backend = g_keyfile_settings_backend_new (path, "/io/github/tandemphone/Tandem/", "Tandem");
   return g_settings_new_full (schema, backend, NULL);
 }
 

@@ -40,6 +40,7 @@ struct _TandemPreferencesWindow
   GtkToggleButton *turn_check;
   GtkEntry        *turn_user_entry;
   GtkEntry        *turn_password_entry;
+  GtkEntry        *share_relay_entry;
   GtkLabel        *network_error_label;
   GtkWidget       *notifications_check;
   GtkWidget       *share_tls_check;
@@ -60,6 +61,10 @@ show_error (GtkLabel   *label,
 static char *
 state_label (TandemAccount *account)
 {
+  if (tandem_account_get_waiting_for_keyring (account) &&
+      tandem_account_get_state (account) != TANDEM_REGISTRATION_OK)
+    return tandem_describe_waiting_for_keyring (tandem_account_get_identity (account));
+
   switch (tandem_account_get_state (account))
     {
     case TANDEM_REGISTRATION_OK:
@@ -225,6 +230,11 @@ fill_network (TandemPreferencesWindow *self)
   gtk_toggle_button_set_active (self->turn_check, nat.turn);
   gtk_entry_set_text (self->turn_user_entry, nat.turn_username ? nat.turn_username : "");
   tandem_nat_settings_clear (&nat);
+  {
+    g_autofree char *relay = tandem_manager_dup_share_relay (self->manager);
+
+    gtk_entry_set_text (self->share_relay_entry, relay);
+  }
 }
 
 static void
@@ -240,7 +250,8 @@ on_apply_network_clicked (TandemPreferencesWindow *self)
   };
   g_autoptr(GError) error = NULL;
 
-  if (!tandem_manager_set_nat (self->manager, &nat, &error))
+  if (!tandem_manager_set_nat (self->manager, &nat, &error) ||
+      !tandem_manager_set_share_relay (self->manager, gtk_entry_get_text (self->share_relay_entry), &error))
     show_error (self->network_error_label, error->message);
   else
     show_error (self->network_error_label, NULL);
@@ -287,6 +298,7 @@ tandem_preferences_window_class_init (TandemPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, turn_check);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, turn_user_entry);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, turn_password_entry);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, share_relay_entry);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, network_error_label);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, notifications_check);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, share_tls_check);
@@ -327,17 +339,17 @@ tandem_preferences_window_new (GtkWindow     *parent,
   fill_network (self);
 
   if (self->settings != NULL)
-    {
-      g_settings_bind (self->settings, "notifications", self->notifications_check, "active",
-                       G_SETTINGS_BIND_DEFAULT);
-      g_settings_bind (self->settings, "msrp-use-tls", self->share_tls_check, "active",
-                       G_SETTINGS_BIND_DEFAULT);
-    }
+    g_settings_bind (self->settings, "notifications", self->notifications_check, "active",
+                     G_SETTINGS_BIND_DEFAULT);
   else
-    {
-      gtk_widget_set_sensitive (self->notifications_check, FALSE);
-      gtk_widget_set_sensitive (self->share_tls_check, FALSE);
-    }
+    gtk_widget_set_sensitive (self->notifications_check, FALSE);
+  /* The profile keeps the screen sharing settings, the manager owns them:
+   * the next share offers what the switch says. */
+  if (tandem_manager_is_started (manager))
+    g_object_bind_property (manager, "share-tls", self->share_tls_check, "active",
+                            G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  else
+    gtk_widget_set_sensitive (self->share_tls_check, FALSE);
 
   if (page != NULL && gtk_stack_get_child_by_name (self->stack, page) != NULL)
     gtk_stack_set_visible_child_name (self->stack, page);

@@ -38,3 +38,16 @@ tandem_describe_sign_in_failure (const char *reason)
    * "Wrong user name or password (401 Unauthorized)" */
   return g_strdup_printf (_("%s (%s)"), meaning, reason);
 }
+
+/* "sip:alice@example.org" is waiting for its password from the keyring. */
+char *
+tandem_describe_waiting_for_keyring (const char *identity)
+{
+  const char *user = identity != NULL ? strchr (identity, ':') : NULL;
+  const char *at = user != NULL ? strchr (user, '@') : NULL;
+  g_autofree char *name = user != NULL && at != NULL ? g_strndup (user + 1, at - user - 1)
+                                                     : g_strdup (identity ? identity : "");
+
+  /* Translators: %s is the user name of the account, e.g. "alice" */
+  return g_strdup_printf (_("Unlock your keyring to sign in as %s"), name);
+}

@@ -8,6 +8,7 @@
 
 G_BEGIN_DECLS
 
-char *tandem_describe_sign_in_failure (const char *reason);
+char *tandem_describe_sign_in_failure     (const char *reason);
+char *tandem_describe_waiting_for_keyring (const char *identity);
 
 G_END_DECLS

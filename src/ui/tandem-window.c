@@ -105,6 +105,15 @@ update_account (TandemWindow *self)
       break;
     }
 
+  /* The keyring is locked or asking: the rest of the window works on. */
+  if (tandem_account_get_waiting_for_keyring (self->account) &&
+      tandem_account_get_state (self->account) != TANDEM_REGISTRATION_OK)
+    {
+      g_free (state);
+      state = tandem_describe_waiting_for_keyring (tandem_account_get_identity (self->account));
+      icon = "dialog-password-symbolic";
+    }
+
   gtk_label_set_text (self->account_label, tandem_account_get_identity (self->account));
   gtk_label_set_text (self->account_state_label, state);
   gtk_image_set_from_icon_name (self->account_state_image, icon, GTK_ICON_SIZE_LARGE_TOOLBAR);
@@ -456,9 +465,13 @@ static gboolean
 tandem_window_delete_event (GtkWidget   *widget,
                             GdkEventAny *event)
 {
+  GtkWidgetClass *parent = GTK_WIDGET_CLASS (tandem_window_parent_class);
+
   save_window_state (TANDEM_WINDOW (widget));
 
-  return GTK_WIDGET_CLASS (tandem_window_parent_class)->delete_event (widget, event);
+  /* GtkWindow has no delete_event of its own: chaining to NULL crashed
+   * on every close. */
+  return parent->delete_event != NULL ? parent->delete_event (widget, event) : GDK_EVENT_PROPAGATE;
 }
 
 /* ----- GObject ------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "tandem-msrp-relay-client.h"
 #include "tandem-msrp-session.h"
 #include "tandem-test-kamailio.h"
+#include "tandem-test-wait.h"
 
 static TandemTestKamailio *world;
 
@@ -79,8 +80,8 @@ discover (const char *setting, const char *domain, gboolean tls)
   char *out = NULL;
 
   tandem_msrp_relay_discover_async (setting, domain, tls, NULL, on_discovered, &out);
-  while (out == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  TANDEM_TEST_WAIT_UNTIL (out != NULL, 10000);
+  g_assert_nonnull (out);
   return out;
 }
 
@@ -352,8 +353,8 @@ run_relay_session (gboolean bob_uses_relay, gboolean tls)
 
   g_test_message ("data exchanged");
   /* the reservation was refreshed through the running session */
-  while (refreshed < 2)
-    g_main_context_iteration (NULL, TRUE);
+  TANDEM_TEST_WAIT_UNTIL (refreshed >= 2, 60000);
+  g_assert_cmpint (refreshed, >=, 2);
 
   g_checksum_free (rx_alice.sum);
   g_checksum_free (rx_bob.sum);

@@ -17,13 +17,6 @@
 #include "interop-common.h"
 #include "tandem-test-process.h"
 
-gboolean
-interop_on_timeout (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 void
 interop_sleep_ms (guint ms)
 {

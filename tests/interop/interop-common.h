@@ -17,20 +17,12 @@
 
 #include "tandem-manager.h"
 #include "tandem-test-kamailio.h"
+#include "tandem-test-wait.h"
 
 G_BEGIN_DECLS
 
-gboolean interop_on_timeout (gpointer data);
-
 /* Iterate the default main context until @cond holds or @ms passed. */
-#define INTEROP_WAIT_UNTIL(cond, ms) G_STMT_START {                     \
-    gboolean expired_ = FALSE;                                          \
-    guint id_ = g_timeout_add ((ms), interop_on_timeout, &expired_);    \
-    while (!(cond) && !expired_)                                        \
-      g_main_context_iteration (NULL, TRUE);                            \
-    if (!expired_)                                                      \
-      g_source_remove (id_);                                            \
-  } G_STMT_END
+#define INTEROP_WAIT_UNTIL(cond, ms) TANDEM_TEST_WAIT_UNTIL (cond, ms)
 
 void            interop_sleep_ms (guint ms);
 

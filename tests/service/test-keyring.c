@@ -40,6 +40,17 @@ read_rc (const char *profile)
   return text;
 }
 
+/* Whether the keyring holds @password (NULL: nothing) for @identity. */
+static gboolean
+has_secret (const char *profile,
+            const char *identity,
+            const char *password)
+{
+  g_autofree char *secret = tandem_secrets_lookup (profile, identity, NULL);
+
+  return g_strcmp0 (secret, password) == 0;
+}
+
 static void
 test_keyring (void)
 {
@@ -61,6 +72,8 @@ test_keyring (void)
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
   g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
 
+  /* The keyring keeps it (stored asynchronously). */
+  WAIT_UNTIL (has_secret (profile, "sip:alice@tandem.test", "alice-pw"), 10000);
   secret = tandem_secrets_lookup (profile, "sip:alice@tandem.test", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "alice-pw");
@@ -81,6 +94,7 @@ test_keyring (void)
   g_assert_no_error (error);
   g_object_unref (account);
   g_clear_pointer (&secret, g_free);
+  WAIT_UNTIL (has_secret (profile, "sip:alice@tandem.test", NULL), 10000);
   secret = tandem_secrets_lookup (profile, "sip:alice@tandem.test", &error);
   g_assert_no_error (error);
   g_assert_null (secret);

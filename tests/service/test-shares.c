@@ -18,6 +18,45 @@
 
 #define WAIT_UNTIL(cond, ms) TANDEM_TEST_WAIT_UNTIL (cond, ms)
 
+/* In-dialog OPTIONS sent by TandemShare, and the 180s it saw (its debug
+ * messages say so). */
+static guint options_sent;
+static guint ringing_seen;
+/* liblinphone's branches of share offers that TandemManager declined. */
+static guint branches_declined;
+
+static GLogWriterOutput
+on_log (GLogLevelFlags   level,
+        const GLogField *fields,
+        gsize            n_fields,
+        gpointer         user_data)
+{
+  const char *domain = NULL, *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      domain = fields[i].value;
+    else if (g_str_equal (fields[i].key, "MESSAGE"))
+      message = fields[i].value;
+  if (g_strcmp0 (domain, "tandem-share") == 0 && message != NULL && strstr (message, ": OPTIONS") != NULL)
+    options_sent++;
+  if (g_strcmp0 (domain, "tandem-share") == 0 && message != NULL && g_str_has_suffix (message, ": ringing"))
+    ringing_seen++;
+  if (g_strcmp0 (domain, "tandem-manager-shares") == 0 && message != NULL &&
+      g_str_has_prefix (message, "declining liblinphone's branch"))
+    branches_declined++;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/* Runs the main loop for @ms (to see that something does NOT happen). */
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  WAIT_UNTIL (g_get_monotonic_time () >= until, ms + 1000);
+}
+
 typedef struct {
   TandemTestKamailio *world;
   TandemManager      *alice;
@@ -178,6 +217,20 @@ test_share_and_stop (Fixture       *f,
   assert_stream (sharer_fd, viewer_fd);
   assert_stream (viewer_fd, sharer_fd);
 
+  /* The in-dialog OPTIONS that notices a peer gone behind a relay goes
+   * out on relayed shares only (every 3 s); a direct one needs none. */
+  if (g_str_equal (data, "relay"))
+    {
+      WAIT_UNTIL (options_sent > 0, 10000);
+      g_assert_cmpuint (options_sent, >, 0);
+    }
+  else
+    {
+      options_sent = 0;
+      spin (4000);
+      g_assert_cmpuint (options_sent, ==, 0);
+    }
+
   /* Control: bob asks, alice grants, then revokes. */
   g_assert_false (tandem_share_set_control (theirs, TRUE, &error));
   g_clear_error (&error);
@@ -252,6 +305,57 @@ test_request_declined (Fixture       *f,
   g_assert_true (g_str_has_prefix (tandem_share_get_end_reason (mine), "Not reachable"));
 }
 
+/* TLS required at bob: alice's plain offer is refused with 488 before it
+ * rings, and alice reads why.  TLS not required at bob: alice's TLS offer
+ * is answered over TLS. */
+static void
+test_transport_policy (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemShare) mine = NULL;
+  TandemShare *theirs;
+  int sharer_fd, viewer_fd;
+
+  tandem_manager_set_share_tls (f->bob, TRUE);
+  WAIT_UNTIL (tandem_manager_can_share (f->bob), 20000);
+  g_assert_true (tandem_manager_can_share (f->bob));
+  ringing_seen = 0;
+  mine = g_object_ref (tandem_manager_share_screen (f->alice, "sip:bob@tandem.test", &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (is_state (mine, TANDEM_SHARE_ENDED), 10000);
+  g_assert_cmpint (tandem_share_get_state (mine), ==, TANDEM_SHARE_ENDED);
+  g_test_message ("alice reads: %s", tandem_share_get_end_reason (mine));
+  g_assert_cmpstr (tandem_share_get_end_reason (mine), ==, "bob's Tandem only accepts encrypted screen sharing");
+  /* It never rang, on either side, in neither of bob's stacks. */
+  g_assert_cmpuint (ringing_seen, ==, 0);
+  g_assert_cmpuint (f->bob_shares->len, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_calls (f->bob)), ==, 0);
+
+  /* The other way round: bob plain, alice TLS; bob takes TLS. */
+  tandem_manager_set_share_tls (f->bob, FALSE);
+  tandem_manager_set_share_tls (f->alice, TRUE);
+  WAIT_UNTIL (tandem_manager_can_share (f->alice), 20000);
+  g_clear_object (&mine);
+  mine = g_object_ref (tandem_manager_share_screen (f->alice, "sip:bob@tandem.test", &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (is_state (last (f->bob_shares), TANDEM_SHARE_PENDING), 10000);
+  theirs = last (f->bob_shares);
+  g_assert_nonnull (theirs);
+  g_assert_true (tandem_share_accept (theirs, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (is_state (mine, TANDEM_SHARE_ACTIVE) && is_state (theirs, TANDEM_SHARE_ACTIVE), 15000);
+  g_assert_cmpint (tandem_share_get_state (mine), ==, TANDEM_SHARE_ACTIVE);
+  g_assert_cmpint (tandem_share_get_state (theirs), ==, TANDEM_SHARE_ACTIVE);
+  sharer_fd = tandem_share_steal_vnc_fd (mine);
+  viewer_fd = tandem_share_steal_vnc_fd (theirs);
+  assert_stream (sharer_fd, viewer_fd);
+  tandem_share_stop (mine);
+  WAIT_UNTIL (is_state (theirs, TANDEM_SHARE_ENDED), 10000);
+  close (sharer_fd);
+  close (viewer_fd);
+}
+
 /* Blink's order: the share stream, then audio.  liblinphone 5.1 would
  * crash accepting that; its branch must be declined and never ring, and
  * the share stack answers with the audio refused. */
@@ -262,6 +366,12 @@ on_carol_accepted (TandemShareStack   *stack,
                    char              **answer)
 {
   *answer = g_strdup (sdp);
+}
+
+static void
+count_call (guint *count)
+{
+  (*count)++;
 }
 
 static void
@@ -289,7 +399,10 @@ test_mixed_offer (Fixture       *f,
     "a=rtpmap:101 telephone-event/8000\r\n"
     "a=sendrecv\r\n";
   TandemShare *theirs;
+  guint calls_added = 0;
 
+  g_signal_connect_swapped (f->bob, "call-added", G_CALLBACK (count_call), &calls_added);
+  branches_declined = 0;
   tandem_share_stack_set_password (carol, "carol-pw");
   g_assert_true (tandem_share_stack_start (carol, &error));
   g_assert_no_error (error);
@@ -302,11 +415,11 @@ test_mixed_offer (Fixture       *f,
   theirs = last (f->bob_shares);
   g_assert_true (tandem_share_has_audio (theirs));
   g_assert_false (tandem_share_is_sharer (theirs));
-  /* Give liblinphone's branch time to arrive: it must not ring. */
-  {
-    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
-    WAIT_UNTIL (g_get_monotonic_time () > until, 2000);
-  }
+  /* liblinphone's copy of the offer arrived and was declined, whichever
+   * came first: it never rang (no call-added, ever). */
+  WAIT_UNTIL (branches_declined > 0, 10000);
+  g_assert_cmpuint (branches_declined, ==, 1);
+  g_assert_cmpuint (calls_added, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_calls (f->bob)), ==, 0);
 
   g_assert_true (tandem_share_accept (theirs, &error));
@@ -325,6 +438,7 @@ test_mixed_offer (Fixture       *f,
   g_test_message ("ended: %s", tandem_share_get_end_reason (theirs));
   tandem_share_stack_stop (carol);
   g_assert_true (tandem_manager_is_started (f->bob));
+  g_signal_handlers_disconnect_by_data (f->bob, &calls_added);
 }
 
 int
@@ -333,6 +447,7 @@ main (int   argc,
 {
   g_setenv ("TANDEM_NO_SOUNDCARD", "1", TRUE);
   g_setenv ("TANDEM_NO_KEYRING", "1", TRUE);
+  g_log_set_writer_func (on_log, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/shares/tls/share-and-stop", Fixture, "tls", fixture_set_up, test_share_and_stop, fixture_tear_down);
@@ -340,6 +455,7 @@ main (int   argc,
   g_test_add ("/shares/relay/share-and-stop", Fixture, "relay", fixture_set_up, test_share_and_stop, fixture_tear_down);
   g_test_add ("/shares/tcp/request-declined", Fixture, "tcp", fixture_set_up, test_request_declined, fixture_tear_down);
   g_test_add ("/shares/tcp/mixed-offer", Fixture, "tcp", fixture_set_up, test_mixed_offer, fixture_tear_down);
+  g_test_add ("/shares/tcp/transport-policy", Fixture, "tcp", fixture_set_up, test_transport_policy, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -20,6 +20,7 @@
 #include <X11/Xutil.h>
 #include <X11/extensions/Xrandr.h>
 
+#include "tandem-share-error.h"
 #include "tandem-test-xvfb.h"
 #include "tandem-vnc-server.h"
 #include "tandem-x11-capture.h"
@@ -560,6 +561,28 @@ test_clipboard (void)
   XSync (dpy, False);
 }
 
+/* What cannot be captured says so in the share layer's error domain. */
+static void
+test_capture_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemX11Capture) nowhere = tandem_x11_capture_new_screen (":9876");
+  g_autoptr(TandemX11Capture) gone = NULL;
+  Window window = paint_window (dpy, 10, 10, 50, 40, 0);
+
+  g_assert_false (tandem_capture_open (TANDEM_CAPTURE (nowhere), &error));
+  g_assert_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_DISPLAY);
+  g_assert_nonnull (strstr (error->message, ":9876"));
+  g_clear_error (&error);
+
+  /* A window that closed before the share starts. */
+  XDestroyWindow (dpy, window);
+  XSync (dpy, False);
+  gone = tandem_x11_capture_new_window (tandem_test_xvfb_get_display (xvfb), window);
+  g_assert_false (tandem_capture_open (TANDEM_CAPTURE (gone), &error));
+  g_assert_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_WINDOW_GONE);
+}
+
 /* ---- the security types offered -------------------------------------------- */
 
 /* Reads exactly @len bytes, running the main context meanwhile (the
@@ -673,6 +696,7 @@ main (int    argc,
   g_test_add_func ("/vnc-server/monitor", test_monitor);
   g_test_add_func ("/vnc-server/clipboard", test_clipboard);
   g_test_add_func ("/vnc-server/security-types", test_security_types);
+  g_test_add_func ("/vnc-server/capture-errors", test_capture_errors);
   status = g_test_run ();
 
   XCloseDisplay (dpy);

@@ -1,7 +1,11 @@
-/* tandem-test-wait.h: run the main loop until a condition holds.
+/* tandem-test-wait.h: run the main loop until a condition holds; the one
+ * bounded wait of the tests (a test never loops on the main context
+ * without a limit).
  *
  *   TANDEM_TEST_WAIT_UNTIL (tandem_account_get_state (a) == TANDEM_REGISTRATION_OK, 10000);
  *   g_assert_cmpint (tandem_account_get_state (a), ==, TANDEM_REGISTRATION_OK);
+ *
+ *   g_assert_true (tandem_test_wait_for (label_visible, label, 1000));
  *
  * Iterates the default main context until COND is true or MS milliseconds
  * have passed; the caller asserts afterwards, so a timeout fails with the
@@ -16,6 +20,11 @@
 G_BEGIN_DECLS
 
 gboolean tandem_test_on_wait_expired (gpointer expired);
+
+/* The same with a condition function: TRUE when it holds at the end. */
+gboolean tandem_test_wait_for        (gboolean  (*condition) (gpointer),
+                                      gpointer    data,
+                                      guint       timeout_ms);
 
 #define TANDEM_TEST_WAIT_UNTIL(cond, ms) G_STMT_START {                          \
     gboolean expired_ = FALSE;                                                   \

@@ -97,31 +97,6 @@ tandem_test_flush_events (void)
     ;
 }
 
-static gboolean
-on_timeout (gpointer data)
-{
-  gboolean *expired = data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-gboolean
-tandem_test_wait_for (gboolean (*condition) (gpointer),
-                      gpointer   data,
-                      guint      timeout_ms)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_timeout, &expired);
-
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!expired)
-    g_source_remove (id);
-
-  return condition (data);
-}
 
 gboolean
 tandem_test_save_screenshot (GtkWidget  *widget,

@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "tandem-test-wait.h"
+
 G_BEGIN_DECLS
 
 GtkWidget *tandem_test_find_label        (GtkWidget  *root,
@@ -15,9 +17,6 @@ GtkWidget *tandem_test_find_widget       (GtkWidget  *root,
 GtkWidget *tandem_test_find_named        (GtkWidget  *root,
                                           const char *id);
 void       tandem_test_flush_events      (void);
-gboolean   tandem_test_wait_for          (gboolean  (*condition) (gpointer),
-                                          gpointer    data,
-                                          guint       timeout_ms);
 gboolean   tandem_test_save_screenshot   (GtkWidget  *widget,
                                           const char *name,
                                           GError    **error);

@@ -70,6 +70,63 @@ test_app_window_single_instance_and_actions (void)
   }
 }
 
+/* A --profile instance keeps its settings in DIR/settings.ini: what it
+ * writes there survives a restart (the keyfile backend used to refuse
+ * every write, so nothing was kept). */
+static char *
+read_setting (const char *profile,
+              const char *key)
+{
+  g_autofree char *path = g_build_filename (profile, "settings.ini", NULL);
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+
+  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, NULL))
+    return NULL;
+  return g_key_file_get_value (keyfile, "Tandem", key, NULL);
+}
+
+static void
+test_app_profile_settings_kept (void)
+{
+  g_autoptr(TandemTestApp) app = NULL;
+  g_autofree char *presence = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *width = NULL;
+  g_autofree char *backend = g_strdup (g_getenv ("GSETTINGS_BACKEND"));
+
+  /* The app's own choice for a profile, not the tests' memory backend. */
+  g_unsetenv ("GSETTINGS_BACKEND");
+  app = tandem_test_app_start ("settings", NULL);
+  g_assert_true (tandem_test_wait_for_windows ("Tandem", 1, 20000));
+  g_assert_true (tandem_test_app_activate (app, "set-presence", "('away', 'lunch')"));
+  g_assert_true (tandem_test_app_activate (app, "quit", NULL));
+  g_assert_true (tandem_test_app_wait_exit (app, 10000));
+
+  presence = read_setting (tandem_test_app_get_profile (app), "presence");
+  note = read_setting (tandem_test_app_get_profile (app), "presence-note");
+  width = read_setting (tandem_test_app_get_profile (app), "window-width");
+  g_assert_cmpstr (presence, ==, "'away'");
+  g_assert_cmpstr (note, ==, "'lunch'");
+  g_assert_nonnull (width);  /* saved when the window closed */
+
+  /* Restarted, it starts from what it kept and keeps it. */
+  tandem_test_app_relaunch (app);
+  g_assert_true (tandem_test_wait_for_windows ("Tandem", 1, 20000));
+  g_assert_true (tandem_test_app_activate (app, "set-presence", "('busy', '')"));
+  g_assert_true (tandem_test_app_activate (app, "quit", NULL));
+  g_assert_true (tandem_test_app_wait_exit (app, 10000));
+  g_clear_pointer (&presence, g_free);
+  presence = read_setting (tandem_test_app_get_profile (app), "presence");
+  g_assert_cmpstr (presence, ==, "'busy'");
+  {
+    g_autofree char *width_again = read_setting (tandem_test_app_get_profile (app), "window-width");
+    g_assert_cmpstr (width_again, ==, width);
+  }
+
+  if (backend != NULL)
+    g_setenv ("GSETTINGS_BACKEND", backend, TRUE);
+}
+
 static void
 test_app_bad_provision_file (void)
 {
@@ -103,6 +160,7 @@ main (int   argc,
   g_test_add_func ("/app/version", test_app_version);
   g_test_add_func ("/app/window-single-instance-actions", test_app_window_single_instance_and_actions);
   g_test_add_func ("/app/bad-provision-file", test_app_bad_provision_file);
+  g_test_add_func ("/app/profile-settings-kept", test_app_profile_settings_kept);
 
   return g_test_run ();
 }

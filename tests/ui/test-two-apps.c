@@ -7,6 +7,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <string.h>
+
 #include "tandem-test-app.h"
 #include "tandem-test-kamailio.h"
 #include "tandem-test-xvfb.h"
@@ -106,6 +108,50 @@ test_call_missed_history (void)
   tandem_test_assert_not_blank (png);
 }
 
+/* Whether @name's log (<build>/screenshots/tandem-<name>.log) has @text. */
+static gboolean
+log_has (const char *name,
+         const char *text)
+{
+  g_autofree char *file = g_strdup_printf ("tandem-%s.log", name);
+  g_autofree char *path = g_build_filename (g_getenv ("TANDEM_BUILD_DIR"), "screenshots", file, NULL);
+  g_autofree char *log = NULL;
+
+  return g_file_get_contents (path, &log, NULL, NULL) && strstr (log, text) != NULL;
+}
+
+/* bob requires encrypted screen sharing (the default); alice, set to
+ * plain TCP/MSRP, offers hers: bob's Tandem refuses it before it rings,
+ * and alice's window says why. */
+static void
+test_share_refused_unencrypted (void)
+{
+  g_autofree char *ini = g_build_filename (tandem_test_app_get_profile (alice), "plain.ini", NULL);
+  g_autofree char *png = NULL;
+  g_autofree char *exe = g_build_filename (g_getenv ("TANDEM_BUILD_DIR"), "src", "tandem", NULL);
+  const char *argv[] = { exe, "--profile", tandem_test_app_get_profile (alice), "--provision", ini, NULL };
+  const char *sentence = "bob's Tandem only accepts encrypted screen sharing";
+  int status;
+
+  g_assert_true (g_file_set_contents (ini, "[share]\ntls=false\nrelay=none\n", -1, NULL));
+  g_free (tandem_test_run (argv, &status));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (tandem_test_app_activate (alice, "open-conversation", "'sip:bob@tandem.test'"));
+  /* Until the share stacks have signed in. */
+  for (int attempt = 0; attempt < 20 && !log_has ("alice", sentence); attempt++)
+    {
+      g_assert_true (tandem_test_app_activate (alice, "share-screen", "'sip:bob@tandem.test'"));
+      for (int i = 0; i < 30 && !log_has ("alice", sentence); i++)
+        g_usleep (100 * 1000);
+    }
+  g_assert_true (log_has ("alice", sentence));
+  g_assert_true (log_has ("bob", "refused before it rang"));
+  g_assert_false (tandem_test_app_action_enabled (bob, "accept-share"));
+  g_usleep (500 * 1000);  /* let the error bar paint */
+  png = tandem_test_screenshot ("two-apps-share-refused");
+  tandem_test_assert_not_blank (png);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -143,6 +189,7 @@ main (int   argc,
   g_test_add_func ("/two-apps/call/answer-hangup", test_call_answer_hangup);
   g_test_add_func ("/two-apps/call/declined", test_call_declined);
   g_test_add_func ("/two-apps/call/missed-and-history", test_call_missed_history);
+  g_test_add_func ("/two-apps/share/refused-unencrypted", test_share_refused_unencrypted);
   status = g_test_run ();
 
   tandem_test_app_stop (alice);
