@@ -1,0 +1,291 @@
+/* tandem-send-window.c: see the header and src/core/README.md ("Send
+ * window") for the algorithm.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-window"
+
+#include "tandem-send-window.h"
+
+/* Queueing delay (RTT above the minimum) taken as "the path is filling":
+ * a quarter of the minimum RTT, at least 8 ms (a relay on the same host
+ * has an RTT well below a millisecond) and at most 40 ms. */
+#define QUEUE_DELAY_MIN_US   (8 * 1000)
+#define QUEUE_DELAY_MAX_US   (40 * 1000)
+/* The delivery rate is the largest sample of the last two epochs. */
+#define RATE_EPOCH_US        (1000 * 1000)
+/* The minimum RTT is forgotten after this long without a lower sample. */
+#define MIN_RTT_EPOCH_US     (10 * 1000 * 1000)
+/* Pacing: the rate times this gain (growing), times 1 when shrunk. */
+#define GAIN_GROW            1.25
+#define GAIN_SLOW_START      2.0
+#define PACE_BURST           (16 * 1024)
+/* Ask for a REPORT at least every so many bytes, and at least 8 times
+ * per window. */
+#define REPORT_EVERY_MIN     (8 * 1024)
+#define MAX_RECORDS          4096
+
+typedef struct {
+  guint64 tag;             /* the stream offset just after this message */
+  gint64  sent;
+  guint64 acked_at_send;   /* self->acked when it was sent */
+  gint64  acked_time;      /* when that much had been acked */
+} Record;
+
+struct _TandemSendWindow {
+  guint64 window;
+  guint64 sent;            /* bytes sent: the tag of the next message end */
+  guint64 acked;           /* highest acknowledged tag */
+  gint64  acked_time;      /* when it was acknowledged (0: never) */
+  guint64 since_report;    /* bytes sent since the last reported message */
+  GQueue  records;         /* of Record, reported messages in flight */
+
+  gint64  min_rtt;
+  gint64  min_rtt_stamp;
+  gint64  epoch_min_rtt;
+  gint64  srtt;
+
+  guint64 rate[2];         /* max delivery rate of this and the last epoch */
+  gint64  rate_epoch;
+
+  gboolean slow_start;
+  gint64  shrunk_until;    /* no second cut within one RTT */
+  gint64  next_send;       /* pacing: earliest time of the next send */
+  guint   reports;
+  guint   shrinks;
+};
+
+TandemSendWindow *
+tandem_send_window_new (void)
+{
+  TandemSendWindow *self = g_new0 (TandemSendWindow, 1);
+
+  self->window = TANDEM_SEND_WINDOW_INITIAL;
+  self->slow_start = TRUE;
+  g_queue_init (&self->records);
+  return self;
+}
+
+void
+tandem_send_window_free (TandemSendWindow *self)
+{
+  if (self == NULL)
+    return;
+  g_queue_clear_full (&self->records, g_free);
+  g_free (self);
+}
+
+static guint64
+get_rate (TandemSendWindow *self)
+{
+  return MAX (self->rate[0], self->rate[1]);
+}
+
+static guint64
+get_pacing_rate (TandemSendWindow *self)
+{
+  guint64 rate = get_rate (self);
+
+  if (rate == 0)
+    return 0;
+  if (self->slow_start)
+    return rate * GAIN_SLOW_START;
+  return self->shrunk_until != 0 && self->srtt > self->min_rtt + QUEUE_DELAY_MIN_US
+         ? rate : rate * GAIN_GROW;
+}
+
+/* 0: @len bytes may go now; > 0: microseconds until pacing allows it;
+ * -1: not before an acknowledgement frees the window. */
+gint64
+tandem_send_window_when (TandemSendWindow *self,
+                         gint64            now,
+                         gsize             len)
+{
+  guint64 in_flight = self->sent - self->acked;
+
+  /* one message may overshoot the window, never start beyond it */
+  if (in_flight > 0 && in_flight + len > self->window)
+    return -1;
+  if (self->next_send > now)
+    return self->next_send - now;
+  return 0;
+}
+
+/* Whether the message of @len bytes about to go should ask for a REPORT. */
+gboolean
+tandem_send_window_wants_report (TandemSendWindow *self,
+                                 gsize             len)
+{
+  guint64 every = MAX (REPORT_EVERY_MIN, self->window / 8);
+  guint64 in_flight = self->sent - self->acked;
+
+  /* the message that fills the window always does: the next send waits
+   * for its acknowledgement */
+  return self->since_report + len >= every ||
+         in_flight + len + REPORT_EVERY_MIN > self->window;
+}
+
+/* Returns the message's tag (its end offset in the stream). */
+guint64
+tandem_send_window_sent (TandemSendWindow *self,
+                         gint64            now,
+                         gsize             len,
+                         gboolean          reported)
+{
+  guint64 pacing = get_pacing_rate (self);
+
+  self->sent += len;
+  if (pacing > 0)
+    self->next_send = MAX (self->next_send, now - (gint64) PACE_BURST * G_USEC_PER_SEC / (gint64) pacing)
+                      + (gint64) (len * G_USEC_PER_SEC / pacing);
+  if (!reported)
+    {
+      self->since_report += len;
+      return self->sent;
+    }
+  self->since_report = 0;
+  if (g_queue_get_length (&self->records) < MAX_RECORDS)
+    {
+      Record *r = g_new (Record, 1);
+
+      r->tag = self->sent;
+      r->sent = now;
+      r->acked_at_send = self->acked;
+      r->acked_time = self->acked_time != 0 ? self->acked_time : now;
+      g_queue_push_tail (&self->records, r);
+    }
+  return self->sent;
+}
+
+static void
+take_rtt (TandemSendWindow *self,
+          gint64            now,
+          gint64            rtt)
+{
+  rtt = MAX (rtt, 1);
+  self->srtt = self->srtt == 0 ? rtt : (7 * self->srtt + rtt) / 8;
+  if (self->epoch_min_rtt == 0 || rtt < self->epoch_min_rtt)
+    self->epoch_min_rtt = rtt;
+  if (self->min_rtt == 0 || rtt <= self->min_rtt)
+    {
+      self->min_rtt = rtt;
+      self->min_rtt_stamp = now;
+    }
+  else if (now - self->min_rtt_stamp > MIN_RTT_EPOCH_US)
+    {
+      /* the path may have changed: the lowest of the last epoch */
+      self->min_rtt = self->epoch_min_rtt;
+      self->min_rtt_stamp = now;
+      self->epoch_min_rtt = 0;
+    }
+}
+
+static void
+take_rate (TandemSendWindow *self,
+           gint64            now,
+           guint64           rate)
+{
+  if (self->rate_epoch == 0)
+    self->rate_epoch = now;
+  if (now - self->rate_epoch > RATE_EPOCH_US)
+    {
+      self->rate[1] = self->rate[0];
+      self->rate[0] = 0;
+      self->rate_epoch = now;
+    }
+  self->rate[0] = MAX (self->rate[0], rate);
+}
+
+/* The far end has everything up to @tag.  FALSE if @tag is unknown. */
+gboolean
+tandem_send_window_acked (TandemSendWindow *self,
+                          gint64            now,
+                          guint64           tag)
+{
+  Record *r = NULL;
+  guint64 newly;
+  gint64 rtt, queue_delay, allowed;
+  guint64 bdp;
+
+  while (!g_queue_is_empty (&self->records))
+    {
+      Record *head = g_queue_peek_head (&self->records);
+
+      if (head->tag > tag)
+        break;
+      g_free (r);
+      r = g_queue_pop_head (&self->records);
+    }
+  if (r == NULL || r->tag != tag)
+    {
+      g_free (r);
+      return FALSE;
+    }
+  newly = tag > self->acked ? tag - self->acked : 0;
+  self->acked = MAX (self->acked, tag);
+  self->acked_time = now;
+  self->reports++;
+
+  rtt = now - r->sent;
+  take_rtt (self, now, rtt);
+  if (now > r->acked_time && self->acked > r->acked_at_send)
+    take_rate (self, now, (self->acked - r->acked_at_send) * G_USEC_PER_SEC / (now - r->acked_time));
+  g_free (r);
+
+  allowed = CLAMP (self->min_rtt / 4, QUEUE_DELAY_MIN_US, QUEUE_DELAY_MAX_US);
+  queue_delay = rtt - self->min_rtt;
+  /* what the path holds without a queue: rate x minimum RTT */
+  bdp = get_rate (self) * self->min_rtt / G_USEC_PER_SEC;
+
+  if (queue_delay <= allowed)
+    {
+      /* no queue building: grow, doubling per round trip in slow start,
+       * else by a quarter of what was acknowledged (+25% per round
+       * trip), and never below twice what the path holds */
+      if (self->slow_start)
+        self->window += newly;
+      else
+        self->window += newly / 4;
+      self->window = MAX (self->window, 2 * bdp);
+    }
+  else if (now >= self->shrunk_until)
+    {
+      /* a queue is building somewhere on the path (the relay's buffers
+       * or the access link): back off to what the path holds plus a
+       * little, once per round trip */
+      guint64 target = bdp + bdp / 4 + TANDEM_SEND_WINDOW_MIN;
+
+      self->slow_start = FALSE;
+      self->window = MIN (self->window * 3 / 4, MAX (target, self->window / 2));
+      self->shrunk_until = now + rtt;
+      self->shrinks++;
+    }
+  self->window = CLAMP (self->window, TANDEM_SEND_WINDOW_MIN, TANDEM_SEND_WINDOW_MAX);
+  return TRUE;
+}
+
+/* When the oldest reported message still waiting for its REPORT was
+ * sent, or 0. */
+gint64
+tandem_send_window_oldest_unacked (TandemSendWindow *self)
+{
+  Record *r = g_queue_peek_head (&self->records);
+
+  return r != NULL ? r->sent : 0;
+}
+
+void
+tandem_send_window_get_stats (TandemSendWindow      *self,
+                              TandemSendWindowStats *stats)
+{
+  stats->window = self->window;
+  stats->in_flight = self->sent - self->acked;
+  stats->rate = get_rate (self);
+  stats->pacing_rate = get_pacing_rate (self);
+  stats->min_rtt = self->min_rtt;
+  stats->srtt = self->srtt;
+  stats->acked = self->acked;
+  stats->reports = self->reports;
+  stats->shrinks = self->shrinks;
+  stats->slow_start = self->slow_start;
+}

@@ -1,0 +1,378 @@
+/* test-vnc-wan.c: a busy 1920x1080 share through the kamailio MSRP relay
+ * (default configuration: 32 KiB tcp_conn_wq_max) over an emulated access
+ * link (tests/support/tandem-test-netlink.h: 2 Mbit/s relay -> viewer,
+ * 25 ms each way, 100 ms tail-drop queue, real kernel TCP between two
+ * network namespaces).  TandemVncServer on Xvfb display A (wallpaper, a
+ * photo, a terminal full of text), TandemVncView on display B; then text
+ * scrolls in the terminal.  The share must survive, and once the
+ * scrolling stops the viewer must show display A pixel for pixel.
+ *
+ * Runs with the sharer's end-to-end send window (Success-Report + the
+ * viewer's REPORTs) and with a viewer that never REPORTs (the sharer must
+ * notice and fall back).  $TANDEM_WAN_SCROLL_SECONDS sets how long text
+ * scrolls (default 20).  Skipped where network namespaces and TUN devices
+ * are not available (not root).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-vnc-wan"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <gtk/gtk.h>
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+
+#include "tandem-test-kamailio.h"
+#include "tandem-test-netlink.h"
+#include "tandem-test-share-link.h"
+#include "tandem-test-ui.h"
+#include "tandem-test-xvfb.h"
+#include "tandem-vnc-server.h"
+#include "tandem-vnc-view.h"
+#include "tandem-x11-capture.h"
+
+#define A_W 1920
+#define A_H 1080
+#define RATE (2 * 1000 * 1000)
+#define DELAY_MS 25
+#define QUEUE_MS 100
+#define FIRST_FRAME_MS 90000
+#define SETTLE_MS 90000
+#define TERM_X 80
+#define TERM_Y 100
+#define TERM_W 1000
+#define TERM_H 780
+#define LINE_H 15
+
+static TandemTestXvfb *xvfb_a;
+static Display *dpy_a;
+static Window bg;
+static GC gc;
+static guint scrolled_lines;
+
+/* ---- display A: a busy desktop ------------------------------------------- */
+
+static const char *words[] = {
+  "commit", "tandem", "relay", "window", "report", "byte-range", "kamailio", "viewer",
+  "sharer", "update", "rectangle", "tight", "zrle", "framebuffer", "latency", "0x7f3a",
+  "ERROR", "ok", "msrp://10.210.0.1:2855/abc;tcp", "--verbose", "make", "ninja", "[ 42%]",
+};
+
+static void
+text_line (char   *buf,
+           gsize   len,
+           guint   n)
+{
+  GRand *r = g_rand_new_with_seed (n * 7919 + 13);
+  gsize used = g_snprintf (buf, len, "%05u ", n);
+
+  while (used + 20 < len - 1)
+    used += g_snprintf (buf + used, len - used, "%s ",
+                        words[g_rand_int_range (r, 0, G_N_ELEMENTS (words))]);
+  g_rand_free (r);
+}
+
+static void
+draw_terminal_line (int   y,
+                    guint n)
+{
+  char line[160];
+
+  text_line (line, 120, n);
+  XSetForeground (dpy_a, gc, 0x101418);
+  XFillRectangle (dpy_a, bg, gc, TERM_X, y, TERM_W, LINE_H);
+  XSetForeground (dpy_a, gc, n % 7 == 0 ? 0xff6060 : 0xd0d0d0);
+  XDrawString (dpy_a, bg, gc, TERM_X + 6, y + LINE_H - 3, line, strlen (line));
+}
+
+static void
+paint_desktop (void)
+{
+  char *data = malloc ((gsize) A_W * A_H * 4);
+  XImage *image = XCreateImage (dpy_a, DefaultVisual (dpy_a, 0), 24, ZPixmap, 0, data, A_W, A_H, 32, 0);
+  guint32 state = 0x2545f491u;
+
+  for (int y = 0; y < A_H; y++)
+    for (int x = 0; x < A_W; x++)
+      {
+        guint32 v;
+
+        if (x >= 1150 && x < 1790 && y >= 200 && y < 680)
+          {
+            /* the photo: smooth shapes with grain, hard to compress */
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            v = (((x * x / 97 + y) & 0xff) << 16) | (((y * 3 + x / 5) & 0xff) << 8)
+                | ((x * y / 311) & 0xff);
+            v ^= state & 0x0f0f0f;
+          }
+        else
+          /* the wallpaper: a gradient */
+          v = ((guint32) (40 + y * 80 / A_H) << 16) | ((guint32) (60 + x * 90 / A_W) << 8) | 120;
+        XPutPixel (image, x, y, v);
+      }
+  XPutImage (dpy_a, bg, gc, image, 0, 0, 0, 0, A_W, A_H);
+  XDestroyImage (image);
+  for (guint i = 0; i < TERM_H / LINE_H; i++)
+    draw_terminal_line (TERM_Y + i * LINE_H, i);
+  scrolled_lines = TERM_H / LINE_H;
+  XSync (dpy_a, False);
+}
+
+/* One line of text scrolls into the terminal. */
+static gboolean
+on_scroll (gpointer data)
+{
+  XCopyArea (dpy_a, bg, bg, gc, TERM_X, TERM_Y + LINE_H, TERM_W, TERM_H - LINE_H, TERM_X, TERM_Y);
+  draw_terminal_line (TERM_Y + TERM_H - LINE_H, scrolled_lines++);
+  XSync (dpy_a, False);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- the share ------------------------------------------------------------- */
+
+typedef struct {
+  TandemVncServer     *server;
+  TandemTestShareLink *link;
+  GtkWidget           *window;
+  TandemVncView       *view;
+  gboolean             stopped;
+  gsize                bad;
+} Session;
+
+static void
+on_viewer_added (TandemVncServer *server,
+                 guint            id,
+                 const char      *name,
+                 Session         *s)
+{
+  tandem_vnc_server_accept_viewer (server, id);
+}
+
+static void
+on_stopped (TandemVncServer *server,
+            GError          *error,
+            Session         *s)
+{
+  s->stopped = TRUE;
+}
+
+static gboolean
+is_stopped (gpointer data)
+{
+  return ((Session *) data)->stopped;
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return tandem_vnc_view_get_state (((Session *) data)->view) == TANDEM_VNC_VIEW_CONNECTED;
+}
+
+static gboolean
+is_alive (Session *s)
+{
+  return tandem_vnc_view_get_state (s->view) == TANDEM_VNC_VIEW_CONNECTED &&
+         !tandem_test_share_link_tunnel_closed (s->link, TRUE) &&
+         !tandem_test_share_link_tunnel_closed (s->link, FALSE);
+}
+
+/* The viewer shows display A, every pixel (or the share has died). */
+static gboolean
+shows_display_a (gpointer data)
+{
+  Session *s = data;
+  cairo_surface_t *snap;
+  XImage *image;
+  guint8 *pixels;
+  int stride;
+
+  if (!is_alive (s))
+    return TRUE;
+  snap = tandem_vnc_view_snapshot (s->view);
+  s->bad = G_MAXSIZE;
+  if (snap == NULL)
+    return FALSE;
+  if (cairo_image_surface_get_width (snap) != A_W || cairo_image_surface_get_height (snap) != A_H)
+    {
+      cairo_surface_destroy (snap);
+      return FALSE;
+    }
+  image = XGetImage (dpy_a, DefaultRootWindow (dpy_a), 0, 0, A_W, A_H, AllPlanes, ZPixmap);
+  stride = cairo_image_surface_get_stride (snap);
+  pixels = cairo_image_surface_get_data (snap);
+  s->bad = 0;
+  for (int y = 0; y < A_H; y++)
+    for (int x = 0; x < A_W; x++)
+      s->bad += (((guint32 *) (pixels + y * stride))[x] & 0xffffff) != (XGetPixel (image, x, y) & 0xffffff);
+  XDestroyImage (image);
+  cairo_surface_destroy (snap);
+  return s->bad == 0;
+}
+
+static guint
+scroll_seconds (void)
+{
+  const char *env = g_getenv ("TANDEM_WAN_SCROLL_SECONDS");
+
+  return env != NULL ? (guint) g_ascii_strtoull (env, NULL, 10) : 20;
+}
+
+static void
+run_share (gboolean acks)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemTestNetlink) netlink = NULL;
+  g_autoptr(TandemX11Capture) capture = NULL;
+  TandemTestKamailio *relay;
+  TandemTestNetlinkStats stats;
+  TandemRfbTunnel *st;
+  int sharer_fd = -1, viewer_fd = -1;
+  gint64 t0, scroll_end;
+  guint scroll_id;
+  Session s = { 0 };
+
+  if (!tandem_test_netlink_supported (&error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  netlink = tandem_test_netlink_new (RATE, DELAY_MS, QUEUE_MS, &error);
+  g_assert_no_error (error);
+  relay = tandem_test_kamailio_start_in_netns (tandem_test_netlink_get_netns (netlink, TANDEM_TEST_NETLINK_NEAR),
+                                               tandem_test_netlink_get_address (netlink, TANDEM_TEST_NETLINK_NEAR),
+                                               &error);
+  g_assert_no_error (error);
+
+  paint_desktop ();
+  s.link = tandem_test_share_link_new_on_netlink (TANDEM_TEST_LINK_RELAY, relay, netlink,
+                                                  &sharer_fd, &viewer_fd, &error);
+  g_assert_no_error (error);
+  if (!acks)
+    tandem_test_share_link_set_viewer_reports (s.link, FALSE);
+
+  capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb_a));
+  s.server = tandem_vnc_server_new (TANDEM_CAPTURE (capture), "display A");
+  g_signal_connect (s.server, "viewer-added", G_CALLBACK (on_viewer_added), &s);
+  g_signal_connect (s.server, "stopped", G_CALLBACK (on_stopped), &s);
+  g_assert_true (tandem_vnc_server_start (s.server, &error));
+  g_assert_no_error (error);
+  s.window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  s.view = TANDEM_VNC_VIEW (tandem_vnc_view_new ());
+  gtk_container_add (GTK_CONTAINER (s.window), GTK_WIDGET (s.view));
+  gtk_window_set_default_size (GTK_WINDOW (s.window), 960, 540);
+  gtk_widget_show_all (s.window);
+
+  t0 = g_get_monotonic_time ();
+  g_assert_cmpuint (tandem_vnc_server_add_viewer (s.server, sharer_fd, "viewer B"), >, 0);
+  tandem_vnc_view_open_fd (s.view, viewer_fd);
+  g_assert_true (tandem_test_wait_for (is_connected, &s, 30000));
+
+  /* the busy first frame arrives whole */
+  tandem_test_wait_for (shows_display_a, &s, FIRST_FRAME_MS);
+  if (!is_alive (&s))
+    {
+      g_autofree char *tail = tandem_test_kamailio_dup_log_tail (relay, 1500);
+
+      g_error ("the share died before its first frame (view: %s); relay log:\n%s",
+               tandem_vnc_view_get_error_message (s.view), tail);
+    }
+  if (s.bad != 0)
+    g_error ("first frame: %zu pixels differ after %d s", s.bad, FIRST_FRAME_MS / 1000);
+  g_test_message ("first complete frame after %.1f s",
+                  (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC);
+
+  /* text scrolls; the share stays up all along */
+  scroll_id = g_timeout_add (50, on_scroll, NULL);
+  scroll_end = g_get_monotonic_time () + scroll_seconds () * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < scroll_end && is_alive (&s))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (scroll_id);
+  if (!is_alive (&s))
+    {
+      g_autofree char *tail = tandem_test_kamailio_dup_log_tail (relay, 1500);
+
+      g_error ("the share died while scrolling (view: %s); relay log:\n%s",
+               tandem_vnc_view_get_error_message (s.view), tail);
+    }
+
+  /* ... and once it stops, the viewer catches up pixel for pixel */
+  tandem_test_wait_for (shows_display_a, &s, SETTLE_MS);
+  g_assert_true (is_alive (&s));
+  if (s.bad != 0)
+    g_error ("after scrolling: %zu pixels differ", s.bad);
+
+  st = tandem_test_share_link_get_tunnel (s.link, TRUE);
+  tandem_test_netlink_get_stats (netlink, &stats);
+  g_test_message ("%u lines scrolled; sharer sent %" G_GUINT64_FORMAT " bytes; link: %"
+                  G_GUINT64_FORMAT " bytes down, %" G_GUINT64_FORMAT " drops, queue up to %u ms; "
+                  "mode: %s", scrolled_lines, tandem_rfb_tunnel_get_bytes_to_peer (st),
+                  stats.down_bytes, stats.down_dropped, stats.max_queue_ms,
+                  tandem_rfb_tunnel_mode_to_string (tandem_rfb_tunnel_get_mode (st)));
+
+  if (acks)
+    g_assert_cmpint (tandem_rfb_tunnel_get_mode (st), ==, TANDEM_RFB_TUNNEL_MODE_WINDOW);
+  else
+    g_assert_cmpint (tandem_rfb_tunnel_get_mode (st), ==, TANDEM_RFB_TUNNEL_MODE_UNACKED);
+
+  tandem_vnc_server_stop (s.server);
+  g_assert_true (tandem_test_wait_for (is_stopped, &s, 20000));
+  tandem_rfb_tunnel_close (tandem_test_share_link_get_tunnel (s.link, FALSE));
+  tandem_test_share_link_free (s.link);
+  gtk_widget_destroy (s.window);
+  g_object_unref (s.server);
+  tandem_test_flush_events ();
+  tandem_test_kamailio_stop (relay);
+}
+
+static void
+test_relay_2mbit (void)
+{
+  run_share (TRUE);
+}
+
+static void
+test_relay_2mbit_no_reports (void)
+{
+  run_share (FALSE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemTestXvfb) xvfb_b = NULL;
+  XSetWindowAttributes attrs = { 0 };
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  xvfb_a = tandem_test_xvfb_start (A_W, A_H, &error);
+  g_assert_no_error (error);
+  xvfb_b = tandem_test_xvfb_start (1024, 768, &error);
+  g_assert_no_error (error);
+  dpy_a = XOpenDisplay (tandem_test_xvfb_get_display (xvfb_a));
+  g_assert_nonnull (dpy_a);
+  attrs.override_redirect = True;
+  bg = XCreateWindow (dpy_a, DefaultRootWindow (dpy_a), 0, 0, A_W, A_H, 0, CopyFromParent,
+                      InputOutput, CopyFromParent, CWOverrideRedirect, &attrs);
+  gc = XCreateGC (dpy_a, bg, 0, NULL);
+  XMapRaised (dpy_a, bg);
+  XSync (dpy_a, False);
+  g_setenv ("DISPLAY", tandem_test_xvfb_get_display (xvfb_b), TRUE);
+  gtk_init (NULL, NULL);
+
+  g_test_add_func ("/vnc-wan/relay-2mbit", test_relay_2mbit);
+  g_test_add_func ("/vnc-wan/relay-2mbit-no-reports", test_relay_2mbit_no_reports);
+  status = g_test_run ();
+
+  XFreeGC (dpy_a, gc);
+  XCloseDisplay (dpy_a);
+  tandem_test_xvfb_stop (xvfb_a);
+  return status;
+}
