@@ -22,9 +22,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <gtk/gtk.h>
-#include <X11/Xlib.h>
-#include <X11/Xutil.h>
 
+#include "tandem-test-desktop.h"
 #include "tandem-test-kamailio.h"
 #include "tandem-test-netlink.h"
 #include "tandem-test-share-link.h"
@@ -41,95 +40,14 @@
 #define QUEUE_MS 100
 #define FIRST_FRAME_MS 90000
 #define SETTLE_MS 90000
-#define TERM_X 80
-#define TERM_Y 100
-#define TERM_W 1000
-#define TERM_H 780
-#define LINE_H 15
 
 static TandemTestXvfb *xvfb_a;
-static Display *dpy_a;
-static Window bg;
-static GC gc;
-static guint scrolled_lines;
+static TandemTestDesktop *desktop;
 
-/* ---- display A: a busy desktop ------------------------------------------- */
-
-static const char *words[] = {
-  "commit", "tandem", "relay", "window", "report", "byte-range", "kamailio", "viewer",
-  "sharer", "update", "rectangle", "tight", "zrle", "framebuffer", "latency", "0x7f3a",
-  "ERROR", "ok", "msrp://10.210.0.1:2855/abc;tcp", "--verbose", "make", "ninja", "[ 42%]",
-};
-
-static void
-text_line (char   *buf,
-           gsize   len,
-           guint   n)
-{
-  GRand *r = g_rand_new_with_seed (n * 7919 + 13);
-  gsize used = g_snprintf (buf, len, "%05u ", n);
-
-  while (used + 20 < len - 1)
-    used += g_snprintf (buf + used, len - used, "%s ",
-                        words[g_rand_int_range (r, 0, G_N_ELEMENTS (words))]);
-  g_rand_free (r);
-}
-
-static void
-draw_terminal_line (int   y,
-                    guint n)
-{
-  char line[160];
-
-  text_line (line, 120, n);
-  XSetForeground (dpy_a, gc, 0x101418);
-  XFillRectangle (dpy_a, bg, gc, TERM_X, y, TERM_W, LINE_H);
-  XSetForeground (dpy_a, gc, n % 7 == 0 ? 0xff6060 : 0xd0d0d0);
-  XDrawString (dpy_a, bg, gc, TERM_X + 6, y + LINE_H - 3, line, strlen (line));
-}
-
-static void
-paint_desktop (void)
-{
-  char *data = malloc ((gsize) A_W * A_H * 4);
-  XImage *image = XCreateImage (dpy_a, DefaultVisual (dpy_a, 0), 24, ZPixmap, 0, data, A_W, A_H, 32, 0);
-  guint32 state = 0x2545f491u;
-
-  for (int y = 0; y < A_H; y++)
-    for (int x = 0; x < A_W; x++)
-      {
-        guint32 v;
-
-        if (x >= 1150 && x < 1790 && y >= 200 && y < 680)
-          {
-            /* the photo: smooth shapes with grain, hard to compress */
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            v = (((x * x / 97 + y) & 0xff) << 16) | (((y * 3 + x / 5) & 0xff) << 8)
-                | ((x * y / 311) & 0xff);
-            v ^= state & 0x0f0f0f;
-          }
-        else
-          /* the wallpaper: a gradient */
-          v = ((guint32) (40 + y * 80 / A_H) << 16) | ((guint32) (60 + x * 90 / A_W) << 8) | 120;
-        XPutPixel (image, x, y, v);
-      }
-  XPutImage (dpy_a, bg, gc, image, 0, 0, 0, 0, A_W, A_H);
-  XDestroyImage (image);
-  for (guint i = 0; i < TERM_H / LINE_H; i++)
-    draw_terminal_line (TERM_Y + i * LINE_H, i);
-  scrolled_lines = TERM_H / LINE_H;
-  XSync (dpy_a, False);
-}
-
-/* One line of text scrolls into the terminal. */
 static gboolean
 on_scroll (gpointer data)
 {
-  XCopyArea (dpy_a, bg, bg, gc, TERM_X, TERM_Y + LINE_H, TERM_W, TERM_H - LINE_H, TERM_X, TERM_Y);
-  draw_terminal_line (TERM_Y + TERM_H - LINE_H, scrolled_lines++);
-  XSync (dpy_a, False);
+  tandem_test_desktop_scroll (desktop);
   return G_SOURCE_CONTINUE;
 }
 
@@ -187,9 +105,6 @@ shows_display_a (gpointer data)
 {
   Session *s = data;
   cairo_surface_t *snap;
-  XImage *image;
-  guint8 *pixels;
-  int stride;
 
   if (!is_alive (s))
     return TRUE;
@@ -197,21 +112,33 @@ shows_display_a (gpointer data)
   s->bad = G_MAXSIZE;
   if (snap == NULL)
     return FALSE;
-  if (cairo_image_surface_get_width (snap) != A_W || cairo_image_surface_get_height (snap) != A_H)
-    {
-      cairo_surface_destroy (snap);
-      return FALSE;
-    }
-  image = XGetImage (dpy_a, DefaultRootWindow (dpy_a), 0, 0, A_W, A_H, AllPlanes, ZPixmap);
-  stride = cairo_image_surface_get_stride (snap);
-  pixels = cairo_image_surface_get_data (snap);
-  s->bad = 0;
-  for (int y = 0; y < A_H; y++)
-    for (int x = 0; x < A_W; x++)
-      s->bad += (((guint32 *) (pixels + y * stride))[x] & 0xffffff) != (XGetPixel (image, x, y) & 0xffffff);
-  XDestroyImage (image);
+  s->bad = tandem_test_desktop_count_differences (desktop, cairo_image_surface_get_data (snap),
+                                                  cairo_image_surface_get_stride (snap),
+                                                  cairo_image_surface_get_width (snap),
+                                                  cairo_image_surface_get_height (snap));
   cairo_surface_destroy (snap);
   return s->bad == 0;
+}
+
+/* What the relay said about the session's end (the first such lines). */
+static char *
+relay_complaints (TandemTestKamailio *relay)
+{
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+  GString *out = g_string_new (NULL);
+  guint n = 0;
+
+  if (!g_file_get_contents (tandem_test_kamailio_get_log_file (relay), &log, NULL, NULL))
+    return g_string_free (out, FALSE);
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && n < 6; i++)
+    if (strstr (lines[i], "ERROR") != NULL || strstr (lines[i], "WARNING") != NULL)
+      {
+        g_string_append_printf (out, "%s\n", lines[i]);
+        n++;
+      }
+  return g_string_free (out, FALSE);
 }
 
 static guint
@@ -248,7 +175,7 @@ run_share (gboolean acks)
                                                &error);
   g_assert_no_error (error);
 
-  paint_desktop ();
+  desktop = tandem_test_desktop_new (tandem_test_xvfb_get_display (xvfb_a), A_W, A_H);
   s.link = tandem_test_share_link_new_on_netlink (TANDEM_TEST_LINK_RELAY, relay, netlink,
                                                   &sharer_fd, &viewer_fd, &error);
   g_assert_no_error (error);
@@ -276,7 +203,7 @@ run_share (gboolean acks)
   tandem_test_wait_for (shows_display_a, &s, FIRST_FRAME_MS);
   if (!is_alive (&s))
     {
-      g_autofree char *tail = tandem_test_kamailio_dup_log_tail (relay, 1500);
+      g_autofree char *tail = relay_complaints (relay);
 
       g_error ("the share died before its first frame (view: %s); relay log:\n%s",
                tandem_vnc_view_get_error_message (s.view), tail);
@@ -294,7 +221,7 @@ run_share (gboolean acks)
   g_source_remove (scroll_id);
   if (!is_alive (&s))
     {
-      g_autofree char *tail = tandem_test_kamailio_dup_log_tail (relay, 1500);
+      g_autofree char *tail = relay_complaints (relay);
 
       g_error ("the share died while scrolling (view: %s); relay log:\n%s",
                tandem_vnc_view_get_error_message (s.view), tail);
@@ -308,9 +235,9 @@ run_share (gboolean acks)
 
   st = tandem_test_share_link_get_tunnel (s.link, TRUE);
   tandem_test_netlink_get_stats (netlink, &stats);
-  g_test_message ("%u lines scrolled; sharer sent %" G_GUINT64_FORMAT " bytes; link: %"
+  g_test_message ("%u lines; sharer sent %" G_GUINT64_FORMAT " bytes; link: %"
                   G_GUINT64_FORMAT " bytes down, %" G_GUINT64_FORMAT " drops, queue up to %u ms; "
-                  "mode: %s", scrolled_lines, tandem_rfb_tunnel_get_bytes_to_peer (st),
+                  "mode: %s", tandem_test_desktop_get_lines (desktop), tandem_rfb_tunnel_get_bytes_to_peer (st),
                   stats.down_bytes, stats.down_dropped, stats.max_queue_ms,
                   tandem_rfb_tunnel_mode_to_string (tandem_rfb_tunnel_get_mode (st)));
 
@@ -327,6 +254,7 @@ run_share (gboolean acks)
   g_object_unref (s.server);
   tandem_test_flush_events ();
   tandem_test_kamailio_stop (relay);
+  g_clear_pointer (&desktop, tandem_test_desktop_free);
 }
 
 static void
@@ -347,7 +275,6 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TandemTestXvfb) xvfb_b = NULL;
-  XSetWindowAttributes attrs = { 0 };
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -356,14 +283,6 @@ main (int    argc,
   g_assert_no_error (error);
   xvfb_b = tandem_test_xvfb_start (1024, 768, &error);
   g_assert_no_error (error);
-  dpy_a = XOpenDisplay (tandem_test_xvfb_get_display (xvfb_a));
-  g_assert_nonnull (dpy_a);
-  attrs.override_redirect = True;
-  bg = XCreateWindow (dpy_a, DefaultRootWindow (dpy_a), 0, 0, A_W, A_H, 0, CopyFromParent,
-                      InputOutput, CopyFromParent, CWOverrideRedirect, &attrs);
-  gc = XCreateGC (dpy_a, bg, 0, NULL);
-  XMapRaised (dpy_a, bg);
-  XSync (dpy_a, False);
   g_setenv ("DISPLAY", tandem_test_xvfb_get_display (xvfb_b), TRUE);
   gtk_init (NULL, NULL);
 
@@ -371,8 +290,6 @@ main (int    argc,
   g_test_add_func ("/vnc-wan/relay-2mbit-no-reports", test_relay_2mbit_no_reports);
   status = g_test_run ();
 
-  XFreeGC (dpy_a, gc);
-  XCloseDisplay (dpy_a);
   tandem_test_xvfb_stop (xvfb_a);
   return status;
 }
