@@ -221,6 +221,8 @@ become_ready (TandemMsrpSession *self)
 
   clear_timeout (self);
   self->ready = TRUE;
+  if (self->conn != NULL && tandem_msrp_session_get_via_relay (self))
+    tandem_msrp_connection_set_quick_ack (self->conn, TRUE);
   if (self->service != NULL)
     {
       g_socket_service_stop (self->service);
@@ -640,8 +642,15 @@ static void
 set_keepalive (TandemMsrpSession *self,
                GIOStream         *stream)
 {
+  g_autoptr(GIOStream) base = NULL;
   GSocket *socket;
 
+  /* under TLS: the TCP connection it runs on */
+  if (G_IS_TLS_CONNECTION (stream))
+    {
+      g_object_get (stream, "base-io-stream", &base, NULL);
+      stream = base;
+    }
   if (!G_IS_SOCKET_CONNECTION (stream) || self->keepalive_idle == 0)
     return;
   socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
@@ -846,6 +855,10 @@ tandem_msrp_session_start_async (TandemMsrpSession   *self,
     {
       g_autoptr(TandemMsrpConnection) conn = g_steal_pointer (&self->relay_conn);
 
+      /* TCP_NODELAY and keepalive on a connection made elsewhere (the
+       * relay's) too: with Nagle a REPORT or a small RFB message waited
+       * for the ACK of the one before (up to 40 ms with delayed ACKs) */
+      set_keepalive (self, conn != NULL ? tandem_msrp_connection_get_stream (conn) : stream);
       arm_timeout (self, self->bind_timeout);
       start_connection (self, stream, conn, setup == TANDEM_MSRP_SETUP_ACTIVE);
       return;

@@ -8,17 +8,19 @@
 #include "tandem-send-window.h"
 
 /* Queueing delay (RTT above the minimum) taken as "the path is filling":
- * a quarter of the minimum RTT, at least 8 ms (a relay on the same host
- * has an RTT well below a millisecond) and at most 40 ms. */
-#define QUEUE_DELAY_MIN_US   (8 * 1000)
+ * half the minimum RTT, at least 10 ms (a relay on the same host has an
+ * RTT well below a millisecond, and a relay's REPORT path jitters by a few
+ * ms) and at most 40 ms. */
+#define QUEUE_DELAY_MIN_US   (10 * 1000)
 #define QUEUE_DELAY_MAX_US   (40 * 1000)
+#define SLOW_START_EXIT_MIN_US (4 * 1000)
 /* The delivery rate is the largest sample of the last two epochs. */
 #define RATE_EPOCH_US        (1000 * 1000)
 /* The minimum RTT is forgotten after this long without a lower sample. */
 #define MIN_RTT_EPOCH_US     (10 * 1000 * 1000)
 /* Pacing: the rate times this gain (growing), times 1 when shrunk. */
 #define GAIN_GROW            1.25
-#define GAIN_SLOW_START      2.0
+#define GAIN_SLOW_START      1.5
 #define PACE_BURST           (16 * 1024)
 /* Ask for a REPORT at least every so many bytes, and at least 8 times
  * per window. */
@@ -44,6 +46,8 @@ struct _TandemSendWindow {
   gint64  min_rtt_stamp;
   gint64  epoch_min_rtt;
   gint64  srtt;
+  gint64  recent[4];       /* the last RTT samples (0: none) */
+  guint   recent_next;
 
   guint64 rate[2];         /* max delivery rate of this and the last epoch */
   gint64  rate_epoch;
@@ -88,10 +92,9 @@ get_pacing_rate (TandemSendWindow *self)
 
   if (rate == 0)
     return 0;
-  if (self->slow_start)
-    return rate * GAIN_SLOW_START;
-  return self->shrunk_until != 0 && self->srtt > self->min_rtt + QUEUE_DELAY_MIN_US
-         ? rate : rate * GAIN_GROW;
+  /* a little above the rate, always: pacing at the measured rate alone
+   * would never measure more (the window handles a queue) */
+  return rate * (self->slow_start ? GAIN_SLOW_START : GAIN_GROW);
 }
 
 /* 0: @len bytes may go now; > 0: microseconds until pacing allows it;
@@ -163,6 +166,7 @@ take_rtt (TandemSendWindow *self,
           gint64            rtt)
 {
   rtt = MAX (rtt, 1);
+  self->recent[self->recent_next++ % G_N_ELEMENTS (self->recent)] = rtt;
   self->srtt = self->srtt == 0 ? rtt : (7 * self->srtt + rtt) / 8;
   if (self->epoch_min_rtt == 0 || rtt < self->epoch_min_rtt)
     self->epoch_min_rtt = rtt;
@@ -178,6 +182,20 @@ take_rtt (TandemSendWindow *self,
       self->min_rtt_stamp = now;
       self->epoch_min_rtt = 0;
     }
+}
+
+/* The lowest of the last few samples: a queue raises them all, a single
+ * late REPORT (a scheduling hiccup at either end or in a relay) does
+ * not count as one. */
+static gint64
+recent_rtt (TandemSendWindow *self)
+{
+  gint64 low = G_MAXINT64;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->recent); i++)
+    if (self->recent[i] != 0)
+      low = MIN (low, self->recent[i]);
+  return low;
 }
 
 static void
@@ -232,21 +250,29 @@ tandem_send_window_acked (TandemSendWindow *self,
     take_rate (self, now, (self->acked - r->acked_at_send) * G_USEC_PER_SEC / (now - r->acked_time));
   g_free (r);
 
-  allowed = CLAMP (self->min_rtt / 4, QUEUE_DELAY_MIN_US, QUEUE_DELAY_MAX_US);
-  queue_delay = rtt - self->min_rtt;
+  allowed = CLAMP (self->min_rtt / 2, QUEUE_DELAY_MIN_US, QUEUE_DELAY_MAX_US);
+  queue_delay = recent_rtt (self) - self->min_rtt;
   /* what the path holds without a queue: rate x minimum RTT */
   bdp = get_rate (self) * self->min_rtt / G_USEC_PER_SEC;
 
+  /* slow start ends at the first sign of a queue, a single sample an
+   * eighth of the minimum RTT (at least 4 ms) above it: doubling per round trip overshoots by up
+   * to a whole window before a filtered signal would show it */
+  if (self->slow_start && rtt - self->min_rtt > MAX (SLOW_START_EXIT_MIN_US, self->min_rtt / 8))
+    self->slow_start = FALSE;
   if (queue_delay <= allowed)
     {
-      /* no queue building: grow, doubling per round trip in slow start,
-       * else by a quarter of what was acknowledged (+25% per round
-       * trip), and never below twice what the path holds */
+      /* no queue building: grow, by half of what was acknowledged in
+       * slow start (x1.5 per round trip: the overshoot before the RTT
+       * shows it stays within half of what the path holds), else by an
+       * eighth (+12.5% per round trip) up to twice what the path holds
+       * (the rate may double each round trip, and a sudden drop of the
+       * rate never finds more than that in flight) */
       if (self->slow_start)
-        self->window += newly;
+        self->window += newly / 2;
       else
-        self->window += newly / 4;
-      self->window = MAX (self->window, 2 * bdp);
+        self->window = MIN (self->window + newly / 8,
+                            MAX (self->window, 2 * bdp + TANDEM_SEND_WINDOW_MIN));
     }
   else if (now >= self->shrunk_until)
     {
@@ -261,6 +287,10 @@ tandem_send_window_acked (TandemSendWindow *self,
       self->shrinks++;
     }
   self->window = CLAMP (self->window, TANDEM_SEND_WINDOW_MIN, TANDEM_SEND_WINDOW_MAX);
+  g_debug ("ack %" G_GUINT64_FORMAT ": rtt %.1f ms (min %.1f, recent %.1f), window %" G_GUINT64_FORMAT
+           ", in flight %" G_GUINT64_FORMAT ", rate %.2f Mbit/s%s", newly, rtt / 1000.0,
+           self->min_rtt / 1000.0, recent_rtt (self) / 1000.0, self->window, self->sent - self->acked,
+           get_rate (self) * 8 / 1e6, self->slow_start ? ", slow start" : "");
   return TRUE;
 }
 
