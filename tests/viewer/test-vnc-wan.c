@@ -242,7 +242,16 @@ run_share (gboolean acks)
                   tandem_rfb_tunnel_mode_to_string (tandem_rfb_tunnel_get_mode (st)));
 
   if (acks)
-    g_assert_cmpint (tandem_rfb_tunnel_get_mode (st), ==, TANDEM_RFB_TUNNEL_MODE_WINDOW);
+    {
+      TandemSendWindowStats ws;
+
+      g_assert_cmpint (tandem_rfb_tunnel_get_mode (st), ==, TANDEM_RFB_TUNNEL_MODE_WINDOW);
+      g_assert_true (tandem_rfb_tunnel_get_window_stats (st, &ws));
+      g_test_message ("window %" G_GUINT64_FORMAT " B, %u REPORTs, min rtt %.1f ms, %u shrinks",
+                      ws.window, ws.reports, ws.min_rtt / 1000.0, ws.shrinks);
+      /* the viewer's REPORTs crossed the relay */
+      g_assert_cmpuint (ws.reports, >, 0);
+    }
   else
     g_assert_cmpint (tandem_rfb_tunnel_get_mode (st), ==, TANDEM_RFB_TUNNEL_MODE_UNACKED);
 
