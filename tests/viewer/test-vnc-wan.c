@@ -10,7 +10,7 @@
  * Runs with the sharer's end-to-end send window (Success-Report + the
  * viewer's REPORTs) and with a viewer that never REPORTs (the sharer must
  * notice and fall back).  $TANDEM_WAN_SCROLL_SECONDS sets how long text
- * scrolls (default 20).  Skipped where network namespaces and TUN devices
+ * scrolls (default 30).  Skipped where network namespaces and TUN devices
  * are not available (not root).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -146,7 +146,7 @@ scroll_seconds (void)
 {
   const char *env = g_getenv ("TANDEM_WAN_SCROLL_SECONDS");
 
-  return env != NULL ? (guint) g_ascii_strtoull (env, NULL, 10) : 20;
+  return env != NULL ? (guint) g_ascii_strtoull (env, NULL, 10) : 30;
 }
 
 static void
