@@ -177,6 +177,34 @@ tandem_test_netlink_supported (GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "/dev/net/tun: %s", g_strerror (errno));
       return FALSE;
     }
+  /* root in a container may still lack CAP_NET_ADMIN/CAP_SYS_ADMIN:
+   * try once */
+  {
+    static gsize probed;  /* 0 not yet, 1 works, 2 does not */
+    static char *why;
+
+    if (g_once_init_enter (&probed))
+      {
+        g_autoptr(GError) local = NULL;
+        g_autofree char *name = g_strdup_printf ("t10-%d-probe", (int) getpid ());
+        gsize result = 1;
+
+        if (!run_ip (&local, "netns", "add", name, NULL))
+          {
+            why = g_strdup (local->message);
+            result = 2;
+          }
+        else
+          run_ip (NULL, "netns", "delete", name, NULL);
+        g_once_init_leave (&probed, result);
+      }
+    if (probed == 2)
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                     "cannot make a network namespace: %s", why);
+        return FALSE;
+      }
+  }
   return TRUE;
 }
 
