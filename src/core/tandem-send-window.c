@@ -29,6 +29,7 @@
 
 typedef struct {
   guint64 tag;             /* the stream offset just after this message */
+  gsize   len;
   gint64  sent;
   guint64 acked_at_send;   /* self->acked when it was sent */
   gint64  acked_time;      /* when that much had been acked */
@@ -152,6 +153,7 @@ tandem_send_window_sent (TandemSendWindow *self,
       Record *r = g_new (Record, 1);
 
       r->tag = self->sent;
+      r->len = len;
       r->sent = now;
       r->acked_at_send = self->acked;
       r->acked_time = self->acked_time != 0 ? self->acked_time : now;
@@ -160,13 +162,16 @@ tandem_send_window_sent (TandemSendWindow *self,
   return self->sent;
 }
 
+/* @queued: the sample less the message's own serialisation, for the
+ * congestion signal; the minimum is of whole samples. */
 static void
 take_rtt (TandemSendWindow *self,
           gint64            now,
-          gint64            rtt)
+          gint64            rtt,
+          gint64            queued)
 {
   rtt = MAX (rtt, 1);
-  self->recent[self->recent_next++ % G_N_ELEMENTS (self->recent)] = rtt;
+  self->recent[self->recent_next++ % G_N_ELEMENTS (self->recent)] = MAX (queued, 1);
   self->srtt = self->srtt == 0 ? rtt : (7 * self->srtt + rtt) / 8;
   if (self->epoch_min_rtt == 0 || rtt < self->epoch_min_rtt)
     self->epoch_min_rtt = rtt;
@@ -244,8 +249,13 @@ tandem_send_window_acked (TandemSendWindow *self,
   self->acked_time = now;
   self->reports++;
 
+  /* less the message's own serialisation at the rate: on a slow link an
+   * 8 KiB message takes 33 ms at 2 Mbit/s more than a small one, which
+   * is no queue (at most half the sample is taken off) */
   rtt = now - r->sent;
-  take_rtt (self, now, rtt);
+  take_rtt (self, now, rtt,
+            get_rate (self) > 0 ? rtt - MIN ((gint64) (r->len * G_USEC_PER_SEC / get_rate (self)), rtt / 2)
+                                : rtt);
   if (now > r->acked_time && self->acked > r->acked_at_send)
     take_rate (self, now, (self->acked - r->acked_at_send) * G_USEC_PER_SEC / (now - r->acked_time));
   g_free (r);
@@ -258,7 +268,8 @@ tandem_send_window_acked (TandemSendWindow *self,
   /* slow start ends at the first sign of a queue, a single sample an
    * eighth of the minimum RTT (at least 4 ms) above it: doubling per round trip overshoots by up
    * to a whole window before a filtered signal would show it */
-  if (self->slow_start && rtt - self->min_rtt > MAX (SLOW_START_EXIT_MIN_US, self->min_rtt / 8))
+  if (self->slow_start && self->recent[(self->recent_next - 1) % G_N_ELEMENTS (self->recent)]
+                          - self->min_rtt > MAX (SLOW_START_EXIT_MIN_US, self->min_rtt / 8))
     self->slow_start = FALSE;
   if (queue_delay <= allowed)
     {
