@@ -61,7 +61,8 @@ struct _TandemRfbTunnel {
 
   TandemRfbTunnelMode mode;
   TandemSendWindow  *window;      /* WINDOW mode */
-  guint              timer_id;    /* pacing or stall check */
+  guint              pace_id;     /* pacing: the next chunk may go */
+  guint              stall_id;    /* the window full: a peer without REPORTs? */
   gint64             next_send;   /* UNACKED pacing */
   gint64             last_ack;
 };
@@ -133,12 +134,22 @@ send_delay (TandemRfbTunnel *self,
 }
 
 static gboolean
-on_timer (gpointer user_data)
+on_pace (gpointer user_data)
+{
+  TandemRfbTunnel *self = user_data;
+
+  self->pace_id = 0;
+  watch_input (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_stall_check (gpointer user_data)
 {
   TandemRfbTunnel *self = user_data;
   gint64 now = g_get_monotonic_time ();
 
-  self->timer_id = 0;
+  self->stall_id = 0;
   if (self->mode == TANDEM_RFB_TUNNEL_MODE_WINDOW && send_delay (self, now) < 0)
     {
       TandemSendWindowStats st;
@@ -197,7 +208,8 @@ shut_down (TandemRfbTunnel *self)
     return;
   self->closed = TRUE;
   stop_sources (self);
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->pace_id, g_source_remove);
+  g_clear_handle_id (&self->stall_id, g_source_remove);
   g_clear_signal_handler (&self->delivered_id, self->session);
   g_socket_close (self->socket, NULL);
   g_clear_signal_handler (&self->data_id, self->session);
@@ -297,27 +309,31 @@ watch_input (TandemRfbTunnel *self)
     return;
   now = g_get_monotonic_time ();
   delay = send_delay (self, now);
-  if (delay != 0)
+  if (delay > 0)
     {
-      /* pacing: wait that long; a full window: a REPORT calls back, a
-       * timer checks for a peer that does not REPORT */
-      if (self->timer_id == 0)
+      /* pacing: wait that long */
+      if (self->pace_id == 0)
+        self->pace_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((delay + 999) / 1000),
+                                            on_pace, self, NULL);
+      return;
+    }
+  if (delay < 0)
+    {
+      /* a full window: a REPORT calls back; this checks for a peer that
+       * does not REPORT */
+      if (self->stall_id == 0)
         {
-          gint64 wait = delay;
+          gint64 oldest = tandem_send_window_oldest_unacked (self->window);
+          TandemSendWindowStats st;
+          gint64 wait;
 
-          if (delay < 0)
-            {
-              gint64 oldest = tandem_send_window_oldest_unacked (self->window);
-              TandemSendWindowStats st;
-
-              tandem_send_window_get_stats (self->window, &st);
-              if (st.reports == 0 && oldest != 0)
-                wait = MAX (oldest + FIRST_REPORT_TIMEOUT_US - now, 1000);
-              else
-                wait = MAX (self->last_ack + STALL_TIMEOUT_US - now, 1000);
-            }
-          self->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((wait + 999) / 1000),
-                                               on_timer, self, NULL);
+          tandem_send_window_get_stats (self->window, &st);
+          if (st.reports == 0 && oldest != 0)
+            wait = MAX (oldest + FIRST_REPORT_TIMEOUT_US - now, 1000);
+          else
+            wait = MAX (self->last_ack + STALL_TIMEOUT_US - now, 1000);
+          self->stall_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((wait + 999) / 1000),
+                                               on_stall_check, self, NULL);
         }
       return;
     }
@@ -496,7 +512,8 @@ tandem_rfb_tunnel_dispose (GObject *object)
   TandemRfbTunnel *self = TANDEM_RFB_TUNNEL (object);
 
   stop_sources (self);
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->pace_id, g_source_remove);
+  g_clear_handle_id (&self->stall_id, g_source_remove);
   if (self->session != NULL)
     {
       g_clear_signal_handler (&self->data_id, self->session);

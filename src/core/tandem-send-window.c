@@ -276,14 +276,16 @@ tandem_send_window_acked (TandemSendWindow *self,
       /* no queue building: grow, by half of what was acknowledged in
        * slow start (x1.5 per round trip: the overshoot before the RTT
        * shows it stays within half of what the path holds), else by an
-       * eighth (+12.5% per round trip) up to twice what the path holds
-       * (the rate may double each round trip, and a sudden drop of the
-       * rate never finds more than that in flight) */
+       * eighth (+12.5% per round trip), and at twice what the path
+       * holds, no less and hardly more (pacing above the rate lets the
+       * measured rate, and so the window, grow 25% per round trip; a
+       * sudden drop of the rate never finds more than that in flight) */
       if (self->slow_start)
         self->window += newly / 2;
       else
-        self->window = MIN (self->window + newly / 8,
-                            MAX (self->window, 2 * bdp + TANDEM_SEND_WINDOW_MIN));
+        self->window = MAX (MIN (self->window + newly / 8,
+                                 MAX (self->window, 2 * bdp + TANDEM_SEND_WINDOW_MIN)),
+                            2 * bdp);
     }
   else if (now >= self->shrunk_until)
     {
