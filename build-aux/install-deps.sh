@@ -12,7 +12,7 @@ BUILD_PKGS="
   libglib2.0-dev libglib2.0-dev-bin glib-networking
   libgtk-3-dev libnotify-dev libsecret-1-dev
   liblinphone-dev libbellesip-dev libbctoolbox-dev libmediastreamer-dev libortp-dev
-  libvncserver-dev
+  libvncserver-dev libseccomp-dev
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev
   kamailio xvfb openssl
 "

@@ -701,6 +701,11 @@ server_thread (gpointer data)
   self->screen->httpPort = 0;
   self->screen->inetdSock = RFB_INVALID_SOCKET;
   self->screen->alwaysShared = TRUE;
+  /* Security type None only, to every protocol version: the consent is
+   * the SIP call's and the viewer's (newClientHook), and no password,
+   * TLS or SASL handler may be registered (test /vnc-server/security-types). */
+  self->screen->authPasswdData = NULL;
+  self->screen->passwordCheck = NULL;
   self->screen->deferUpdateTime = 0;
   self->screen->deferPtrUpdateTime = 0;
   self->screen->screenData = self;

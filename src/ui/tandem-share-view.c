@@ -510,7 +510,13 @@ tandem_share_view_set_ended (TandemShareView *self,
 
   self->ended = TRUE;
   g_free (self->ended_reason);
-  self->ended_reason = g_strdup (reason);
+  /* A view that failed first ended the share: its reason is the one to
+   * show ("The shared screen is too large to show"), not the share's
+   * ("The screen sharing connection closed"). */
+  if (tandem_vnc_view_get_state (self->vnc_view) == TANDEM_VNC_VIEW_ERROR)
+    self->ended_reason = g_strdup (tandem_vnc_view_get_error_message (self->vnc_view));
+  else
+    self->ended_reason = g_strdup (reason);
   end_request (self);
   tandem_vnc_view_set_control (self->vnc_view, FALSE);
   tandem_vnc_view_close (self->vnc_view);

@@ -1,15 +1,24 @@
-/* tandem-vnc-connection.c: libvncclient on its own thread.
+/* tandem-vnc-connection.c: a remote screen, decoded in another process.
  *
- * The thread owns the rfbClient and works on a dup() of the caller's fd;
- * it sleeps in poll() on that fd and a wake-up pipe.  Input from the main
- * thread goes through a queue plus the pipe.  A finished framebuffer update
- * is copied into the shared buffer under the lock and one redraw (merged
- * damage) is scheduled on the main context.  Closing shuts the socket down,
- * which ends any blocking read or write, and the thread leaves; the main
- * context then joins it (at once) and closes the caller's fd.
+ * libvncclient never runs in Tandem.  A connection starts
+ * tandem-vnc-decoder (tandem-vnc-decoder.c) with the RFB stream and one
+ * end of a control socket, and nothing else; the decoder confines itself
+ * with seccomp before it reads the stream.  Everything happens on the
+ * main context of the thread that made the connection: the control
+ * socket is a GSource there, the remote screen is a sealed memfd the
+ * decoder writes and this side maps read-only, and the widget paints
+ * straight from that mapping when a REDRAW says an update is complete.
  *
- * Everything the remote sends is hostile until parsed: sizes are bounded
- * before allocating, and a failed message ends the session with an error.
+ * The decoder is treated as hostile as the stream it parses: every
+ * message is checked (the pixel budget, the memfd's size and seals, the
+ * rectangles), and one that fails ends the view.  If the decoder crashes,
+ * is killed, or its filter kills it, the control socket closes without an
+ * ENDED message and the view ends with "The shared screen stopped: its
+ * picture could not be decoded"; calls and other shares carry on.
+ * This side keeps a copy of the stream's fd until the widget has been
+ * told how the view ended, so that whoever watches the other end of the
+ * stream hears of the end only after that.  Closing kills the decoder
+ * (SIGKILL: it holds nothing worth saving) and closes the stream.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,577 +30,555 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <gio/gio.h>
 #include <glib-unix.h>
-#include <rfb/rfbclient.h>
+#include <glib/gi18n.h>
 
+#include "tandem-viewer-error.h"
 #include "tandem-viewer-private.h"
+#include "tandem-vnc-decoder-protocol.h"
 
-#define MAX_SIDE 16384
-
-typedef enum {
-  INPUT_POINTER,
-  INPUT_KEY,
-  INPUT_CUT_TEXT,
-  INPUT_QUALITY,
-} InputType;
-
-typedef struct {
-  InputType type;
-  int       x, y;
-  guint     value;
-  gboolean  down;
-  char     *text;
-} Input;
+/* Output that the decoder does not read is dropped past this. */
+#define MAX_PENDING_OUTPUT (4 * 1024 * 1024)
 
 struct _TandemVncConnection
 {
-  gatomicrefcount                     ref;
-  GMainContext                       *main_context;
-  GThread                            *thread;
-  int                                 fd;        /* the caller's; closed after the join */
-  int                                 wake[2];
+  int                           ref;
+  GMainContext                 *main_context;
+  GSubprocess                  *process;
+  int                           stream;     /* ours, kept until the end is told */
+  int                           control;
+  GSource                      *control_source;
+  GSource                      *output_source;
+  GByteArray                   *input;
+  GArray                       *input_fds;
+  GByteArray                   *output;
 
-  /* main thread only */
-  TandemVncConnectionCallbacks        callbacks;
-  gpointer                            data;      /* NULL once closed */
+  TandemVncConnectionCallbacks  callbacks;
+  gpointer                      data;       /* NULL once closed */
 
-  GMutex                              lock;
-  /* under lock */
-  guint8                             *pixels;
-  int                                 width, height;
-  guint                               generation;
-  int                                 dx1, dy1, dx2, dy2;  /* pending damage, dx2 < 0: none */
-  gboolean                            redraw_queued;
-  GQueue                              input;
-  gboolean                            stop;
-  int                                 quality;
+  guint8                       *pixels;     /* the decoder's memfd, read-only */
+  gsize                         map_size;
+  int                           width, height;
+  guint                         generation;
 
-  /* thread only */
-  rfbClient                          *client;
-  int                                 tx1, ty1, tx2, ty2;
+  gboolean                      got_end;
+  int                           end_code, end_a, end_b;
+  GError                       *spawn_error;
+  gboolean                      finished;
 };
-
-static char client_tag;
-
-static void
-input_free (Input *in)
-{
-  g_free (in->text);
-  g_free (in);
-}
 
 static TandemVncConnection *
 conn_ref (TandemVncConnection *conn)
 {
-  g_atomic_ref_count_inc (&conn->ref);
+  conn->ref++;
   return conn;
 }
 
 static void
-conn_unref (gpointer data)
+stop_decoder (TandemVncConnection *conn)
 {
-  TandemVncConnection *conn = data;
-
-  if (!g_atomic_ref_count_dec (&conn->ref))
-    return;
-  g_queue_clear_full (&conn->input, (GDestroyNotify) input_free);
-  g_free (conn->pixels);
-  if (conn->wake[0] >= 0)
+  if (conn->control_source != NULL)
     {
-      close (conn->wake[0]);
-      close (conn->wake[1]);
+      g_source_destroy (conn->control_source);
+      g_clear_pointer (&conn->control_source, g_source_unref);
     }
-  g_mutex_clear (&conn->lock);
+  if (conn->output_source != NULL)
+    {
+      g_source_destroy (conn->output_source);
+      g_clear_pointer (&conn->output_source, g_source_unref);
+    }
+  if (conn->control >= 0)
+    {
+      close (conn->control);
+      conn->control = -1;
+    }
+  /* The stream ends once this and the decoder's copy are closed: not
+   * before the widget has heard why (a share that saw the stream end
+   * first would end the view without its reason). */
+  if (conn->stream >= 0)
+    {
+      shutdown (conn->stream, SHUT_RDWR);
+      close (conn->stream);
+      conn->stream = -1;
+    }
+  if (conn->process != NULL)
+    {
+      /* GSubprocess reaps it. */
+      g_subprocess_force_exit (conn->process);
+      g_clear_object (&conn->process);
+    }
+  for (guint i = 0; i < conn->input_fds->len; i++)
+    close (g_array_index (conn->input_fds, int, i));
+  g_array_set_size (conn->input_fds, 0);
+}
+
+static void
+conn_unref (TandemVncConnection *conn)
+{
+  if (--conn->ref > 0)
+    return;
+  stop_decoder (conn);
+  if (conn->pixels != NULL)
+    munmap (conn->pixels, conn->map_size);
+  g_byte_array_unref (conn->input);
+  g_array_unref (conn->input_fds);
+  g_byte_array_unref (conn->output);
+  g_clear_error (&conn->spawn_error);
   g_main_context_unref (conn->main_context);
   g_free (conn);
 }
 
-static void
-on_client_log (const char *format,
-               ...)
-{
-  char buf[512];
-  va_list args;
+/* ---- the end ---------------------------------------------------------------- */
 
-  va_start (args, format);
-  vsnprintf (buf, sizeof buf, format, args);
-  va_end (args);
-  g_debug ("libvncclient: %s", g_strchomp (buf));
+/* Why the decoder stopped, in words; NULL for a clean end. */
+static GError *
+end_error (TandemVncConnection *conn)
+{
+  if (conn->spawn_error != NULL)
+    return g_error_copy (conn->spawn_error);
+  if (!conn->got_end)
+    return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_DECODER,
+                        _("The shared screen stopped: its picture could not be decoded"));
+  switch (conn->end_code)
+    {
+    case 0:
+      return NULL;
+    case TANDEM_VIEWER_ERROR_PROTOCOL:
+      if (conn->end_a >= 0)
+        return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_PROTOCOL,
+                            /* Translators: %d.%d is a protocol version, e.g. 3.3 */
+                            _("The remote screen uses VNC version %d.%d, which Tandem does not accept"),
+                            conn->end_a, conn->end_b);
+      return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_PROTOCOL,
+                          _("The remote screen did not answer like a VNC server"));
+    case TANDEM_VIEWER_ERROR_SECURITY:
+      return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_SECURITY,
+                          _("The remote screen asked for VNC authentication, which Tandem does not use"));
+    case TANDEM_VIEWER_ERROR_TOO_LARGE:
+      return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_TOO_LARGE,
+                          /* Translators: %d×%d is the size of the other person's screen in pixels */
+                          _("The shared screen is too large to show (%d×%d)"),
+                          conn->end_a, conn->end_b);
+    case TANDEM_VIEWER_ERROR_NO_MEMORY:
+      return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_NO_MEMORY,
+                          /* Translators: %d×%d is the size of the other person's screen in pixels */
+                          _("There is not enough memory to show the shared screen (%d×%d)"),
+                          conn->end_a, conn->end_b);
+    case TANDEM_VIEWER_ERROR_BROKEN:
+      return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_BROKEN,
+                          _("The remote screen sent broken data or the connection was cut"));
+    default:
+      return g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_DECODER,
+                          _("The shared screen stopped: its picture could not be decoded"));
+    }
 }
 
+/* The decoder is gone (or must go): tell the widget, once. */
 static void
-wake_up (TandemVncConnection *conn)
+finish (TandemVncConnection *conn,
+        const char          *why)
 {
-  char byte = 1;
+  g_autoptr(GError) error = NULL;
 
-  while (write (conn->wake[1], &byte, 1) < 0 && errno == EINTR)
-    ;
+  if (conn->finished)
+    return;
+  conn->finished = TRUE;
+  if (why != NULL)
+    {
+      g_message ("remote screen decoder: %s", why);
+      conn->got_end = FALSE;
+    }
+  stop_decoder (conn);
+  error = end_error (conn);
+  if (conn->data != NULL)
+    conn->callbacks.ended (conn->data, error);
 }
 
-/* ---- hand-over to the main context ----------------------------------- */
-
-typedef enum { EV_CONNECTED, EV_ENDED, EV_RESIZED, EV_REDRAW, EV_CURSOR, EV_CUT_TEXT } EventType;
-
-typedef struct {
-  TandemVncConnection *conn;
-  EventType            type;
-  int                  a, b, c, d;
-  char                *text;
-  GError              *error;
-  cairo_surface_t     *surface;
-} Event;
-
-static void
-event_free (gpointer data)
-{
-  Event *ev = data;
-
-  conn_unref (ev->conn);
-  g_free (ev->text);
-  g_clear_error (&ev->error);
-  g_clear_pointer (&ev->surface, cairo_surface_destroy);
-  g_free (ev);
-}
+/* ---- from the decoder ------------------------------------------------------- */
 
 static gboolean
-on_event (gpointer data)
+take_fd (TandemVncConnection *conn,
+         int                 *fd)
 {
-  Event *ev = data;
-  TandemVncConnection *conn = ev->conn;
+  if (conn->input_fds->len == 0)
+    return FALSE;
+  *fd = g_array_index (conn->input_fds, int, 0);
+  g_array_remove_index (conn->input_fds, 0);
+  return TRUE;
+}
+
+/* Maps the decoder's screen after checking it cannot hurt this process:
+ * within the budget, as large as it says, and sealed against shrinking
+ * (a shrunk file would turn our reads into SIGBUS). */
+static gboolean
+map_screen (TandemVncConnection *conn,
+            int                  fd,
+            int                  width,
+            int                  height)
+{
+  gsize size = (gsize) width * height * 4;
+  struct stat st;
+  int seals;
+  void *map;
+
+  if (width <= 0 || height <= 0 || width > TANDEM_DECODER_MAX_SIDE || height > TANDEM_DECODER_MAX_SIDE
+      || (gint64) width * height > TANDEM_DECODER_MAX_PIXELS || fstat (fd, &st) < 0
+      || (gsize) st.st_size < size || (seals = fcntl (fd, F_GET_SEALS)) < 0 || !(seals & F_SEAL_SHRINK))
+    {
+      close (fd);
+      return FALSE;
+    }
+  map = mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+  close (fd);
+  if (map == MAP_FAILED)
+    return FALSE;
+  if (conn->pixels != NULL)
+    munmap (conn->pixels, conn->map_size);
+  conn->pixels = map;
+  conn->map_size = size;
+  conn->width = width;
+  conn->height = height;
+  conn->generation++;
+  return TRUE;
+}
+
+/* One message; FALSE: the decoder broke the protocol. */
+static gboolean
+handle_message (TandemVncConnection *conn,
+                guint32              type,
+                const guint8        *payload,
+                gsize                length)
+{
+  gint32 v[4] = { 0 };
   const TandemVncConnectionCallbacks *cb = &conn->callbacks;
 
-  if (ev->type == EV_ENDED)
+  memcpy (v, payload, MIN (length, sizeof v));
+  switch (type)
     {
-      g_thread_join (conn->thread);
-      conn->thread = NULL;
-      close (conn->fd);
-      conn->fd = -1;
-    }
-  if (conn->data == NULL)
-    return G_SOURCE_REMOVE;
+    case TANDEM_DECODER_CONNECTED:
+      {
+        g_autofree char *name = NULL;
+        int fd;
 
-  switch (ev->type)
-    {
-    case EV_CONNECTED:
-      cb->connected (conn->data, ev->a, ev->b, ev->text);
+        if (length < 8 || length > 8 + 1024 || conn->pixels != NULL || !take_fd (conn, &fd)
+            || !map_screen (conn, fd, v[0], v[1]))
+          return FALSE;
+        name = g_utf8_make_valid ((const char *) payload + 8, length - 8);
+        if (conn->data != NULL)
+          cb->connected (conn->data, v[0], v[1], name);
+      }
       break;
-    case EV_ENDED:
-      cb->ended (conn->data, ev->error);
+    case TANDEM_DECODER_RESIZED:
+      {
+        int fd;
+
+        if (length != 8 || conn->pixels == NULL || !take_fd (conn, &fd) || !map_screen (conn, fd, v[0], v[1]))
+          return FALSE;
+        if (conn->data != NULL)
+          cb->resized (conn->data, v[0], v[1]);
+      }
       break;
-    case EV_RESIZED:
-      cb->resized (conn->data, ev->a, ev->b);
-      break;
-    case EV_REDRAW:
+    case TANDEM_DECODER_REDRAW:
       {
         int x1, y1, x2, y2;
 
-        g_mutex_lock (&conn->lock);
-        x1 = conn->dx1;
-        y1 = conn->dy1;
-        x2 = conn->dx2;
-        y2 = conn->dy2;
-        conn->dx2 = -1;
-        conn->redraw_queued = FALSE;
-        g_mutex_unlock (&conn->lock);
-        if (x2 >= 0)
+        if (length != 16 || conn->pixels == NULL)
+          return FALSE;
+        x1 = CLAMP (v[0], 0, conn->width);
+        y1 = CLAMP (v[1], 0, conn->height);
+        x2 = CLAMP ((gint64) v[0] + v[2], x1, conn->width);
+        y2 = CLAMP ((gint64) v[1] + v[3], y1, conn->height);
+        if (x2 > x1 && y2 > y1 && conn->data != NULL)
           cb->redraw (conn->data, x1, y1, x2 - x1, y2 - y1);
       }
       break;
-    case EV_CURSOR:
-      cb->cursor (conn->data, ev->surface, ev->a, ev->b);
+    case TANDEM_DECODER_CURSOR:
+      {
+        int w = v[2], h = v[3];
+        cairo_surface_t *surface;
+        guint8 *data;
+        int stride;
+
+        if (length < 16 || w <= 0 || h <= 0 || w > TANDEM_DECODER_MAX_CURSOR || h > TANDEM_DECODER_MAX_CURSOR
+            || length != 16 + (gsize) w * h * 4)
+          return FALSE;
+        surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+        data = cairo_image_surface_get_data (surface);
+        stride = cairo_image_surface_get_stride (surface);
+        cairo_surface_flush (surface);
+        for (int y = 0; y < h; y++)
+          memcpy (data + y * stride, payload + 16 + (gsize) y * w * 4, (gsize) w * 4);
+        cairo_surface_mark_dirty (surface);
+        if (conn->data != NULL)
+          cb->cursor (conn->data, surface, CLAMP (v[0], 0, w - 1), CLAMP (v[1], 0, h - 1));
+        cairo_surface_destroy (surface);
+      }
       break;
-    case EV_CUT_TEXT:
-      cb->cut_text (conn->data, ev->text);
+    case TANDEM_DECODER_CUT_TEXT:
+      {
+        g_autofree char *utf8 = g_convert ((const char *) payload, length, "UTF-8", "ISO-8859-1",
+                                           NULL, NULL, NULL);
+
+        if (utf8 != NULL && conn->data != NULL)
+          cb->cut_text (conn->data, utf8);
+      }
       break;
+    case TANDEM_DECODER_ENDED:
+      if (length != 12)
+        return FALSE;
+      conn->got_end = TRUE;
+      conn->end_code = v[0];
+      conn->end_a = v[1];
+      conn->end_b = v[2];
+      break;
+    default:
+      return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+on_control (int           fd,
+            GIOCondition  condition,
+            gpointer      data)
+{
+  TandemVncConnection *conn = conn_ref (data);
+  const char *broken = NULL;
+  gboolean eof = FALSE;
+
+  /* Read what is there, with the fds that come along. */
+  for (;;)
+    {
+      guint8 buf[64 * 1024];
+      union {
+        char           buf[CMSG_SPACE (8 * sizeof (int))];
+        struct cmsghdr align;
+      } control;
+      struct iovec iov = { buf, sizeof buf };
+      struct msghdr msg = { 0 };
+      ssize_t n;
+
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control.buf;
+      msg.msg_controllen = sizeof control.buf;
+      n = recvmsg (conn->control, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        break;
+      for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); n >= 0 && c != NULL; c = CMSG_NXTHDR (&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+          {
+            int count = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
+
+            for (int i = 0; i < count; i++)
+              {
+                int passed;
+
+                memcpy (&passed, CMSG_DATA (c) + i * sizeof (int), sizeof (int));
+                g_array_append_val (conn->input_fds, passed);
+              }
+          }
+      if (n <= 0)
+        {
+          eof = TRUE;
+          break;
+        }
+      g_byte_array_append (conn->input, buf, n);
+      if (conn->input->len > sizeof (TandemDecoderHeader) + TANDEM_DECODER_MAX_PAYLOAD)
+        break;
+    }
+
+  /* Then each whole message. */
+  while (broken == NULL && !conn->finished && conn->input->len >= sizeof (TandemDecoderHeader))
+    {
+      TandemDecoderHeader header;
+      gsize total;
+
+      memcpy (&header, conn->input->data, sizeof header);
+      if (header.length > TANDEM_DECODER_MAX_PAYLOAD)
+        {
+          broken = "a message too large";
+          break;
+        }
+      total = sizeof header + header.length;
+      if (conn->input->len < total)
+        break;
+      if (!handle_message (conn, header.type, conn->input->data + sizeof header, header.length))
+        broken = "a message that breaks the protocol";
+      else
+        g_byte_array_remove_range (conn->input, 0, total);
+    }
+
+  if (broken != NULL)
+    finish (conn, broken);
+  else if (eof)
+    finish (conn, conn->got_end ? NULL : "it stopped without saying why (crashed or killed)");
+  conn_unref (conn);
+  return G_SOURCE_CONTINUE;  /* finish() destroyed the source if it is over */
+}
+
+/* ---- to the decoder --------------------------------------------------------- */
+
+static void flush_output (TandemVncConnection *conn);
+
+static gboolean
+on_output_ready (int           fd,
+                 GIOCondition  condition,
+                 gpointer      data)
+{
+  TandemVncConnection *conn = data;
+
+  g_clear_pointer (&conn->output_source, g_source_unref);
+  flush_output (conn);
   return G_SOURCE_REMOVE;
 }
 
 static void
-post (TandemVncConnection *conn,
-      Event               *ev)
+flush_output (TandemVncConnection *conn)
 {
-  ev->conn = conn_ref (conn);
-  GSource *source = g_idle_source_new ();
-
-  /* Always through a source: invoke() could run it on this thread. */
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_event, ev, event_free);
-  g_source_attach (source, conn->main_context);
-  g_source_unref (source);
-}
-
-/* ---- libvncclient callbacks (client thread) --------------------------- */
-
-static rfbBool
-on_malloc_framebuffer (rfbClient *client)
-{
-  TandemVncConnection *conn = rfbClientGetClientData (client, &client_tag);
-  int w = client->width, h = client->height;
-  gboolean first;
-  Event *ev;
-
-  if (w <= 0 || h <= 0 || w > MAX_SIDE || h > MAX_SIDE)
+  while (conn->output->len > 0 && conn->control >= 0)
     {
-      g_debug ("refusing a %dx%d framebuffer", w, h);
-      return FALSE;
-    }
-  free (client->frameBuffer);
-  client->frameBuffer = calloc ((gsize) w * h, 4);
-  if (client->frameBuffer == NULL)
-    return FALSE;
+      ssize_t n = send (conn->control, conn->output->data, conn->output->len, MSG_DONTWAIT | MSG_NOSIGNAL);
 
-  g_mutex_lock (&conn->lock);
-  first = conn->pixels == NULL;
-  g_free (conn->pixels);
-  conn->pixels = g_malloc0 ((gsize) w * h * 4);
-  conn->width = w;
-  conn->height = h;
-  conn->generation++;
-  conn->dx2 = -1;
-  g_mutex_unlock (&conn->lock);
-
-  if (!first)
-    {
-      ev = g_new0 (Event, 1);
-      ev->type = EV_RESIZED;
-      ev->a = w;
-      ev->b = h;
-      post (conn, ev);
-    }
-  conn->tx1 = conn->ty1 = G_MAXINT;
-  conn->tx2 = conn->ty2 = -1;
-  return TRUE;
-}
-
-static void
-on_got_update (rfbClient *client,
-               int        x,
-               int        y,
-               int        w,
-               int        h)
-{
-  TandemVncConnection *conn = rfbClientGetClientData (client, &client_tag);
-
-  conn->tx1 = MIN (conn->tx1, MAX (x, 0));
-  conn->ty1 = MIN (conn->ty1, MAX (y, 0));
-  conn->tx2 = MAX (conn->tx2, MIN (x + w, client->width));
-  conn->ty2 = MAX (conn->ty2, MIN (y + h, client->height));
-}
-
-static void
-on_finished_update (rfbClient *client)
-{
-  TandemVncConnection *conn = rfbClientGetClientData (client, &client_tag);
-  gboolean queue = FALSE;
-
-  if (conn->tx2 <= conn->tx1 || conn->ty2 <= conn->ty1)
-    return;
-
-  g_mutex_lock (&conn->lock);
-  if (conn->pixels != NULL && conn->width == client->width && conn->height == client->height)
-    {
-      gsize stride = (gsize) conn->width * 4;
-
-      for (int y = conn->ty1; y < conn->ty2; y++)
-        memcpy (conn->pixels + y * stride + conn->tx1 * 4,
-                client->frameBuffer + y * stride + conn->tx1 * 4, (conn->tx2 - conn->tx1) * 4);
-      if (conn->dx2 < 0)
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
         {
-          conn->dx1 = conn->tx1;
-          conn->dy1 = conn->ty1;
-          conn->dx2 = conn->tx2;
-          conn->dy2 = conn->ty2;
+          if (conn->output_source == NULL)
+            {
+              conn->output_source = g_unix_fd_source_new (conn->control, G_IO_OUT);
+              g_source_set_callback (conn->output_source, G_SOURCE_FUNC (on_output_ready), conn, NULL);
+              g_source_attach (conn->output_source, conn->main_context);
+            }
+          return;
         }
-      else
+      if (n <= 0)
         {
-          conn->dx1 = MIN (conn->dx1, conn->tx1);
-          conn->dy1 = MIN (conn->dy1, conn->ty1);
-          conn->dx2 = MAX (conn->dx2, conn->tx2);
-          conn->dy2 = MAX (conn->dy2, conn->ty2);
+          g_byte_array_set_size (conn->output, 0);  /* gone: the control source ends the view */
+          return;
         }
-      queue = !conn->redraw_queued;
-      conn->redraw_queued = TRUE;
-    }
-  g_mutex_unlock (&conn->lock);
-
-  conn->tx1 = conn->ty1 = G_MAXINT;
-  conn->tx2 = conn->ty2 = -1;
-  if (queue)
-    {
-      Event *ev = g_new0 (Event, 1);
-
-      ev->type = EV_REDRAW;
-      post (conn, ev);
+      g_byte_array_remove_range (conn->output, 0, n);
     }
 }
 
 static void
-on_cursor_shape (rfbClient *client,
-                 int        xhot,
-                 int        yhot,
-                 int        width,
-                 int        height,
-                 int        bytes_per_pixel)
+send_to_decoder (TandemVncConnection *conn,
+                 guint32              type,
+                 const gint32        *ints,
+                 gsize                n_ints,
+                 const char          *bytes,
+                 gsize                n_bytes)
 {
-  TandemVncConnection *conn = rfbClientGetClientData (client, &client_tag);
-  cairo_surface_t *surface;
-  guint8 *data;
-  int stride;
-  Event *ev;
+  TandemDecoderHeader header = { type, n_ints * sizeof (gint32) + n_bytes };
 
-  if (width <= 0 || height <= 0 || width > 256 || height > 256 || bytes_per_pixel != 4
-      || client->rcSource == NULL || client->rcMask == NULL)
+  if (conn->finished || conn->control < 0 || header.length > TANDEM_DECODER_MAX_PAYLOAD)
     return;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  data = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      {
-        guint32 p = ((guint32 *) client->rcSource)[y * width + x];
-
-        ((guint32 *) (data + y * stride))[x] = client->rcMask[y * width + x]
-                                               ? 0xff000000 | (p & 0xffffff) : 0;
-      }
-  cairo_surface_mark_dirty (surface);
-  ev = g_new0 (Event, 1);
-  ev->type = EV_CURSOR;
-  ev->a = CLAMP (xhot, 0, width - 1);
-  ev->b = CLAMP (yhot, 0, height - 1);
-  ev->surface = surface;
-  post (conn, ev);
-}
-
-static rfbBool
-on_cursor_pos (rfbClient *client,
-               int        x,
-               int        y)
-{
-  return TRUE;
-}
-
-static void
-on_cut_text (rfbClient  *client,
-             const char *text,
-             int         len)
-{
-  TandemVncConnection *conn = rfbClientGetClientData (client, &client_tag);
-  Event *ev;
-  char *utf8;
-
-  if (len < 0 || len > 1024 * 1024)
-    return;
-  utf8 = g_convert (text, len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
-  if (utf8 == NULL)
-    return;
-  ev = g_new0 (Event, 1);
-  ev->type = EV_CUT_TEXT;
-  ev->text = utf8;
-  post (conn, ev);
-}
-
-static void
-set_encodings (rfbClient *client,
-               int        quality)
-{
-  if (quality > 0)
+  if (conn->output->len + sizeof header + header.length > MAX_PENDING_OUTPUT)
     {
-      client->appData.encodingsString = "tight zrle zlib hextile copyrect";
-      client->appData.enableJPEG = TRUE;
-      client->appData.qualityLevel = CLAMP (quality, 1, 9);
+      g_debug ("the decoder does not read its input; dropped");
+      return;
+    }
+  g_byte_array_append (conn->output, (const guint8 *) &header, sizeof header);
+  g_byte_array_append (conn->output, (const guint8 *) ints, n_ints * sizeof (gint32));
+  if (n_bytes > 0)
+    g_byte_array_append (conn->output, (const guint8 *) bytes, n_bytes);
+  if (conn->output_source == NULL)
+    flush_output (conn);
+}
+
+/* ---- API (main thread) ------------------------------------------------------ */
+
+static char *
+find_decoder (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  const char *path = g_getenv ("TANDEM_VNC_DECODER");
+
+  if (path != NULL && *path != '\0')
+    return g_strdup (path);
+  /* Run from the build tree: the decoder built beside it. */
+  if (exe != NULL && g_str_has_prefix (exe, TANDEM_BUILD_ROOT "/"))
+    return g_strdup (TANDEM_BUILD_ROOT "/src/viewer/tandem-vnc-decoder");
+  return g_strdup (TANDEM_LIBEXECDIR "/tandem-vnc-decoder");
+}
+
+/* Spawning forks, which takes milliseconds (tens under ASan) that the main
+ * loop must not wait for: a short-lived thread spawns, and hands the
+ * process back to the main context.  The launcher, which holds the
+ * decoder's ends of both sockets, goes back too, so that a failed spawn
+ * is reported before the control socket closes. */
+typedef struct {
+  TandemVncConnection *conn;
+  GSubprocessLauncher *launcher;
+  char                *decoder;
+  char                *quality;
+  GSubprocess         *process;
+  GError              *error;
+  double               ms;
+} Spawn;
+
+static gboolean
+on_spawned (gpointer data)
+{
+  Spawn *sp = data;
+  TandemVncConnection *conn = sp->conn;
+
+  if (conn->finished)
+    {
+      if (sp->process != NULL)
+        g_subprocess_force_exit (sp->process);
+    }
+  else if (sp->process == NULL)
+    {
+      g_message ("could not start %s: %s", sp->decoder, sp->error->message);
+      conn->spawn_error = g_error_new (TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_FAILED,
+                                       _("The shared screen could not be shown: %s"), sp->error->message);
+      finish (conn, NULL);
     }
   else
     {
-      /* Lossless; raw is never asked for. */
-      client->appData.encodingsString = "tight zrle zlib hextile copyrect";
-      client->appData.enableJPEG = FALSE;
-      client->appData.qualityLevel = 9;
+      g_debug ("decoder %s is pid %s (spawned in %.1f ms)", sp->decoder,
+               g_subprocess_get_identifier (sp->process), sp->ms);
+      conn->process = g_steal_pointer (&sp->process);
     }
-  client->appData.compressLevel = 3;
-  client->appData.useRemoteCursor = TRUE;
-}
 
-/* FALSE when the connection should end. */
-static gboolean
-send_input (TandemVncConnection *conn)
-{
-  GQueue queue = G_QUEUE_INIT;
-  gboolean stop, ok = TRUE;
-  Input *in;
-
-  g_mutex_lock (&conn->lock);
-  queue = conn->input;
-  g_queue_init (&conn->input);
-  stop = conn->stop;
-  g_mutex_unlock (&conn->lock);
-
-  while ((in = g_queue_pop_head (&queue)) != NULL)
-    {
-      if (ok && !stop)
-        switch (in->type)
-          {
-          case INPUT_POINTER:
-            ok = SendPointerEvent (conn->client, in->x, in->y, in->value);
-            break;
-          case INPUT_KEY:
-            ok = SendKeyEvent (conn->client, in->value, in->down);
-            break;
-          case INPUT_CUT_TEXT:
-            ok = SendClientCutText (conn->client, in->text, strlen (in->text));
-            break;
-          case INPUT_QUALITY:
-            set_encodings (conn->client, in->value);
-            ok = SetFormatAndEncodings (conn->client);
-            break;
-          }
-      input_free (in);
-    }
-  return ok && !stop;
+  g_clear_object (&sp->process);
+  g_clear_object (&sp->launcher);  /* closes our copies of the decoder's fds */
+  g_clear_error (&sp->error);
+  g_free (sp->decoder);
+  g_free (sp->quality);
+  g_free (sp);
+  conn_unref (conn);
+  return G_SOURCE_REMOVE;
 }
 
 static gpointer
-client_thread (gpointer data)
+spawn_thread (gpointer data)
 {
-  TandemVncConnection *conn = data;
-  g_autoptr(GError) error = NULL;
-  rfbClient *client;
-  gboolean stopped = FALSE;
-  int fd = dup (conn->fd);
-  Event *ev;
+  Spawn *sp = data;
+  gint64 start = g_get_monotonic_time ();
+  GSource *source;
 
-  client = rfbGetClient (8, 3, 4);
-  client->format.redShift = 16;
-  client->format.greenShift = 8;
-  client->format.blueShift = 0;
-  client->format.bigEndian = G_BYTE_ORDER == G_BIG_ENDIAN;
-  rfbClientSetClientData (client, &client_tag, conn);
-  client->MallocFrameBuffer = on_malloc_framebuffer;
-  client->GotFrameBufferUpdate = on_got_update;
-  client->FinishedFrameBufferUpdate = on_finished_update;
-  client->GotCursorShape = on_cursor_shape;
-  client->HandleCursorPos = on_cursor_pos;
-  client->GotXCutText = on_cut_text;
-  client->canHandleNewFBSize = TRUE;
-  g_mutex_lock (&conn->lock);
-  set_encodings (client, conn->quality);
-  g_mutex_unlock (&conn->lock);
-  client->sock = fd;
-  client->listenSpecified = TRUE;
-  conn->client = client;
-
-  if (fd < 0 || fd >= 1024)
-    {
-      if (fd >= 0)
-        close (fd);
-      client->sock = RFB_INVALID_SOCKET;
-      free (client->frameBuffer);
-      client->frameBuffer = NULL;
-      rfbClientCleanup (client);
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES,
-                   "No file descriptor below 1024 for the remote screen");
-      goto out;
-    }
-
-  /* Frees the client, and closes fd, when it fails. */
-  if (!rfbInitClient (client, NULL, NULL))
-    {
-      g_mutex_lock (&conn->lock);
-      stopped = conn->stop;
-      g_mutex_unlock (&conn->lock);
-      if (!stopped)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     "The remote screen did not answer like a VNC server");
-      conn->client = NULL;
-      goto out;
-    }
-
-  ev = g_new0 (Event, 1);
-  ev->type = EV_CONNECTED;
-  ev->a = client->width;
-  ev->b = client->height;
-  ev->text = g_strdup (client->desktopName != NULL ? client->desktopName : "");
-  if (!g_utf8_validate (ev->text, -1, NULL))
-    {
-      char *fixed = g_utf8_make_valid (ev->text, -1);
-
-      g_free (ev->text);
-      ev->text = fixed;
-    }
-  post (conn, ev);
-
-  for (;;)
-    {
-      struct pollfd fds[2] = { { fd, POLLIN, 0 }, { conn->wake[0], POLLIN, 0 } };
-
-      if (client->buffered == 0 && poll (fds, 2, -1) < 0 && errno != EINTR)
-        {
-          g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "%s", g_strerror (errno));
-          break;
-        }
-      if (fds[1].revents & POLLIN)
-        {
-          char buf[64];
-
-          while (read (conn->wake[0], buf, sizeof buf) > 0)
-            ;
-        }
-      if (!send_input (conn))
-        {
-          g_mutex_lock (&conn->lock);
-          stopped = conn->stop;
-          g_mutex_unlock (&conn->lock);
-          if (!stopped)
-            g_set_error (&error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "The connection was lost");
-          break;
-        }
-      if (client->buffered == 0 && !(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
-        continue;
-      if (client->buffered == 0)
-        {
-          char peek;
-          ssize_t r = recv (fd, &peek, 1, MSG_PEEK | MSG_DONTWAIT);
-
-          if (r == 0)
-            break;  /* a clean end between messages */
-          if (r < 0 && (errno == EAGAIN || errno == EINTR))
-            continue;
-        }
-      if (!HandleRFBServerMessage (client))
-        {
-          g_mutex_lock (&conn->lock);
-          stopped = conn->stop;
-          g_mutex_unlock (&conn->lock);
-          if (!stopped)
-            g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         "The remote screen sent broken data or the connection was cut");
-          break;
-        }
-    }
-
-  free (client->frameBuffer);
-  client->frameBuffer = NULL;
-  rfbClientCleanup (client);  /* closes fd */
-  conn->client = NULL;
-
-out:
-  ev = g_new0 (Event, 1);
-  ev->type = EV_ENDED;
-  ev->error = g_steal_pointer (&error);
-  post (conn, ev);
-  conn_unref (conn);  /* the thread's reference */
+  sp->process = g_subprocess_launcher_spawn (sp->launcher, &sp->error, sp->decoder, sp->quality, NULL);
+  sp->ms = (g_get_monotonic_time () - start) / 1000.0;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, on_spawned, sp, NULL);
+  g_source_attach (source, sp->conn->main_context);
+  g_source_unref (source);
   return NULL;
 }
 
-/* ---- API (main thread) ------------------------------------------------ */
-
-/* Takes @fd. */
+/* Takes @fd.  A decoder that cannot be started ends the view through the
+ * ended callback, like any other end. */
 TandemVncConnection *
 _tandem_vnc_connection_new (int                                 fd,
                             int                                 jpeg_quality,
@@ -599,35 +586,46 @@ _tandem_vnc_connection_new (int                                 fd,
                             gpointer                            data,
                             GError                            **error)
 {
-  static gsize log_once;
   TandemVncConnection *conn;
+  Spawn *sp;
+  int sv[2];
 
-  if (g_once_init_enter (&log_once))
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     {
-      rfbClientLog = on_client_log;
-      rfbClientErr = on_client_log;
-      g_once_init_leave (&log_once, 1);
+      int saved = errno;
+
+      close (fd);
+      g_set_error (error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_FAILED,
+                   _("The shared screen could not be shown: %s"), g_strerror (saved));
+      return NULL;
     }
 
   conn = g_new0 (TandemVncConnection, 1);
-  g_atomic_ref_count_init (&conn->ref);
-  g_mutex_init (&conn->lock);
-  g_queue_init (&conn->input);
-  conn->fd = fd;
-  conn->dx2 = -1;
-  conn->quality = jpeg_quality;
+  conn->ref = 1;
+  conn->main_context = g_main_context_ref_thread_default ();
+  conn->control = sv[0];
+  conn->stream = fcntl (fd, F_DUPFD_CLOEXEC, 0);
+  conn->input = g_byte_array_new ();
+  conn->input_fds = g_array_new (FALSE, FALSE, sizeof (int));
+  conn->output = g_byte_array_new ();
   conn->callbacks = *callbacks;
   conn->data = data;
-  conn->main_context = g_main_context_ref_thread_default ();
-  if (pipe2 (conn->wake, O_CLOEXEC | O_NONBLOCK) < 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s", g_strerror (errno));
-      conn->wake[0] = conn->wake[1] = -1;
-      close (fd);
-      conn_unref (conn);
-      return NULL;
-    }
-  conn->thread = g_thread_new ("tandem-vnc-view", client_thread, conn_ref (conn));
+
+  g_unix_set_fd_nonblocking (conn->control, TRUE, NULL);
+  conn->control_source = g_unix_fd_source_new (conn->control, G_IO_IN | G_IO_HUP | G_IO_ERR);
+  g_source_set_callback (conn->control_source, G_SOURCE_FUNC (on_control), conn, NULL);
+  g_source_attach (conn->control_source, conn->main_context);
+
+  /* Only the stream and the control socket go to the decoder; stdin is
+   * /dev/null, its log goes to ours. */
+  sp = g_new0 (Spawn, 1);
+  sp->conn = conn_ref (conn);
+  sp->decoder = find_decoder ();
+  sp->quality = g_strdup_printf ("%d", CLAMP (jpeg_quality, 0, 9));
+  sp->launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_take_fd (sp->launcher, fd, TANDEM_DECODER_STREAM_FD);
+  g_subprocess_launcher_take_fd (sp->launcher, sv[1], TANDEM_DECODER_CONTROL_FD);
+  g_thread_unref (g_thread_new ("tandem-vnc-spawn", spawn_thread, sp));
   return conn;
 }
 
@@ -638,38 +636,9 @@ _tandem_vnc_connection_close (TandemVncConnection *conn)
   if (conn == NULL)
     return;
   conn->data = NULL;
-  g_mutex_lock (&conn->lock);
-  conn->stop = TRUE;
-  g_mutex_unlock (&conn->lock);
-  /* Ends blocking reads and writes in the thread without freeing the fd number. */
-  if (conn->fd >= 0)
-    shutdown (conn->fd, SHUT_RDWR);
-  wake_up (conn);
+  conn->finished = TRUE;
+  stop_decoder (conn);
   conn_unref (conn);
-}
-
-static void
-push_input (TandemVncConnection *conn,
-            Input               *in)
-{
-  g_mutex_lock (&conn->lock);
-  if (in->type == INPUT_POINTER)
-    {
-      Input *last = g_queue_peek_tail (&conn->input);
-
-      /* Motion with the same buttons replaces motion not yet sent. */
-      if (last != NULL && last->type == INPUT_POINTER && last->value == in->value)
-        {
-          last->x = in->x;
-          last->y = in->y;
-          g_mutex_unlock (&conn->lock);
-          input_free (in);
-          return;
-        }
-    }
-  g_queue_push_tail (&conn->input, in);
-  g_mutex_unlock (&conn->lock);
-  wake_up (conn);
 }
 
 void
@@ -678,13 +647,9 @@ _tandem_vnc_connection_pointer (TandemVncConnection *conn,
                                 int                  y,
                                 guint                button_mask)
 {
-  Input *in = g_new0 (Input, 1);
+  gint32 ints[3] = { x, y, (gint32) button_mask };
 
-  in->type = INPUT_POINTER;
-  in->x = x;
-  in->y = y;
-  in->value = button_mask;
-  push_input (conn, in);
+  send_to_decoder (conn, TANDEM_DECODER_POINTER, ints, 3, NULL, 0);
 }
 
 void
@@ -692,12 +657,9 @@ _tandem_vnc_connection_key (TandemVncConnection *conn,
                             guint32              keysym,
                             gboolean             down)
 {
-  Input *in = g_new0 (Input, 1);
+  gint32 ints[2] = { (gint32) keysym, down != FALSE };
 
-  in->type = INPUT_KEY;
-  in->value = keysym;
-  in->down = down;
-  push_input (conn, in);
+  send_to_decoder (conn, TANDEM_DECODER_KEY, ints, 2, NULL, 0);
 }
 
 /* Sent as Latin-1 cut text (what 0.9.14 handles safely). */
@@ -705,31 +667,23 @@ void
 _tandem_vnc_connection_cut_text (TandemVncConnection *conn,
                                  const char          *utf8)
 {
-  char *latin1 = g_convert_with_fallback (utf8, -1, "ISO-8859-1", "UTF-8", "?", NULL, NULL, NULL);
-  Input *in;
+  g_autofree char *latin1 = g_convert_with_fallback (utf8, -1, "ISO-8859-1", "UTF-8", "?", NULL, NULL, NULL);
 
-  if (latin1 == NULL)
-    return;
-  in = g_new0 (Input, 1);
-  in->type = INPUT_CUT_TEXT;
-  in->text = latin1;
-  push_input (conn, in);
+  if (latin1 != NULL)
+    send_to_decoder (conn, TANDEM_DECODER_CLIENT_CUT_TEXT, NULL, 0, latin1, strlen (latin1));
 }
 
 void
 _tandem_vnc_connection_set_quality (TandemVncConnection *conn,
                                     int                  jpeg_quality)
 {
-  Input *in = g_new0 (Input, 1);
+  gint32 ints[1] = { CLAMP (jpeg_quality, 0, 9) };
 
-  g_mutex_lock (&conn->lock);
-  conn->quality = jpeg_quality;
-  g_mutex_unlock (&conn->lock);
-  in->type = INPUT_QUALITY;
-  in->value = jpeg_quality;
-  push_input (conn, in);
+  send_to_decoder (conn, TANDEM_DECODER_QUALITY, ints, 1, NULL, 0);
 }
 
+/* The remote screen (RGB24), as the decoder last finished it; NULL before
+ * the first frame.  Main thread only: "lock" is kept for the callers. */
 const guint8 *
 _tandem_vnc_connection_lock (TandemVncConnection *conn,
                              int                 *width,
@@ -737,7 +691,6 @@ _tandem_vnc_connection_lock (TandemVncConnection *conn,
                              int                 *stride,
                              guint               *generation)
 {
-  g_mutex_lock (&conn->lock);
   *width = conn->width;
   *height = conn->height;
   *stride = conn->width * 4;
@@ -748,5 +701,4 @@ _tandem_vnc_connection_lock (TandemVncConnection *conn,
 void
 _tandem_vnc_connection_unlock (TandemVncConnection *conn)
 {
-  g_mutex_unlock (&conn->lock);
 }

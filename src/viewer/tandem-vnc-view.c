@@ -23,7 +23,7 @@ struct _TandemVncView
 
   TandemVncConnection *conn;
   TandemVncViewState   state;
-  char                *error_message;
+  GError              *error;         /* why it ended, in the ERROR state */
   char                *desktop_name;
   int                  remote_width;
   int                  remote_height;
@@ -159,8 +159,8 @@ on_ended (gpointer      data,
   if (error != NULL)
     {
       g_message ("remote screen: %s", error->message);
-      g_free (self->error_message);
-      self->error_message = g_strdup (error->message);
+      g_clear_error (&self->error);
+      self->error = g_error_copy (error);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
       set_state (self, TANDEM_VNC_VIEW_ERROR);
     }
@@ -516,7 +516,7 @@ tandem_vnc_view_finalize (GObject *object)
 {
   TandemVncView *self = TANDEM_VNC_VIEW (object);
 
-  g_free (self->error_message);
+  g_clear_error (&self->error);
   g_free (self->desktop_name);
   g_free (self->clipboard_last);
   g_hash_table_unref (self->keys_down);
@@ -534,7 +534,7 @@ tandem_vnc_view_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_STATE:         g_value_set_enum (value, self->state); break;
-    case PROP_ERROR_MESSAGE: g_value_set_string (value, self->error_message); break;
+    case PROP_ERROR_MESSAGE: g_value_set_string (value, tandem_vnc_view_get_error_message (self)); break;
     case PROP_REMOTE_WIDTH:  g_value_set_int (value, self->remote_width); break;
     case PROP_REMOTE_HEIGHT: g_value_set_int (value, self->remote_height); break;
     case PROP_DESKTOP_NAME:  g_value_set_string (value, self->desktop_name); break;
@@ -646,13 +646,13 @@ tandem_vnc_view_open_fd (TandemVncView *self,
   g_return_if_fail (fd >= 0);
 
   tandem_vnc_view_close (self);
-  g_clear_pointer (&self->error_message, g_free);
+  g_clear_error (&self->error);
   self->remote_width = self->remote_height = 0;
   set_state (self, TANDEM_VNC_VIEW_CONNECTING);
   self->conn = _tandem_vnc_connection_new (fd, self->jpeg_quality, &connection_callbacks, self, &error);
   if (self->conn == NULL)
     {
-      self->error_message = g_strdup (error->message);
+      self->error = g_steal_pointer (&error);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
       set_state (self, TANDEM_VNC_VIEW_ERROR);
     }
@@ -684,7 +684,16 @@ const char *
 tandem_vnc_view_get_error_message (TandemVncView *self)
 {
   g_return_val_if_fail (TANDEM_IS_VNC_VIEW (self), NULL);
-  return self->error_message;
+  return self->error != NULL ? self->error->message : NULL;
+}
+
+/* Why the view is in the ERROR state (TANDEM_VIEWER_ERROR or G_IO_ERROR),
+ * or NULL. */
+const GError *
+tandem_vnc_view_get_error (TandemVncView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_VNC_VIEW (self), NULL);
+  return self->error;
 }
 
 int

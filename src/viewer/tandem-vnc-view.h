@@ -8,6 +8,8 @@
 
 #include <gtk/gtk.h>
 
+#include "tandem-viewer-error.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -30,6 +32,7 @@ void                tandem_vnc_view_open_fd           (TandemVncView *self,
 void                tandem_vnc_view_close             (TandemVncView *self);
 TandemVncViewState  tandem_vnc_view_get_state         (TandemVncView *self);
 const char         *tandem_vnc_view_get_error_message (TandemVncView *self);
+const GError       *tandem_vnc_view_get_error         (TandemVncView *self);
 int                 tandem_vnc_view_get_remote_width  (TandemVncView *self);
 int                 tandem_vnc_view_get_remote_height (TandemVncView *self);
 const char         *tandem_vnc_view_get_desktop_name  (TandemVncView *self);

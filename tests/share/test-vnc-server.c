@@ -560,6 +560,102 @@ test_clipboard (void)
   XSync (dpy, False);
 }
 
+/* ---- the security types offered -------------------------------------------- */
+
+/* Reads exactly @len bytes, running the main context meanwhile (the
+ * server accepts the viewer there).  FALSE: the server closed first. */
+static gboolean
+raw_read (int     fd,
+          guint8 *buf,
+          gsize   len)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) WAIT_MS * 1000;
+  gsize got = 0;
+
+  while (got < len)
+    {
+      struct pollfd p = { fd, POLLIN, 0 };
+      ssize_t r;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (poll (&p, 1, 5) <= 0)
+        continue;
+      r = read (fd, buf + got, len - got);
+      if (r == 0)
+        return FALSE;
+      g_assert_cmpint (r, >, 0);
+      got += r;
+    }
+  return TRUE;
+}
+
+typedef enum { ASK_33, ASK_38_NONE, ASK_38_VNC_AUTH, ASK_38_ARD } Ask;
+
+/* A raw viewer: what the server offers, and what it does with a choice. */
+static void
+handshake (Ask ask)
+{
+  g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb));
+  g_autoptr(GError) error = NULL;
+  TandemVncServer *server = tandem_vnc_server_new (TANDEM_CAPTURE (capture), "shared");
+  guint8 buf[64];
+  int sv[2];
+
+  g_signal_connect (server, "viewer-added", G_CALLBACK (on_viewer_added), NULL);
+  g_assert_true (tandem_vnc_server_start (server, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  g_assert_cmpuint (tandem_vnc_server_add_viewer (server, sv[0], "raw"), >, 0);
+
+  g_assert_true (raw_read (sv[1], buf, 12));
+  g_assert_cmpmem (buf, 12, "RFB 003.008\n", 12);
+  if (ask == ASK_33)
+    {
+      /* 3.3: the server imposes one type, and it must be None. */
+      g_assert_cmpint (write (sv[1], "RFB 003.003\n", 12), ==, 12);
+      g_assert_true (raw_read (sv[1], buf, 4));
+      g_assert_cmpmem (buf, 4, "\0\0\0\x01", 4);
+    }
+  else
+    {
+      static const guint8 choice[] = { [ASK_38_NONE] = 1, [ASK_38_VNC_AUTH] = 2, [ASK_38_ARD] = 30 };
+
+      g_assert_cmpint (write (sv[1], "RFB 003.008\n", 12), ==, 12);
+      /* The list: None alone. */
+      g_assert_true (raw_read (sv[1], buf, 2));
+      g_assert_cmpuint (buf[0], ==, 1);
+      g_assert_cmpuint (buf[1], ==, 1);
+      g_assert_cmpint (write (sv[1], &choice[ask], 1), ==, 1);
+      if (ask == ASK_38_NONE)
+        {
+          g_assert_true (raw_read (sv[1], buf, 4));   /* SecurityResult: OK */
+          g_assert_cmpmem (buf, 4, "\0\0\0\0", 4);
+        }
+      else
+        /* Anything else is refused: the connection closes, no ServerInit. */
+        g_assert_false (raw_read (sv[1], buf, 1));
+    }
+
+  tandem_vnc_server_stop (server);
+  while (tandem_vnc_server_get_running (server))
+    g_main_context_iteration (NULL, TRUE);
+  close (sv[1]);
+  g_object_unref (server);
+}
+
+/* Issue 15: the consent is the SIP call's, so the server offers None only,
+ * whatever the viewer's protocol version, and refuses any other choice. */
+static void
+test_security_types (void)
+{
+  handshake (ASK_33);
+  handshake (ASK_38_NONE);
+  handshake (ASK_38_VNC_AUTH);
+  handshake (ASK_38_ARD);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -576,6 +672,7 @@ main (int    argc,
   g_test_add_func ("/vnc-server/idle", test_idle);
   g_test_add_func ("/vnc-server/monitor", test_monitor);
   g_test_add_func ("/vnc-server/clipboard", test_clipboard);
+  g_test_add_func ("/vnc-server/security-types", test_security_types);
   status = g_test_run ();
 
   XCloseDisplay (dpy);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -52,6 +53,11 @@ tandem_test_process_spawn (const char * const *argv,
 
   /* stdin is /dev/null */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  /* GLib 2.74 opens it without O_TRUNC: a shorter run would leave the end
+   * of the last one in the log (and a test reading it would find old
+   * lines). */
+  if (log_path != NULL)
+    g_unlink (log_path);
   g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   if (pass_fd >= 0)

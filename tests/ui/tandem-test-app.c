@@ -66,7 +66,9 @@ tandem_test_app_start (const char *name,
   g_autofree char *ini = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *argv = g_ptr_array_new ();
+  g_autofree char *log_dir = g_path_get_dirname (log);
 
+  g_mkdir_with_parents (log_dir, 0755);
   self->name = g_strdup (name);
   self->profile = g_dir_make_tmp (template, &error);
   g_assert_no_error (error);
@@ -119,6 +121,12 @@ const char *
 tandem_test_app_get_id (TandemTestApp *self)
 {
   return self->app_id;
+}
+
+GPid
+tandem_test_app_get_pid (TandemTestApp *self)
+{
+  return tandem_test_process_get_pid (self->process);
 }
 
 gboolean

@@ -21,6 +21,7 @@ TandemTestApp *tandem_test_app_start          (const char     *name,
 void           tandem_test_app_stop           (TandemTestApp  *self);
 const char    *tandem_test_app_get_profile    (TandemTestApp  *self);
 const char    *tandem_test_app_get_id         (TandemTestApp  *self);
+GPid           tandem_test_app_get_pid        (TandemTestApp  *self);
 gboolean       tandem_test_app_exited         (TandemTestApp  *self);
 void           tandem_test_app_kill           (TandemTestApp  *self);
 void           tandem_test_app_relaunch       (TandemTestApp  *self);

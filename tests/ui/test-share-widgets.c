@@ -695,6 +695,26 @@ test_share_view (void)
     g_assert_false (gtk_widget_is_sensitive (control));
   }
 
+  /* A hostile sharer (issue 15): the viewer refuses, which ends the share;
+   * the viewer's reason is what the user reads, not the share's. */
+  {
+    static const char mslogon[] = "RFB 003.003\n" "\0\0\0\x71"
+                                  "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+    int hostile[2];
+
+    g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, hostile), ==, 0);
+    tandem_share_view_open_fd (view, hostile[1]);
+    g_assert_cmpint (write (hostile[0], mslogon, sizeof mslogon - 1), ==, 40);
+    TANDEM_TEST_WAIT_UNTIL (tandem_vnc_view_get_state (vnc) == TANDEM_VNC_VIEW_ERROR, WAIT_MS);
+    g_assert_cmpint (tandem_vnc_view_get_state (vnc), ==, TANDEM_VNC_VIEW_ERROR);
+    tandem_share_view_set_ended (view, "The screen sharing connection closed");
+    tandem_test_flush_events ();
+    g_assert_cmpstr (label_text (GTK_WIDGET (view), "state_label"), ==,
+                     "Ended: The remote screen uses VNC version 3.3, which Tandem does not accept");
+    save_screenshot (window, "share-view-hostile");
+    close (hostile[0]);
+  }
+
   /* Destroyed while detached: the detached window goes too. */
   tandem_share_view_set_detached (view, TRUE);
   g_object_add_weak_pointer (G_OBJECT (detached), (gpointer *) &detached);

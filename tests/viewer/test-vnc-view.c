@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -267,17 +269,30 @@ snapshot_matches (gpointer data)
   return e->bad == 0;
 }
 
+/* Open fds, but for what GLib holds while it spawns and reaps decoders
+ * (pidfds until its worker thread has reaped them, at a time of its own;
+ * /dev/null for a child's stdin). */
 static int
 count_fds (void)
 {
   DIR *dir = opendir ("/proc/self/fd");
+  struct dirent *d;
   int n = 0;
 
-  while (readdir (dir) != NULL)
-    n++;
+  while ((d = readdir (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/fd/%s", d->d_name);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      /* (NULL: closed meanwhile, by GLib's worker thread.) */
+      if (target != NULL && strcmp (target, "anon_inode:[pidfd]") != 0 && strcmp (target, "/dev/null") != 0)
+        n++;
+    }
   closedir (dir);
   return n;
 }
+
+
 
 static int
 count_threads (void)
@@ -638,8 +653,10 @@ test_refused (void)
 /* ---- hostile streams ------------------------------------------------------ */
 
 typedef struct {
+  const char *name;
   const char *bytes;
   gsize       len;
+  int         code;   /* TandemViewerError */
 } Hostile;
 
 static gboolean
@@ -650,46 +667,252 @@ hostile_ended (gpointer data)
   return st == TANDEM_VNC_VIEW_ERROR || st == TANDEM_VNC_VIEW_DISCONNECTED;
 }
 
+#define V38 "RFB 003.008\n"
+#define PIXEL_FORMAT "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0"
+#define NONE_OK V38 "\x01\x01" "\0\0\0\0"
+#define ZERO24 "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+#define CASE(name, bytes, code) { name, bytes, sizeof bytes - 1, code }
+
+/* Streams a hostile sharer could send.  Every one must end the view with
+ * an error, and none may kill or bloat the process (issue 15: the first
+ * two aborted Tandem through libgcrypt, the 16384x16384 one cost 2.5 GB). */
+static const Hostile hostile_streams[] = {
+  CASE ("http", "GET / HTTP/1.1\r\n\r\n", TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("version only", V38, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("no security types", V38 "\x00\0\0\0\x05oops!", TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("junk", "\xff\xfe\xfd", TANDEM_VIEWER_ERROR_PROTOCOL),
+  /* 3.3: the server imposes the type; a zero DH modulus follows. */
+  CASE ("3.3 MSLogon II, zero modulus", "RFB 003.003\n" "\0\0\0\x71" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.3 ARD, zero modulus", "RFB 003.003\n" "\0\0\0\x1e" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.3 VNC password", "RFB 003.003\n" "\0\0\0\x02" "0123456789abcdef", TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.3 None", "RFB 003.003\n" "\0\0\0\x01", TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.5 MSLogon II", "RFB 003.005\n" "\0\0\0\x71" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.6 ARD", "RFB 003.006\n" "\0\0\0\x1e" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("3.14 (UltraVNC SC, taken as 3.4)", "RFB 003.014\n" "\0\0\0\x71" ZERO24, TANDEM_VIEWER_ERROR_PROTOCOL),
+  CASE ("4.0", "RFB 004.000\n" "\x01\x01", TANDEM_VIEWER_ERROR_PROTOCOL),
+  /* 3.7 and 3.8: the client picks from the list, None only. */
+  CASE ("3.8 MSLogon II", V38 "\x01\x71" ZERO24, TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 ARD", V38 "\x01\x1e" ZERO24, TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 VNC password", V38 "\x01\x02" "0123456789abcdef", TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.7 VNC password", "RFB 003.007\n" "\x01\x02" "0123456789abcdef", TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.889 (Apple) ARD", "RFB 003.889\n" "\x01\x1e" ZERO24, TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 TLS", V38 "\x01\x12", TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 VeNCrypt", V38 "\x01\x13" "\0\x02", TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 SASL", V38 "\x01\x14", TANDEM_VIEWER_ERROR_SECURITY),
+  CASE ("3.8 TLS, VeNCrypt, VNC, ARD, MSLogon II", V38 "\x05\x12\x13\x02\x1e\x71", TANDEM_VIEWER_ERROR_SECURITY),
+  /* The pixel budget. */
+  CASE ("65535x65535", NONE_OK "\xff\xff\xff\xff" PIXEL_FORMAT "\0\0\0\0", TANDEM_VIEWER_ERROR_TOO_LARGE),
+  CASE ("16384x16384 and a Tight fill", NONE_OK "\x40\0\x40\0" PIXEL_FORMAT "\0\0\0\0"
+        "\0\0\0\x01" "\0\0\0\0\x40\0\x40\0" "\0\0\0\x07" "\x80\x12\x34\x56", TANDEM_VIEWER_ERROR_TOO_LARGE),
+  CASE ("8193x8193", NONE_OK "\x20\x01\x20\x01" PIXEL_FORMAT "\0\0\0\0", TANDEM_VIEWER_ERROR_TOO_LARGE),
+  CASE ("16x16, then resized to 16384x16384", NONE_OK "\0\x10\0\x10" PIXEL_FORMAT "\0\0\0\0"
+        "\0\0\0\x01" "\0\0\0\0\x40\0\x40\0" "\xff\xff\xff\x21", TANDEM_VIEWER_ERROR_TOO_LARGE),
+  /* Broken updates. */
+  CASE ("bad update", NONE_OK "\0\x10\0\x10" PIXEL_FORMAT "\0\0\0\x01" "x"
+        "\0\0\0\x01" "\0\0\0\0\x7f\xff\x7f\xff\0\0\0\0", TANDEM_VIEWER_ERROR_BROKEN),
+  CASE ("cut inside an update", NONE_OK "\0\x10\0\x10" PIXEL_FORMAT "\0\0\0\x01" "x"
+        "\0\0\0\x01" "\0\0\0\0\0\x10\0\x10\0\0\0\0" "abc", TANDEM_VIEWER_ERROR_BROKEN),
+};
+
+static gboolean
+view_frames (gpointer data)
+{
+  return tandem_vnc_view_get_frames (data) > 0;
+}
+
+static gsize
+peak_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + 6, NULL, 10);
+}
+
 static void
 test_hostile (void)
 {
-  /* ServerInit of a 65535x65535 screen; a valid one then a broken update. */
-  static const char huge[] = "RFB 003.008\n\x01\x01" "\0\0\0\0" "\xff\xff\xff\xff"
-                             "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0" "\0\0\0\0";
-  static const char bad_update[] = "RFB 003.008\n\x01\x01" "\0\0\0\0" "\0\x10\0\x10"
-                                   "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0" "\0\0\0\x01" "x"
-                                   "\0\0\0\x01" "\0\0\0\0\x7f\xff\x7f\xff\0\0\0\0";
-  static const char cut[] = "RFB 003.008\n\x01\x01" "\0\0\0\0" "\0\x10\0\x10"
-                            "\x20\x18\0\x01\0\xff\0\xff\0\xff\x10\x08\0\0\0\0" "\0\0\0\x01" "x"
-                            "\0\0\0\x01" "\0\0\0\0\0\x10\0\x10\0\0\0\0" "abc";
-  const Hostile cases[] = {
-    { "GET / HTTP/1.1\r\n\r\n", 18 },
-    { "RFB 003.008\n", 12 },
-    { "RFB 003.008\n\x00\0\0\0\x05oops!", 22 },
-    { huge, sizeof huge - 1 },
-    { bad_update, sizeof bad_update - 1 },
-    { cut, sizeof cut - 1 },
-    { "\xff\xfe\xfd", 3 },
-  };
+  /* A screen of the largest size allowed works (7680x4320, 8K). */
+  static const char biggest[] = NONE_OK "\x1e\0\x10\xe0" PIXEL_FORMAT "\0\0\0\x03" "big"
+                                "\0\0\0\x01" "\0\0\0\0\x1e\0\x10\xe0" "\0\0\0\x07" "\x80\x12\x34\x56";
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  /* GLib's worker context (which reaps the decoders) comes with the first
+   * one, so the first case runs twice and only its second run counts fds. */
+  for (guint run = 0; run <= G_N_ELEMENTS (hostile_streams); run++)
     {
+      guint i = run > 0 ? run - 1 : 0;
+      const Hostile *c = &hostile_streams[i];
       TandemVncView *view = TANDEM_VNC_VIEW (g_object_ref_sink (tandem_vnc_view_new ()));
       int fds_before = count_fds ();
+      const GError *error;
       int sv[2];
 
       g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
       tandem_vnc_view_open_fd (view, sv[1]);
-      g_assert_cmpint (write (sv[0], cases[i].bytes, cases[i].len), ==, (gssize) cases[i].len);
+      g_assert_cmpint (write (sv[0], c->bytes, c->len), ==, (gssize) c->len);
       shutdown (sv[0], SHUT_WR);
       g_assert_true (wait_for (hostile_ended, view, WAIT_MS));
-      g_test_message ("case %u: %s", i, tandem_vnc_view_get_error_message (view));
+      error = tandem_vnc_view_get_error (view);
+      g_test_message ("%s: %s", c->name, error != NULL ? error->message : "(no error)");
       g_assert_cmpint (tandem_vnc_view_get_state (view), ==, TANDEM_VNC_VIEW_ERROR);
+      g_assert_error (error, TANDEM_VIEWER_ERROR, c->code);
       close (sv[0]);
       g_object_unref (view);
       tandem_test_flush_events ();
-      g_assert_cmpint (count_fds (), ==, fds_before);
+      if (run > 0)
+        g_assert_cmpint (count_fds (), ==, fds_before);
     }
+
+  /* Nothing refused was allocated (it was 2.5 GB before the budget). */
+  g_test_message ("peak RSS after the hostile streams: %zu KiB", peak_rss_kib ());
+  g_assert_cmpuint (peak_rss_kib (), <, 200 * 1024);
+
+  /* The budget is not a cap below real screens: 8K is shown. */
+  {
+    TandemVncView *view = TANDEM_VNC_VIEW (g_object_ref_sink (tandem_vnc_view_new ()));
+    int sv[2];
+
+    g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    tandem_vnc_view_open_fd (view, sv[1]);
+    g_assert_cmpint (write (sv[0], biggest, sizeof biggest - 1), ==, (gssize) sizeof biggest - 1);
+    g_assert_true (wait_for (view_frames, view, WAIT_MS));
+    g_assert_cmpint (tandem_vnc_view_get_state (view), ==, TANDEM_VNC_VIEW_CONNECTED);
+    g_assert_cmpint (tandem_vnc_view_get_remote_width (view), ==, 7680);
+    g_assert_cmpint (tandem_vnc_view_get_remote_height (view), ==, 4320);
+    close (sv[0]);
+    g_assert_true (wait_for (hostile_ended, view, WAIT_MS));
+    g_object_unref (view);
+    tandem_test_flush_events ();
+  }
+}
+
+/* The child of this process that decodes @view's screen. */
+static pid_t
+find_decoder (void)
+{
+  GDir *dir = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  pid_t found = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%s/stat", name);
+      g_autofree char *stat = NULL;
+      const char *after;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &stat, NULL, NULL)
+          || strstr (stat, "(tandem-vnc-deco)") == NULL || (after = strrchr (stat, ')')) == NULL)
+        continue;
+      /* after: ") S ppid ..." */
+      if (atoi (after + 4) == getpid ())
+        found = atoi (name);
+    }
+  g_dir_close (dir);
+  return found;
+}
+
+static char *
+proc_status_field (pid_t       pid,
+                   const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, field);
+  g_assert_nonnull (line);
+  line += strlen (field);
+  while (*line == ' ' || *line == '\t')
+    line++;
+  return g_strndup (line, strcspn (line, "\n"));
+}
+
+static gboolean
+decoder_started (gpointer data)
+{
+  *(pid_t *) data = find_decoder ();
+  return *(pid_t *) data > 0;
+}
+
+/* libvncclient runs in a confined process of its own, holding nothing but
+ * the stream and the control socket; when it dies, the view ends with
+ * words, and this process carries on. */
+static void
+test_decoder (void)
+{
+  g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb_a));
+  Window bg = a_window (0, 0, A_W, A_H, 0);
+  g_autofree char *seccomp = NULL;
+  g_autofree char *no_new_privs = NULL;
+  g_autoptr(GDir) fds = NULL;
+  g_autofree char *fd_dir = NULL;
+  const GError *error;
+  const char *fd_name;
+  pid_t pid = 0;
+  Session s;
+
+  a_fill (bg, A_W, A_H, TRUE, 0);
+  session_start (&s, TANDEM_CAPTURE (capture), FALSE);
+  g_assert_true (wait_for (is_connected, &s, WAIT_MS));
+  g_assert_true (wait_for (decoder_started, &pid, WAIT_MS));
+
+  seccomp = proc_status_field (pid, "Seccomp:");
+  no_new_privs = proc_status_field (pid, "NoNewPrivs:");
+  g_test_message ("decoder %d: Seccomp %s, NoNewPrivs %s", (int) pid, seccomp, no_new_privs);
+  g_assert_cmpstr (seccomp, ==, "2");   /* filter mode */
+  g_assert_cmpstr (no_new_privs, ==, "1");
+  /* stdin (/dev/null), stdout, stderr, the stream, the control socket. */
+  fd_dir = g_strdup_printf ("/proc/%d/fd", (int) pid);
+  fds = g_dir_open (fd_dir, 0, NULL);
+  g_assert_nonnull (fds);
+  while ((fd_name = g_dir_read_name (fds)) != NULL)
+    g_assert_cmpint (atoi (fd_name), <=, 4);
+
+  /* A decoder that crashes (as a hostile stream might make it). */
+  g_assert_cmpint (kill (pid, SIGSEGV), ==, 0);
+  g_assert_true (wait_for (view_ended, &s, WAIT_MS));
+  error = tandem_vnc_view_get_error (s.view);
+  g_assert_error (error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_DECODER);
+  g_assert_cmpstr (error->message, ==, "The shared screen stopped: its picture could not be decoded");
+  /* The sharer sees its viewer go. */
+  g_assert_true (wait_for (viewer_removed, &s, WAIT_MS));
+  session_stop (&s);
+  XDestroyWindow (dpy_a, bg);
+  XSync (dpy_a, False);
+}
+
+/* Without its decoder, a view ends with words, and nothing is left. */
+static void
+test_no_decoder (void)
+{
+  TandemVncView *view = TANDEM_VNC_VIEW (g_object_ref_sink (tandem_vnc_view_new ()));
+  int fds_before = count_fds ();
+  const GError *error;
+  int sv[2];
+
+  g_setenv ("TANDEM_VNC_DECODER", "/nonexistent/tandem-vnc-decoder", TRUE);
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  tandem_vnc_view_open_fd (view, sv[1]);
+  g_assert_true (wait_for (hostile_ended, view, WAIT_MS));
+  error = tandem_vnc_view_get_error (view);
+  g_test_message ("%s", error != NULL ? error->message : "(no error)");
+  g_assert_error (error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_FAILED);
+  g_assert_true (g_str_has_prefix (error->message, "The shared screen could not be shown: "));
+  /* The sharer's end sees the stream close. */
+  {
+    char byte;
+
+    g_assert_cmpint (read (sv[0], &byte, 1), ==, 0);
+  }
+  close (sv[0]);
+  g_object_unref (view);
+  tandem_test_flush_events ();
+  g_assert_cmpint (count_fds (), ==, fds_before);
+  g_unsetenv ("TANDEM_VNC_DECODER");
 }
 
 int
@@ -719,6 +942,8 @@ main (int    argc,
   g_test_add_func ("/vnc-view/window", test_window);
   g_test_add_func ("/vnc-view/viewer-closes", test_viewer_closes);
   g_test_add_func ("/vnc-view/refused", test_refused);
+  g_test_add_func ("/vnc-view/decoder", test_decoder);
+  g_test_add_func ("/vnc-view/no-decoder", test_no_decoder);
   status = g_test_run ();
 
   XCloseDisplay (dpy_a);

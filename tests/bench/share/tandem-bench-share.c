@@ -5,6 +5,12 @@
  * tight/zrle, as TandemVncView asks) on its own thread.  A benchmark, not
  * a test: prints a table with Tandem/x11vnc ratios and the targets.
  *
+ * Then Tandem's server again, watched the way TandemVncView watches it
+ * since issue 13: libvncclient in the sandboxed tandem-vnc-decoder
+ * process, the pixels in its shared memory, each finished update a
+ * message to the main context; against the in-process libvncclient thread
+ * (what the viewer was before), in the same run.
+ *
  *   tandem-bench-share [changes]        (default 50 latency probes)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -32,6 +38,7 @@
 
 #include "tandem-test-share-link.h"
 #include "tandem-test-xvfb.h"
+#include "tandem-viewer-private.h"
 #include "tandem-vnc-server.h"
 #include "tandem-x11-capture.h"
 
@@ -57,6 +64,7 @@ static Window probe;
 typedef struct {
   rfbClient *client;
   GThread   *thread;
+  TandemVncConnection *conn;   /* the decoder process instead */
   GMutex     lock;
   gint       stop;
   /* under lock */
@@ -183,9 +191,104 @@ viewer_new (int fd,
   return v;
 }
 
+/* ---- the same, through the decoder process (main context) ----------------- */
+
+static void
+on_decoder_connected (gpointer    data,
+                      int         width,
+                      int         height,
+                      const char *name)
+{
+}
+
+static void
+on_decoder_ended (gpointer      data,
+                  const GError *error)
+{
+  Viewer *v = data;
+
+  g_mutex_lock (&v->lock);
+  v->failed = TRUE;
+  g_mutex_unlock (&v->lock);
+}
+
+static void
+on_decoder_resized (gpointer data,
+                    int      width,
+                    int      height)
+{
+}
+
+static void
+on_decoder_redraw (gpointer data,
+                   int      x,
+                   int      y,
+                   int      w,
+                   int      h)
+{
+  Viewer *v = data;
+  int width, height, stride;
+  guint generation;
+  const guint8 *pixels = _tandem_vnc_connection_lock (v->conn, &width, &height, &stride, &generation);
+  guint32 pixel = ((const guint32 *) (pixels + (gsize) (PROBE_Y + PROBE_SIZE / 2) * stride))[PROBE_X + PROBE_SIZE / 2]
+                  & 0xffffff;
+  gint64 now = g_get_monotonic_time ();
+
+  _tandem_vnc_connection_unlock (v->conn);
+  g_mutex_lock (&v->lock);
+  if (v->first_frame == 0)
+    v->first_frame = now;
+  v->updates++;
+  if (x < REGION_X + REGION_W && x + w > REGION_X && y < REGION_Y + REGION_H && y + h > REGION_Y)
+    v->region_updates++;
+  if (v->probe_seen == 0 && pixel == v->probe_want)
+    v->probe_seen = now;
+  g_mutex_unlock (&v->lock);
+}
+
+static void
+on_decoder_cursor (gpointer         data,
+                   cairo_surface_t *image,
+                   int              xhot,
+                   int              yhot)
+{
+}
+
+static void
+on_decoder_cut_text (gpointer    data,
+                     const char *utf8)
+{
+}
+
+static const TandemVncConnectionCallbacks decoder_callbacks = {
+  on_decoder_connected, on_decoder_ended, on_decoder_resized, on_decoder_redraw,
+  on_decoder_cursor, on_decoder_cut_text,
+};
+
+static Viewer *
+viewer_new_decoder (int fd)
+{
+  g_autoptr(GError) error = NULL;
+  Viewer *v = g_new0 (Viewer, 1);
+
+  g_mutex_init (&v->lock);
+  v->probe_want = 0x1000000;  /* never */
+  v->conn = _tandem_vnc_connection_new (fd, 0, &decoder_callbacks, v, &error);
+  if (v->conn == NULL)
+    g_error ("decoder: %s", error->message);
+  return v;
+}
+
 static void
 viewer_free (Viewer *v)
 {
+  if (v->conn != NULL)
+    {
+      _tandem_vnc_connection_close (v->conn);
+      g_mutex_clear (&v->lock);
+      g_free (v);
+      return;
+    }
   g_atomic_int_set (&v->stop, 1);
   g_thread_join (v->thread);
   if (v->client != NULL)
@@ -303,6 +406,28 @@ pump (guint ms)
 }
 
 static gboolean
+on_tick (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main context for up to @ms, sleeping in poll() as an
+ * application's main loop does, so that what arrives on a source (the
+ * decoder's control socket) is dispatched at once, not at pump()'s next
+ * turn.  (The in-process viewer stamps its own times on its thread.) */
+static void
+run_for (guint ms)
+{
+  gboolean over = FALSE;
+  guint id = g_timeout_add (ms, on_tick, &over);
+
+  while (!over)
+    g_main_context_iteration (NULL, TRUE);
+  (void) id;
+}
+
+static gboolean
 on_idle_over (gpointer data)
 {
   g_main_loop_quit (data);
@@ -373,7 +498,7 @@ measure_latency (Viewer *v,
       end = t0 + 2 * G_USEC_PER_SEC;
       while (!seen && g_get_monotonic_time () < end)
         {
-          pump (1);
+          run_for (1);
           g_mutex_lock (&v->lock);
           if (v->probe_seen != 0)
             {
@@ -490,8 +615,9 @@ on_viewer_added (TandemVncServer *server,
 }
 
 static void
-run_tandem (guint   changes,
-            Result *r)
+run_tandem (guint     changes,
+            gboolean  decoder,
+            Result   *r)
 {
   static const char * const engine[] = { "tandem-vnc-serv", NULL };
   g_autoptr(GError) error = NULL;
@@ -503,7 +629,7 @@ run_tandem (guint   changes,
   gint64 t0 = g_get_monotonic_time ();
   double cpu0;
 
-  r->name = "Tandem/MSRP";
+  r->name = decoder ? "Tandem/MSRP, decoder process" : "Tandem/MSRP";
   link = tandem_test_share_link_new (TANDEM_TEST_LINK_DIRECT, NULL, &sharer_fd, &viewer_fd, &error);
   if (link == NULL)
     g_error ("link: %s", error->message);
@@ -512,7 +638,7 @@ run_tandem (guint   changes,
   if (!tandem_vnc_server_start (server, &error))
     g_error ("%s", error->message);
   tandem_vnc_server_add_viewer (server, sharer_fd, "bench");
-  v = viewer_new (viewer_fd, 0);
+  v = decoder ? viewer_new_decoder (viewer_fd) : viewer_new (viewer_fd, 0);
   if (!wait_first_frame (v, 10000))
     g_error ("Tandem: no first frame");
   r->first_frame_ms = (v->first_frame - t0) / 1000.0;
@@ -655,7 +781,7 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
   guint changes = argc > 1 ? (guint) atoi (argv[1]) : 50;
-  Result t = { 0 }, x = { 0 };
+  Result t = { 0 }, x = { 0 }, d = { 0 };
 
   rfbClientLog = quiet_log;
   rfbClientErr = quiet_log;
@@ -668,8 +794,9 @@ main (int    argc,
   probe = make_window (dpy, PROBE_X, PROBE_Y, PROBE_SIZE, PROBE_SIZE);
   XSync (dpy, False);
 
-  run_tandem (changes, &t);
+  run_tandem (changes, FALSE, &t);
   run_x11vnc (changes, &x);
+  run_tandem (changes, TRUE, &d);
 
   g_print ("\nshare engine, %dx%d Xvfb, lossless tight/zrle viewer (libvncclient), %u latency probes\n",
            SCREEN_W, SCREEN_H, changes);
@@ -685,6 +812,18 @@ main (int    argc,
   row ("idle CPU (5 s)", t.idle_cpu_percent, x.idle_cpu_percent, "%", "<= 1%", t.idle_cpu_percent <= 1);
   if (t.latency_misses || x.latency_misses)
     g_print ("  latency probes not seen within 2 s: Tandem %d, x11vnc %d\n", t.latency_misses, x.latency_misses);
+
+  g_print ("\nthe viewer's decoder process (TandemVncConnection) against in-process libvncclient,\n"
+           "both on Tandem's server through the MSRP tunnel\n");
+  g_print ("  %-26s %10s %10s %-5s %8s   %-22s\n", "", "process", "in-proc", "", "p/i", "target");
+  row ("first complete frame", d.first_frame_ms, t.first_frame_ms, "ms", "(info)", TRUE);
+  row ("change -> pixels p50", d.latency_p50_ms, t.latency_p50_ms, "ms", "<= 1.2x in-process",
+       d.latency_p50_ms <= 1.2 * t.latency_p50_ms);
+  row ("change -> pixels p95", d.latency_p95_ms, t.latency_p95_ms, "ms", "<= 1.2x in-process",
+       d.latency_p95_ms <= 1.2 * t.latency_p95_ms);
+  row ("640x480 region, fps", d.fps, t.fps, "fps", ">= 1/1.2 in-process", d.fps * 1.2 >= t.fps);
+  if (d.latency_misses)
+    g_print ("  latency probes not seen within 2 s: decoder process %d\n", d.latency_misses);
 
   XCloseDisplay (dpy);
   tandem_test_xvfb_stop (xvfb);
