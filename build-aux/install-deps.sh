@@ -21,7 +21,7 @@ TEST_PKGS="
   kamailio-presence-modules kamailio-tls-modules
   xauth x11-apps x11-utils imagemagick xdotool
   desktop-file-utils appstream jq
-  linphone-cli baresip-core x11vnc
+  linphone-cli baresip-core x11vnc iproute2
   dbus dbus-x11 librsvg2-bin libxml2-utils gnome-keyring
 "
 

@@ -34,6 +34,8 @@
 #define G_LOG_DOMAIN "tandem-msrp"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "tandem-buffer-pool.h"
 #include "tandem-msrp-connection.h"
@@ -65,6 +67,7 @@ struct _TandemMsrpConnection {
   gboolean                     closing;
   gboolean                     closed;
   gboolean                     direct;       /* own non-blocking socket I/O */
+  gboolean                     quick_ack;    /* TCP_QUICKACK after each read */
   gboolean                     in_read;      /* direct: on_readable runs */
   GSource                     *in_source;    /* direct: readable, while reading */
   GSource                     *out_source;   /* direct: writable, while full */
@@ -446,6 +449,10 @@ on_readable (GSocket      *socket,
                                                     self->buffer + self->fill, size, NULL, &error);
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         break;
+      /* the kernel turns quick ACKs off again by itself: renewed after
+       * each read (see tandem_msrp_connection_set_quick_ack()) */
+      if (n > 0 && self->quick_ack)
+        g_socket_set_option (socket, IPPROTO_TCP, TCP_QUICKACK, 1, NULL);
       handle_read (self, n, error);
       /* a short read emptied the socket: poll again rather than read
        * into EAGAIN */
@@ -845,6 +852,22 @@ tandem_msrp_connection_set_handler (TandemMsrpConnection              *self,
   else
     memset (&self->handler, 0, sizeof self->handler);
   self->user_data = user_data;
+}
+
+/* Acknowledge every TCP segment at once (TCP_QUICKACK), on a plain socket.
+ * For a connection to an MSRP relay: kamailio writes without TCP_NODELAY,
+ * so Nagle holds the last, partial segment of each frame until the
+ * previous data is acknowledged, and with delayed ACKs that added up to
+ * 40 ms to every frame (and to the end-to-end round trip the send
+ * window measures). */
+void
+tandem_msrp_connection_set_quick_ack (TandemMsrpConnection *self,
+                                      gboolean              quick_ack)
+{
+  self->quick_ack = quick_ack && self->direct;
+  if (self->quick_ack)
+    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->stream)),
+                         IPPROTO_TCP, TCP_QUICKACK, 1, NULL);
 }
 
 TandemMsrpConnection *

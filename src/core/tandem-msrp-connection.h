@@ -67,6 +67,8 @@ void                  tandem_msrp_connection_write_parts (TandemMsrpConnection  
                                                           TandemMsrpWriteDone                done,
                                                           gpointer                           user_data);
 gsize                 tandem_msrp_connection_get_queued  (TandemMsrpConnection              *self);
+void                  tandem_msrp_connection_set_quick_ack (TandemMsrpConnection            *self,
+                                                          gboolean                         quick_ack);
 void                  tandem_msrp_connection_close       (TandemMsrpConnection              *self);
 GBytes               *tandem_msrp_connection_slice_read  (TandemMsrpConnection             *self,
                                                           const guint8                     *data,

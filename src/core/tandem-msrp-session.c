@@ -83,6 +83,8 @@ struct _TandemMsrpSession {
 
   /* data SENDs */
   GString              *send_paths;     /* "To-Path: ...\r\nFrom-Path: ...\r\n" */
+  GQueue                reported;       /* of Reported: SENDs that asked for a REPORT */
+  gboolean              send_reports;   /* answer Success-Report: yes with REPORTs */
   GRand                *rand;           /* transaction and message ids */
 };
 
@@ -100,6 +102,7 @@ enum {
 };
 
 enum {
+  SIGNAL_DELIVERED,
   SIGNAL_DATA_RECEIVED,
   SIGNAL_ERROR,
   SIGNAL_CLOSED,
@@ -109,6 +112,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+#define MID_LEN  16
+#define MAX_REPORTED 4096
+
+typedef struct {
+  char    mid[MID_LEN + 1];
+  guint64 tag;
+} Reported;
 
 G_DEFINE_FINAL_TYPE (TandemMsrpSession, tandem_msrp_session, G_TYPE_OBJECT)
 
@@ -210,6 +221,8 @@ become_ready (TandemMsrpSession *self)
 
   clear_timeout (self);
   self->ready = TRUE;
+  if (self->conn != NULL && tandem_msrp_session_get_via_relay (self))
+    tandem_msrp_connection_set_quick_ack (self->conn, TRUE);
   if (self->service != NULL)
     {
       g_socket_service_stop (self->service);
@@ -242,6 +255,60 @@ to_path_is_ours (TandemMsrpSession *self,
   g_free (self->our_to_path);
   self->our_to_path = g_strdup (msg->to_path);
   return TRUE;
+}
+
+/* A REPORT for one of our SENDs that asked for one (Success-Report: yes):
+ * "delivered" with the caller's tag.  The far end has all the earlier
+ * messages too (one connection, in order): their records go. */
+static void
+take_report (TandemMsrpSession *self,
+             TandemMsrpMessage *msg)
+{
+  const char *status = tandem_msrp_message_get_header (msg, "Status");
+  Reported *r;
+
+  if (msg->message_id == NULL || status == NULL || !g_str_has_prefix (status, "000 200"))
+    return;
+  for (GList *l = self->reported.head; l != NULL; l = l->next)
+    {
+      r = l->data;
+      if (strcmp (r->mid, msg->message_id) != 0)
+        continue;
+      {
+        guint64 tag = r->tag;
+
+        while ((r = g_queue_pop_head (&self->reported)) != NULL)
+          {
+            gboolean last = strcmp (r->mid, msg->message_id) == 0;
+
+            g_free (r);
+            if (last)
+              break;
+          }
+        g_signal_emit (self, signals[SIGNAL_DELIVERED], 0, tag);
+      }
+      return;
+    }
+}
+
+/* RFC 4975 7.1.2: the success REPORT for a whole message (Tandem's are
+ * never chunked).  It goes the way our SENDs go (To-Path: the peer path,
+ * through the same relays, From-Path: our URI). */
+static void
+send_report (TandemMsrpSession *self,
+             TandemMsrpMessage *msg)
+{
+  g_autoptr(TandemMsrpMessage) report = NULL;
+  g_autofree char *tid = NULL;
+
+  if (self->peer_path_str == NULL || msg->message_id == NULL)
+    return;
+  report = tandem_msrp_message_new_request ("REPORT", self->peer_path_str, self->local_uri_str);
+  report->message_id = g_strdup (msg->message_id);
+  if (msg->has_byte_range && msg->range_total >= 0)
+    tandem_msrp_message_set_byte_range (report, 1, msg->range_total, msg->range_total);
+  tandem_msrp_message_add_header (report, "Status", "000 200 OK");
+  send_message (self, report);
 }
 
 static void
@@ -280,7 +347,10 @@ on_conn_headers (TandemMsrpConnection *conn,
   if (msg->to_path == NULL || msg->from_path == NULL)
     self->rx_status = 400;
   else if (strcmp (msg->method, "REPORT") == 0)
-    self->rx_status = 1; /* ignored, never answered */
+    {
+      self->rx_status = 1; /* never answered */
+      take_report (self, msg);
+    }
   else if (strcmp (msg->method, "SEND") != 0)
     self->rx_status = 501;
   else if (!to_path_is_ours (self, msg))
@@ -364,6 +434,9 @@ on_conn_end (TandemMsrpConnection *conn,
       if (msg->failure_report == TANDEM_MSRP_REPORT_YES ||
           msg->failure_report == TANDEM_MSRP_REPORT_UNSET)
         respond (self, msg, 200);
+      if (msg->success_report == TANDEM_MSRP_REPORT_YES && flag == TANDEM_MSRP_FLAG_END &&
+          self->send_reports)
+        send_report (self, msg);
       return;
     }
   if (msg->failure_report != TANDEM_MSRP_REPORT_NO)
@@ -569,8 +642,15 @@ static void
 set_keepalive (TandemMsrpSession *self,
                GIOStream         *stream)
 {
+  g_autoptr(GIOStream) base = NULL;
   GSocket *socket;
 
+  /* under TLS: the TCP connection it runs on */
+  if (G_IS_TLS_CONNECTION (stream))
+    {
+      g_object_get (stream, "base-io-stream", &base, NULL);
+      stream = base;
+    }
   if (!G_IS_SOCKET_CONNECTION (stream) || self->keepalive_idle == 0)
     return;
   socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
@@ -775,6 +855,10 @@ tandem_msrp_session_start_async (TandemMsrpSession   *self,
     {
       g_autoptr(TandemMsrpConnection) conn = g_steal_pointer (&self->relay_conn);
 
+      /* TCP_NODELAY and keepalive on a connection made elsewhere (the
+       * relay's) too: with Nagle a REPORT or a small RFB message waited
+       * for the ACK of the one before (up to 40 ms with delayed ACKs) */
+      set_keepalive (self, conn != NULL ? tandem_msrp_connection_get_stream (conn) : stream);
       arm_timeout (self, self->bind_timeout);
       start_connection (self, stream, conn, setup == TANDEM_MSRP_SETUP_ACTIVE);
       return;
@@ -866,12 +950,13 @@ tandem_msrp_session_get_max_chunk_size (TandemMsrpSession *self)
  * generator, and the tid is checked against the body with one scan. */
 
 #define TID_LEN  12
-#define MID_LEN  16
 #define HEAD_MAX (256 + 2 * 20)   /* a head without its paths, generously */
 #define TAIL_LEN (9 + TID_LEN + 3) /* CRLF, 7 dashes, tid, flag, CRLF */
 
 static const char rfb_send_fixed[] =
   "Success-Report: no\r\nFailure-Report: partial\r\nContent-Type: " TANDEM_RFB_CONTENT_TYPE "\r\n\r\n";
+static const char rfb_send_reported[] =
+  "Success-Report: yes\r\nFailure-Report: partial\r\nContent-Type: " TANDEM_RFB_CONTENT_TYPE "\r\n\r\n";
 
 static inline char *
 put (char       *p,
@@ -1006,7 +1091,8 @@ static gsize
 format_send_head (TandemMsrpSession *self,
                   char              *out,
                   const char        *tid,
-                  gsize              body_len)
+                  gsize              body_len,
+                  char              *mid_out)
 {
   static const char hex[] = "0123456789abcdef";
   char *p = out;
@@ -1020,12 +1106,20 @@ format_send_head (TandemMsrpSession *self,
   p = put (p, "Message-ID: ", 12);
   for (int i = 0; i < MID_LEN; i++)
     *p++ = hex[(r[i / 8] >> (4 * (i % 8))) & 0xf];
+  if (mid_out != NULL)
+    {
+      memcpy (mid_out, p - MID_LEN, MID_LEN);
+      mid_out[MID_LEN] = '\0';
+    }
   p = put (p, "\r\nByte-Range: 1-", 16);
   p = put_uint (p, body_len);
   *p++ = '/';
   p = put_uint (p, body_len);
   p = put (p, "\r\n", 2);
-  p = put (p, rfb_send_fixed, sizeof rfb_send_fixed - 1);
+  if (mid_out != NULL)
+    p = put (p, rfb_send_reported, sizeof rfb_send_reported - 1);
+  else
+    p = put (p, rfb_send_fixed, sizeof rfb_send_fixed - 1);
   return p - out;
 }
 
@@ -1136,6 +1230,10 @@ tandem_msrp_session_free_frame (TandemMsrpSession *self,
   tandem_buffer_pool_release (self->frame_pool, frame);
 }
 
+static void send_frame (TandemMsrpSession *self, guint8 *frame, gsize body_len, gboolean report,
+                        guint64 tag, GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data);
+
 /* Sends one SEND whose @body_len body bytes the caller wrote into @frame
  * (from tandem_msrp_session_new_frame(), consumed). @callback may be
  * NULL. */
@@ -1147,6 +1245,35 @@ tandem_msrp_session_send_frame_async (TandemMsrpSession   *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
+  send_frame (self, frame, body_len, FALSE, 0, cancellable, callback, user_data);
+}
+
+/* The same with Success-Report: yes: once the far end's REPORT for it
+ * arrives, "delivered" is emitted with @tag.  Peers that ignore
+ * Success-Report (Blink) never answer; see TandemRfbTunnel. */
+void
+tandem_msrp_session_send_frame_reported_async (TandemMsrpSession   *self,
+                                               guint8              *frame,
+                                               gsize                body_len,
+                                               guint64              tag,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  send_frame (self, frame, body_len, TRUE, tag, cancellable, callback, user_data);
+}
+
+static void
+send_frame (TandemMsrpSession   *self,
+            guint8              *frame,
+            gsize                body_len,
+            gboolean             report,
+            guint64              tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  Reported *reported = NULL;
   g_autoptr(GBytes) wire = NULL;
   gsize headroom = get_head_room (self);
   TandemMsrpConnectionPart part;
@@ -1163,7 +1290,19 @@ tandem_msrp_session_send_frame_async (TandemMsrpSession   *self,
                     tandem_buffer_pool_get_size (self->frame_pool));
   pick_send_tid (self, frame + headroom, body_len, tid);
   /* written at the start, then moved to end where the body starts */
-  head_len = format_send_head (self, (char *) frame, tid, body_len);
+  if (report)
+    {
+      reported = g_new (Reported, 1);
+      reported->tag = tag;
+    }
+  head_len = format_send_head (self, (char *) frame, tid, body_len,
+                               reported != NULL ? reported->mid : NULL);
+  if (reported != NULL)
+    {
+      g_queue_push_tail (&self->reported, reported);
+      if (g_queue_get_length (&self->reported) > MAX_REPORTED)
+        g_free (g_queue_pop_head (&self->reported));
+    }
   g_assert (head_len <= headroom);
   memmove (frame + headroom - head_len, frame, head_len);
   format_send_tail ((char *) frame + headroom + body_len, tid);
@@ -1202,7 +1341,7 @@ tandem_msrp_session_send_async (TandemMsrpSession   *self,
       TandemMsrpConnectionPart parts[3];
 
       pick_send_tid (self, p + off, n, tid);
-      head_len = format_send_head (self, framing, tid, n);
+      head_len = format_send_head (self, framing, tid, n, NULL);
       format_send_tail (framing + head_len, tid);
       owner = g_bytes_new_take (framing, size);
       parts[0] = (TandemMsrpConnectionPart) { owner, 0, head_len };
@@ -1234,6 +1373,22 @@ guint64
 tandem_msrp_session_get_bytes_sent (TandemMsrpSession *self)
 {
   return self->bytes_sent;
+}
+
+/* Whether the stream crosses an MSRP relay (ours or the peer's). */
+gboolean
+tandem_msrp_session_get_via_relay (TandemMsrpSession *self)
+{
+  return (self->peer_path != NULL && self->peer_path->len > 1) || self->own_path->len > 1;
+}
+
+/* Whether SENDs that ask for a success REPORT get one (the default).
+ * Off only to play a peer that ignores Success-Report, as Blink does. */
+void
+tandem_msrp_session_set_send_reports (TandemMsrpSession *self,
+                                      gboolean           send_reports)
+{
+  self->send_reports = send_reports;
 }
 
 /* Backpressure: while FALSE nothing more is read from the peer, so its
@@ -1418,6 +1573,7 @@ tandem_msrp_session_finalize (GObject *object)
   g_clear_pointer (&self->frame_pool, tandem_buffer_pool_unref);
   g_free (self->our_to_path);
   g_string_free (self->send_paths, TRUE);
+  g_queue_clear_full (&self->reported, g_free);
   g_rand_free (self->rand);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (tandem_msrp_session_parent_class)->finalize (object);
@@ -1461,6 +1617,10 @@ tandem_msrp_session_class_init (TandemMsrpSessionClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* the far end's REPORT for a SEND from send_frame_reported_async() */
+  signals[SIGNAL_DELIVERED] =
+    g_signal_new ("delivered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
   signals[SIGNAL_DATA_RECEIVED] =
     g_signal_new ("data-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
@@ -1485,6 +1645,8 @@ tandem_msrp_session_init (TandemMsrpSession *self)
   self->rand = g_rand_new_with_seed (g_random_int ());
   self->cancellable = g_cancellable_new ();
   self->receiving = TRUE;
+  self->send_reports = TRUE;
+  g_queue_init (&self->reported);
   self->rx_pool = tandem_buffer_pool_new (TANDEM_MSRP_CONNECTION_READ_SIZE, 2);
   self->rx_pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 }

@@ -72,6 +72,16 @@ void               tandem_msrp_session_send_frame_async (TandemMsrpSession *self
                                                         GCancellable      *cancellable,
                                                         GAsyncReadyCallback callback,
                                                         gpointer           user_data);
+void               tandem_msrp_session_send_frame_reported_async (TandemMsrpSession *self,
+                                                        guint8            *frame,
+                                                        gsize              body_len,
+                                                        guint64            tag,
+                                                        GCancellable      *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer           user_data);
+gboolean           tandem_msrp_session_get_via_relay   (TandemMsrpSession   *self);
+void               tandem_msrp_session_set_send_reports (TandemMsrpSession  *self,
+                                                        gboolean             send_reports);
 gboolean           tandem_msrp_session_send_finish     (TandemMsrpSession   *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);

@@ -7,6 +7,14 @@
  *  most two are in flight, and the local socket is not polled meanwhile,
  *  so a slow peer fills the socketpair and throttles the VNC side.
  *
+ *  Through a relay the stream also keeps to an end-to-end send window
+ *  (TandemSendWindow; src/core/README.md, "Send window"): some SENDs ask
+ *  for a success REPORT, the far end's REPORT acknowledges everything up
+ *  to that SEND, and the local socket is not polled while the window is
+ *  full or pacing says wait.  A peer that never REPORTs (Blink) is noticed
+ *  when the window stays full: the stream is then paced at a fixed rate
+ *  that the slowest supported access link carries (UNACKED mode).
+ *
  *  peer -> local: received bytes are written with non-blocking sends;
  *  what does not fit is kept (one read's worth at most) and the session
  *  stops reading from the peer until the local socket drains.
@@ -20,8 +28,19 @@
 
 #include "tandem-msrp-error.h"
 #include "tandem-rfb-tunnel.h"
+#include "tandem-send-window.h"
 
 #define MAX_IN_FLIGHT 2
+/* No REPORT at all this long after the first SEND that asked for one: the
+ * peer ignores Success-Report. */
+#define FIRST_REPORT_TIMEOUT_US (3 * G_USEC_PER_SEC)
+/* The window full and no REPORT for this long although REPORTs came
+ * before: taken as a peer that stopped reporting (never seen; a stall
+ * would otherwise freeze the share for good). */
+#define STALL_TIMEOUT_US        (15 * G_USEC_PER_SEC)
+/* UNACKED mode: bytes/s (1 Mbit/s) and the burst it may send at once. */
+#define UNACKED_RATE            (125 * 1000)
+#define UNACKED_BURST           (16 * 1024)
 
 struct _TandemRfbTunnel {
   GObject            parent_instance;
@@ -37,7 +56,15 @@ struct _TandemRfbTunnel {
   guint64            from_peer;
   gulong             data_id;
   gulong             closed_id;
+  gulong             delivered_id;
   gboolean           closed;
+
+  TandemRfbTunnelMode mode;
+  TandemSendWindow  *window;      /* WINDOW mode */
+  guint              pace_id;     /* pacing: the next chunk may go */
+  guint              stall_id;    /* the window full: a peer without REPORTs? */
+  gint64             next_send;   /* UNACKED pacing */
+  gint64             last_ack;
 };
 
 enum {
@@ -50,6 +77,114 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (TandemRfbTunnel, tandem_rfb_tunnel, G_TYPE_OBJECT)
 
 static void watch_input (TandemRfbTunnel *self);
+
+const char *
+tandem_rfb_tunnel_mode_to_string (TandemRfbTunnelMode mode)
+{
+  switch (mode)
+    {
+    case TANDEM_RFB_TUNNEL_MODE_DIRECT:
+      return "direct";
+    case TANDEM_RFB_TUNNEL_MODE_WINDOW:
+      return "window";
+    case TANDEM_RFB_TUNNEL_MODE_UNACKED:
+      return "unacked";
+    }
+  return "?";
+}
+
+static void
+set_mode (TandemRfbTunnel     *self,
+          TandemRfbTunnelMode  mode)
+{
+  self->mode = mode;
+  switch (mode)
+    {
+    case TANDEM_RFB_TUNNEL_MODE_DIRECT:
+      g_message ("Share stream is direct: TCP's own flow control");
+      break;
+    case TANDEM_RFB_TUNNEL_MODE_WINDOW:
+      g_message ("Share stream crosses an MSRP relay: end-to-end send window "
+                 "(success REPORTs), starting at %u bytes", TANDEM_SEND_WINDOW_INITIAL);
+      break;
+    case TANDEM_RFB_TUNNEL_MODE_UNACKED:
+      g_message ("Share stream crosses an MSRP relay and the peer sends no REPORTs: "
+                 "paced at %u kbit/s", UNACKED_RATE * 8 / 1000);
+      break;
+    }
+}
+
+/* 0: the next chunk may go; > 0: microseconds to wait; -1: not before a
+ * REPORT frees the window. */
+static gint64
+send_delay (TandemRfbTunnel *self,
+            gint64           now)
+{
+  switch (self->mode)
+    {
+    case TANDEM_RFB_TUNNEL_MODE_WINDOW:
+      return tandem_send_window_when (self->window, now,
+                                      tandem_msrp_session_get_max_chunk_size (self->session));
+    case TANDEM_RFB_TUNNEL_MODE_UNACKED:
+      return self->next_send > now ? self->next_send - now : 0;
+    case TANDEM_RFB_TUNNEL_MODE_DIRECT:
+    default:
+      return 0;
+    }
+}
+
+static gboolean
+on_pace (gpointer user_data)
+{
+  TandemRfbTunnel *self = user_data;
+
+  self->pace_id = 0;
+  watch_input (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_stall_check (gpointer user_data)
+{
+  TandemRfbTunnel *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  self->stall_id = 0;
+  if (self->mode == TANDEM_RFB_TUNNEL_MODE_WINDOW && send_delay (self, now) < 0)
+    {
+      TandemSendWindowStats st;
+      gint64 oldest = tandem_send_window_oldest_unacked (self->window);
+
+      tandem_send_window_get_stats (self->window, &st);
+      if ((st.reports == 0 && oldest != 0 && now - oldest >= FIRST_REPORT_TIMEOUT_US) ||
+          (st.reports > 0 && now - self->last_ack >= STALL_TIMEOUT_US))
+        {
+          if (st.reports > 0)
+            g_message ("No REPORT for %d s with %" G_GUINT64_FORMAT " bytes unacknowledged",
+                       (int) (STALL_TIMEOUT_US / G_USEC_PER_SEC), st.in_flight);
+          g_clear_pointer (&self->window, tandem_send_window_free);
+          g_clear_signal_handler (&self->delivered_id, self->session);
+          self->next_send = now;
+          set_mode (self, TANDEM_RFB_TUNNEL_MODE_UNACKED);
+        }
+    }
+  watch_input (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_delivered (TandemMsrpSession *session,
+              guint64            tag,
+              gpointer           user_data)
+{
+  TandemRfbTunnel *self = user_data;
+
+  if (self->window == NULL)
+    return;
+  self->last_ack = g_get_monotonic_time ();
+  if (tandem_send_window_acked (self->window, self->last_ack, tag))
+    watch_input (self);
+}
 
 static void
 stop_sources (TandemRfbTunnel *self)
@@ -73,6 +208,9 @@ shut_down (TandemRfbTunnel *self)
     return;
   self->closed = TRUE;
   stop_sources (self);
+  g_clear_handle_id (&self->pace_id, g_source_remove);
+  g_clear_handle_id (&self->stall_id, g_source_remove);
+  g_clear_signal_handler (&self->delivered_id, self->session);
   g_socket_close (self->socket, NULL);
   g_clear_signal_handler (&self->data_id, self->session);
   g_clear_signal_handler (&self->closed_id, self->session);
@@ -127,11 +265,36 @@ on_local_readable (GSocket      *socket,
     }
   self->to_peer += n;
   self->in_flight++;
-  tandem_msrp_session_send_frame_async (self->session, frame, n, NULL, on_sent,
-                                        g_object_ref (self));
-  if (self->in_flight >= MAX_IN_FLIGHT)
+  if (self->mode == TANDEM_RFB_TUNNEL_MODE_WINDOW)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gboolean report = tandem_send_window_wants_report (self->window, n);
+      guint64 tag = tandem_send_window_sent (self->window, now, n, report);
+
+      if (report)
+        tandem_msrp_session_send_frame_reported_async (self->session, frame, n, tag, NULL, on_sent,
+                                                       g_object_ref (self));
+      else
+        tandem_msrp_session_send_frame_async (self->session, frame, n, NULL, on_sent,
+                                              g_object_ref (self));
+    }
+  else
+    {
+      if (self->mode == TANDEM_RFB_TUNNEL_MODE_UNACKED)
+        {
+          gint64 now = g_get_monotonic_time ();
+
+          self->next_send = MAX (self->next_send,
+                                 now - (gint64) UNACKED_BURST * G_USEC_PER_SEC / UNACKED_RATE)
+                            + (gint64) n * G_USEC_PER_SEC / UNACKED_RATE;
+        }
+      tandem_msrp_session_send_frame_async (self->session, frame, n, NULL, on_sent,
+                                            g_object_ref (self));
+    }
+  if (self->in_flight >= MAX_IN_FLIGHT || send_delay (self, g_get_monotonic_time ()) != 0)
     {
       g_clear_pointer (&self->in_source, g_source_unref);
+      watch_input (self);
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
@@ -140,8 +303,40 @@ on_local_readable (GSocket      *socket,
 static void
 watch_input (TandemRfbTunnel *self)
 {
+  gint64 now, delay;
+
   if (self->closed || self->in_source != NULL || self->in_flight >= MAX_IN_FLIGHT)
     return;
+  now = g_get_monotonic_time ();
+  delay = send_delay (self, now);
+  if (delay > 0)
+    {
+      /* pacing: wait that long */
+      if (self->pace_id == 0)
+        self->pace_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((delay + 999) / 1000),
+                                            on_pace, self, NULL);
+      return;
+    }
+  if (delay < 0)
+    {
+      /* a full window: a REPORT calls back; this checks for a peer that
+       * does not REPORT */
+      if (self->stall_id == 0)
+        {
+          gint64 oldest = tandem_send_window_oldest_unacked (self->window);
+          TandemSendWindowStats st;
+          gint64 wait;
+
+          tandem_send_window_get_stats (self->window, &st);
+          if (st.reports == 0 && oldest != 0)
+            wait = MAX (oldest + FIRST_REPORT_TIMEOUT_US - now, 1000);
+          else
+            wait = MAX (self->last_ack + STALL_TIMEOUT_US - now, 1000);
+          self->stall_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((wait + 999) / 1000),
+                                               on_stall_check, self, NULL);
+        }
+      return;
+    }
   self->in_source = g_socket_create_source (self->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (self->in_source, G_SOURCE_FUNC (on_local_readable), self, NULL);
   /* no fd removal and re-adding around each dispatch (a context wakeup
@@ -250,6 +445,15 @@ tandem_rfb_tunnel_new (TandemMsrpSession *session,
   self->session = g_object_ref (session);
   self->data_id = g_signal_connect (session, "data-received", G_CALLBACK (on_data_received), self);
   self->closed_id = g_signal_connect (session, "closed", G_CALLBACK (on_session_closed), self);
+  if (tandem_msrp_session_get_via_relay (session))
+    {
+      self->window = tandem_send_window_new ();
+      self->last_ack = g_get_monotonic_time ();
+      self->delivered_id = g_signal_connect (session, "delivered", G_CALLBACK (on_delivered), self);
+      set_mode (self, TANDEM_RFB_TUNNEL_MODE_WINDOW);
+    }
+  else
+    set_mode (self, TANDEM_RFB_TUNNEL_MODE_DIRECT);
   watch_input (self);
   return g_steal_pointer (&self);
 }
@@ -279,6 +483,23 @@ tandem_rfb_tunnel_get_bytes_from_peer (TandemRfbTunnel *self)
   return self->from_peer;
 }
 
+TandemRfbTunnelMode
+tandem_rfb_tunnel_get_mode (TandemRfbTunnel *self)
+{
+  return self->mode;
+}
+
+/* FALSE unless the stream runs in WINDOW mode. */
+gboolean
+tandem_rfb_tunnel_get_window_stats (TandemRfbTunnel       *self,
+                                    TandemSendWindowStats *stats)
+{
+  if (self->window == NULL)
+    return FALSE;
+  tandem_send_window_get_stats (self->window, stats);
+  return TRUE;
+}
+
 void
 tandem_rfb_tunnel_close (TandemRfbTunnel *self)
 {
@@ -291,11 +512,15 @@ tandem_rfb_tunnel_dispose (GObject *object)
   TandemRfbTunnel *self = TANDEM_RFB_TUNNEL (object);
 
   stop_sources (self);
+  g_clear_handle_id (&self->pace_id, g_source_remove);
+  g_clear_handle_id (&self->stall_id, g_source_remove);
   if (self->session != NULL)
     {
       g_clear_signal_handler (&self->data_id, self->session);
       g_clear_signal_handler (&self->closed_id, self->session);
+      g_clear_signal_handler (&self->delivered_id, self->session);
     }
+  g_clear_pointer (&self->window, tandem_send_window_free);
   if (self->socket != NULL)
     g_socket_close (self->socket, NULL);
   g_clear_object (&self->socket);

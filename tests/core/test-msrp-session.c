@@ -863,6 +863,121 @@ test_identity_reuse (void)
   g_assert_cmpstr (fp1, ==, fp2);
 }
 
+/* ---- success REPORTs (the send window's acknowledgement) ------------- */
+
+typedef struct {
+  guint64  delivered;       /* last tag, 0 none */
+  guint    n_delivered;
+  gsize    received;        /* bytes at the other side */
+  gsize    back;            /* bytes of the answer at the sender */
+} ReportCtx;
+
+static void
+on_report_delivered (TandemMsrpSession *session, guint64 tag, gpointer user_data)
+{
+  ReportCtx *ctx = user_data;
+
+  ctx->delivered = tag;
+  ctx->n_delivered++;
+}
+
+static void
+on_report_received (TandemMsrpSession *session, GBytes *bytes, gpointer user_data)
+{
+  ReportCtx *ctx = user_data;
+
+  ctx->received += g_bytes_get_size (bytes);
+}
+
+static void
+on_report_back (TandemMsrpSession *session, GBytes *bytes, gpointer user_data)
+{
+  ReportCtx *ctx = user_data;
+
+  ctx->back += g_bytes_get_size (bytes);
+}
+
+static gboolean
+on_report_tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main context until *@value == @want or 10 s have passed. */
+static void
+wait_for_size (const gsize *value, gsize want)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, on_report_tick, NULL);
+
+  while (*value != want && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+static void
+send_body (TandemMsrpSession *s, gsize len, gboolean reported, guint64 tag)
+{
+  gsize offset, capacity;
+  guint8 *frame = tandem_msrp_session_new_frame (s, &offset, &capacity);
+
+  g_assert_cmpuint (len, <=, capacity);
+  memset (frame + offset, 'r', len);
+  if (reported)
+    tandem_msrp_session_send_frame_reported_async (s, frame, len, tag, NULL, NULL, NULL);
+  else
+    tandem_msrp_session_send_frame_async (s, frame, len, NULL, NULL, NULL);
+}
+
+/* A SEND that asks for a success REPORT gets one, which "delivered"
+ * reports with the sender's tag; one that does not, or a receiver that
+ * does not REPORT (as Blink), gets none.  The receiver answers with data
+ * after it has read the SENDs: a REPORT it sent would be ahead of it. */
+static void
+run_reports (gboolean receiver_reports)
+{
+  g_autoptr(TandemMsrpSession) a = make_session (FALSE, NULL, "a");
+  g_autoptr(TandemMsrpSession) b = make_session (FALSE, NULL, "b");
+  ReportCtx ctx = { 0 };
+
+  connect_pair (a, b, TANDEM_MSRP_SETUP_PASSIVE, NULL, NULL);
+  tandem_msrp_session_set_send_reports (b, receiver_reports);
+  g_signal_connect (a, "delivered", G_CALLBACK (on_report_delivered), &ctx);
+  g_signal_connect (b, "data-received", G_CALLBACK (on_report_received), &ctx);
+  g_signal_connect (a, "data-received", G_CALLBACK (on_report_back), &ctx);
+
+  send_body (a, 1000, FALSE, 0);
+  send_body (a, 2000, TRUE, 3000);
+  send_body (a, 500, FALSE, 0);
+  send_body (a, 700, TRUE, 4200);
+  wait_for_size (&ctx.received, 4200);
+  g_assert_cmpuint (ctx.received, ==, 4200);
+  send_body (b, 10, FALSE, 0);
+  wait_for_size (&ctx.back, 10);
+  g_assert_cmpuint (ctx.back, ==, 10);
+  if (receiver_reports)
+    {
+      g_assert_cmpuint (ctx.n_delivered, ==, 2);
+      g_assert_cmpuint (ctx.delivered, ==, 4200);
+    }
+  else
+    g_assert_cmpuint (ctx.n_delivered, ==, 0);
+  tandem_msrp_session_close (a);
+  tandem_msrp_session_close (b);
+}
+
+static void
+test_reports (void)
+{
+  run_reports (TRUE);
+}
+
+static void
+test_reports_off (void)
+{
+  run_reports (FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -889,6 +1004,8 @@ main (int argc, char **argv)
   g_test_add_func ("/msrp/session/early-peer", test_early_peer);
   g_test_add_func ("/msrp/session/send-wire", test_send_wire);
   g_test_add_func ("/msrp/session/send-tid-clash", test_send_tid_clash);
+  g_test_add_func ("/msrp/session/reports", test_reports);
+  g_test_add_func ("/msrp/session/reports-off", test_reports_off);
   g_test_add_func ("/msrp/tls/identity-reuse", test_identity_reuse);
   ret = g_test_run ();
 

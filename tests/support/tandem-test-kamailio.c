@@ -2,9 +2,11 @@
 #define G_LOG_DOMAIN "tandem-test-kamailio"
 
 #include "tandem-test-kamailio.h"
+#include "tandem-test-netlink.h"
 #include "tandem-test-process.h"
 
 #include <string.h>
+#include <sys/socket.h>
 #include <glib/gstdio.h>
 
 #define READY_TIMEOUT_MS 5000
@@ -19,6 +21,8 @@ struct _TandemTestKamailio
   char              *dir;
   char              *log_file;
   char              *cert_file;
+  char              *netns;        /* NULL: the test's own namespace */
+  char              *msrp_address; /* the MSRP relay's host in URIs */
 };
 
 static const struct { const char *user, *password; } users[] = {
@@ -89,23 +93,38 @@ pick_ports (guint16  *ports,
   return TRUE;
 }
 
+/* A socket in kamailio's network namespace. */
+static GSocket *
+new_socket (TandemTestKamailio *self,
+            GSocketType         type)
+{
+  int fd;
+
+  if (self->netns == NULL)
+    return g_socket_new (G_SOCKET_FAMILY_IPV4, type, G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  fd = tandem_test_netns_socket (self->netns, type == G_SOCKET_TYPE_STREAM ? SOCK_STREAM : SOCK_DGRAM,
+                                 NULL);
+  return fd >= 0 ? g_socket_new_from_fd (fd, NULL) : NULL;
+}
+
 static gboolean
-tcp_port_accepts (guint16 port)
+tcp_port_accepts (TandemTestKamailio *self,
+                  guint16             port)
 {
   g_autoptr(GSocket) sock = NULL;
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, port);
 
-  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                       G_SOCKET_PROTOCOL_TCP, NULL);
+  sock = new_socket (self, G_SOCKET_TYPE_STREAM);
   return sock != NULL && g_socket_connect (sock, addr, NULL, NULL);
 }
 
 /* An OPTIONS to the server itself gets an answer: the SIP workers for
  * that transport are up, not just the listening socket. */
 static gboolean
-sip_answers (GSocketType type,
-             guint16     port)
+sip_answers (TandemTestKamailio *self,
+             GSocketType         type,
+             guint16             port)
 {
   g_autoptr(GSocket) sock = NULL;
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -115,7 +134,7 @@ sip_answers (GSocketType type,
   char reply[512];
   gssize n;
 
-  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, type, G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  sock = new_socket (self, type);
   if (sock == NULL || !g_socket_connect (sock, addr, NULL, NULL))
     return FALSE;
   request = g_strdup_printf ("OPTIONS sip:127.0.0.1:%u SIP/2.0\r\n"
@@ -138,9 +157,9 @@ sip_answers (GSocketType type,
 static gboolean
 is_ready (TandemTestKamailio *self)
 {
-  return tcp_port_accepts (self->ports[PORT_MSRP]) &&
-         sip_answers (G_SOCKET_TYPE_DATAGRAM, self->ports[PORT_SIP]) &&
-         sip_answers (G_SOCKET_TYPE_STREAM, self->ports[PORT_SIP]);
+  return tcp_port_accepts (self, self->ports[PORT_MSRP]) &&
+         sip_answers (self, G_SOCKET_TYPE_DATAGRAM, self->ports[PORT_SIP]) &&
+         sip_answers (self, G_SOCKET_TYPE_STREAM, self->ports[PORT_SIP]);
 }
 
 static char *
@@ -180,14 +199,18 @@ free_self (TandemTestKamailio *self)
   g_free (self->dir);
   g_free (self->log_file);
   g_free (self->cert_file);
+  g_free (self->netns);
+  g_free (self->msrp_address);
   g_free (self);
 }
 
 /* One attempt; *retry says whether another one may succeed (kamailio
  * exited early, e.g. a port picked here was taken in between). */
 static TandemTestKamailio *
-try_start (gboolean  *retry,
-           GError   **error)
+try_start (const char *netns,
+           const char *msrp_address,
+           gboolean   *retry,
+           GError    **error)
 {
   TandemTestKamailio *self = g_new0 (TandemTestKamailio, 1);
   g_autofree char *script = find_script ();
@@ -196,6 +219,8 @@ try_start (gboolean  *retry,
   gint64 deadline;
 
   *retry = FALSE;
+  self->netns = g_strdup (netns);
+  self->msrp_address = g_strdup (msrp_address != NULL ? msrp_address : "127.0.0.1");
   if (!g_file_test (script, G_FILE_TEST_IS_EXECUTABLE))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -217,13 +242,21 @@ try_start (gboolean  *retry,
   msrp = g_strdup_printf ("%u", self->ports[PORT_MSRP]);
   msrp_tls = g_strdup_printf ("%u", self->ports[PORT_MSRP_TLS]);
   {
-    const char *argv[] = {
-      script, "--dir", self->dir, "--sip-port", sip, "--tls-port", tls,
-      "--msrp-port", msrp, "--msrp-tls-port", msrp_tls,
-      "--debug", debug != NULL ? debug : "1", NULL
-    };
+    g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+    g_auto(GStrv) argv = NULL;
 
-    self->process = tandem_test_process_spawn (argv, self->log_file, -1, -1, error);
+    /* ip netns exec execs the script, which execs kamailio: one pid */
+    if (netns != NULL)
+      {
+        g_strv_builder_add_many (b, "ip", "netns", "exec", netns, NULL);
+      }
+    g_strv_builder_add_many (b, script, "--dir", self->dir, "--sip-port", sip, "--tls-port", tls,
+                             "--msrp-port", msrp, "--msrp-tls-port", msrp_tls,
+                             "--debug", debug != NULL ? debug : "1", NULL);
+    if (msrp_address != NULL)
+      g_strv_builder_add_many (b, "--msrp-address", msrp_address, NULL);
+    argv = g_strv_builder_end (b);
+    self->process = tandem_test_process_spawn ((const char * const *) argv, self->log_file, -1, -1, error);
   }
   if (self->process == NULL)
     {
@@ -263,11 +296,19 @@ try_start (gboolean  *retry,
 TandemTestKamailio *
 tandem_test_kamailio_start (GError **error)
 {
+  return tandem_test_kamailio_start_in_netns (NULL, NULL, error);
+}
+
+TandemTestKamailio *
+tandem_test_kamailio_start_in_netns (const char  *netns,
+                                     const char  *msrp_address,
+                                     GError     **error)
+{
   for (guint attempt = 1; ; attempt++)
     {
       g_autoptr(GError) local_error = NULL;
       gboolean retry = FALSE;
-      TandemTestKamailio *self = try_start (&retry, &local_error);
+      TandemTestKamailio *self = try_start (netns, msrp_address, &retry, &local_error);
 
       if (self != NULL)
         return self;
@@ -320,6 +361,18 @@ tandem_test_kamailio_get_domain (TandemTestKamailio *self)
 }
 
 const char *
+tandem_test_kamailio_get_netns (TandemTestKamailio *self)
+{
+  return self->netns;
+}
+
+const char *
+tandem_test_kamailio_get_msrp_address (TandemTestKamailio *self)
+{
+  return self->msrp_address;
+}
+
+const char *
 tandem_test_kamailio_get_dir (TandemTestKamailio *self)
 {
   return self->dir;
@@ -369,7 +422,8 @@ char *
 tandem_test_kamailio_dup_msrp_relay_uri (TandemTestKamailio *self,
                                          gboolean            tls)
 {
-  return g_strdup_printf ("%s://127.0.0.1:%u;tcp", tls ? "msrps" : "msrp",
+  return g_strdup_printf ("%s://%s:%u;tcp", tls ? "msrps" : "msrp",
+                          tls ? "127.0.0.1" : self->msrp_address,
                           self->ports[tls ? PORT_MSRP_TLS : PORT_MSRP]);
 }
 

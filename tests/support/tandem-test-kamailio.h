@@ -29,6 +29,13 @@
  *     peer's path (peer's Use-Path, peer's URI) into To-Path.  Frames of
  *     11239 bytes or more (whole frame) are refused with 413.
  *
+ * tandem_test_kamailio_start_in_netns() runs it inside a network namespace
+ * (`ip netns exec`, e.g. the near side of a TandemTestNetlink), where the
+ * MSRP relay also listens on @msrp_address (same port); Use-Path and
+ * tandem_test_kamailio_dup_msrp_relay_uri() then carry that address (the
+ * relay's Use-Path is always the address an AUTH came to).  Its SIP ports
+ * are on that namespace's 127.0.0.1 only.
+ *
  * tandem_test_kamailio_stop() sends SIGTERM to kamailio's pid (then to its
  * process group after 1 s, SIGKILL after 3 s), waits until none of its
  * processes is left, and removes the directory (kept if
@@ -47,7 +54,12 @@ G_BEGIN_DECLS
 typedef struct _TandemTestKamailio TandemTestKamailio;
 
 TandemTestKamailio *tandem_test_kamailio_start             (GError            **error);
+TandemTestKamailio *tandem_test_kamailio_start_in_netns    (const char         *netns,
+                                                            const char         *msrp_address,
+                                                            GError            **error);
 void                tandem_test_kamailio_stop              (TandemTestKamailio *self);
+const char         *tandem_test_kamailio_get_netns         (TandemTestKamailio *self);
+const char         *tandem_test_kamailio_get_msrp_address  (TandemTestKamailio *self);
 
 guint16             tandem_test_kamailio_get_sip_port      (TandemTestKamailio *self);
 guint16             tandem_test_kamailio_get_tls_port      (TandemTestKamailio *self);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tandem-msrp-session.h"
+#include "tandem-test-netlink.h"
 #include "tandem-test-share-link.h"
 
 #define SETUP_MS 10000
@@ -308,15 +309,43 @@ send_text (GSocket    *sock,
 
 /* Connects to the relay and authenticates @user; returns the connection,
  * the own URI (session @sid on the local port) and the Use-Path. */
+/* A blocking TCP connection to @host:@port from a socket made in @netns
+ * (NULL: our own). */
+static GSocketConnection *
+connect_from (const char *netns,
+              const char *host,
+              guint16     port,
+              GError    **error)
+{
+  g_autoptr(GSocket) sock = NULL;
+  g_autoptr(GInetAddress) ip = g_inet_address_new_from_string (host);
+  g_autoptr(GSocketAddress) addr = NULL;
+  int fd;
+
+  if (ip == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not an address: %s", host);
+      return NULL;
+    }
+  addr = g_inet_socket_address_new (ip, port);
+  if (netns == NULL)
+    sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  else if ((fd = tandem_test_netns_socket (netns, SOCK_STREAM, error)) >= 0)
+    sock = g_socket_new_from_fd (fd, error);
+  if (sock == NULL || !g_socket_connect (sock, addr, NULL, error))
+    return NULL;
+  return g_socket_connection_factory_create_connection (sock);
+}
+
 static GSocketConnection *
 relay_auth (TandemTestKamailio *k,
+            const char         *netns,
             const char         *user,
             const char         *sid,
             char              **own_uri,
             char              **use_path,
             GError            **error)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) conn = NULL;
   g_autoptr(GSocketAddress) local = NULL;
   g_autofree char *relay_uri = tandem_test_kamailio_dup_msrp_relay_uri (k, FALSE);
@@ -327,8 +356,8 @@ relay_auth (TandemTestKamailio *k,
   GString *cred;
   GSocket *sock;
 
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", tandem_test_kamailio_get_msrp_port (k),
-                                          NULL, error);
+  conn = connect_from (netns, tandem_test_kamailio_get_msrp_address (k),
+                       tandem_test_kamailio_get_msrp_port (k), error);
   if (conn == NULL)
     return NULL;
   sock = g_socket_connection_get_socket (conn);
@@ -336,8 +365,13 @@ relay_auth (TandemTestKamailio *k,
   local = g_socket_get_local_address (sock, error);
   if (local == NULL)
     return NULL;
-  *own_uri = g_strdup_printf ("msrp://127.0.0.1:%u/%s;tcp",
-                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)), sid);
+  {
+    g_autofree char *host = g_inet_address_to_string (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+
+    *own_uri = g_strdup_printf ("msrp://%s:%u/%s;tcp", host,
+                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)), sid);
+  }
 
   first = g_strdup_printf ("MSRP a1%s AUTH\r\nTo-Path: %s\r\nFrom-Path: %s\r\n-------a1%s$\r\n",
                            sid, relay_uri, *own_uri, sid);
@@ -455,6 +489,19 @@ tandem_test_share_link_new (TandemTestLinkKind   kind,
                             int                 *viewer_fd,
                             GError             **error)
 {
+  return tandem_test_share_link_new_on_netlink (kind, relay, NULL, sharer_fd, viewer_fd, error);
+}
+
+TandemTestShareLink *
+tandem_test_share_link_new_on_netlink (TandemTestLinkKind   kind,
+                                       TandemTestKamailio  *relay,
+                                       TandemTestNetlink   *netlink,
+                                       int                 *sharer_fd,
+                                       int                 *viewer_fd,
+                                       GError             **error)
+{
+  const char *near_ns = netlink ? tandem_test_netlink_get_netns (netlink, TANDEM_TEST_NETLINK_NEAR) : NULL;
+  const char *far_ns = netlink ? tandem_test_netlink_get_netns (netlink, TANDEM_TEST_NETLINK_FAR) : NULL;
   g_autoptr(TandemTestShareLink) self = g_new0 (TandemTestShareLink, 1);
   g_autofree char *sid_s = tandem_msrp_uri_new_session_id ();
   g_autofree char *sid_v = tandem_msrp_uri_new_session_id ();
@@ -472,10 +519,10 @@ tandem_test_share_link_new (TandemTestLinkKind   kind,
       g_autoptr(TandemMsrpUri) u_v = NULL;
 
       g_return_val_if_fail (relay != NULL, NULL);
-      conn_s = relay_auth (relay, "bob", sid_s, &uri_s, &use_s, error);
+      conn_s = relay_auth (relay, near_ns, "bob", sid_s, &uri_s, &use_s, error);
       if (conn_s == NULL)
         return NULL;
-      conn_v = relay_auth (relay, "alice", sid_v, &uri_v, &use_v, error);
+      conn_v = relay_auth (relay, far_ns, "alice", sid_v, &uri_v, &use_v, error);
       if (conn_v == NULL)
         return NULL;
       /* A sender's To-Path: its own Use-Path, then the peer's advertised
@@ -493,15 +540,35 @@ tandem_test_share_link_new (TandemTestLinkKind   kind,
     }
   else
     {
-      g_autoptr(TandemMsrpUri) u_s = tandem_msrp_uri_new (FALSE, "127.0.0.1", 0, sid_s);
-      g_autoptr(TandemMsrpUri) u_v = tandem_msrp_uri_new (FALSE, "127.0.0.1", 9, sid_v);
+      const char *host_s = netlink ? tandem_test_netlink_get_address (netlink, TANDEM_TEST_NETLINK_NEAR)
+                                   : "127.0.0.1";
+      const char *host_v = netlink ? tandem_test_netlink_get_address (netlink, TANDEM_TEST_NETLINK_FAR)
+                                   : "127.0.0.1";
+      g_autoptr(TandemMsrpUri) u_s = tandem_msrp_uri_new (FALSE, host_s, 0, sid_s);
+      g_autoptr(TandemMsrpUri) u_v = tandem_msrp_uri_new (FALSE, host_v, 9, sid_v);
+      g_autoptr(GInetAddress) listen_ip = g_inet_address_new_from_string (host_s);
       TandemMsrpUri *target;
+      gboolean listening;
 
+      g_return_val_if_fail (netlink == NULL || kind == TANDEM_TEST_LINK_DIRECT, NULL);
       self->session[0] = tandem_msrp_session_new (u_s, NULL);
       self->session[1] = tandem_msrp_session_new (u_v, NULL);
-      if (!tandem_msrp_session_listen (self->session[0], NULL, 0, error))
+      /* the listening socket is made in the near namespace */
+      if (near_ns != NULL && !tandem_test_netns_enter (near_ns, error))
+        return NULL;
+      listening = tandem_msrp_session_listen (self->session[0], listen_ip, 0, error);
+      if (near_ns != NULL)
+        tandem_test_netns_leave ();
+      if (!listening)
         return NULL;
       target = tandem_msrp_uri_copy (tandem_msrp_session_get_local_uri (self->session[0]));
+      /* over the link the viewer connects itself, from the far side */
+      if (far_ns != NULL &&
+          (conn_v = connect_from (far_ns, host_s, target->port, error)) == NULL)
+        {
+          tandem_msrp_uri_free (target);
+          return NULL;
+        }
       if (kind == TANDEM_TEST_LINK_FORWARDER)
         {
           self->forwarder = forwarder_new (target->port, error);
@@ -566,6 +633,13 @@ tandem_test_share_link_get_tunnel (TandemTestShareLink *self,
                                    gboolean             sharer)
 {
   return self->tunnel[sharer ? 0 : 1];
+}
+
+void
+tandem_test_share_link_set_viewer_reports (TandemTestShareLink *self,
+                                           gboolean             reports)
+{
+  tandem_msrp_session_set_send_reports (self->session[1], reports);
 }
 
 void

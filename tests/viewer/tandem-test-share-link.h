@@ -15,6 +15,7 @@
 
 #include "tandem-rfb-tunnel.h"
 #include "tandem-test-kamailio.h"
+#include "tandem-test-netlink.h"
 
 G_BEGIN_DECLS
 
@@ -33,8 +34,21 @@ TandemTestShareLink *tandem_test_share_link_new        (TandemTestLinkKind   kin
                                                         int                 *sharer_fd,
                                                         int                 *viewer_fd,
                                                         GError             **error);
+/* The same over an emulated access link: the sharer (and @relay, started
+ * with tandem_test_kamailio_start_in_netns() there) on its near side, the
+ * viewer on its far side.  DIRECT or RELAY only. */
+TandemTestShareLink *tandem_test_share_link_new_on_netlink (TandemTestLinkKind   kind,
+                                                        TandemTestKamailio  *relay,
+                                                        TandemTestNetlink   *netlink,
+                                                        int                 *sharer_fd,
+                                                        int                 *viewer_fd,
+                                                        GError             **error);
 TandemRfbTunnel     *tandem_test_share_link_get_tunnel (TandemTestShareLink *self,
                                                         gboolean             sharer);
+/* Whether the viewer's session answers Success-Report with REPORTs (the
+ * default); FALSE plays a peer that ignores it (Blink). */
+void                 tandem_test_share_link_set_viewer_reports (TandemTestShareLink *self,
+                                                                gboolean             reports);
 /* Forwarder only: cut both TCP connections abruptly once @bytes more have
  * gone from the sharer to the viewer. */
 void                 tandem_test_share_link_cut_after  (TandemTestShareLink *self,
