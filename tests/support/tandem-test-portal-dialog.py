@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+# tandem-test-portal-dialog.py MODE TIMEOUT_MS: answers xdg-desktop-portal-
+# gnome's "Screen Share" / "Remote Desktop" dialog over AT-SPI, as a user
+# would: MODE "share" selects the first monitor and presses Share,
+# "allow-input" also ticks "Allow remote interaction" first, "cancel"
+# presses Cancel.  Exits 0 once it pressed, 1 (printing the accessible
+# tree it saw) when no dialog came within TIMEOUT_MS.
+import sys
+import time
+
+import pyatspi
+
+mode = sys.argv[1]
+deadline = time.monotonic() + int(sys.argv[2]) / 1000.0
+
+
+def walk(node, depth=0):
+    if node is None or depth > 40:
+        return
+    yield node
+    try:
+        children = list(node)
+    except Exception:
+        return
+    for child in children:
+        yield from walk(child, depth + 1)
+
+
+def role(node):
+    try:
+        return node.getRoleName()
+    except Exception:
+        return ""
+
+
+def name(node):
+    try:
+        return node.name or ""
+    except Exception:
+        return ""
+
+
+def act(node):
+    try:
+        action = node.queryAction()
+        for i in range(action.nActions):
+            if action.getName(i) in ("click", "press", "activate", "toggle"):
+                action.doAction(i)
+                return True
+        if action.nActions > 0:
+            action.doAction(0)
+            return True
+    except NotImplementedError:
+        pass
+    return False
+
+
+def checked(node):
+    try:
+        return node.getState().contains(pyatspi.STATE_CHECKED)
+    except Exception:
+        return False
+
+
+def portal_app():
+    desktop = pyatspi.Registry.getDesktop(0)
+    for app in desktop:
+        if app is not None and "portal" in name(app).lower():
+            return app
+    return None
+
+
+def button(app, words):
+    for node in walk(app):
+        if role(node) in ("push button", "button") and any(w in name(node) for w in words):
+            return node
+    return None
+
+
+def dump():
+    desktop = pyatspi.Registry.getDesktop(0)
+    for app in desktop:
+        print("app:", name(app))
+        for node in walk(app):
+            print("  ", role(node), repr(name(node)))
+
+
+while time.monotonic() < deadline:
+    app = portal_app()
+    share = button(app, ("Share",)) if app is not None else None
+    if share is None:
+        time.sleep(0.1)
+        continue
+    time.sleep(0.2)  # the dialog fills its monitor list
+    if mode == "cancel":
+        cancel = button(app, ("Cancel",))
+        if cancel is not None and act(cancel):
+            sys.exit(0)
+        continue
+    rows = [n for n in walk(app) if role(n) in ("list item", "row", "table row")]
+    for node in walk(app):
+        if mode == "allow-input" and "remote interaction" in name(node).lower() and not checked(node):
+            act(node)
+    for row in rows[:1]:
+        try:
+            if not row.getState().contains(pyatspi.STATE_SELECTED):
+                act(row)
+        except Exception:
+            act(row)
+    time.sleep(0.1)
+    if act(share):
+        sys.exit(0)
+
+dump()
+sys.exit(1)
