@@ -244,6 +244,32 @@ start_all (TandemTestGnome *self,
     if (reply == NULL)
       return FALSE;
   }
+  /* The accessibility bus and registry first: the portal's GTK 4 dialogs
+   * register with them when they start, and the dialog answerer reads
+   * them.  Started later, the dialogs were sometimes missing. */
+  {
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GVariant) ping = NULL;
+    g_autoptr(GDBusConnection) a11y = NULL;
+    const char *address;
+
+    reply = g_dbus_connection_call_sync (self->bus, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus",
+                                         "GetAddress", NULL, G_VARIANT_TYPE ("(s)"),
+                                         G_DBUS_CALL_FLAGS_NONE, 10000, NULL, error);
+    if (reply == NULL)
+      return FALSE;
+    g_variant_get (reply, "(&s)", &address);
+    a11y = g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                   NULL, NULL, error);
+    if (a11y == NULL)
+      return FALSE;
+    ping = g_dbus_connection_call_sync (a11y, "org.a11y.atspi.Registry", "/org/a11y/atspi/registry",
+                                        "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
+                                        G_DBUS_CALL_FLAGS_NONE, 10000, NULL, error);
+    if (ping == NULL)
+      return FALSE;
+  }
   {
     const char *argv[] = { "/usr/libexec/xdg-desktop-portal", NULL };
     if (!spawn (self, P_PORTAL, argv, -1, error) ||
@@ -449,7 +475,7 @@ tandem_test_gnome_answer_dialog (TandemTestGnome *self,
   g_autofree char *script = g_build_filename (source_dir != NULL ? source_dir : TANDEM_TEST_SOURCE_DIR,
                                               "tests", "support", "tandem-test-portal-dialog.py", NULL);
   g_autofree char *timeout = g_strdup_printf ("%u", timeout_ms);
-  const char *argv[] = { "python3", script, cancel ? "cancel" : allow_input ? "allow-input" : "share",
+  const char *argv[] = { "/usr/bin/python3", script, cancel ? "cancel" : allow_input ? "allow-input" : "share",
                          timeout, NULL };
 
   return g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, error);

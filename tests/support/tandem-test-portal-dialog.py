@@ -95,12 +95,25 @@ while time.monotonic() < deadline:
     if mode == "cancel":
         cancel = button(app, ("Cancel",))
         if cancel is not None and act(cancel):
+            print("portal-dialog: pressed %r in %r" % (name(cancel), name(app)), file=sys.stderr)
             sys.exit(0)
         continue
-    rows = [n for n in walk(app) if role(n) in ("list item", "row", "table row")]
-    for node in walk(app):
-        if mode == "allow-input" and "remote interaction" in name(node).lower() and not checked(node):
-            act(node)
+    rows = [n for n in walk(app) if role(n) in ("list item", "row", "table row")
+            and "remote" not in name(n).lower()]
+    if mode == "allow-input":
+        # only the check box itself: its row and label toggle it too
+        boxes = [n for n in walk(app) if role(n) in ("check box", "toggle button", "switch")
+                 and "remote interaction" in name(n).lower()]
+        for box in boxes[:1]:
+            if not checked(box):
+                print("portal-dialog: ticking %s %r" % (role(box), name(box)), file=sys.stderr)
+                act(box)
+            for _ in range(50):
+                if checked(box):
+                    break
+                time.sleep(0.02)
+            if not checked(box):
+                continue
     for row in rows[:1]:
         try:
             if not row.getState().contains(pyatspi.STATE_SELECTED):
@@ -109,7 +122,9 @@ while time.monotonic() < deadline:
             act(row)
     time.sleep(0.1)
     if act(share):
+        print("portal-dialog: pressed %r in %r (%s)" % (name(share), name(app), mode), file=sys.stderr)
         sys.exit(0)
 
 dump()
+print("portal-dialog: no dialog within the time", file=sys.stderr)
 sys.exit(1)
