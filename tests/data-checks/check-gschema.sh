@@ -34,13 +34,15 @@ else
   expect window-maximized false
   expect pane-position 300
   expect share-scope "'screen'"
+  expect share-remember true
+  expect share-restore-token "''"
   expect msrp-use-tls true
   expect msrp-relay "''"
   expect notifications true
   expect presence "'available'"
   expect presence-note "''"
   keys=$(gsettings list-keys "$id" | sort | tr '\n' ' ')
-  want="msrp-relay msrp-use-tls notifications pane-position presence presence-note share-scope window-height window-maximized window-width "
+  want="msrp-relay msrp-use-tls notifications pane-position presence presence-note share-remember share-restore-token share-scope window-height window-maximized window-width "
   [ "$keys" = "$want" ] || err "keys are: $keys; expected: $want"
   range=$(gsettings range "$id" presence | tr '\n' ' ')
   [ "$range" = "enum 'available' 'away' 'busy' 'dnd' 'offline' " ] \
