@@ -289,6 +289,19 @@ describe_capture_error (const GError *error)
   return g_strdup_printf (_("%s: %s"), _("Your screen could not be shared"), error->message);
 }
 
+/* Shows @message in the window; the "share-message" action's state keeps
+ * it for D-Bus callers and tests. */
+static void
+say (TandemShareController *self,
+     const char            *message)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->application), "share-message");
+
+  tandem_window_show_error (get_window (self), message);
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (message));
+}
+
 /* Ends the share (the peer is told) and says why in the window. */
 static void
 end_share_with_error (TandemShareController *self,
@@ -299,7 +312,7 @@ end_share_with_error (TandemShareController *self,
   g_autoptr(TandemShare) share = g_object_ref (entry->share);
 
   g_message ("screen share ends: %s", error->message);
-  tandem_window_show_error (get_window (self), message);
+  say (self, message);
   /* entry is gone after this */
   tandem_share_stop (share);
 }
@@ -414,7 +427,7 @@ on_input_ready (GObject      *source,
       g_autofree char *message = describe_capture_error (error);
 
       g_message ("control not given: %s", error->message);
-      tandem_window_show_error (get_window (self), message);
+      say (self, message);
       tandem_share_set_control (entry->share, FALSE, NULL);
       return;
     }
@@ -848,6 +861,8 @@ static const GActionEntry share_actions[] = {
   { "revoke-control", on_revoke_control, NULL, NULL, NULL, { 0 } },
   { "request-control", on_request_control, NULL, NULL, NULL, { 0 } },
   { "save-shared-screen", on_save_shared_screen, "s", NULL, NULL, { 0 } },
+  /* State: the last thing said about a share of ours going wrong. */
+  { "share-message", NULL, NULL, "''", NULL, { 0 } },
 };
 
 /* ----- GObject --------------------------------------------------------- */

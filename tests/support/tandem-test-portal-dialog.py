@@ -62,6 +62,25 @@ def checked(node):
         return False
 
 
+def select(node):
+    """Selects @node in its list (GTK 4 rows have no action)."""
+    try:
+        parent = node.parent
+        index = node.getIndexInParent()
+        if parent.querySelection().selectChild(index):
+            return True
+    except Exception as e:
+        print("portal-dialog: no selection interface: %s" % e, file=sys.stderr)
+    return act(node)
+
+
+def sensitive(node):
+    try:
+        return node.getState().contains(pyatspi.STATE_SENSITIVE)
+    except Exception:
+        return False
+
+
 def portal_app():
     desktop = pyatspi.Registry.getDesktop(0)
     for app in desktop:
@@ -80,9 +99,10 @@ def button(app, words):
 def dump():
     desktop = pyatspi.Registry.getDesktop(0)
     for app in desktop:
-        print("app:", name(app))
+        print("app:", name(app), file=sys.stderr)
         for node in walk(app):
-            print("  ", role(node), repr(name(node)))
+            print("  ", role(node), repr(name(node)), "sensitive" if sensitive(node) else "",
+                  file=sys.stderr)
 
 
 while time.monotonic() < deadline:
@@ -114,12 +134,21 @@ while time.monotonic() < deadline:
                 time.sleep(0.02)
             if not checked(box):
                 continue
-    for row in rows[:1]:
-        try:
-            if not row.getState().contains(pyatspi.STATE_SELECTED):
-                act(row)
-        except Exception:
-            act(row)
+    # Share stays insensitive until a monitor or window is selected.
+    for row in rows:
+        if sensitive(share):
+            break
+        print("portal-dialog: selecting %s %r" % (role(row), name(row)), file=sys.stderr)
+        select(row)
+        for _ in range(25):
+            if sensitive(share):
+                break
+            time.sleep(0.02)
+    if not sensitive(share):
+        dump()
+        print("portal-dialog: Share stays insensitive", file=sys.stderr)
+        time.sleep(0.3)
+        continue
     time.sleep(0.1)
     if act(share):
         print("portal-dialog: pressed %r in %r (%s)" % (name(share), name(app), mode), file=sys.stderr)
