@@ -6,9 +6,10 @@
  * loop's fd and iterates it in dispatch().  We offer BGRx/BGRA without
  * modifiers and accept MemFd/MemPtr buffers only, so a producer that can
  * only give DMA-BUF fails the negotiation and is reported as such.  Each
- * buffer's SPA_META_VideoDamage rectangles are copied into a shadow
- * frame and remembered; grab() copies the remembered rectangles' rows
- * that really differ into the framebuffer.  mutter sends nothing while
+ * buffer's SPA_META_VideoDamage rectangles (the whole frame when it has
+ * none: mutter 43 sends none) are copied into a shadow frame and
+ * remembered; grab() copies the remembered rectangles' rows that really
+ * differ into the framebuffer, so the viewers get only what changed.  mutter sends nothing while
  * the screen is still, so an idle screen costs no work.  The cursor comes
  * as SPA_META_Cursor (position, and a bitmap when it changes) when the
  * portal offers metadata mode, else embedded in the pixels.
@@ -41,6 +42,11 @@
 #define MAX_CURSOR_SIZE    256
 #define CURSOR_META_SIZE(w, h) (sizeof (struct spa_meta_cursor) + sizeof (struct spa_meta_bitmap) + (w) * (h) * 4)
 #define XK_Shift_L         0xffe1
+/* mutter lost a click whose press came in the same instant as the motion
+ * before it (the pointer had not moved yet): events are sent this far
+ * apart, pointer motions in between merged. */
+#define INPUT_GAP_MS       20
+#define INPUT_WARMUP_MS    300
 
 typedef enum { INPUT_POINTER, INPUT_KEY } EventType;
 
@@ -68,6 +74,7 @@ struct _TandemPortalCapture
   guint            rd_node;
   int              rd_width, rd_height;
   guint            buttons;       /* as last sent to the portal */
+  int              sent_x, sent_y;
   gboolean         failed;
   gulong           closed_id;
 
@@ -80,6 +87,10 @@ struct _TandemPortalCapture
   GMutex           input_lock;
   GQueue           input;         /* of InputEvent* */
   gboolean         input_scheduled;
+
+  /* main thread: events waiting for their turn */
+  GQueue           paced;         /* of InputEvent* */
+  GSource         *pace_source;
 
   /* server thread */
   struct pw_loop  *loop;
@@ -473,7 +484,10 @@ capture_open (TandemCapture *capture,
                                             self->initial_height > 0 ? self->initial_height : 800);
   struct spa_rectangle min = SPA_RECTANGLE (1, 1), max = SPA_RECTANGLE (16384, 16384);
   struct spa_fraction rate = SPA_FRACTION (0, 1);
-  struct spa_fraction max_def = SPA_FRACTION (60, 1), max_min = SPA_FRACTION (1, 1);
+  /* mutter 43 drops frames above the rate asked and may never send the
+   * last one of a burst (a window's map animation): ask for more than the
+   * server sends, it limits itself to 60 per second. */
+  struct spa_fraction max_def = SPA_FRACTION (120, 1), max_min = SPA_FRACTION (1, 1);
   int fd;
 
   if (self->pw_fd < 0)
@@ -703,6 +717,8 @@ send_event (TandemPortalCapture *self,
                                 ev->down ? XDP_KEY_PRESSED : XDP_KEY_RELEASED);
       return;
     }
+  self->sent_x = ev->x;
+  self->sent_y = ev->y;
   if (ev->width > 0 && ev->height > 0 && self->rd_width > 0 && self->rd_height > 0)
     xdp_session_pointer_position (self->rd_session, self->rd_node,
                                   (double) ev->x * self->rd_width / ev->width,
@@ -723,23 +739,72 @@ send_event (TandemPortalCapture *self,
   self->buttons = ev->mask;
 }
 
+static void pump_input (TandemPortalCapture *self);
+
+static gboolean
+on_pace (gpointer data)
+{
+  TandemPortalCapture *self = data;
+
+  g_clear_pointer (&self->pace_source, g_source_unref);
+  pump_input (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends the next event (the newest of a run of motions), then waits. */
+static void
+pump_input (TandemPortalCapture *self)
+{
+  InputEvent *ev;
+
+  if (self->pace_source != NULL)
+    return;
+  while ((ev = g_queue_pop_head (&self->paced)) != NULL)
+    {
+      InputEvent *next = g_queue_peek_head (&self->paced);
+
+      if (ev->type == INPUT_POINTER && next != NULL && next->type == INPUT_POINTER &&
+          next->mask == ev->mask)
+        {
+          g_free (ev);
+          continue;
+        }
+      /* A move and a button change: the move first, the button after the
+       * gap, at the new place. */
+      if (ev->type == INPUT_POINTER && ev->mask != self->buttons &&
+          (ev->x != self->sent_x || ev->y != self->sent_y))
+        {
+          InputEvent move = *ev;
+
+          move.mask = self->buttons;
+          send_event (self, &move);
+          g_queue_push_head (&self->paced, ev);
+          break;
+        }
+      send_event (self, ev);
+      g_free (ev);
+      break;
+    }
+  if (!g_queue_is_empty (&self->paced))
+    {
+      self->pace_source = g_timeout_source_new (INPUT_GAP_MS);
+      g_source_set_callback (self->pace_source, on_pace, self, NULL);
+      g_source_attach (self->pace_source, self->main_context);
+    }
+}
+
 static gboolean
 on_input (gpointer data)
 {
   TandemPortalCapture *self = data;
-  GQueue events = G_QUEUE_INIT;
   InputEvent *ev;
 
   g_mutex_lock (&self->input_lock);
-  events = self->input;
-  g_queue_init (&self->input);
+  while ((ev = g_queue_pop_head (&self->input)) != NULL)
+    g_queue_push_tail (&self->paced, ev);
   self->input_scheduled = FALSE;
   g_mutex_unlock (&self->input_lock);
-  while ((ev = g_queue_pop_head (&events)) != NULL)
-    {
-      send_event (self, ev);
-      g_free (ev);
-    }
+  pump_input (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -979,6 +1044,15 @@ capture_prepare_finish (TandemCapture *capture,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static gboolean
+on_rd_warm (gpointer data)
+{
+  GTask *task = data;
+
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_rd_started (GObject      *source,
                GAsyncResult *result,
@@ -1004,12 +1078,21 @@ on_rd_started (GObject      *source,
                                "Remote interaction was not allowed");
       return;
     }
-  /* mutter drops the first key of a remote desktop session */
+  /* mutter makes its virtual keyboard and pointer on their first event and
+   * drops that event (and those right after it): wake both with harmless
+   * events, and say yes once they had time to exist. */
   xdp_session_keyboard_key (session, TRUE, XK_Shift_L, XDP_KEY_PRESSED);
   xdp_session_keyboard_key (session, TRUE, XK_Shift_L, XDP_KEY_RELEASED);
+  xdp_session_pointer_axis (session, TRUE, 0, 0);
   g_debug ("remote desktop: devices %x, node %u, %dx%d", xdp_session_get_devices (session),
            self->rd_node, self->rd_width, self->rd_height);
-  g_task_return_boolean (task, TRUE);
+  {
+    GSource *source = g_timeout_source_new (INPUT_WARMUP_MS);
+
+    g_source_set_callback (source, on_rd_warm, g_steal_pointer (&task), g_object_unref);
+    g_source_attach (source, self->main_context);
+    g_source_unref (source);
+  }
 }
 
 static void
@@ -1090,6 +1173,12 @@ tandem_portal_capture_dispose (GObject *object)
       g_clear_object (&self->rd_session);
     }
   g_clear_object (&self->portal);
+  if (self->pace_source != NULL)
+    {
+      g_source_destroy (self->pace_source);
+      g_clear_pointer (&self->pace_source, g_source_unref);
+    }
+  g_queue_clear_full (&self->paced, g_free);
   G_OBJECT_CLASS (tandem_portal_capture_parent_class)->dispose (object);
 }
 
@@ -1147,6 +1236,8 @@ tandem_portal_capture_init (TandemPortalCapture *self)
   self->pw_fd = -1;
   g_mutex_init (&self->input_lock);
   g_queue_init (&self->input);
+  g_queue_init (&self->paced);
+  self->sent_x = self->sent_y = -1;
 }
 
 TandemPortalCapture *

@@ -45,6 +45,7 @@ typedef struct {
   TandemCapture   *capture;      /* we share: from prepare to the end */
   GCancellable    *cancellable;  /* the portal's dialogs */
   gboolean         asking_input; /* the RemoteDesktop dialog is up */
+  gboolean         grant_after;  /* then grant control (the peer is told) */
   guint            viewer_id;
   GtkWidget       *bar_window;   /* we share: the bar, above the other windows */
   TandemShareBar  *bar;
@@ -427,8 +428,19 @@ on_input_ready (GObject      *source,
       g_autofree char *message = describe_capture_error (error);
 
       g_message ("control not given: %s", error->message);
+      entry->grant_after = FALSE;
       say (self, message);
-      tandem_share_set_control (entry->share, FALSE, NULL);
+      if (tandem_share_get_control (entry->share))
+        tandem_share_set_control (entry->share, FALSE, NULL);
+      return;
+    }
+  if (entry->grant_after && !tandem_share_get_control (entry->share))
+    {
+      g_autoptr(GError) grant_error = NULL;
+
+      entry->grant_after = FALSE;
+      if (!tandem_share_set_control (entry->share, TRUE, &grant_error))
+        report (self, _("Control could not be changed"), grant_error);
       return;
     }
   on_share_control (entry->share, NULL, self);
@@ -798,6 +810,20 @@ set_control (TandemShareController *self,
   Entry *entry = newest (self, TANDEM_SHARE_ACTIVE, TRUE);
   g_autoptr(GError) error = NULL;
 
+  /* Wayland: the RemoteDesktop portal says yes first; then the peer is
+   * told they have control. */
+  if (entry != NULL && control && entry->server != NULL && TANDEM_IS_PORTAL_CAPTURE (entry->capture) &&
+      !tandem_portal_capture_has_input (TANDEM_PORTAL_CAPTURE (entry->capture)))
+    {
+      entry->grant_after = TRUE;
+      if (!entry->asking_input)
+        {
+          entry->asking_input = TRUE;
+          tandem_portal_capture_request_input_async (TANDEM_PORTAL_CAPTURE (entry->capture),
+                                                     entry->cancellable, on_input_ready, g_object_ref (self));
+        }
+      return;
+    }
   if (entry != NULL && !tandem_share_set_control (entry->share, control, &error))
     report (self, _("Control could not be changed"), error);
 }

@@ -37,12 +37,20 @@ typedef struct {
   char        *log;
 } PatternWindow;
 
+static const guint32 palette[16] = {
+  0x000000, 0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0xff00ff, 0x00ffff, 0xffffff,
+  0x804020, 0x208040, 0x402080, 0xc0c0c0, 0x808080, 0x123456, 0x654321, 0xabcdef,
+};
+
+/* tests/support/tandem-test-pattern-window.py draws this. */
 static guint32
-pattern (int      i,
-         int      j,
-         guint32  xor)
+pattern (int     i,
+         int     j,
+         guint32 xor)
 {
-  return ((((guint32) (i * 3) & 255) << 16) | (((guint32) (j * 7) & 255) << 8) | ((guint32) (i * j) & 255)) ^ xor;
+  int bi = i / 10, bj = j / 10;
+
+  return palette[(bi * 7 + bj * 3 + bi * bj) % 16] ^ xor;
 }
 
 static char *

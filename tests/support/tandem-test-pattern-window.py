@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 # tandem-test-pattern-window.py WIDTH HEIGHT LOG [XOR]: a GTK3 window (on
 # whatever GDK_BACKEND says) showing a known pattern, pixel for pixel:
-#   pixel (i, j) = ((i*3 & 255) << 16 | (j*7 & 255) << 8 | (i*j & 255)) ^ XOR
+#   pixel (i, j) = PALETTE[(bi * 7 + bj * 3 + bi * bj) % 16] ^ XOR,
+#   bi = i // 10, bj = j // 10
+# (blocks of 16 colours: a VNC encoder keeps them lossless, as it does a
+# desktop, where a photo-like gradient would go out as JPEG)
 # It appends to LOG: "drawn XOR" after each draw, "button B X Y" for each
 # button press on it, "key NAME" for each key press.  A button press also
 # flips XOR (^ 0xffffff) and redraws, so a viewer can see damage arrive.
@@ -18,6 +21,15 @@ log = open(sys.argv[3], "a", buffering=1)
 state = {"xor": int(sys.argv[4], 0) if len(sys.argv) > 4 else 0}
 
 
+PALETTE = [0x000000, 0xFF0000, 0x00FF00, 0x0000FF, 0xFFFF00, 0xFF00FF, 0x00FFFF, 0xFFFFFF,
+           0x804020, 0x208040, 0x402080, 0xC0C0C0, 0x808080, 0x123456, 0x654321, 0xABCDEF]
+
+
+def pixel(i, j, xor):
+    bi, bj = i // 10, j // 10
+    return PALETTE[(bi * 7 + bj * 3 + bi * bj) % 16] ^ xor
+
+
 def make_surface(xor):
     surface = cairo.ImageSurface(cairo.FORMAT_RGB24, width, height)
     stride = surface.get_stride()
@@ -25,7 +37,7 @@ def make_surface(xor):
     for j in range(height):
         row = j * stride
         for i in range(width):
-            p = (((i * 3) & 255) << 16 | ((j * 7) & 255) << 8 | ((i * j) & 255)) ^ xor
+            p = pixel(i, j, xor)
             o = row + i * 4
             data[o] = p & 255
             data[o + 1] = (p >> 8) & 255

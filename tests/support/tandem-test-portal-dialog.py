@@ -82,9 +82,11 @@ def sensitive(node):
 
 
 def portal_app():
+    """The portal's application that shows a dialog now (it may be listed
+    more than once, once without any window)."""
     desktop = pyatspi.Registry.getDesktop(0)
     for app in desktop:
-        if app is not None and "portal" in name(app).lower():
+        if app is not None and "portal" in name(app).lower() and button(app, ("Share",)) is not None:
             return app
     return None
 
@@ -106,7 +108,12 @@ def dump():
 
 
 while time.monotonic() < deadline:
-    app = portal_app()
+    try:
+        app = portal_app()
+    except Exception as e:
+        print("portal-dialog: %s" % e, file=sys.stderr)
+        time.sleep(0.2)
+        continue
     share = button(app, ("Share",)) if app is not None else None
     if share is None:
         time.sleep(0.1)
@@ -154,6 +161,6 @@ while time.monotonic() < deadline:
         print("portal-dialog: pressed %r in %r (%s)" % (name(share), name(app), mode), file=sys.stderr)
         sys.exit(0)
 
-dump()
 print("portal-dialog: no dialog within the time", file=sys.stderr)
+dump()
 sys.exit(1)
