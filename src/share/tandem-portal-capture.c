@@ -2,8 +2,11 @@
  * PipeWire (see the header).
  *
  * Pixels: the ScreenCast session's node, read by a pw_stream on a
- * pw_loop of our own (no PipeWire thread): the server thread polls the
- * loop's fd and iterates it in dispatch().  We offer BGRx/BGRA without
+ * PipeWire thread loop of our own, which copies each buffer's new pixels
+ * into a shadow frame and gives the buffer straight back (a producer
+ * short of buffers drops frames: a still screen would then keep showing
+ * a stale one); an eventfd wakes the server thread, which takes the
+ * changes in dispatch() and grab().  We offer BGRx/BGRA without
  * modifiers and accept MemFd/MemPtr buffers only, so a producer that can
  * only give DMA-BUF fails the negotiation and is reported as such.  Each
  * buffer's SPA_META_VideoDamage rectangles (the whole frame when it has
@@ -29,6 +32,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <linux/input-event-codes.h>
 #include <gio/gio.h>
 #include <pipewire/pipewire.h>
@@ -45,8 +49,14 @@
 /* mutter lost a click whose press came in the same instant as the motion
  * before it (the pointer had not moved yet): events are sent this far
  * apart, pointer motions in between merged. */
-#define INPUT_GAP_MS       20
+#define INPUT_GAP_MS       50
 #define INPUT_WARMUP_MS    300
+/* mutter 43 sometimes sends no first frame of a still screen, or drops
+ * the last frame of a burst (no buffer free at that moment): this long
+ * after the last frame (or the start), one refresh is asked for, by
+ * pausing and resuming the stream (mutter then paints a frame). */
+#define REFRESH_MS         300
+#define MAX_REFRESHES      3
 
 typedef enum { INPUT_POINTER, INPUT_KEY } EventType;
 
@@ -92,9 +102,16 @@ struct _TandemPortalCapture
   GQueue           paced;         /* of InputEvent* */
   GSource         *pace_source;
 
-  /* server thread */
-  struct pw_loop  *loop;
+  /* PipeWire runs on a thread of its own (so buffers go back to the
+   * producer at once, whatever the server thread is doing); what its
+   * callbacks write is under @lock, and @event_fd wakes the server thread. */
+  struct pw_thread_loop *tloop;
+  int              event_fd;
+  GMutex           lock;
   struct pw_context *context;
+  struct spa_source *refresh_timer;  /* PipeWire thread */
+  guint            refreshes;        /* asked since the last real frame */
+  gboolean         refreshing;
   struct pw_core  *core;
   struct spa_hook  core_listener;
   struct pw_stream *stream;
@@ -102,6 +119,7 @@ struct _TandemPortalCapture
   gboolean         negotiated;
   gboolean         lost;
   int              width, height;
+  int              fb_width, fb_height;  /* as get_size() last told the server */
   guint8          *shadow;        /* width * height * 4 */
   GArray          *damage;        /* of TandemCaptureRect, since the last grab */
   gboolean         all_damaged;
@@ -191,6 +209,17 @@ lose (TandemPortalCapture *self,
   report_failure (self, code, "%s", why);
 }
 
+static void arm_refresh (TandemPortalCapture *self);
+
+static void
+wake (TandemPortalCapture *self)
+{
+  guint64 one = 1;
+
+  if (write (self->event_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+    g_debug ("cannot wake the server thread: %s", g_strerror (errno));
+}
+
 static void
 on_core_error (void       *data,
                uint32_t    id,
@@ -202,7 +231,12 @@ on_core_error (void       *data,
 
   g_debug ("PipeWire core error on %u: %s (%s)", id, message, spa_strerror (res));
   if (id == PW_ID_CORE)
-    lose (self, TANDEM_CAPTURE_ERROR_STREAM_FAILED, message);
+    {
+      g_mutex_lock (&self->lock);
+      lose (self, TANDEM_CAPTURE_ERROR_STREAM_FAILED, message);
+      g_mutex_unlock (&self->lock);
+      wake (self);
+    }
 }
 
 static const struct pw_core_events core_events = {
@@ -220,15 +254,23 @@ on_stream_state (void                *data,
 
   g_debug ("stream %s -> %s%s%s", pw_stream_state_as_string (old), pw_stream_state_as_string (state),
            error ? ": " : "", error ? error : "");
+  g_mutex_lock (&self->lock);
   if (state == PW_STREAM_STATE_ERROR)
     {
-      if (!self->negotiated)
-        lose (self, TANDEM_CAPTURE_ERROR_NO_SHM, error != NULL ? error : "no format");
+      /* Our offer is shared memory only: a negotiation that finds no
+       * format means the producer has only DMA-BUF. */
+      if (!self->negotiated && error != NULL &&
+          (strstr (error, "format") != NULL || strstr (error, "negotiat") != NULL))
+        lose (self, TANDEM_CAPTURE_ERROR_NO_SHM, error);
       else
         lose (self, TANDEM_CAPTURE_ERROR_STREAM_FAILED, error != NULL ? error : "error");
     }
   else if (state == PW_STREAM_STATE_UNCONNECTED && old != PW_STREAM_STATE_UNCONNECTED)
     lose (self, TANDEM_CAPTURE_ERROR_SOURCE_CLOSED, "the stream ended");
+  g_mutex_unlock (&self->lock);
+  wake (self);
+  if (state == PW_STREAM_STATE_STREAMING && old != PW_STREAM_STATE_STREAMING && !self->refreshing)
+    arm_refresh (self);
 }
 
 static void
@@ -260,19 +302,21 @@ on_param_changed (void                 *data,
 
   if (param == NULL || id != SPA_PARAM_Format)
     return;
+  g_mutex_lock (&self->lock);
   if (spa_format_video_raw_parse (param, &info) < 0)
+    lose (self, TANDEM_CAPTURE_ERROR_STREAM_FAILED, "unreadable video format");
+  else if (spa_pod_find_prop (param, NULL, SPA_FORMAT_VIDEO_modifier) != NULL)
+    lose (self, TANDEM_CAPTURE_ERROR_NO_SHM, "only DMA-BUF buffers offered");
+  else
     {
-      lose (self, TANDEM_CAPTURE_ERROR_STREAM_FAILED, "unreadable video format");
-      return;
+      g_debug ("format %u, %ux%u", info.format, info.size.width, info.size.height);
+      self->negotiated = TRUE;
+      set_size (self, (int) info.size.width, (int) info.size.height);
     }
-  if (spa_pod_find_prop (param, NULL, SPA_FORMAT_VIDEO_modifier) != NULL)
-    {
-      lose (self, TANDEM_CAPTURE_ERROR_NO_SHM, "only DMA-BUF buffers offered");
-      return;
-    }
-  g_debug ("format %u, %ux%u", info.format, info.size.width, info.size.height);
-  self->negotiated = TRUE;
-  set_size (self, (int) info.size.width, (int) info.size.height);
+  g_mutex_unlock (&self->lock);
+  wake (self);
+  if (!self->negotiated)
+    return;
 
   params[0] = spa_pod_builder_add_object (&b, SPA_TYPE_OBJECT_ParamBuffers, SPA_PARAM_Buffers,
                                           SPA_PARAM_BUFFERS_buffers, SPA_POD_CHOICE_RANGE_Int (4, 2, 16),
@@ -450,16 +494,61 @@ read_buffer (TandemPortalCapture *self,
   self->events |= TANDEM_CAPTURE_EVENT_DAMAGE;
 }
 
+/* PipeWire thread. */
+static void
+arm_refresh (TandemPortalCapture *self)
+{
+  struct timespec value = { 0, REFRESH_MS * 1000000L }, interval = { 0, 0 };
+
+  if (self->refresh_timer != NULL)
+    pw_loop_update_timer (pw_thread_loop_get_loop (self->tloop), self->refresh_timer, &value, &interval, false);
+}
+
+static void
+on_refresh_timer (void     *data,
+                  uint64_t  expirations)
+{
+  TandemPortalCapture *self = data;
+
+  if (self->stream == NULL || self->lost || self->refreshes >= MAX_REFRESHES ||
+      pw_stream_get_state (self->stream, NULL) != PW_STREAM_STATE_STREAMING)
+    return;
+  self->refreshes++;
+  self->refreshing = TRUE;
+  g_debug ("asking for a refresh (%u)", self->refreshes);
+  pw_stream_set_active (self->stream, false);
+  pw_stream_set_active (self->stream, true);
+  arm_refresh (self);
+}
+
 static void
 on_process (void *data)
 {
   TandemPortalCapture *self = data;
   struct pw_buffer *b;
 
+  gboolean frames = FALSE;
+
+  g_mutex_lock (&self->lock);
   while (!self->lost && (b = pw_stream_dequeue_buffer (self->stream)) != NULL)
     {
+      TandemCaptureEvents before = self->events;
+
+      self->events &= ~TANDEM_CAPTURE_EVENT_DAMAGE;
       read_buffer (self, b);
+      frames |= (self->events & TANDEM_CAPTURE_EVENT_DAMAGE) != 0;
+      self->events |= before;
       pw_stream_queue_buffer (self->stream, b);
+    }
+  g_mutex_unlock (&self->lock);
+  wake (self);
+  /* A frame that answers a refresh starts no new one. */
+  if (frames && self->refreshing)
+    self->refreshing = FALSE;
+  else if (frames)
+    {
+      self->refreshes = 0;
+      arm_refresh (self);
     }
 }
 
@@ -487,7 +576,7 @@ capture_open (TandemCapture *capture,
   /* mutter 43 drops frames above the rate asked and may never send the
    * last one of a burst (a window's map animation): ask for more than the
    * server sends, it limits itself to 60 per second. */
-  struct spa_fraction max_def = SPA_FRACTION (120, 1), max_min = SPA_FRACTION (1, 1);
+  struct spa_fraction max_def = SPA_FRACTION (60, 1), max_min = SPA_FRACTION (1, 1);
   int fd;
 
   if (self->pw_fd < 0)
@@ -501,19 +590,21 @@ capture_open (TandemCapture *capture,
   self->pw_fd = -1;
   self->damage = g_array_new (FALSE, FALSE, sizeof (TandemCaptureRect));
   set_size (self, (int) def.width, (int) def.height);
-  self->loop = pw_loop_new (NULL);
-  self->context = self->loop ? pw_context_new (self->loop, NULL, 0) : NULL;
-  if (self->context == NULL)
+  self->event_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+  self->tloop = pw_thread_loop_new ("tandem-pipewire", NULL);
+  self->context = self->tloop ? pw_context_new (pw_thread_loop_get_loop (self->tloop), NULL, 0) : NULL;
+  if (self->context == NULL || self->event_fd < 0 || pw_thread_loop_start (self->tloop) < 0)
     {
       close (fd);
       g_set_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_STREAM_FAILED,
-                   "Cannot create a PipeWire context");
+                   "Cannot start PipeWire");
       return FALSE;
     }
-  pw_loop_enter (self->loop);
+  pw_thread_loop_lock (self->tloop);
   self->core = pw_context_connect_fd (self->context, fd, NULL, 0);
   if (self->core == NULL)
     {
+      pw_thread_loop_unlock (self->tloop);
       g_set_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_STREAM_FAILED,
                    "Cannot connect to PipeWire: %s", g_strerror (errno));
       return FALSE;
@@ -525,11 +616,13 @@ capture_open (TandemCapture *capture,
                                                    PW_KEY_MEDIA_ROLE, "Screen", NULL));
   if (self->stream == NULL)
     {
+      pw_thread_loop_unlock (self->tloop);
       g_set_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_STREAM_FAILED,
                    "Cannot create a PipeWire stream: %s", g_strerror (errno));
       return FALSE;
     }
   pw_stream_add_listener (self->stream, &self->stream_listener, &stream_events, self);
+  self->refresh_timer = pw_loop_add_timer (pw_thread_loop_get_loop (self->tloop), on_refresh_timer, self);
   /* Shared memory only: no modifier in the offer. */
   params[0] = spa_pod_builder_add_object (&b, SPA_TYPE_OBJECT_Format, SPA_PARAM_EnumFormat,
                                           SPA_FORMAT_mediaType, SPA_POD_Id (SPA_MEDIA_TYPE_video),
@@ -544,11 +637,12 @@ capture_open (TandemCapture *capture,
   if (pw_stream_connect (self->stream, PW_DIRECTION_INPUT, self->node,
                          PW_STREAM_FLAG_AUTOCONNECT | PW_STREAM_FLAG_MAP_BUFFERS, params, 1) < 0)
     {
+      pw_thread_loop_unlock (self->tloop);
       g_set_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_STREAM_FAILED,
                    "Cannot connect the PipeWire stream to node %u", self->node);
       return FALSE;
     }
-  self->events = TANDEM_CAPTURE_EVENT_NONE;
+  pw_thread_loop_unlock (self->tloop);
   g_debug ("stream on node %u opened", self->node);
   return TRUE;
 }
@@ -558,6 +652,13 @@ capture_close (TandemCapture *capture)
 {
   TandemPortalCapture *self = TANDEM_PORTAL_CAPTURE (capture);
 
+  if (self->tloop != NULL)
+    pw_thread_loop_lock (self->tloop);
+  if (self->refresh_timer != NULL)
+    {
+      pw_loop_destroy_source (pw_thread_loop_get_loop (self->tloop), self->refresh_timer);
+      self->refresh_timer = NULL;
+    }
   if (self->stream != NULL)
     {
       spa_hook_remove (&self->stream_listener);
@@ -570,10 +671,16 @@ capture_close (TandemCapture *capture)
       pw_core_disconnect (self->core);
       self->core = NULL;
     }
-  if (self->loop != NULL)
-    pw_loop_leave (self->loop);
+  if (self->tloop != NULL)
+    {
+      pw_thread_loop_unlock (self->tloop);
+      pw_thread_loop_stop (self->tloop);
+    }
   g_clear_pointer (&self->context, pw_context_destroy);
-  g_clear_pointer (&self->loop, pw_loop_destroy);
+  g_clear_pointer (&self->tloop, pw_thread_loop_destroy);
+  if (self->event_fd >= 0)
+    close (self->event_fd);
+  self->event_fd = -1;
   g_clear_pointer (&self->shadow, g_free);
   g_clear_pointer (&self->damage, g_array_unref);
   g_clear_pointer (&self->cursor, tandem_capture_cursor_free);
@@ -584,7 +691,7 @@ capture_get_fd (TandemCapture *capture)
 {
   TandemPortalCapture *self = TANDEM_PORTAL_CAPTURE (capture);
 
-  return self->loop != NULL ? pw_loop_get_fd (self->loop) : -1;
+  return self->event_fd;
 }
 
 static TandemCaptureEvents
@@ -592,13 +699,17 @@ capture_dispatch (TandemCapture *capture)
 {
   TandemPortalCapture *self = TANDEM_PORTAL_CAPTURE (capture);
   TandemCaptureEvents events;
+  guint64 count;
 
-  if (self->loop != NULL && !self->lost)
-    pw_loop_iterate (self->loop, 0);
+  if (self->event_fd >= 0)
+    while (read (self->event_fd, &count, sizeof count) > 0)
+      ;
+  g_mutex_lock (&self->lock);
   events = self->events;
   if (events & TANDEM_CAPTURE_EVENT_RESIZE)
     events |= TANDEM_CAPTURE_EVENT_DAMAGE;
   self->events = self->lost ? TANDEM_CAPTURE_EVENT_LOST : TANDEM_CAPTURE_EVENT_NONE;
+  g_mutex_unlock (&self->lock);
   return events;
 }
 
@@ -609,8 +720,10 @@ capture_get_size (TandemCapture *capture,
 {
   TandemPortalCapture *self = TANDEM_PORTAL_CAPTURE (capture);
 
-  *width = self->width;
-  *height = self->height;
+  g_mutex_lock (&self->lock);
+  *width = self->fb_width = self->width;
+  *height = self->fb_height = self->height;
+  g_mutex_unlock (&self->lock);
 }
 
 /* Copies the rows of @r that differ; appends their bounds to @changed. */
@@ -654,10 +767,18 @@ capture_grab (TandemCapture *capture,
 {
   TandemPortalCapture *self = TANDEM_PORTAL_CAPTURE (capture);
 
+  g_mutex_lock (&self->lock);
   if (self->lost)
-    return FALSE;
-  if (self->shadow == NULL)
-    return TRUE;
+    {
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+  /* Resized again since the server asked: wait for its RESIZE. */
+  if (self->shadow == NULL || self->width != self->fb_width || self->height != self->fb_height)
+    {
+      g_mutex_unlock (&self->lock);
+      return TRUE;
+    }
   if (full || self->all_damaged)
     {
       TandemCaptureRect all = { 0, 0, self->width, self->height };
@@ -669,6 +790,7 @@ capture_grab (TandemCapture *capture,
       grab_rect (self, &g_array_index (self->damage, TandemCaptureRect, i), framebuffer, stride, changed);
   g_array_set_size (self->damage, 0);
   self->all_damaged = FALSE;
+  g_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -676,12 +798,15 @@ static TandemCaptureCursor *
 capture_get_cursor (TandemCapture *capture)
 {
   TandemPortalCapture *self = TANDEM_PORTAL_CAPTURE (capture);
-  TandemCaptureCursor *c;
+  TandemCaptureCursor *c = NULL;
 
-  if (self->cursor == NULL)
-    return NULL;
-  c = g_memdup2 (self->cursor, sizeof *c);
-  c->pixels = g_memdup2 (self->cursor->pixels, (gsize) c->width * c->height * 4);
+  g_mutex_lock (&self->lock);
+  if (self->cursor != NULL)
+    {
+      c = g_memdup2 (self->cursor, sizeof *c);
+      c->pixels = g_memdup2 (self->cursor->pixels, (gsize) c->width * c->height * 4);
+    }
+  g_mutex_unlock (&self->lock);
   return c;
 }
 
@@ -691,12 +816,14 @@ capture_get_pointer (TandemCapture *capture,
                      int           *y)
 {
   TandemPortalCapture *self = TANDEM_PORTAL_CAPTURE (capture);
+  gboolean have;
 
-  if (!self->have_pointer)
-    return FALSE;
+  g_mutex_lock (&self->lock);
+  have = self->have_pointer;
   *x = self->pointer_x;
   *y = self->pointer_y;
-  return TRUE;
+  g_mutex_unlock (&self->lock);
+  return have;
 }
 
 /* ---- input: server thread queues, main thread sends -------------------- */
@@ -1081,8 +1208,11 @@ on_rd_started (GObject      *source,
   /* mutter makes its virtual keyboard and pointer on their first event and
    * drops that event (and those right after it): wake both with harmless
    * events, and say yes once they had time to exist. */
-  xdp_session_keyboard_key (session, TRUE, XK_Shift_L, XDP_KEY_PRESSED);
-  xdp_session_keyboard_key (session, TRUE, XK_Shift_L, XDP_KEY_RELEASED);
+  for (int i = 0; i < 2; i++)
+    {
+      xdp_session_keyboard_key (session, TRUE, XK_Shift_L, XDP_KEY_PRESSED);
+      xdp_session_keyboard_key (session, TRUE, XK_Shift_L, XDP_KEY_RELEASED);
+    }
   xdp_session_pointer_axis (session, TRUE, 0, 0);
   g_debug ("remote desktop: devices %x, node %u, %dx%d", xdp_session_get_devices (session),
            self->rd_node, self->rd_width, self->rd_height);
@@ -1192,6 +1322,7 @@ tandem_portal_capture_finalize (GObject *object)
     close (self->pw_fd);
   g_queue_clear_full (&self->input, g_free);
   g_mutex_clear (&self->input_lock);
+  g_mutex_clear (&self->lock);
   g_clear_pointer (&self->parent, xdp_parent_free);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_free (self->restore_token);
@@ -1234,6 +1365,8 @@ static void
 tandem_portal_capture_init (TandemPortalCapture *self)
 {
   self->pw_fd = -1;
+  self->event_fd = -1;
+  g_mutex_init (&self->lock);
   g_mutex_init (&self->input_lock);
   g_queue_init (&self->input);
   g_queue_init (&self->paced);

@@ -183,6 +183,30 @@ viewer_pixel (Viewer *v,
   return ((guint32 *) v->client->frameBuffer)[(gsize) y * v->client->width + x] & 0xffffff;
 }
 
+/* What the viewer has, for a failure's post-mortem (build dir). */
+static void
+save_ppm (Viewer     *v,
+          const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("TANDEM_BUILD_DIR") ? g_getenv ("TANDEM_BUILD_DIR") : ".",
+                                            name, NULL);
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "P6\n%d %d\n255\n", v->client->width, v->client->height);
+  for (int y = 0; y < v->client->height; y++)
+    for (int x = 0; x < v->client->width; x++)
+      {
+        guint32 p = viewer_pixel (v, x, y);
+
+        g_string_append_c (out, (char) (p >> 16));
+        g_string_append_c (out, (char) (p >> 8));
+        g_string_append_c (out, (char) p);
+      }
+  g_file_set_contents (path, out->str, (gssize) out->len, NULL);
+  g_string_free (out, TRUE);
+  g_test_message ("the viewer's picture: %s", path);
+}
+
 /* Where the pattern (with @xor) is, pixel for pixel, or FALSE. */
 static gboolean
 find_pattern (Viewer  *v,
@@ -322,6 +346,8 @@ test_frames (void)
   g_assert_cmpint (v->client->width, ==, tandem_test_gnome_get_width (gnome));
   g_assert_cmpint (v->client->height, ==, tandem_test_gnome_get_height (gnome));
   PUMP_UNTIL (v, find_pattern (v, 0, &x, &y), WAIT_MS);
+  if (!find_pattern (v, 0, &x, &y))
+    save_ppm (v, "portal-capture-frames.ppm");
   g_assert_true (find_pattern (v, 0, &x, &y));
   g_test_message ("pattern at %d,%d", x, y);
   viewer_close (v);
@@ -379,9 +405,15 @@ test_control (void)
   PUMP_UNTIL (v, find_pattern (v, 0xffffff, &x, &y), WAIT_MS);
   g_assert_true (find_pattern (v, 0xffffff, &x, &y));
 
-  SendKeyEvent (v->client, 'a', TRUE);
-  SendKeyEvent (v->client, 'a', FALSE);
-  PUMP_UNTIL (v, log_has (w, "key a"), WAIT_MS);
+  /* The first key after the click moved the focus is sometimes lost in
+   * mutter (about one run in five here, also with 150 ms between
+   * events): typed again, as a user would, up to three times. */
+  for (int attempt = 0; attempt < 3 && !log_has (w, "key a"); attempt++)
+    {
+      SendKeyEvent (v->client, 'a', TRUE);
+      SendKeyEvent (v->client, 'a', FALSE);
+      PUMP_UNTIL (v, log_has (w, "key a"), 3000);
+    }
   g_assert_true (log_has (w, "key a"));
 
   /* Revoked: 'b' must never arrive.  Granted again, 'c' does; it went the

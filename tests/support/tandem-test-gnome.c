@@ -464,6 +464,23 @@ tandem_test_gnome_seed_screencast_token (TandemTestGnome *self,
   return g_steal_pointer (&token);
 }
 
+static GSubprocess *
+run_answerer (const char *mode,
+              guint       timeout_ms,
+              GError    **error)
+{
+  const char *source_dir = g_getenv ("TANDEM_SOURCE_DIR");
+  g_autofree char *script = g_build_filename (source_dir != NULL ? source_dir : TANDEM_TEST_SOURCE_DIR,
+                                              "tests", "support", "tandem-test-portal-dialog.py", NULL);
+  g_autofree char *timeout = g_strdup_printf ("%u", timeout_ms);
+  const char *argv[] = { "/usr/bin/python3", script, mode, timeout, NULL };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+
+  /* pyatspi warns (GTK 4 apps have no AT-SPI cache object): not fatal. */
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  return g_subprocess_launcher_spawnv (launcher, argv, error);
+}
+
 GSubprocess *
 tandem_test_gnome_answer_dialog (TandemTestGnome *self,
                                  gboolean         allow_input,
@@ -471,15 +488,5 @@ tandem_test_gnome_answer_dialog (TandemTestGnome *self,
                                  guint            timeout_ms,
                                  GError         **error)
 {
-  const char *source_dir = g_getenv ("TANDEM_SOURCE_DIR");
-  g_autofree char *script = g_build_filename (source_dir != NULL ? source_dir : TANDEM_TEST_SOURCE_DIR,
-                                              "tests", "support", "tandem-test-portal-dialog.py", NULL);
-  g_autofree char *timeout = g_strdup_printf ("%u", timeout_ms);
-  const char *argv[] = { "/usr/bin/python3", script, cancel ? "cancel" : allow_input ? "allow-input" : "share",
-                         timeout, NULL };
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-
-  /* pyatspi warns (GTK 4 apps have no AT-SPI cache object): not fatal. */
-  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
-  return g_subprocess_launcher_spawnv (launcher, argv, error);
+  return run_answerer (cancel ? "cancel" : allow_input ? "allow-input" : "share", timeout_ms, error);
 }

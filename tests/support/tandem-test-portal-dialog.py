@@ -3,7 +3,7 @@
 # gnome's "Screen Share" / "Remote Desktop" dialog over AT-SPI, as a user
 # would: MODE "share" selects the first monitor and presses Share,
 # "allow-input" also ticks "Allow remote interaction" first, "cancel"
-# presses Cancel.  Exits 0 once it pressed, 1 (printing the accessible
+# presses Cancel, "window:TEXT" picks the window whose row names TEXT.  Exits 0 once it pressed, 1 (printing the accessible
 # tree it saw) when no dialog came within TIMEOUT_MS.
 import sys
 import time

@@ -757,7 +757,7 @@ static void
 run_wayland (guint   changes,
              Result *r)
 {
-  static const char * const engine[] = { "tandem-vnc-serv", "data-loop", "pw-", NULL };
+  static const char * const engine[] = { "tandem-vnc-serv", "tandem-pipewire", "data-loop", "pw-", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(TandemTestGnome) gnome = NULL;
   g_autoptr(TandemPortalCapture) capture = NULL;
