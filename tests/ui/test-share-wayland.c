@@ -259,7 +259,7 @@ test_share_then_remembered (void)
  * accepted over AT-SPI); bob gets control only once it said yes; a revoke
  * takes it back at once.  (That bob's input then reaches a client on the
  * output is checked in tests/share/test-portal-capture; here, with two
- * processes, it did not arrive: see README, "Known gaps".) */
+ * processes, it did not arrive: see README, "Known gaps on Wayland".) */
 static void
 test_control (void)
 {
