@@ -11,7 +11,8 @@
  *     others.  The portal's consent comes first, on the main thread;
  *     nothing is served before it.  Cancelled or failed, the share stops
  *     (the peer gets a BYE) and the window says why.  Control on Wayland
- *     asks the RemoteDesktop portal when it is first granted;
+ *     asks the RemoteDesktop portal when it is first granted, before the
+ *     peer is told it has control;
  *   - active, we view: a TandemShareView beside the chat of that peer.
  * The application actions (share-screen, request-screen, accept-share,
  * decline-share, stop-share, grant-control, revoke-control,
