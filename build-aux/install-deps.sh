@@ -15,6 +15,7 @@ BUILD_PKGS="
   libvncserver-dev libseccomp-dev
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev
   kamailio xvfb openssl
+  libportal-dev libportal-gtk3-dev libpipewire-0.3-dev
 "
 TEST_PKGS="
   clang libclang-rt-14-dev
@@ -23,8 +24,13 @@ TEST_PKGS="
   desktop-file-utils appstream jq
   linphone-cli baresip-core x11vnc iproute2
   dbus dbus-x11 librsvg2-bin libxml2-utils gnome-keyring
+  mutter pipewire pipewire-bin wireplumber xdg-desktop-portal xdg-desktop-portal-gnome
+  gstreamer1.0-pipewire gstreamer1.0-tools python3-gi python3-gi-cairo python3-dbus
+  python3-pyatspi at-spi2-core fuse3 libegl-mesa0 libgl1-mesa-dri
 "
 
+# libportal, libpipewire: screen sharing on Wayland (the portals).
+# mutter ... python3-pyatspi: the headless GNOME session of the Wayland tests.
 # openssl: the share session's per-profile TLS certificate is made with it.
 want="$BUILD_PKGS kamailio-presence-modules"
 [ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"

@@ -11,6 +11,8 @@
 
 G_DEFINE_INTERFACE (TandemCapture, tandem_capture, G_TYPE_OBJECT)
 
+G_DEFINE_QUARK (tandem-capture-error-quark, tandem_capture_error)
+
 static void
 tandem_capture_default_init (TandemCaptureInterface *iface)
 {
@@ -23,6 +25,44 @@ tandem_capture_cursor_free (TandemCaptureCursor *cursor)
     return;
   g_free (cursor->pixels);
   g_free (cursor);
+}
+
+/* On the main thread, before the server thread opens the source: asks for
+ * whatever consent the source needs (the portal's picker).  Sources
+ * without such a step finish at once. */
+void
+tandem_capture_prepare_async (TandemCapture      *self,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  TandemCaptureInterface *iface;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TANDEM_IS_CAPTURE (self));
+  iface = TANDEM_CAPTURE_GET_IFACE (self);
+  if (iface->prepare_async != NULL)
+    {
+      iface->prepare_async (self, cancellable, callback, user_data);
+      return;
+    }
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tandem_capture_prepare_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+gboolean
+tandem_capture_prepare_finish (TandemCapture *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  TandemCaptureInterface *iface;
+
+  g_return_val_if_fail (TANDEM_IS_CAPTURE (self), FALSE);
+  iface = TANDEM_CAPTURE_GET_IFACE (self);
+  if (g_async_result_is_tagged (result, tandem_capture_prepare_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return iface->prepare_finish (self, result, error);
 }
 
 /* Opens the source on the calling thread; every later call must come from

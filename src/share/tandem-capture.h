@@ -18,9 +18,23 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
+
+#define TANDEM_CAPTURE_ERROR (tandem_capture_error_quark ())
+
+typedef enum {
+  TANDEM_CAPTURE_ERROR_FAILED,
+  TANDEM_CAPTURE_ERROR_NO_PORTAL,       /* no xdg-desktop-portal, or no ScreenCast in it */
+  TANDEM_CAPTURE_ERROR_CANCELLED,       /* the user cancelled the picker */
+  TANDEM_CAPTURE_ERROR_STREAM_FAILED,   /* PipeWire refused or broke the stream */
+  TANDEM_CAPTURE_ERROR_SOURCE_CLOSED,   /* the shared window or screen went away */
+  TANDEM_CAPTURE_ERROR_NO_SHM,          /* only DMA-BUF offered, no shared memory */
+  TANDEM_CAPTURE_ERROR_NO_INPUT,        /* input (remote control) was not allowed */
+} TandemCaptureError;
+
+GQuark tandem_capture_error_quark (void);
 
 typedef struct {
   int x, y, width, height;
@@ -53,6 +67,15 @@ struct _TandemCaptureInterface
 {
   GTypeInterface parent_iface;
 
+  /* optional; main thread */
+  void                 (*prepare_async)  (TandemCapture      *self,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+  gboolean             (*prepare_finish) (TandemCapture      *self,
+                                          GAsyncResult       *result,
+                                          GError            **error);
+
   gboolean             (*open)           (TandemCapture *self,
                                           GError       **error);
   void                 (*close)          (TandemCapture *self);
@@ -79,6 +102,13 @@ struct _TandemCaptureInterface
                                           guint32        keysym);
 };
 
+void                 tandem_capture_prepare_async  (TandemCapture      *self,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean             tandem_capture_prepare_finish (TandemCapture      *self,
+                                                    GAsyncResult       *result,
+                                                    GError            **error);
 gboolean             tandem_capture_open           (TandemCapture *self,
                                                     GError       **error);
 void                 tandem_capture_close          (TandemCapture *self);

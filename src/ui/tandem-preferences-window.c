@@ -313,6 +313,67 @@ tandem_preferences_window_init (TandemPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* ----- screen sharing on Wayland: the remembered choice ------------- */
+
+static void
+update_share_forget (TandemPreferencesWindow *self)
+{
+  GtkWidget *forget = g_object_get_data (G_OBJECT (self), "tandem-share-forget");
+  g_autofree char *token = g_settings_get_string (self->settings, "share-restore-token");
+
+  gtk_widget_set_sensitive (forget, *token != '\0');
+}
+
+static void
+on_share_remember_changed (TandemPreferencesWindow *self)
+{
+  /* Not remembering means keeping nothing either. */
+  if (!g_settings_get_boolean (self->settings, "share-remember"))
+    g_settings_reset (self->settings, "share-restore-token");
+}
+
+static void
+on_share_forget_clicked (TandemPreferencesWindow *self)
+{
+  g_settings_reset (self->settings, "share-restore-token");
+}
+
+/* A switch and a Forget button under the privacy settings. */
+static void
+add_share_remember (TandemPreferencesWindow *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *toggle = gtk_switch_new ();
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Remember what I chose to share"));
+  GtkWidget *forget = gtk_button_new_with_mnemonic (_("_Forget"));
+
+  gtk_widget_set_name (toggle, "share_remember_switch");
+  gtk_widget_set_name (forget, "share_forget_button");
+  gtk_widget_set_tooltip_text (forget, _("Ask again which screen or window to share next time"));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), toggle);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_pack_start (GTK_BOX (row), toggle, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (row), label, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (row), forget, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (gtk_widget_get_parent (self->notifications_check)), row, FALSE, FALSE, 0);
+  gtk_widget_show_all (row);
+  g_object_set_data (G_OBJECT (self), "tandem-share-forget", forget);
+
+  if (self->settings == NULL)
+    {
+      gtk_widget_set_sensitive (row, FALSE);
+      return;
+    }
+  g_settings_bind (self->settings, "share-remember", toggle, "active", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::share-remember",
+                           G_CALLBACK (on_share_remember_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::share-restore-token",
+                           G_CALLBACK (update_share_forget), self, G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (forget, "clicked", G_CALLBACK (on_share_forget_clicked), self);
+  update_share_forget (self);
+}
+
 GtkWidget *
 tandem_preferences_window_new (GtkWindow     *parent,
                                TandemManager *manager,
@@ -350,6 +411,8 @@ tandem_preferences_window_new (GtkWindow     *parent,
                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   else
     gtk_widget_set_sensitive (self->share_tls_check, FALSE);
+
+  add_share_remember (self);
 
   if (page != NULL && gtk_stack_get_child_by_name (self->stack, page) != NULL)
     gtk_stack_set_visible_child_name (self->stack, page);

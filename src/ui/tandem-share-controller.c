@@ -5,8 +5,14 @@
  *     your screen" / "bob wants to show you their screen", with Decline
  *     and Share… / Accept (the notification is TandemNotifier's);
  *   - active, we share: an X11 capture of the chosen scope (the
- *     share-scope setting) served by a TandemVncServer on the share's fd,
- *     and the sharing bar in a small window kept above the others;
+ *     share-scope setting), or on Wayland a portal capture (the desktop's
+ *     own picker, then PipeWire), served by a TandemVncServer on the
+ *     share's fd, and the sharing bar in a small window kept above the
+ *     others.  The portal's consent comes first, on the main thread;
+ *     nothing is served before it.  Cancelled or failed, the share stops
+ *     (the peer gets a BYE) and the window says why.  Control on Wayland
+ *     asks the RemoteDesktop portal when it is first granted, before the
+ *     peer is told it has control;
  *   - active, we view: a TandemShareView beside the chat of that peer.
  * The application actions (share-screen, request-screen, accept-share,
  * decline-share, stop-share, grant-control, revoke-control,
@@ -20,17 +26,27 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gtk/gtk.h>
+#ifdef GDK_WINDOWING_WAYLAND
+#include <gdk/gdkwayland.h>
+#endif
+#include <libportal-gtk3/portal-gtk3.h>
 
 #include "tandem-share-bar.h"
 #include "tandem-share-controller.h"
 #include "tandem-share-scope-dialog.h"
 #include "tandem-share-view.h"
+#include "tandem-portal-capture.h"
 #include "tandem-vnc-server.h"
 #include "tandem-x11-capture.h"
 
 typedef struct {
   TandemShare     *share;
   TandemVncServer *server;       /* we share */
+  TandemCapture   *capture;      /* we share: from prepare to the end */
+  GCancellable    *cancellable;  /* the portal's dialogs */
+  gboolean         asking_input; /* the RemoteDesktop dialog is up */
+  gboolean         grant_after;  /* then grant control (the peer is told) */
   guint            viewer_id;
   GtkWidget       *bar_window;   /* we share: the bar, above the other windows */
   TandemShareBar  *bar;
@@ -57,6 +73,9 @@ static void on_share_state   (TandemShare           *share,
 static void on_share_control (TandemShare           *share,
                               GParamSpec            *pspec,
                               TandemShareController *self);
+static void on_capture_failed (TandemCapture        *capture,
+                               const GError         *error,
+                               TandemShareController *self);
 
 static TandemWindow *
 get_window (TandemShareController *self)
@@ -114,6 +133,19 @@ find_entry (TandemShareController *self,
   return NULL;
 }
 
+static Entry *
+find_entry_by_capture (TandemShareController *self,
+                       gpointer               capture)
+{
+  for (guint i = 0; self->entries != NULL && i < self->entries->len; i++)
+    {
+      Entry *entry = self->entries->pdata[i];
+      if (entry->capture == capture)
+        return entry;
+    }
+  return NULL;
+}
+
 /* The newest share in @state (any state but ended for -1), sharer or
  * viewer as asked (-1: either). */
 static Entry *
@@ -138,6 +170,16 @@ newest (TandemShareController *self,
 static void
 stop_serving (Entry *entry)
 {
+  if (entry->cancellable != NULL)
+    {
+      g_cancellable_cancel (entry->cancellable);
+      g_clear_object (&entry->cancellable);
+    }
+  if (entry->capture != NULL)
+    {
+      g_signal_handlers_disconnect_matched (entry->capture, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_capture_failed, NULL);
+      g_clear_object (&entry->capture);
+    }
   if (entry->server != NULL)
     {
       tandem_vnc_server_stop (entry->server);
@@ -206,17 +248,85 @@ show_bar (TandemShareController *self,
   }
 }
 
+/* Wayland (or XWayland, where an X11 capture sees black): the portals.
+ * $TANDEM_SHARE_CAPTURE=portal|x11 overrides (tests). */
+static gboolean
+use_portal (void)
+{
+  const char *forced = g_getenv ("TANDEM_SHARE_CAPTURE");
+
+  if (forced != NULL && *forced != '\0')
+    return g_strcmp0 (forced, "portal") == 0;
+#ifdef GDK_WINDOWING_WAYLAND
+  if (GDK_IS_WAYLAND_DISPLAY (gdk_display_get_default ()))
+    return TRUE;
+#endif
+  return g_strcmp0 (g_getenv ("XDG_SESSION_TYPE"), "wayland") == 0;
+}
+
+/* Plain words for what went wrong with the capture. */
+static char *
+describe_capture_error (const GError *error)
+{
+  if (error->domain == TANDEM_CAPTURE_ERROR)
+    switch ((TandemCaptureError) error->code)
+      {
+      case TANDEM_CAPTURE_ERROR_NO_PORTAL:
+        return g_strdup (_("Screen sharing on Wayland needs xdg-desktop-portal"));
+      case TANDEM_CAPTURE_ERROR_CANCELLED:
+        return g_strdup (_("Sharing cancelled"));
+      case TANDEM_CAPTURE_ERROR_STREAM_FAILED:
+        return g_strdup (_("Screen sharing stopped: the screen stream from your desktop failed"));
+      case TANDEM_CAPTURE_ERROR_SOURCE_CLOSED:
+        return g_strdup (_("Screen sharing ended: the shared window or screen is gone"));
+      case TANDEM_CAPTURE_ERROR_NO_SHM:
+        return g_strdup (_("Screen sharing is not possible: your desktop offers the screen only as DMA-BUF (graphics memory), which Tandem cannot read"));
+      case TANDEM_CAPTURE_ERROR_NO_INPUT:
+        return g_strdup (_("Control not given: remote interaction was not allowed"));
+      case TANDEM_CAPTURE_ERROR_FAILED:
+      default:
+        break;
+      }
+  /* Translators: "<what failed>: <why>" */
+  return g_strdup_printf (_("%s: %s"), _("Your screen could not be shared"), error->message);
+}
+
+/* Shows @message in the window; the "share-message" action's state keeps
+ * it for D-Bus callers and tests. */
 static void
-start_serving (TandemShareController *self,
+say (TandemShareController *self,
+     const char            *message)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->application), "share-message");
+
+  tandem_window_show_error (get_window (self), message);
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (message));
+}
+
+/* Ends the share (the peer is told) and says why in the window. */
+static void
+end_share_with_error (TandemShareController *self,
+                      Entry                 *entry,
+                      const GError          *error)
+{
+  g_autofree char *message = describe_capture_error (error);
+  g_autoptr(TandemShare) share = g_object_ref (entry->share);
+
+  g_message ("screen share ends: %s", error->message);
+  say (self, message);
+  /* entry is gone after this */
+  tandem_share_stop (share);
+}
+
+static void
+serve_capture (TandemShareController *self,
                Entry                 *entry)
 {
-  g_autofree char *scope = self->settings ? g_settings_get_string (self->settings, "share-scope")
-                                          : g_strdup ("screen");
-  g_autoptr(TandemCapture) capture = capture_for_scope (scope);
   g_autoptr(GError) error = NULL;
   int fd = tandem_share_steal_vnc_fd (entry->share);
 
-  entry->server = tandem_vnc_server_new (capture, g_get_real_name ());
+  entry->server = tandem_vnc_server_new (entry->capture, g_get_real_name ());
   if (fd < 0 || !tandem_vnc_server_start (entry->server, &error))
     {
       if (error != NULL)
@@ -229,6 +339,112 @@ start_serving (TandemShareController *self,
   entry->viewer_id = tandem_vnc_server_add_viewer (entry->server, fd, tandem_share_get_peer_address (entry->share));
   tandem_vnc_server_accept_viewer (entry->server, entry->viewer_id);
   show_bar (self, entry);
+  if (tandem_share_get_control (entry->share))
+    on_share_control (entry->share, NULL, self);
+}
+
+static void
+on_capture_failed (TandemCapture         *capture,
+                   const GError          *error,
+                   TandemShareController *self)
+{
+  Entry *entry = find_entry_by_capture (self, capture);
+
+  if (entry != NULL)
+    end_share_with_error (self, entry, error);
+}
+
+static void
+on_capture_prepared (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr(TandemShareController) self = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = tandem_capture_prepare_finish (TANDEM_CAPTURE (source), result, &error);
+  Entry *entry = find_entry_by_capture (self, source);
+
+  if (entry == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* the share ended meanwhile */
+  if (!ok)
+    {
+      end_share_with_error (self, entry, error);
+      return;
+    }
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "share-remember"))
+    {
+      const char *token = tandem_portal_capture_get_restore_token (TANDEM_PORTAL_CAPTURE (source));
+
+      g_settings_set_string (self->settings, "share-restore-token", token != NULL ? token : "");
+    }
+  serve_capture (self, entry);
+}
+
+static void
+start_portal (TandemShareController *self,
+              Entry                 *entry)
+{
+  gboolean remember = self->settings != NULL && g_settings_get_boolean (self->settings, "share-remember");
+  g_autofree char *token = remember ? g_settings_get_string (self->settings, "share-restore-token") : NULL;
+  TandemPortalCapture *capture = tandem_portal_capture_new (token, remember);
+
+  tandem_portal_capture_set_parent (capture, xdp_parent_new_gtk (GTK_WINDOW (get_window (self))));
+  entry->capture = TANDEM_CAPTURE (capture);
+  entry->cancellable = g_cancellable_new ();
+  g_signal_connect (capture, "failed", G_CALLBACK (on_capture_failed), self);
+  tandem_capture_prepare_async (entry->capture, entry->cancellable, on_capture_prepared, g_object_ref (self));
+}
+
+static void
+start_serving (TandemShareController *self,
+               Entry                 *entry)
+{
+  g_autofree char *scope = NULL;
+
+  if (use_portal ())
+    {
+      start_portal (self, entry);
+      return;
+    }
+  scope = self->settings ? g_settings_get_string (self->settings, "share-scope") : g_strdup ("screen");
+  entry->capture = capture_for_scope (scope);
+  serve_capture (self, entry);
+}
+
+static void
+on_input_ready (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(TandemShareController) self = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = tandem_portal_capture_request_input_finish (TANDEM_PORTAL_CAPTURE (source), result, &error);
+  Entry *entry = find_entry_by_capture (self, source);
+
+  if (entry == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  entry->asking_input = FALSE;
+  if (!ok)
+    {
+      g_autofree char *message = describe_capture_error (error);
+
+      g_message ("control not given: %s", error->message);
+      entry->grant_after = FALSE;
+      say (self, message);
+      if (tandem_share_get_control (entry->share))
+        tandem_share_set_control (entry->share, FALSE, NULL);
+      return;
+    }
+  if (entry->grant_after && !tandem_share_get_control (entry->share))
+    {
+      g_autoptr(GError) grant_error = NULL;
+
+      entry->grant_after = FALSE;
+      if (!tandem_share_set_control (entry->share, TRUE, &grant_error))
+        report (self, _("Control could not be changed"), grant_error);
+      return;
+    }
+  on_share_control (entry->share, NULL, self);
 }
 
 /* ----- viewing --------------------------------------------------------- */
@@ -388,7 +604,25 @@ on_share_control (TandemShare           *share,
   if (entry == NULL)
     return;
   if (entry->server != NULL)
-    tandem_vnc_server_set_control (entry->server, entry->viewer_id, tandem_share_get_control (share));
+    {
+      gboolean control = tandem_share_get_control (share);
+
+      /* Wayland: the RemoteDesktop portal asks first; control starts when
+       * it said yes.  A revoke applies at once. */
+      if (control && TANDEM_IS_PORTAL_CAPTURE (entry->capture) &&
+          !tandem_portal_capture_has_input (TANDEM_PORTAL_CAPTURE (entry->capture)))
+        {
+          if (!entry->asking_input)
+            {
+              entry->asking_input = TRUE;
+              tandem_portal_capture_request_input_async (TANDEM_PORTAL_CAPTURE (entry->capture),
+                                                         entry->cancellable, on_input_ready,
+                                                         g_object_ref (self));
+            }
+          control = FALSE;
+        }
+      tandem_vnc_server_set_control (entry->server, entry->viewer_id, control);
+    }
   if (entry->bar != NULL)
     {
       tandem_share_bar_set_control (entry->bar, tandem_share_get_control (share));
@@ -480,7 +714,7 @@ on_scope_response (GtkDialog             *dialog,
     {
       g_autofree char *chosen = tandem_share_scope_dialog_dup_scope (TANDEM_SHARE_SCOPE_DIALOG (dialog));
 
-      if (self->settings != NULL)
+      if (self->settings != NULL && g_strcmp0 (chosen, "portal") != 0)
         g_settings_set_string (self->settings, "share-scope", chosen);
       g_action_group_activate_action (G_ACTION_GROUP (self->application), then, target);
     }
@@ -497,7 +731,9 @@ choose_scope (TandemShareController *self,
 {
   g_autofree char *scope = self->settings ? g_settings_get_string (self->settings, "share-scope")
                                           : g_strdup ("screen");
-  TandemShareScopeDialog *dialog = tandem_share_scope_dialog_new (GTK_WINDOW (get_window (self)), peer, scope);
+  TandemShareScopeDialog *dialog = use_portal ()
+    ? tandem_share_scope_dialog_new_for_portal (GTK_WINDOW (get_window (self)), peer)
+    : tandem_share_scope_dialog_new (GTK_WINDOW (get_window (self)), peer, scope);
 
   g_object_set_data_full (G_OBJECT (dialog), "tandem-then", g_strdup (then), g_free);
   if (target != NULL)
@@ -575,6 +811,20 @@ set_control (TandemShareController *self,
   Entry *entry = newest (self, TANDEM_SHARE_ACTIVE, TRUE);
   g_autoptr(GError) error = NULL;
 
+  /* Wayland: the RemoteDesktop portal says yes first; then the peer is
+   * told they have control. */
+  if (entry != NULL && control && entry->server != NULL && TANDEM_IS_PORTAL_CAPTURE (entry->capture) &&
+      !tandem_portal_capture_has_input (TANDEM_PORTAL_CAPTURE (entry->capture)))
+    {
+      entry->grant_after = TRUE;
+      if (!entry->asking_input)
+        {
+          entry->asking_input = TRUE;
+          tandem_portal_capture_request_input_async (TANDEM_PORTAL_CAPTURE (entry->capture),
+                                                     entry->cancellable, on_input_ready, g_object_ref (self));
+        }
+      return;
+    }
   if (entry != NULL && !tandem_share_set_control (entry->share, control, &error))
     report (self, _("Control could not be changed"), error);
 }
@@ -638,6 +888,8 @@ static const GActionEntry share_actions[] = {
   { "revoke-control", on_revoke_control, NULL, NULL, NULL, { 0 } },
   { "request-control", on_request_control, NULL, NULL, NULL, { 0 } },
   { "save-shared-screen", on_save_shared_screen, "s", NULL, NULL, { 0 } },
+  /* State: the last thing said about a share of ours going wrong. */
+  { "share-message", NULL, NULL, "''", NULL, { 0 } },
 };
 
 /* ----- GObject --------------------------------------------------------- */

@@ -23,6 +23,7 @@ struct _TandemShareScopeDialog
   GtkDialog       parent_instance;
 
   char           *peer_name;
+  gboolean        portal;        /* Wayland: the desktop's own picker chooses */
 
   GtkRadioButton *screen_radio;
   GtkRadioButton *monitor_radio;
@@ -44,7 +45,11 @@ update_notice (TandemShareScopeDialog *self)
   if (self->peer_name == NULL)
     return;  /* still being built */
 
-  if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->window_radio)))
+  if (self->portal)
+    /* Translators: %s is a contact's name */
+    notice = g_strdup_printf (_("Your desktop asks next what to share: a whole screen or one window. %s will see only what you pick there."),
+                              self->peer_name);
+  else if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->window_radio)))
     {
       g_autofree char *title = gtk_combo_box_text_get_active_text (self->window_combo);
 
@@ -240,6 +245,21 @@ tandem_share_scope_dialog_new (GtkWindow  *parent,
   return self;
 }
 
+/* On Wayland: no X11 monitors or windows to list; the desktop's portal
+ * picker chooses after this dialog.  It still says what the other person
+ * will see and that they cannot control it unless allowed. */
+TandemShareScopeDialog *
+tandem_share_scope_dialog_new_for_portal (GtkWindow  *parent,
+                                          const char *peer_name)
+{
+  TandemShareScopeDialog *self = tandem_share_scope_dialog_new (parent, peer_name, NULL);
+
+  self->portal = TRUE;
+  gtk_widget_hide (gtk_widget_get_parent (GTK_WIDGET (self->screen_radio)));
+  update_notice (self);
+  return self;
+}
+
 char *
 tandem_share_scope_dialog_dup_scope (TandemShareScopeDialog *self)
 {
@@ -247,6 +267,8 @@ tandem_share_scope_dialog_dup_scope (TandemShareScopeDialog *self)
 
   g_return_val_if_fail (TANDEM_IS_SHARE_SCOPE_DIALOG (self), NULL);
 
+  if (self->portal)
+    return g_strdup ("portal");
   if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->monitor_radio))
       && (id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->monitor_combo))) != NULL)
     return g_strdup_printf ("monitor:%s", id);

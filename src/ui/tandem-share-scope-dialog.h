@@ -19,9 +19,11 @@ G_DECLARE_FINAL_TYPE (TandemShareScopeDialog, tandem_share_scope_dialog, TANDEM,
 TandemShareScopeDialog *tandem_share_scope_dialog_new       (GtkWindow              *parent,
                                                              const char             *peer_name,
                                                              const char             *initial_scope);
+TandemShareScopeDialog *tandem_share_scope_dialog_new_for_portal (GtkWindow       *parent,
+                                                                  const char      *peer_name);
 /* The choice in the format of the share-scope setting: "screen",
  * "monitor:N" (the GdkMonitor index, which is the XRandR order) or
- * "window:XID" (decimal). */
+ * "window:XID" (decimal); "portal" from new_for_portal(). */
 char                   *tandem_share_scope_dialog_dup_scope (TandemShareScopeDialog *self);
 
 G_END_DECLS

@@ -47,8 +47,10 @@ problems=$(jq -r --arg appid "$appid" --argjson order "$order" '
       need(([ $mods[] | objects | select(.name == "tandem") | .sources[]?
               | select(.type == "dir") ] | length) > 0; "tandem module is not built from a dir source"),
       ( ["--share=network", "--socket=pulseaudio", "--talk-name=org.freedesktop.Notifications",
-         "--socket=x11", "--socket=wayland"][] as $arg
-        | need(($m["finish-args"] // []) | index($arg) != null; "finish-args lack \($arg)") )
+         "--socket=fallback-x11", "--socket=wayland"][] as $arg
+        | need(($m["finish-args"] // []) | index($arg) != null; "finish-args lack \($arg)") ),
+      # Sharing on Wayland goes through the portals, not the X socket.
+      need((($m["finish-args"] // []) | index("--socket=x11")) == null; "finish-args ask for --socket=x11")
     )
 ' "$file") || { echo "FAIL: jq program failed"; exit 1; }
 

@@ -34,11 +34,13 @@ else
   expect window-maximized false
   expect pane-position 300
   expect share-scope "'screen'"
+  expect share-remember true
+  expect share-restore-token "''"
   expect notifications true
   expect presence "'available'"
   expect presence-note "''"
   keys=$(gsettings list-keys "$id" | sort | tr '\n' ' ')
-  want="notifications pane-position presence presence-note share-scope window-height window-maximized window-width "
+  want="notifications pane-position presence presence-note share-remember share-restore-token share-scope window-height window-maximized window-width "
   [ "$keys" = "$want" ] || err "keys are: $keys; expected: $want"
   range=$(gsettings range "$id" presence | tr '\n' ' ')
   [ "$range" = "enum 'available' 'away' 'busy' 'dnd' 'offline' " ] \

@@ -1,7 +1,9 @@
 /* tandem-bench-share.c: Tandem's share engine (TandemVncServer on
  * TandemX11Capture, through two TandemRfbTunnels over bound MSRP sessions
  * on loopback) against x11vnc over plain TCP, on one 1920x1080 Xvfb, in
- * one run.  Both are watched by the same libvncclient viewer (lossless
+ * one run; then the Wayland path (TandemPortalCapture: the ScreenCast
+ * portal and PipeWire on a headless 1920x1080 GNOME session, the same
+ * server, link and viewer) against the X11 one (--no-wayland skips it).  Both are watched by the same libvncclient viewer (lossless
  * tight/zrle, as TandemVncView asks) on its own thread.  A benchmark, not
  * a test: prints a table with Tandem/x11vnc ratios and the targets.
  *
@@ -36,6 +38,8 @@
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 
+#include "tandem-portal-capture.h"
+#include "tandem-test-gnome.h"
 #include "tandem-test-share-link.h"
 #include "tandem-test-xvfb.h"
 #include "tandem-viewer-private.h"
@@ -44,15 +48,21 @@
 
 #define SCREEN_W 1920
 #define SCREEN_H 1080
-#define PROBE_X 200
-#define PROBE_Y 200
 #define PROBE_SIZE 100
-#define REGION_X 600
-#define REGION_Y 300
 #define REGION_W 640
 #define REGION_H 480
 #define FPS_SECONDS 3
 #define IDLE_SECONDS 5
+
+/* Where the probe and the moving region are on the shared screen (the
+ * Wayland client's window is placed by mutter: found by its marker). */
+static int PROBE_X = 200, PROBE_Y = 200, REGION_X = 600, REGION_Y = 300;
+
+/* How the probe changes colour and the region starts and stops moving:
+ * X windows here, or the Wayland client's stdin. */
+static void (*set_probe) (guint32 colour);
+static gpointer (*start_region) (void);
+static guint (*stop_region) (gpointer painter);
 
 static TandemTestXvfb *xvfb;
 static Display *dpy;
@@ -351,8 +361,9 @@ put_pattern (Display *d,
 
 /* A 640x480 region repainted at 60 Hz from its own X connection. */
 typedef struct {
-  gint  stop;
-  guint painted;
+  gint     stop;
+  guint    painted;
+  GThread *thread;
 } Painter;
 
 static gpointer
@@ -377,6 +388,36 @@ painter_thread (gpointer data)
   return NULL;
 }
 
+static void
+x11_set_probe (guint32 colour)
+{
+  XSetWindowBackground (dpy, probe, colour);
+  XClearWindow (dpy, probe);
+  XSync (dpy, False);
+}
+
+static gpointer
+x11_start_region (void)
+{
+  Painter *painter = g_new0 (Painter, 1);
+
+  painter->thread = g_thread_new ("bench-painter", painter_thread, painter);
+  return painter;
+}
+
+static guint
+x11_stop_region (gpointer data)
+{
+  Painter *painter = data;
+  guint painted;
+
+  g_atomic_int_set (&painter->stop, 1);
+  g_thread_join (painter->thread);
+  painted = painter->painted;
+  g_free (painter);
+  return painted;
+}
+
 /* ---- measuring ------------------------------------------------------------- */
 
 typedef struct {
@@ -386,6 +427,7 @@ typedef struct {
   double      latency_p95_ms;
   int         latency_misses;
   double      fps;
+  double      source_fps;      /* frames the painter drew */
   double      bytes_per_frame;
   double      idle_cpu_percent;
 } Result;
@@ -491,9 +533,7 @@ measure_latency (Viewer *v,
       v->probe_want = colour;
       v->probe_seen = 0;
       g_mutex_unlock (&v->lock);
-      XSetWindowBackground (dpy, probe, colour);
-      XClearWindow (dpy, probe);
-      XSync (dpy, False);
+      set_probe (colour);
       t0 = g_get_monotonic_time ();
       end = t0 + 2 * G_USEC_PER_SEC;
       while (!seen && g_get_monotonic_time () < end)
@@ -527,8 +567,7 @@ measure_fps (Viewer   *v,
              gpointer  data,
              Result   *r)
 {
-  Painter painter = { 0 };
-  GThread *thread = g_thread_new ("bench-painter", painter_thread, &painter);
+  gpointer painter = start_region ();
   guint before, after;
   guint64 bytes_before, bytes_after;
 
@@ -542,12 +581,10 @@ measure_fps (Viewer   *v,
   after = v->region_updates;
   g_mutex_unlock (&v->lock);
   bytes_after = rfb_bytes (data);
-  g_atomic_int_set (&painter.stop, 1);
-  g_thread_join (thread);
+  r->source_fps = stop_region (painter) / (FPS_SECONDS + 1.0);
   r->fps = (after - before) / (double) FPS_SECONDS;
   r->bytes_per_frame = after > before ? (bytes_after - bytes_before) / (double) (after - before) : 0;
-  g_message ("%s: painter %u frames, viewer %u region updates in %d s", r->name, painter.painted,
-             after - before, FPS_SECONDS);
+  g_message ("%s: viewer %u region updates in %d s", r->name, after - before, FPS_SECONDS);
 }
 
 /* CPU time of the main thread (the tunnels) and of the threads of this
@@ -761,6 +798,187 @@ run_x11vnc (guint   changes,
   g_spawn_close_pid (pid);
 }
 
+/* ---- the Wayland path -------------------------------------------------------- */
+
+static GSubprocess *client;
+static GOutputStream *client_in;
+static GDataInputStream *client_out;
+
+static void
+client_say (const char *line)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all (client_in, line, strlen (line), NULL, NULL, &error) ||
+      !g_output_stream_flush (client_in, NULL, &error))
+    g_error ("bench client: %s", error->message);
+}
+
+static void
+wayland_set_probe (guint32 colour)
+{
+  g_autofree char *line = g_strdup_printf ("probe %06x\n", colour);
+
+  client_say (line);
+}
+
+static gpointer
+wayland_start_region (void)
+{
+  client_say ("animate\n");
+  return NULL;
+}
+
+static guint
+wayland_stop_region (gpointer data)
+{
+  g_autofree char *line = NULL;
+
+  client_say ("still\n");
+  line = g_data_input_stream_read_line (client_out, NULL, NULL, NULL);
+  return line != NULL && g_str_has_prefix (line, "drawn ") ? (guint) atoi (line + 6) : 0;
+}
+
+static void
+on_prepared (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  GError **error = data;
+
+  if (!tandem_capture_prepare_finish (TANDEM_CAPTURE (source), result, error) && *error == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "failed");
+  g_object_set_data (source, "done", GINT_TO_POINTER (1));
+}
+
+/* The client's marker (16x16 of 0x12ab34) in the viewer's copy. */
+static gboolean
+find_marker (Viewer *v,
+             int    *mx,
+             int    *my)
+{
+  rfbClient *c = v->client;
+
+  if (c == NULL || c->frameBuffer == NULL)
+    return FALSE;
+  for (int y = 0; y + 16 <= c->height; y++)
+    for (int x = 0; x + 16 <= c->width; x++)
+      {
+        guint32 *fb = (guint32 *) c->frameBuffer;
+
+        if ((fb[y * c->width + x] & 0xffffff) == 0x12ab34 &&
+            (fb[(y + 15) * c->width + x + 15] & 0xffffff) == 0x12ab34 &&
+            (x == 0 || (fb[y * c->width + x - 1] & 0xffffff) != 0x12ab34) &&
+            (y == 0 || (fb[(y - 1) * c->width + x] & 0xffffff) != 0x12ab34))
+          {
+            *mx = x;
+            *my = y;
+            return TRUE;
+          }
+      }
+  return FALSE;
+}
+
+static void
+run_wayland (guint   changes,
+             Result *r)
+{
+  static const char * const engine[] = { "tandem-vnc-serv", "tandem-pipewire", "data-loop", "pw-", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemTestGnome) gnome = NULL;
+  g_autoptr(TandemPortalCapture) capture = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *ready = NULL;
+  TandemVncServer *server;
+  TandemTestShareLink *link;
+  Viewer *v;
+  int sharer_fd = -1, viewer_fd = -1, mx = -1, my = -1;
+  gint64 t0, until;
+  double cpu0;
+
+  r->name = "Tandem/Wayland";
+  gnome = tandem_test_gnome_start (SCREEN_W, SCREEN_H, &error);
+  if (gnome == NULL)
+    g_error ("headless GNOME session: %s", error->message);
+  token = tandem_test_gnome_seed_screencast_token (gnome, &error);
+  if (token == NULL)
+    g_error ("restore token: %s", error->message);
+
+  script = g_build_filename (TANDEM_SOURCE_DIR, "tests", "bench", "share", "tandem-bench-wayland-client.py", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "GDK_BACKEND", "wayland", TRUE);
+  client = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, "1800", "1000", NULL);
+  if (client == NULL)
+    g_error ("bench client: %s", error->message);
+  client_in = g_subprocess_get_stdin_pipe (client);
+  client_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (client));
+  ready = g_data_input_stream_read_line (client_out, NULL, NULL, &error);
+  if (ready == NULL)
+    g_error ("bench client never drew: %s", error ? error->message : "");
+  idle_for (500);  /* mutter's map animation */
+
+  set_probe = wayland_set_probe;
+  start_region = wayland_start_region;
+  stop_region = wayland_stop_region;
+
+  link = tandem_test_share_link_new (TANDEM_TEST_LINK_DIRECT, NULL, &sharer_fd, &viewer_fd, &error);
+  if (link == NULL)
+    g_error ("link: %s", error->message);
+  /* From the share being accepted: the portal (no dialog, a restore
+   * token), PipeWire, the first complete frame. */
+  t0 = g_get_monotonic_time ();
+  capture = tandem_portal_capture_new (token, TRUE);
+  tandem_capture_prepare_async (TANDEM_CAPTURE (capture), NULL, on_prepared, &error);
+  while (g_object_get_data (G_OBJECT (capture), "done") == NULL)
+    pump (1);
+  if (error != NULL)
+    g_error ("portal: %s", error->message);
+  server = tandem_vnc_server_new (TANDEM_CAPTURE (capture), "bench");
+  g_signal_connect (server, "viewer-added", G_CALLBACK (on_viewer_added), NULL);
+  if (!tandem_vnc_server_start (server, &error))
+    g_error ("%s", error->message);
+  tandem_vnc_server_add_viewer (server, sharer_fd, "bench");
+  v = viewer_new (viewer_fd, 0);
+  if (!wait_first_frame (v, 10000))
+    g_error ("Wayland: no first frame");
+  r->first_frame_ms = (v->first_frame - t0) / 1000.0;
+
+  until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!find_marker (v, &mx, &my) && g_get_monotonic_time () < until)
+    pump (20);
+  if (mx < 0)
+    g_error ("Wayland: the bench window is not on the shared screen");
+  PROBE_X = mx + 200;
+  PROBE_Y = my + 200;
+  REGION_X = mx + 600;
+  REGION_Y = my + 300;
+  g_message ("bench window at %d,%d", mx, my);
+
+  pump (500);
+  measure_latency (v, changes, r);
+  measure_fps (v, tandem_bytes, link, r);
+
+  idle_for (1000);
+  cpu0 = self_cpu_ms (engine);
+  idle_for (IDLE_SECONDS * 1000);
+  r->idle_cpu_percent = (self_cpu_ms (engine) - cpu0) / (IDLE_SECONDS * 10.0);
+
+  viewer_free (v);
+  tandem_vnc_server_stop (server);
+  while (tandem_vnc_server_get_running (server))
+    pump (5);
+  g_object_unref (server);
+  tandem_test_share_link_free (link);
+  g_clear_object (&capture);
+  g_output_stream_close (client_in, NULL, NULL);
+  g_subprocess_force_exit (client);
+  g_subprocess_wait (client, NULL, NULL);
+  g_clear_object (&client_out);
+  g_clear_object (&client);
+}
+
 /* ---- the table --------------------------------------------------------------- */
 
 static void
@@ -780,8 +998,18 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
-  guint changes = argc > 1 ? (guint) atoi (argv[1]) : 50;
-  Result t = { 0 }, x = { 0 }, d = { 0 };
+  gboolean wayland = TRUE;
+  guint changes = 50;
+  Result t = { 0 }, x = { 0 }, w = { 0 }, d = { 0 };
+
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--no-wayland"))
+      wayland = FALSE;
+    else
+      changes = (guint) atoi (argv[i]);
+  set_probe = x11_set_probe;
+  start_region = x11_start_region;
+  stop_region = x11_stop_region;
 
   rfbClientLog = quiet_log;
   rfbClientErr = quiet_log;
@@ -797,6 +1025,8 @@ main (int    argc,
   run_tandem (changes, FALSE, &t);
   run_tandem (changes, TRUE, &d);
   run_x11vnc (changes, &x);
+  if (wayland)
+    run_wayland (changes, &w);
 
   g_print ("\nshare engine, %dx%d Xvfb, lossless tight/zrle viewer (libvncclient), %u latency probes\n",
            SCREEN_W, SCREEN_H, changes);
@@ -808,6 +1038,7 @@ main (int    argc,
   row ("change -> pixels p95", t.latency_p95_ms, x.latency_p95_ms, "ms", "<= 1.2x x11vnc",
        t.latency_p95_ms <= 1.2 * x.latency_p95_ms);
   row ("640x480 region, fps", t.fps, x.fps, "fps", ">= 30 fps", t.fps >= 30);
+  row ("  the painter drew, fps", t.source_fps, x.source_fps, "fps", "(info)", TRUE);
   row ("bytes per frame (RFB)", t.bytes_per_frame / 1024, x.bytes_per_frame / 1024, "KiB", "(info)", TRUE);
   row ("idle CPU (5 s)", t.idle_cpu_percent, x.idle_cpu_percent, "%", "<= 1%", t.idle_cpu_percent <= 1);
   if (t.latency_misses || x.latency_misses)
@@ -824,6 +1055,23 @@ main (int    argc,
   row ("640x480 region, fps", d.fps, t.fps, "fps", ">= 1/1.2 in-process", d.fps * 1.2 >= t.fps);
   if (d.latency_misses)
     g_print ("  latency probes not seen within 2 s: decoder process %d\n", d.latency_misses);
+  if (wayland)
+    {
+      g_print ("\nWayland path (ScreenCast portal + PipeWire, headless mutter %dx%d) vs the X11 path, same run\n",
+               SCREEN_W, SCREEN_H);
+      g_print ("  %-26s %10s %10s %-5s %8s   %-22s\n", "", "Wayland", "X11", "", "W/X", "target");
+      row ("first complete frame", w.first_frame_ms, t.first_frame_ms, "ms", "<= 1.5x X11 path",
+           w.first_frame_ms <= 1.5 * t.first_frame_ms);
+      row ("change -> pixels p50", w.latency_p50_ms, t.latency_p50_ms, "ms", "<= 30 ms", w.latency_p50_ms <= 30);
+      row ("change -> pixels p95", w.latency_p95_ms, t.latency_p95_ms, "ms", "(info)", TRUE);
+      row ("640x480 region, fps", w.fps, t.fps, "fps", ">= 30 fps", w.fps >= 30);
+      row ("  the painter drew, fps", w.source_fps, t.source_fps, "fps", "(info)", TRUE);
+      row ("bytes per frame (RFB)", w.bytes_per_frame / 1024, t.bytes_per_frame / 1024, "KiB", "(info)", TRUE);
+      row ("idle CPU (5 s)", w.idle_cpu_percent, t.idle_cpu_percent, "%", "<= 1%", w.idle_cpu_percent <= 1);
+      if (w.latency_misses)
+        g_print ("  latency probes not seen within 2 s: Wayland %d\n", w.latency_misses);
+      g_print ("  gnome-remote-desktop: not measured (not installed; its headless VNC needs a keyring and credentials)\n");
+    }
 
   XCloseDisplay (dpy);
   tandem_test_xvfb_stop (xvfb);
