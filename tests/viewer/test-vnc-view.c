@@ -891,6 +891,38 @@ test_decoder (void)
   XSync (dpy_a, False);
 }
 
+/* What fuzz-vnc-decoder found in libvncclient (docs/security.md): a Tight
+ * JPEG rectangle that makes libjpeg read out of bounds.  Whatever the
+ * decoder process does with it, the view ends with an error and this
+ * process carries on. */
+static void
+test_libjpeg_finding (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("TANDEM_SOURCE_DIR"), "tests", "fuzz", "findings",
+                                            "libvncclient-tight-jpeg-oob-read", NULL);
+  TandemVncView *view = TANDEM_VNC_VIEW (g_object_ref_sink (tandem_vnc_view_new ()));
+  g_autofree char *bytes = NULL;
+  const GError *error;
+  gsize len;
+  int sv[2];
+
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  tandem_vnc_view_open_fd (view, sv[1]);
+  /* The decoder may die before it has read it all. */
+  g_assert_cmpint (send (sv[0], bytes, len, MSG_NOSIGNAL | MSG_DONTWAIT), >, 0);
+  shutdown (sv[0], SHUT_WR);
+  g_assert_true (wait_for (hostile_ended, view, WAIT_MS));
+  error = tandem_vnc_view_get_error (view);
+  g_test_message ("%s", error != NULL ? error->message : "(no error)");
+  g_assert_cmpint (tandem_vnc_view_get_state (view), ==, TANDEM_VNC_VIEW_ERROR);
+  g_assert_true (g_error_matches (error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_DECODER)
+                 || g_error_matches (error, TANDEM_VIEWER_ERROR, TANDEM_VIEWER_ERROR_BROKEN));
+  close (sv[0]);
+  g_object_unref (view);
+  tandem_test_flush_events ();
+}
+
 /* Without its decoder, a view ends with words, and nothing is left. */
 static void
 test_no_decoder (void)
@@ -950,6 +982,7 @@ main (int    argc,
   g_test_add_func ("/vnc-view/refused", test_refused);
   g_test_add_func ("/vnc-view/decoder", test_decoder);
   g_test_add_func ("/vnc-view/no-decoder", test_no_decoder);
+  g_test_add_func ("/vnc-view/libjpeg-finding", test_libjpeg_finding);
   status = g_test_run ();
 
   XCloseDisplay (dpy_a);
