@@ -11,8 +11,6 @@
 
 G_DEFINE_INTERFACE (TandemCapture, tandem_capture, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (tandem-capture-error-quark, tandem_capture_error)
-
 static void
 tandem_capture_default_init (TandemCaptureInterface *iface)
 {

@@ -20,21 +20,11 @@
 
 #include <gio/gio.h>
 
+#include "tandem-share-error.h"
+
 G_BEGIN_DECLS
 
-#define TANDEM_CAPTURE_ERROR (tandem_capture_error_quark ())
-
-typedef enum {
-  TANDEM_CAPTURE_ERROR_FAILED,
-  TANDEM_CAPTURE_ERROR_NO_PORTAL,       /* no xdg-desktop-portal, or no ScreenCast in it */
-  TANDEM_CAPTURE_ERROR_CANCELLED,       /* the user cancelled the picker */
-  TANDEM_CAPTURE_ERROR_STREAM_FAILED,   /* PipeWire refused or broke the stream */
-  TANDEM_CAPTURE_ERROR_SOURCE_CLOSED,   /* the shared window or screen went away */
-  TANDEM_CAPTURE_ERROR_NO_SHM,          /* only DMA-BUF offered, no shared memory */
-  TANDEM_CAPTURE_ERROR_NO_INPUT,        /* input (remote control) was not allowed */
-} TandemCaptureError;
-
-GQuark tandem_capture_error_quark (void);
+/* Errors: TANDEM_SHARE_ERROR (tandem-share-error.h). */
 
 typedef struct {
   int x, y, width, height;

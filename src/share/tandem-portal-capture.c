@@ -187,7 +187,7 @@ report_failure (TandemPortalCapture *self,
 
   va_start (args, format);
   f->self = g_object_ref (self);
-  f->error = g_error_new_valist (TANDEM_CAPTURE_ERROR, code, format, args);
+  f->error = g_error_new_valist (TANDEM_SHARE_ERROR, code, format, args);
   va_end (args);
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, on_failure, f, failure_free);
@@ -233,7 +233,7 @@ on_core_error (void       *data,
   if (id == PW_ID_CORE)
     {
       g_mutex_lock (&self->lock);
-      lose (self, TANDEM_CAPTURE_ERROR_STREAM_FAILED, message);
+      lose (self, TANDEM_SHARE_ERROR_STREAM_FAILED, message);
       g_mutex_unlock (&self->lock);
       wake (self);
     }
@@ -261,12 +261,12 @@ on_stream_state (void                *data,
        * format means the producer has only DMA-BUF. */
       if (!self->negotiated && error != NULL &&
           (strstr (error, "format") != NULL || strstr (error, "negotiat") != NULL))
-        lose (self, TANDEM_CAPTURE_ERROR_NO_SHM, error);
+        lose (self, TANDEM_SHARE_ERROR_NO_SHM, error);
       else
-        lose (self, TANDEM_CAPTURE_ERROR_STREAM_FAILED, error != NULL ? error : "error");
+        lose (self, TANDEM_SHARE_ERROR_STREAM_FAILED, error != NULL ? error : "error");
     }
   else if (state == PW_STREAM_STATE_UNCONNECTED && old != PW_STREAM_STATE_UNCONNECTED)
-    lose (self, TANDEM_CAPTURE_ERROR_SOURCE_CLOSED, "the stream ended");
+    lose (self, TANDEM_SHARE_ERROR_SOURCE_CLOSED, "the stream ended");
   g_mutex_unlock (&self->lock);
   wake (self);
   if (state == PW_STREAM_STATE_STREAMING && old != PW_STREAM_STATE_STREAMING && !self->refreshing)
@@ -304,9 +304,9 @@ on_param_changed (void                 *data,
     return;
   g_mutex_lock (&self->lock);
   if (spa_format_video_raw_parse (param, &info) < 0)
-    lose (self, TANDEM_CAPTURE_ERROR_STREAM_FAILED, "unreadable video format");
+    lose (self, TANDEM_SHARE_ERROR_STREAM_FAILED, "unreadable video format");
   else if (spa_pod_find_prop (param, NULL, SPA_FORMAT_VIDEO_modifier) != NULL)
-    lose (self, TANDEM_CAPTURE_ERROR_NO_SHM, "only DMA-BUF buffers offered");
+    lose (self, TANDEM_SHARE_ERROR_NO_SHM, "only DMA-BUF buffers offered");
   else
     {
       g_debug ("format %u, %ux%u", info.format, info.size.width, info.size.height);
@@ -457,7 +457,7 @@ read_buffer (TandemPortalCapture *self,
 
   if (d->type == SPA_DATA_DmaBuf)
     {
-      lose (self, TANDEM_CAPTURE_ERROR_NO_SHM, "a DMA-BUF buffer came");
+      lose (self, TANDEM_SHARE_ERROR_NO_SHM, "a DMA-BUF buffer came");
       return;
     }
   header = spa_buffer_find_meta_data (buf, SPA_META_Header, sizeof *header);
@@ -581,7 +581,7 @@ capture_open (TandemCapture *capture,
 
   if (self->pw_fd < 0)
     {
-      g_set_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_FAILED,
+      g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_FAILED,
                    "The screen cast was not prepared");
       return FALSE;
     }
@@ -596,7 +596,7 @@ capture_open (TandemCapture *capture,
   if (self->context == NULL || self->event_fd < 0 || pw_thread_loop_start (self->tloop) < 0)
     {
       close (fd);
-      g_set_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_STREAM_FAILED,
+      g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
                    "Cannot start PipeWire");
       return FALSE;
     }
@@ -605,7 +605,7 @@ capture_open (TandemCapture *capture,
   if (self->core == NULL)
     {
       pw_thread_loop_unlock (self->tloop);
-      g_set_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_STREAM_FAILED,
+      g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
                    "Cannot connect to PipeWire: %s", g_strerror (errno));
       return FALSE;
     }
@@ -617,7 +617,7 @@ capture_open (TandemCapture *capture,
   if (self->stream == NULL)
     {
       pw_thread_loop_unlock (self->tloop);
-      g_set_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_STREAM_FAILED,
+      g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
                    "Cannot create a PipeWire stream: %s", g_strerror (errno));
       return FALSE;
     }
@@ -638,7 +638,7 @@ capture_open (TandemCapture *capture,
                          PW_STREAM_FLAG_AUTOCONNECT | PW_STREAM_FLAG_MAP_BUFFERS, params, 1) < 0)
     {
       pw_thread_loop_unlock (self->tloop);
-      g_set_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_STREAM_FAILED,
+      g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
                    "Cannot connect the PipeWire stream to node %u", self->node);
       return FALSE;
     }
@@ -989,11 +989,11 @@ portal_error (GError     *error,
   GError *mapped;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    mapped = g_error_new (TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_CANCELLED, "%s was cancelled", what);
+    mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_CANCELLED, "%s was cancelled", what);
   else if (error->domain == G_DBUS_ERROR)
-    mapped = g_error_new (TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_NO_PORTAL, "%s: %s", what, error->message);
+    mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL, "%s: %s", what, error->message);
   else
-    mapped = g_error_new (TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_FAILED, "%s: %s", what, error->message);
+    mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_FAILED, "%s: %s", what, error->message);
   g_error_free (error);
   return mapped;
 }
@@ -1023,7 +1023,7 @@ static void
 on_session_closed (XdpSession          *session,
                    TandemPortalCapture *self)
 {
-  report_failure (self, TANDEM_CAPTURE_ERROR_SOURCE_CLOSED, "The portal closed the screen cast");
+  report_failure (self, TANDEM_SHARE_ERROR_SOURCE_CLOSED, "The portal closed the screen cast");
 }
 
 static void
@@ -1042,14 +1042,14 @@ on_started (GObject      *source,
     }
   if (!first_stream (self->session, &self->node, &self->initial_width, &self->initial_height))
     {
-      g_task_return_new_error (task, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_STREAM_FAILED,
+      g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
                                "The portal gave no stream");
       return;
     }
   self->pw_fd = xdp_session_open_pipewire_remote (self->session);
   if (self->pw_fd < 0)
     {
-      g_task_return_new_error (task, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_STREAM_FAILED,
+      g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
                                "The portal gave no PipeWire connection");
       return;
     }
@@ -1098,7 +1098,7 @@ on_screencast_props (GObject      *source,
 
   if (reply == NULL)
     {
-      g_task_return_new_error (task, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_NO_PORTAL,
+      g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL,
                                "No ScreenCast portal: %s", error->message);
       return;
     }
@@ -1106,7 +1106,7 @@ on_screencast_props (GObject      *source,
   if (!g_variant_lookup (props, "AvailableCursorModes", "u", &modes) ||
       !g_variant_lookup (props, "version", "u", NULL))
     {
-      g_task_return_new_error (task, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_NO_PORTAL,
+      g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL,
                                "No ScreenCast portal");
       return;
     }
@@ -1133,7 +1133,7 @@ on_bus (GObject      *source,
 
   if (bus == NULL)
     {
-      g_task_return_new_error (task, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_NO_PORTAL,
+      g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL,
                                "No session bus: %s", error->message);
       return;
     }
@@ -1156,7 +1156,7 @@ capture_prepare_async (TandemCapture      *capture,
   g_task_set_source_tag (task, capture_prepare_async);
   if (self->session != NULL)
     {
-      g_task_return_new_error (task, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_FAILED, "Prepared already");
+      g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_FAILED, "Prepared already");
       g_object_unref (task);
       return;
     }
@@ -1201,7 +1201,7 @@ on_rd_started (GObject      *source,
     {
       xdp_session_close (session);
       g_clear_object (&self->rd_session);
-      g_task_return_new_error (task, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_NO_INPUT,
+      g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_INPUT,
                                "Remote interaction was not allowed");
       return;
     }
@@ -1338,7 +1338,7 @@ tandem_portal_capture_class_init (TandemPortalCaptureClass *klass)
   object_class->finalize = tandem_portal_capture_finalize;
 
   /* The stream failed or ended, or the portal closed the session; a
-   * TANDEM_CAPTURE_ERROR says which.  Once, on the main context. */
+   * TANDEM_SHARE_ERROR says which.  Once, on the main context. */
   signals[SIGNAL_FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);

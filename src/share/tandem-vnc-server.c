@@ -26,8 +26,10 @@
 #include <unistd.h>
 #include <gio/gio.h>
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 #include <rfb/rfb.h>
 
+#include "tandem-share-error.h"
 #include "tandem-vnc-server.h"
 
 #define FRAME_INTERVAL_US   (G_USEC_PER_SEC / 60)
@@ -862,7 +864,8 @@ tandem_vnc_server_start (TandemVncServer *self,
 
   if (self->wake[0] < 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot create a pipe");
+      g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_FAILED,
+                   _("The screen sharing server could not start"));
       return FALSE;
     }
   g_clear_pointer (&self->main_context, g_main_context_unref);

@@ -268,22 +268,22 @@ use_portal (void)
 static char *
 describe_capture_error (const GError *error)
 {
-  if (error->domain == TANDEM_CAPTURE_ERROR)
-    switch ((TandemCaptureError) error->code)
+  if (error->domain == TANDEM_SHARE_ERROR)
+    switch ((TandemShareError) error->code)
       {
-      case TANDEM_CAPTURE_ERROR_NO_PORTAL:
+      case TANDEM_SHARE_ERROR_NO_PORTAL:
         return g_strdup (_("Screen sharing on Wayland needs xdg-desktop-portal"));
-      case TANDEM_CAPTURE_ERROR_CANCELLED:
+      case TANDEM_SHARE_ERROR_CANCELLED:
         return g_strdup (_("Sharing cancelled"));
-      case TANDEM_CAPTURE_ERROR_STREAM_FAILED:
+      case TANDEM_SHARE_ERROR_STREAM_FAILED:
         return g_strdup (_("Screen sharing stopped: the screen stream from your desktop failed"));
-      case TANDEM_CAPTURE_ERROR_SOURCE_CLOSED:
+      case TANDEM_SHARE_ERROR_SOURCE_CLOSED:
         return g_strdup (_("Screen sharing ended: the shared window or screen is gone"));
-      case TANDEM_CAPTURE_ERROR_NO_SHM:
+      case TANDEM_SHARE_ERROR_NO_SHM:
         return g_strdup (_("Screen sharing is not possible: your desktop offers the screen only as DMA-BUF (graphics memory), which Tandem cannot read"));
-      case TANDEM_CAPTURE_ERROR_NO_INPUT:
+      case TANDEM_SHARE_ERROR_NO_INPUT:
         return g_strdup (_("Control not given: remote interaction was not allowed"));
-      case TANDEM_CAPTURE_ERROR_FAILED:
+      case TANDEM_SHARE_ERROR_FAILED:
       default:
         break;
       }

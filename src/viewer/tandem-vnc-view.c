@@ -687,7 +687,7 @@ tandem_vnc_view_get_error_message (TandemVncView *self)
   return self->error != NULL ? self->error->message : NULL;
 }
 
-/* Why the view is in the ERROR state (TANDEM_VIEWER_ERROR or G_IO_ERROR),
+/* Why the view is in the ERROR state (TANDEM_VIEWER_ERROR),
  * or NULL. */
 const GError *
 tandem_vnc_view_get_error (TandemVncView *self)

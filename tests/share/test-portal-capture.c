@@ -448,7 +448,7 @@ test_cancelled (void)
 
   g_assert_no_error (error);
   capture = prepare (NULL, FALSE, &error);
-  g_assert_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_CANCELLED);
+  g_assert_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_CANCELLED);
   g_assert_null (capture);
   g_assert_true (g_subprocess_wait_check (answer, NULL, NULL));
 }
@@ -463,7 +463,7 @@ test_no_portal (void)
       g_autoptr(TandemPortalCapture) capture = NULL;
 
       capture = prepare (NULL, FALSE, &error);
-      g_assert_error (error, TANDEM_CAPTURE_ERROR, TANDEM_CAPTURE_ERROR_NO_PORTAL);
+      g_assert_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL);
       return;
     }
   {
