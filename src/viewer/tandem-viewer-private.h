@@ -1,10 +1,13 @@
-/* tandem-viewer-private.h: the libvncclient connection behind
- * TandemVncView.  Never included outside src/viewer.
+/* tandem-viewer-private.h: the connection behind TandemVncView.  Never
+ * included outside src/viewer (but for tandem-bench-share, which measures
+ * it).
  *
- * A connection runs libvncclient on its own thread over an fd.  Updates are
- * copied, whole updates at a time, into a pixel buffer shared under a lock;
- * every callback runs on the main context of the thread that created the
- * connection, never after _tandem_vnc_connection_close().
+ * A connection hands an fd to tandem-vnc-decoder, the confined process
+ * that runs libvncclient, and maps the screen it decodes into (read-only
+ * shared memory, whole updates announced by a redraw).  Everything runs on
+ * the main context of the thread that created the connection; no callback
+ * runs after _tandem_vnc_connection_close().  lock/unlock only read the
+ * current screen (there is no lock left to take).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

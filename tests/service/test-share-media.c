@@ -27,6 +27,7 @@
 #include "tandem-service-types.h"
 #include "tandem-share-media.h"
 #include "tandem-share-sdp.h"
+#include "tandem-test-fds.h"
 #include "tandem-test-kamailio.h"
 #include "tandem-test-wait.h"
 #include "tandem-tls-identity.h"
@@ -41,25 +42,14 @@ static char *cert_dir[2];
 
 /* ---- file descriptors ------------------------------------------------------ */
 
-static int
-count_fds (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  int n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
 
 static void
 assert_no_fd_leak (int before)
 {
   int after;
 
-  WAIT_UNTIL (count_fds () <= before, 10000);
-  after = count_fds ();
+  WAIT_UNTIL (tandem_test_count_fds () <= before, 10000);
+  after = tandem_test_count_fds ();
   g_assert_cmpint (after, <=, before);
 }
 
@@ -488,7 +478,7 @@ static void
 test_data (gconstpointer data)
 {
   const DataCase *c = data;
-  int fds = count_fds ();
+  int fds = tandem_test_count_fds ();
   g_autoptr(GTlsDatabase) db = NULL;
   g_autofree char *relay_a = fixture_relay (c->relay_a, c->tls);
   g_autofree char *relay_b = fixture_relay (c->relay_b, c->tls);
@@ -545,7 +535,7 @@ test_data (gconstpointer data)
 static void
 test_relay_wrong_password (void)
 {
-  int fds = count_fds ();
+  int fds = tandem_test_count_fds ();
   g_autofree char *relay = tandem_test_kamailio_dup_msrp_relay_uri (world, FALSE);
   TandemShareMediaOptions o = options_for (0, FALSE);
   Side a;
@@ -653,7 +643,7 @@ test_relay_auto (void)
   Side a, b;
 
   g_resolver_set_default (fake);
-  fds = count_fds ();
+  fds = tandem_test_count_fds ();
   dead_port = unused_port ();
   /* alice finds the relay; bob's is dead: he goes direct, with a message */
   oa.relay = "auto";
@@ -683,7 +673,7 @@ test_relay_auto (void)
 static void
 run_tampered (gboolean tamper_offer)
 {
-  int fds = count_fds ();
+  int fds = tandem_test_count_fds ();
   TandemShareMediaOptions oa = options_for (0, TRUE);
   TandemShareMediaOptions ob = options_for (1, TRUE);
   Edits edits = { .tamper_offer = tamper_offer, .tamper_answer = !tamper_offer };
@@ -754,7 +744,7 @@ assert_own_uri (const TandemMsrpUri *uri,
 static void
 test_sdp (void)
 {
-  int fds = count_fds ();
+  int fds = tandem_test_count_fds ();
   g_autofree char *relay = tandem_test_kamailio_dup_msrp_relay_uri (world, FALSE);
   TandemShareMediaOptions oa = options_for (0, TRUE);
   TandemShareMediaOptions ob = options_for (1, FALSE);
@@ -864,7 +854,7 @@ static const char *tls_offer_without_fingerprint =
 static void
 test_unusable (void)
 {
-  int fds = count_fds ();
+  int fds = tandem_test_count_fds ();
   TandemShareMediaOptions o = options_for (0, TRUE);
   g_autoptr(TandemShareSdp) tcp = sdp_parse (tcp_offer);
   g_autoptr(TandemShareSdp) unpinned = sdp_parse (tls_offer_without_fingerprint);
@@ -955,7 +945,7 @@ static void
 test_peer_close (gconstpointer data)
 {
   gboolean tls = GPOINTER_TO_INT (data);
-  int fds = count_fds ();
+  int fds = tandem_test_count_fds ();
   Side a, b;
 
   connect_pair (&a, &b, tls, 0, NULL);
@@ -975,7 +965,7 @@ test_peer_close (gconstpointer data)
 static void
 test_vnc_close (void)
 {
-  int fds = count_fds ();
+  int fds = tandem_test_count_fds ();
   Side a, b;
 
   connect_pair (&a, &b, FALSE, 0, NULL);
@@ -996,7 +986,7 @@ test_vnc_close (void)
 static void
 test_close_idempotent (void)
 {
-  int fds = count_fds ();
+  int fds = tandem_test_count_fds ();
   g_autofree char *relay = tandem_test_kamailio_dup_msrp_relay_uri (world, FALSE);
   TandemShareMediaOptions o = options_for (0, FALSE);
   g_autoptr(GError) error = NULL;
@@ -1178,7 +1168,7 @@ forwarder_free (Forwarder *f,
 static void
 test_abrupt_loss (void)
 {
-  int fds = count_fds ();
+  int fds = tandem_test_count_fds ();
   TandemShareMediaOptions oa = options_for (0, FALSE);
   TandemShareMediaOptions ob = options_for (1, FALSE);
   g_autoptr(TandemShareSdp) offer = NULL;
@@ -1254,7 +1244,7 @@ check_keepalive_sockets (guint keepalive_s)
 static void
 test_keepalive (void)
 {
-  int fds = count_fds ();
+  int fds = tandem_test_count_fds ();
   g_autofree char *relay = tandem_test_kamailio_dup_msrp_relay_uri (world, FALSE);
   TandemShareMediaOptions oa = options_for (0, FALSE);
   TandemShareMediaOptions ob = options_for (1, FALSE);

@@ -20,6 +20,7 @@
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 
+#include "tandem-test-fds.h"
 #include "tandem-test-kamailio.h"
 #include "tandem-test-share-link.h"
 #include "tandem-test-ui.h"
@@ -81,28 +82,6 @@ a_paint (int seed)
 
 /* ---- counting what is left behind ----------------------------------------- */
 
-/* Open fds, but for what GLib holds while it spawns and reaps decoders
- * (pidfds until its worker thread has reaped them, at a time of its own;
- * /dev/null for a child's stdin). */
-static int
-count_fds (void)
-{
-  DIR *dir = opendir ("/proc/self/fd");
-  struct dirent *d;
-  int n = 0;
-
-  while ((d = readdir (dir)) != NULL)
-    {
-      g_autofree char *path = g_strdup_printf ("/proc/self/fd/%s", d->d_name);
-      g_autofree char *target = g_file_read_link (path, NULL);
-
-      /* (NULL: closed meanwhile, by GLib's worker thread.) */
-      if (target != NULL && strcmp (target, "anon_inode:[pidfd]") != 0 && strcmp (target, "/dev/null") != 0)
-        n++;
-    }
-  closedir (dir);
-  return n;
-}
 
 /* Threads Tandem or this test started (GLib's own pools come and go). */
 static int
@@ -333,21 +312,21 @@ run_pixels (TandemTestLinkKind kind,
 static void
 test_direct (void)
 {
-  int fds = count_fds (), threads = count_threads ();
+  int fds = tandem_test_count_fds (), threads = count_threads ();
 
   run_pixels (TANDEM_TEST_LINK_DIRECT, "vnc-tunnel-direct");
   g_assert_cmpint (count_threads (), ==, threads);
-  g_assert_cmpint (count_fds (), ==, fds);
+  g_assert_cmpint (tandem_test_count_fds (), ==, fds);
 }
 
 static void
 test_relay (void)
 {
-  int fds = count_fds (), threads = count_threads ();
+  int fds = tandem_test_count_fds (), threads = count_threads ();
 
   run_pixels (TANDEM_TEST_LINK_RELAY, "vnc-tunnel-relay");
   g_assert_cmpint (count_threads (), ==, threads);
-  g_assert_cmpint (count_fds (), ==, fds);
+  g_assert_cmpint (tandem_test_count_fds (), ==, fds);
 }
 
 /* The media connection dies in the middle of a large update. */
@@ -355,7 +334,7 @@ static void
 test_cut_mid_frame (void)
 {
   g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb_a));
-  int fds = count_fds (), threads = count_threads ();
+  int fds = tandem_test_count_fds (), threads = count_threads ();
   Session s;
 
   a_paint (3);
@@ -385,7 +364,7 @@ test_cut_mid_frame (void)
 
   session_free (&s);
   g_assert_cmpint (count_threads (), ==, threads);
-  g_assert_cmpint (count_fds (), ==, fds);
+  g_assert_cmpint (tandem_test_count_fds (), ==, fds);
 }
 
 /* The viewer closes its window. */
@@ -393,7 +372,7 @@ static void
 test_viewer_closes (void)
 {
   g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb_a));
-  int fds = count_fds (), threads = count_threads ();
+  int fds = tandem_test_count_fds (), threads = count_threads ();
   Session s;
 
   a_paint (5);
@@ -408,7 +387,7 @@ test_viewer_closes (void)
 
   session_free (&s);
   g_assert_cmpint (count_threads (), ==, threads);
-  g_assert_cmpint (count_fds (), ==, fds);
+  g_assert_cmpint (tandem_test_count_fds (), ==, fds);
 }
 
 int

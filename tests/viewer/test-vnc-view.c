@@ -22,6 +22,7 @@
 #include <X11/Xutil.h>
 #include <X11/keysym.h>
 
+#include "tandem-test-fds.h"
 #include "tandem-test-ui.h"
 #include "tandem-test-xvfb.h"
 #include "tandem-vnc-server.h"
@@ -273,28 +274,6 @@ snapshot_matches (gpointer data)
   return e->bad == 0;
 }
 
-/* Open fds, but for what GLib holds while it spawns and reaps decoders
- * (pidfds until its worker thread has reaped them, at a time of its own;
- * /dev/null for a child's stdin). */
-static int
-count_fds (void)
-{
-  DIR *dir = opendir ("/proc/self/fd");
-  struct dirent *d;
-  int n = 0;
-
-  while ((d = readdir (dir)) != NULL)
-    {
-      g_autofree char *path = g_strdup_printf ("/proc/self/fd/%s", d->d_name);
-      g_autofree char *target = g_file_read_link (path, NULL);
-
-      /* (NULL: closed meanwhile, by GLib's worker thread.) */
-      if (target != NULL && strcmp (target, "anon_inode:[pidfd]") != 0 && strcmp (target, "/dev/null") != 0)
-        n++;
-    }
-  closedir (dir);
-  return n;
-}
 
 
 
@@ -322,7 +301,7 @@ test_pixels (void)
   Expect e = { &s, 0, 0, A_W, A_H, 0, 0, TRUE, 0, 0 };
   g_autoptr(GdkPixbuf) shot = NULL;
   g_autoptr(GError) error = NULL;
-  int fds_before = count_fds (), threads_before = count_threads ();
+  int fds_before = tandem_test_count_fds (), threads_before = count_threads ();
   int bad = 0;
 
   a_fill (bg, A_W, A_H, TRUE, 0);
@@ -379,7 +358,7 @@ test_pixels (void)
   XDestroyWindow (dpy_a, box);
   XDestroyWindow (dpy_a, bg);
   XSync (dpy_a, False);
-  g_assert_cmpint (count_fds (), ==, fds_before);
+  g_assert_cmpint (tandem_test_count_fds (), ==, fds_before);
   g_assert_cmpint (count_threads (), ==, threads_before);
 }
 
@@ -622,7 +601,7 @@ static void
 test_viewer_closes (void)
 {
   g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb_a));
-  int fds_before = count_fds (), threads_before = count_threads ();
+  int fds_before = tandem_test_count_fds (), threads_before = count_threads ();
   Session s;
 
   session_start (&s, TANDEM_CAPTURE (capture), TRUE);
@@ -632,7 +611,7 @@ test_viewer_closes (void)
   g_assert_true (wait_for (viewer_removed, &s, WAIT_MS));
   g_assert_true (tandem_vnc_server_get_running (s.server));
   session_stop (&s);
-  g_assert_cmpint (count_fds (), ==, fds_before);
+  g_assert_cmpint (tandem_test_count_fds (), ==, fds_before);
   g_assert_cmpint (count_threads (), ==, threads_before);
 }
 
@@ -752,7 +731,7 @@ test_hostile (void)
       guint i = run > 0 ? run - 1 : 0;
       const Hostile *c = &hostile_streams[i];
       TandemVncView *view = TANDEM_VNC_VIEW (g_object_ref_sink (tandem_vnc_view_new ()));
-      int fds_before = count_fds ();
+      int fds_before = tandem_test_count_fds ();
       const GError *error;
       int sv[2];
 
@@ -769,7 +748,7 @@ test_hostile (void)
       g_object_unref (view);
       tandem_test_flush_events ();
       if (run > 0)
-        g_assert_cmpint (count_fds (), ==, fds_before);
+        g_assert_cmpint (tandem_test_count_fds (), ==, fds_before);
     }
 
   /* Nothing refused was allocated (it was 2.5 GB before the budget). */
@@ -928,7 +907,7 @@ static void
 test_no_decoder (void)
 {
   TandemVncView *view = TANDEM_VNC_VIEW (g_object_ref_sink (tandem_vnc_view_new ()));
-  int fds_before = count_fds ();
+  int fds_before = tandem_test_count_fds ();
   const GError *error;
   int sv[2];
 
@@ -949,7 +928,7 @@ test_no_decoder (void)
   close (sv[0]);
   g_object_unref (view);
   tandem_test_flush_events ();
-  g_assert_cmpint (count_fds (), ==, fds_before);
+  g_assert_cmpint (tandem_test_count_fds (), ==, fds_before);
   g_unsetenv ("TANDEM_VNC_DECODER");
 }
 
