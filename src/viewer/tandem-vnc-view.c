@@ -1,6 +1,7 @@
 /* tandem-vnc-view.c: TandemVncView, the remote screen as a GtkDrawingArea.
  *
- * The libvncclient session lives in TandemVncConnection (its own thread);
+ * The libvncclient session lives in tandem-vnc-decoder, a confined process
+ * of its own, behind TandemVncConnection;
  * this file is main-thread only: it paints the shared pixels (scaled to
  * fit, or 1:1 inside a GtkScrolledWindow), turns GDK events into RFB input
  * when control is on, and keeps the clipboard in step.
@@ -658,7 +659,7 @@ tandem_vnc_view_open_fd (TandemVncView *self,
     }
 }
 
-/* Ends the session (the fd is closed once the thread is gone). */
+/* Ends the session (the decoder is killed, the fd closed). */
 void
 tandem_vnc_view_close (TandemVncView *self)
 {
