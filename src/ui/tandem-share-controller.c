@@ -319,6 +319,20 @@ end_share_with_error (TandemShareController *self,
   tandem_share_stop (share);
 }
 
+static void on_input_ready (GObject *source, GAsyncResult *result, gpointer data);
+
+/* Wayland: asks the RemoteDesktop portal for input, once per share. */
+static void
+ask_input (TandemShareController *self,
+           Entry                 *entry)
+{
+  if (entry->asking_input)
+    return;
+  entry->asking_input = TRUE;
+  tandem_portal_capture_request_input_async (TANDEM_PORTAL_CAPTURE (entry->capture),
+                                             entry->cancellable, on_input_ready, g_object_ref (self));
+}
+
 static void
 serve_capture (TandemShareController *self,
                Entry                 *entry)
@@ -339,6 +353,8 @@ serve_capture (TandemShareController *self,
   entry->viewer_id = tandem_vnc_server_add_viewer (entry->server, fd, tandem_share_get_peer_address (entry->share));
   tandem_vnc_server_accept_viewer (entry->server, entry->viewer_id);
   show_bar (self, entry);
+  if (entry->grant_after)
+    ask_input (self, entry);
   if (tandem_share_get_control (entry->share))
     on_share_control (entry->share, NULL, self);
 }
@@ -612,13 +628,7 @@ on_share_control (TandemShare           *share,
       if (control && TANDEM_IS_PORTAL_CAPTURE (entry->capture) &&
           !tandem_portal_capture_has_input (TANDEM_PORTAL_CAPTURE (entry->capture)))
         {
-          if (!entry->asking_input)
-            {
-              entry->asking_input = TRUE;
-              tandem_portal_capture_request_input_async (TANDEM_PORTAL_CAPTURE (entry->capture),
-                                                         entry->cancellable, on_input_ready,
-                                                         g_object_ref (self));
-            }
+          ask_input (self, entry);
           control = FALSE;
         }
       tandem_vnc_server_set_control (entry->server, entry->viewer_id, control);
@@ -812,17 +822,15 @@ set_control (TandemShareController *self,
   g_autoptr(GError) error = NULL;
 
   /* Wayland: the RemoteDesktop portal says yes first; then the peer is
-   * told they have control. */
-  if (entry != NULL && control && entry->server != NULL && TANDEM_IS_PORTAL_CAPTURE (entry->capture) &&
+   * told they have control.  While the screen is still being prepared
+   * (the ScreenCast portal has not answered yet), the question waits for
+   * it: serve_capture() asks. */
+  if (entry != NULL && control && TANDEM_IS_PORTAL_CAPTURE (entry->capture) &&
       !tandem_portal_capture_has_input (TANDEM_PORTAL_CAPTURE (entry->capture)))
     {
       entry->grant_after = TRUE;
-      if (!entry->asking_input)
-        {
-          entry->asking_input = TRUE;
-          tandem_portal_capture_request_input_async (TANDEM_PORTAL_CAPTURE (entry->capture),
-                                                     entry->cancellable, on_input_ready, g_object_ref (self));
-        }
+      if (entry->server != NULL)
+        ask_input (self, entry);
       return;
     }
   if (entry != NULL && !tandem_share_set_control (entry->share, control, &error))
