@@ -50,6 +50,9 @@ void             tandem_vnc_server_remove_viewer  (TandemVncServer     *self,
 void             tandem_vnc_server_set_control    (TandemVncServer     *self,
                                                    guint                id,
                                                    gboolean             control);
+void             tandem_vnc_server_set_viewer_unacked (TandemVncServer  *self,
+                                                   guint                id,
+                                                   gboolean             unacked);
 gboolean         tandem_vnc_server_get_control    (TandemVncServer     *self,
                                                    guint                id);
 guint           *tandem_vnc_server_get_viewers    (TandemVncServer     *self,

@@ -8,6 +8,10 @@
  * screen is that window's: Escape or F11 leave it, and a view that was
  * detached only to go full screen comes back to the pane.
  *
+ * The toolbar's Picture Quality menu drives the action "share-view.quality"
+ * (state "auto", "lossless", "high" or "low"), which sets the VNC view's
+ * jpeg-quality: "auto" lets the sharer follow the measured throughput.
+ *
  * The view reports what the user asks for ("request-control", "stop") and
  * is told what the sharer decided (set_control_granted, set_ended); it
  * sends no signalling itself.
@@ -60,6 +64,7 @@ struct _TandemShareView
   GtkWindow       *detached_window;
   GtkHeaderBar    *detached_header;
   GtkImage        *window_fullscreen_image;
+  GSimpleActionGroup *actions;
 };
 
 G_DEFINE_FINAL_TYPE (TandemShareView, tandem_share_view, GTK_TYPE_BOX)
@@ -597,8 +602,37 @@ tandem_share_view_finalize (GObject *object)
 
   g_free (self->peer_name);
   g_free (self->ended_reason);
+  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (tandem_share_view_parent_class)->finalize (object);
+}
+
+/* "share-view.quality": the names, and the VNC view's jpeg-quality. */
+static const struct {
+  const char *name;
+  int         jpeg_quality;
+} qualities[] = {
+  { "auto", TANDEM_VNC_VIEW_QUALITY_AUTO },
+  { "lossless", 0 },
+  { "high", 8 },
+  { "low", 5 },
+};
+
+static void
+on_quality_changed (GSimpleAction *action,
+                    GVariant      *value,
+                    gpointer       data)
+{
+  TandemShareView *self = data;
+  const char *name = g_variant_get_string (value, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (qualities); i++)
+    if (g_strcmp0 (qualities[i].name, name) == 0)
+      {
+        tandem_vnc_view_set_jpeg_quality (self->vnc_view, qualities[i].jpeg_quality);
+        g_simple_action_set_state (action, value);
+        return;
+      }
 }
 
 static void
@@ -668,6 +702,14 @@ tandem_share_view_class_init (TandemShareViewClass *klass)
 static void
 tandem_share_view_init (TandemShareView *self)
 {
+  g_autoptr(GSimpleAction) quality = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->actions = g_simple_action_group_new ();
+  quality = g_simple_action_new_stateful ("quality", G_VARIANT_TYPE_STRING, g_variant_new_string ("auto"));
+  g_signal_connect (quality, "change-state", G_CALLBACK (on_quality_changed), self);
+  g_action_map_add_action (G_ACTION_MAP (self->actions), G_ACTION (quality));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "share-view", G_ACTION_GROUP (self->actions));
+  tandem_vnc_view_set_jpeg_quality (self->vnc_view, TANDEM_VNC_VIEW_QUALITY_AUTO);
   update (self);
 }

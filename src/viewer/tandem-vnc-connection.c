@@ -621,7 +621,7 @@ _tandem_vnc_connection_new (int                                 fd,
   sp = g_new0 (Spawn, 1);
   sp->conn = conn_ref (conn);
   sp->decoder = find_decoder ();
-  sp->quality = g_strdup_printf ("%d", CLAMP (jpeg_quality, 0, 9));
+  sp->quality = g_strdup_printf ("%d", CLAMP (jpeg_quality, -1, 9));
   sp->launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_take_fd (sp->launcher, fd, TANDEM_DECODER_STREAM_FD);
   g_subprocess_launcher_take_fd (sp->launcher, sv[1], TANDEM_DECODER_CONTROL_FD);
@@ -677,7 +677,7 @@ void
 _tandem_vnc_connection_set_quality (TandemVncConnection *conn,
                                     int                  jpeg_quality)
 {
-  gint32 ints[1] = { CLAMP (jpeg_quality, 0, 9) };
+  gint32 ints[1] = { CLAMP (jpeg_quality, -1, 9) };
 
   send_to_decoder (conn, TANDEM_DECODER_QUALITY, ints, 1, NULL, 0);
 }

@@ -598,8 +598,12 @@ tandem_vnc_view_class_init (TandemVncViewClass *klass)
   /* Whether input is sent.  The sharer decides what it accepts; the UI
    * mirrors the grant here. */
   properties[PROP_CONTROL] = g_param_spec_boolean ("control", NULL, NULL, FALSE, rw);
-  /* 0: lossless (tight/zrle); 1-9: tight with JPEG of that quality (5-7 for slow links). */
-  properties[PROP_JPEG_QUALITY] = g_param_spec_int ("jpeg-quality", NULL, NULL, 0, 9, 0, rw);
+  /* -1 (TANDEM_VNC_VIEW_QUALITY_AUTO, the default): a Tandem sharer picks
+   * the JPEG quality from the throughput it measures and refreshes
+   * lossless once the screen is still (other sharers send lossless);
+   * 0: lossless (tight/zrle); 1-9: tight with JPEG of that level. */
+  properties[PROP_JPEG_QUALITY] = g_param_spec_int ("jpeg-quality", NULL, NULL, -1, 9,
+                                                    TANDEM_VNC_VIEW_QUALITY_AUTO, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_accessible_role (widget_class, ATK_ROLE_CANVAS);
@@ -619,6 +623,7 @@ on_size_allocate (GtkWidget     *widget,
 static void
 tandem_vnc_view_init (TandemVncView *self)
 {
+  self->jpeg_quality = TANDEM_VNC_VIEW_QUALITY_AUTO;
   self->scale_to_fit = TRUE;
   self->keys_down = g_hash_table_new (NULL, NULL);
   g_signal_connect (self, "size-allocate", G_CALLBACK (on_size_allocate), NULL);
@@ -770,7 +775,7 @@ tandem_vnc_view_set_jpeg_quality (TandemVncView *self,
                                   int            quality)
 {
   g_return_if_fail (TANDEM_IS_VNC_VIEW (self));
-  quality = CLAMP (quality, 0, 9);
+  quality = CLAMP (quality, -1, 9);
   if (self->jpeg_quality == quality)
     return;
   self->jpeg_quality = quality;

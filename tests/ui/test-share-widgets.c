@@ -607,6 +607,35 @@ test_share_view (void)
   g_assert_true (gtk_widget_is_visible (control));
   g_assert_false (gtk_widget_is_visible (indicator));
 
+  /* Picture quality: the sharer picks it until the user pins one. */
+  {
+    GtkWidget *quality = tandem_test_find_named (GTK_WIDGET (view), "quality_button");
+    GActionGroup *actions = gtk_widget_get_action_group (GTK_WIDGET (view), "share-view");
+    g_autoptr(GVariant) state = NULL;
+    guint64 frames;
+
+    g_assert_cmpstr (accessible_name (quality), ==, "Picture Quality");
+    g_assert_nonnull (actions);
+    state = g_action_group_get_action_state (actions, "quality");
+    g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "auto");
+    g_assert_cmpint (tandem_vnc_view_get_jpeg_quality (vnc), ==, TANDEM_VNC_VIEW_QUALITY_AUTO);
+    g_action_group_change_action_state (actions, "quality", g_variant_new_string ("low"));
+    g_assert_cmpint (tandem_vnc_view_get_jpeg_quality (vnc), ==, 5);
+    g_action_group_change_action_state (actions, "quality", g_variant_new_string ("nonsense"));
+    g_assert_cmpint (tandem_vnc_view_get_jpeg_quality (vnc), ==, 5);
+    g_action_group_change_action_state (actions, "quality", g_variant_new_string ("lossless"));
+    g_assert_cmpint (tandem_vnc_view_get_jpeg_quality (vnc), ==, 0);
+    /* the stream goes on after the viewer changed its encodings */
+    frames = tandem_vnc_view_get_frames (vnc);
+    gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (GTK_TEXT_VIEW (gtk_bin_get_child (GTK_BIN (desktop)))),
+                                      "\nPinned lossless.", -1);
+    TANDEM_TEST_WAIT_UNTIL (tandem_vnc_view_get_frames (vnc) > frames, WAIT_MS);
+    g_assert_cmpuint (tandem_vnc_view_get_frames (vnc), >, frames);
+    g_action_group_change_action_state (actions, "quality", g_variant_new_string ("auto"));
+    g_assert_cmpint (tandem_vnc_view_get_jpeg_quality (vnc), ==, TANDEM_VNC_VIEW_QUALITY_AUTO);
+    g_assert_cmpint (tandem_vnc_view_get_state (vnc), ==, TANDEM_VNC_VIEW_CONNECTED);
+  }
+
   /* Detach: the same VNC view moves into a window of its own ... */
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (detach), TRUE);
   tandem_test_flush_events ();
