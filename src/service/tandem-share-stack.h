@@ -7,7 +7,6 @@
 
 #include <gio/gio.h>
 
-#include "tandem-manager.h"
 #include "tandem-service-types.h"
 #include "tandem-share-sdp.h"
 #include "tandem-share-session.h"

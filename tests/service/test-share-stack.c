@@ -73,8 +73,8 @@ on_log (GLogLevelFlags   level,
       domain = fields[i].value;
     else if (g_str_equal (fields[i].key, "MESSAGE"))
       message = fields[i].value;
-  if (g_strcmp0 (domain, "tandem-manager-shares") == 0 && message != NULL &&
-      g_str_has_prefix (message, "declining liblinphone's branch"))
+  if (g_strcmp0 (domain, "tandem-shares") == 0 && message != NULL &&
+      g_str_has_prefix (message, "declined liblinphone's branch"))
     branches_declined++;
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
@@ -123,7 +123,7 @@ add_account (TandemManager *manager,
   g_autofree char *proxy = tandem_test_kamailio_dup_proxy_uri (world, "udp");
   TandemAccount *account;
 
-  account = tandem_manager_add_account (manager, identity, tandem_test_kamailio_get_password (user),
+  account = tandem_accounts_add (tandem_manager_get_accounts (manager), identity, tandem_test_kamailio_get_password (user),
                                         proxy, TANDEM_TRANSPORT_UDP, &error);
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
@@ -328,8 +328,8 @@ test_two_bindings (void)
 
   /* liblinphone keeps its registration, and its chat still arrives
    * (the share stack answers the forked MESSAGE 405). */
-  g_signal_connect (alice, "message-received", G_CALLBACK (on_message_received), &at_alice);
-  to_alice = tandem_manager_get_conversation (bob, "sip:alice@tandem.test", &error);
+  g_signal_connect (tandem_manager_get_conversations (alice), "message-received", G_CALLBACK (on_message_received), &at_alice);
+  to_alice = tandem_conversations_get (tandem_manager_get_conversations (bob), "sip:alice@tandem.test", &error);
   g_assert_no_error (error);
   tandem_conversation_send_text (to_alice, "Both of you there?", &error);
   g_assert_no_error (error);
@@ -471,9 +471,9 @@ test_audio_call_left_to_liblinphone (void)
   add_account (bob, "bob");
   share = start_registered_share ("alice");
   watch (share, &seen);
-  g_signal_connect (alice, "call-added", G_CALLBACK (on_call_added), &at_alice);
+  g_signal_connect (tandem_manager_get_calls (alice), "call-added", G_CALLBACK (on_call_added), &at_alice);
 
-  call = g_object_ref (tandem_manager_call (bob, "sip:alice@tandem.test", &error));
+  call = g_object_ref (tandem_calls_call (tandem_manager_get_calls (bob), "sip:alice@tandem.test", &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice != NULL, 10000);
   g_assert_nonnull (at_alice);
@@ -608,9 +608,9 @@ test_mixed_offer (void)
   start_world ();
   alice_manager = start_manager ("alice-mixed");
   add_account (alice_manager, "alice");
-  g_signal_connect (alice_manager, "call-added", G_CALLBACK (on_call_added), &rung);
-  WAIT_UNTIL (tandem_manager_can_share (alice_manager), 20000);
-  g_assert_true (tandem_manager_can_share (alice_manager));
+  g_signal_connect (tandem_manager_get_calls (alice_manager), "call-added", G_CALLBACK (on_call_added), &rung);
+  WAIT_UNTIL (tandem_shares_can_share (tandem_manager_get_shares (alice_manager)), 20000);
+  g_assert_true (tandem_shares_can_share (tandem_manager_get_shares (alice_manager)));
   alice = start_registered_share ("alice");
   bob = start_registered_share ("bob");
   watch (alice, &at_alice);
