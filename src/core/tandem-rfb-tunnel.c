@@ -74,6 +74,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum { PROP_0, PROP_MODE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
 G_DEFINE_FINAL_TYPE (TandemRfbTunnel, tandem_rfb_tunnel, G_TYPE_OBJECT)
 
 static void watch_input (TandemRfbTunnel *self);
@@ -97,7 +100,11 @@ static void
 set_mode (TandemRfbTunnel     *self,
           TandemRfbTunnelMode  mode)
 {
+  gboolean changed = self->mode != mode;
+
   self->mode = mode;
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
   switch (mode)
     {
     case TANDEM_RFB_TUNNEL_MODE_DIRECT:
@@ -538,12 +545,38 @@ tandem_rfb_tunnel_finalize (GObject *object)
 }
 
 static void
+tandem_rfb_tunnel_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  TandemRfbTunnel *self = TANDEM_RFB_TUNNEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      g_value_set_int (value, self->mode);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 tandem_rfb_tunnel_class_init (TandemRfbTunnelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = tandem_rfb_tunnel_dispose;
   object_class->finalize = tandem_rfb_tunnel_finalize;
+  object_class->get_property = tandem_rfb_tunnel_get_property;
+
+  /* A TandemRfbTunnelMode; notified when it changes (WINDOW to UNACKED
+   * when the peer turns out to send no REPORTs). */
+  properties[PROP_MODE] = g_param_spec_int ("mode", NULL, NULL, TANDEM_RFB_TUNNEL_MODE_DIRECT,
+                                            TANDEM_RFB_TUNNEL_MODE_UNACKED, TANDEM_RFB_TUNNEL_MODE_DIRECT,
+                                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

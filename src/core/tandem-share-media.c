@@ -106,6 +106,7 @@ struct _TandemShareMedia {
 enum {
   SIGNAL_CONNECTED,
   SIGNAL_ENDED,
+  SIGNAL_UNACKED,
   N_SIGNALS
 };
 
@@ -265,6 +266,16 @@ end (TandemShareMedia *self,
   else
     self->ended_id = g_idle_add (on_emit_ended, self);
   g_object_unref (self);
+}
+
+/* The relayed peer turned out to send no REPORTs (tandem-rfb-tunnel.h). */
+static void
+on_tunnel_mode (TandemRfbTunnel  *tunnel,
+                GParamSpec       *pspec,
+                TandemShareMedia *self)
+{
+  if (tandem_rfb_tunnel_get_mode (tunnel) == TANDEM_RFB_TUNNEL_MODE_UNACKED)
+    g_signal_emit (self, signals[SIGNAL_UNACKED], 0);
 }
 
 static void
@@ -668,6 +679,7 @@ on_started (GObject      *source,
       return;
     }
   self->tunnel_closed_id = g_signal_connect (self->tunnel, "closed", G_CALLBACK (on_tunnel_closed), self);
+  g_signal_connect_object (self->tunnel, "notify::mode", G_CALLBACK (on_tunnel_mode), self, 0);
   self->vnc_fd = fds[1];
   self->connected = TRUE;
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
@@ -771,6 +783,13 @@ tandem_share_media_is_connected (TandemShareMedia *self)
   return self->connected && !self->ended;
 }
 
+gboolean
+tandem_share_media_is_unacked (TandemShareMedia *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), FALSE);
+  return self->tunnel != NULL && tandem_rfb_tunnel_get_mode (self->tunnel) == TANDEM_RFB_TUNNEL_MODE_UNACKED;
+}
+
 guint64
 tandem_share_media_get_bytes_received (TandemShareMedia *self)
 {
@@ -865,6 +884,9 @@ tandem_share_media_class_init (TandemShareMediaClass *klass)
   object_class->dispose = tandem_share_media_dispose;
   object_class->finalize = tandem_share_media_finalize;
 
+  signals[SIGNAL_UNACKED] =
+    g_signal_new ("unacked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_CONNECTED] =
     g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);

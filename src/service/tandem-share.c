@@ -62,6 +62,7 @@ enum {
   PROP_STATE,
   PROP_CONTROL,
   PROP_CONTROL_REQUESTED,
+  PROP_UNACKED,
   N_PROPS
 };
 
@@ -157,6 +158,13 @@ on_media_connected (TandemShareMedia *media,
   if (tandem_share_media_is_relayed (media))
     self->ping_id = g_timeout_add_seconds (PING_INTERVAL_S, on_ping, self);
   set_state (self, TANDEM_SHARE_ACTIVE);
+}
+
+static void
+on_media_unacked (TandemShareMedia *media,
+                  TandemShare      *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNACKED]);
 }
 
 static void
@@ -411,6 +419,7 @@ share_new (TandemShareStack              *stack,
   self->sharer = sharer;
   g_signal_connect (self->media, "connected", G_CALLBACK (on_media_connected), self);
   g_signal_connect (self->media, "ended", G_CALLBACK (on_media_ended), self);
+  g_signal_connect (self->media, "unacked", G_CALLBACK (on_media_unacked), self);
   watch_stack (self);
   return self;
 }
@@ -594,6 +603,13 @@ tandem_share_get_control_requested (TandemShare *self)
 }
 
 gboolean
+tandem_share_is_unacked (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+  return self->media != NULL && tandem_share_media_is_unacked (self->media);
+}
+
+gboolean
 tandem_share_is_relayed (TandemShare *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
@@ -669,6 +685,9 @@ tandem_share_get_property (GObject    *object,
     case PROP_CONTROL_REQUESTED:
       g_value_set_boolean (value, self->control_requested);
       break;
+    case PROP_UNACKED:
+      g_value_set_boolean (value, tandem_share_is_unacked (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -691,6 +710,10 @@ tandem_share_class_init (TandemShareClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CONTROL_REQUESTED] =
     g_param_spec_boolean ("control-requested", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Relayed, and the peer sends no end-to-end acknowledgements. */
+  properties[PROP_UNACKED] =
+    g_param_spec_boolean ("unacked", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

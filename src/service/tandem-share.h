@@ -39,6 +39,9 @@ gboolean          tandem_share_get_control          (TandemShare  *self);
 /* Sharer: the viewer asked for control and nobody answered yet. */
 gboolean          tandem_share_get_control_requested (TandemShare *self);
 gboolean          tandem_share_is_relayed           (TandemShare  *self);
+/* Relayed, and the peer sends no end-to-end acknowledgements (REPORTs):
+ * the sharer sends large changes in parts (property "unacked"). */
+gboolean          tandem_share_is_unacked           (TandemShare  *self);
 /* The offer also had an audio stream (Blink's sessions do). */
 gboolean          tandem_share_has_audio            (TandemShare  *self);
 /* Once ACTIVE: the local end of the RFB stream, for TandemVncServer

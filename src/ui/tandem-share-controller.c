@@ -73,6 +73,9 @@ static void on_share_state   (TandemShare           *share,
 static void on_share_control (TandemShare           *share,
                               GParamSpec            *pspec,
                               TandemShareController *self);
+static void on_share_unacked (TandemShare           *share,
+                              GParamSpec            *pspec,
+                              TandemShareController *self);
 static void on_capture_failed (TandemCapture        *capture,
                                const GError         *error,
                                TandemShareController *self);
@@ -196,6 +199,7 @@ entry_free (gpointer data)
 
   g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_state, NULL);
   g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_control, NULL);
+  g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_unacked, NULL);
   if (entry->view != NULL)
     g_signal_handlers_disconnect_by_data (entry->view, entry);
   stop_serving (entry);
@@ -333,6 +337,19 @@ ask_input (TandemShareController *self,
                                              entry->cancellable, on_input_ready, g_object_ref (self));
 }
 
+/* A relayed viewer without end-to-end acknowledgements gets large changes
+ * in parts (HACKING.md, "Picture quality"). */
+static void
+on_share_unacked (TandemShare           *share,
+                  GParamSpec            *pspec,
+                  TandemShareController *self)
+{
+  Entry *entry = find_entry (self, share);
+
+  if (entry != NULL && entry->server != NULL && tandem_share_is_unacked (share))
+    tandem_vnc_server_set_viewer_unacked (entry->server, entry->viewer_id, TRUE);
+}
+
 static void
 serve_capture (TandemShareController *self,
                Entry                 *entry)
@@ -352,6 +369,7 @@ serve_capture (TandemShareController *self,
   /* The user consented when they started or accepted the share. */
   entry->viewer_id = tandem_vnc_server_add_viewer (entry->server, fd, tandem_share_get_peer_address (entry->share));
   tandem_vnc_server_accept_viewer (entry->server, entry->viewer_id);
+  on_share_unacked (entry->share, NULL, self);
   show_bar (self, entry);
   if (entry->grant_after)
     ask_input (self, entry);
@@ -654,6 +672,7 @@ on_share_added (TandemShareController *self,
   g_signal_connect (share, "notify::state", G_CALLBACK (on_share_state), self);
   g_signal_connect (share, "notify::control", G_CALLBACK (on_share_control), self);
   g_signal_connect (share, "notify::control-requested", G_CALLBACK (on_share_control), self);
+  g_signal_connect (share, "notify::unacked", G_CALLBACK (on_share_unacked), self);
   if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING)
     show_prompt (self, entry);
   update_actions (self);
