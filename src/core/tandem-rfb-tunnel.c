@@ -63,6 +63,7 @@ struct _TandemRfbTunnel {
   TandemSendWindow  *window;      /* WINDOW mode */
   guint              pace_id;     /* pacing: the next chunk may go */
   guint              stall_id;    /* the window full: a peer without REPORTs? */
+  gboolean           peer_closed; /* the session closed under the tunnel */
   gint64             next_send;   /* UNACKED pacing */
   gint64             last_ack;
 };
@@ -237,6 +238,8 @@ on_sent (GObject      *source,
   if (!tandem_msrp_session_send_finish (TANDEM_MSRP_SESSION (source), result, &error))
     {
       g_debug ("Sending to the peer failed: %s", error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        self->peer_closed = TRUE;
       shut_down (self);
       return;
     }
@@ -431,6 +434,7 @@ on_session_closed (TandemMsrpSession *session,
 {
   TandemRfbTunnel *self = user_data;
 
+  self->peer_closed = TRUE;
   /* one last non-blocking attempt at what is pending, then EOF */
   if (self->pending->len > self->pending_off)
     flush_pending (self);
@@ -488,6 +492,15 @@ guint64
 tandem_rfb_tunnel_get_bytes_from_peer (TandemRfbTunnel *self)
 {
   return self->from_peer;
+}
+
+/* The MSRP side ended the tunnel (the connection closed or failed), not
+ * the VNC side or close(). */
+gboolean
+tandem_rfb_tunnel_get_peer_closed (TandemRfbTunnel *self)
+{
+  g_return_val_if_fail (TANDEM_IS_RFB_TUNNEL (self), FALSE);
+  return self->peer_closed;
 }
 
 TandemRfbTunnelMode

@@ -100,6 +100,7 @@ struct _TandemShareMedia {
   gulong                 session_closed_id;
   TandemRfbTunnel       *tunnel;
   gulong                 tunnel_closed_id;
+  gboolean               stream_lost;    /* the MSRP connection ended it */
   int                    vnc_fd;
 };
 
@@ -284,6 +285,7 @@ on_tunnel_closed (TandemRfbTunnel *tunnel,
 {
   TandemShareMedia *self = user_data;
 
+  self->stream_lost = tandem_rfb_tunnel_get_peer_closed (tunnel);
   end (self, self->error_message, FALSE);
 }
 
@@ -781,6 +783,13 @@ tandem_share_media_is_connected (TandemShareMedia *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), FALSE);
   return self->connected && !self->ended;
+}
+
+gboolean
+tandem_share_media_get_stream_lost (TandemShareMedia *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), FALSE);
+  return self->stream_lost;
 }
 
 gboolean

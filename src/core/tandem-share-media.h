@@ -80,6 +80,10 @@ gboolean          tandem_share_media_is_relayed       (TandemShareMedia    *self
 /* Relayed, and the peer sends no REPORTs: the stream is paced without
  * end-to-end acknowledgements (::unacked when that is found out). */
 gboolean          tandem_share_media_is_unacked       (TandemShareMedia    *self);
+/* After ::ended: the running stream was ended by its MSRP connection
+ * (closed or failed under it), not by the VNC side or close().  Through a
+ * relay that means the relay dropped it. */
+gboolean          tandem_share_media_get_stream_lost  (TandemShareMedia    *self);
 gboolean          tandem_share_media_is_connected     (TandemShareMedia    *self);
 /* RFB bytes through the tunnel, headers not counted. */
 guint64           tandem_share_media_get_bytes_received (TandemShareMedia  *self);

@@ -300,6 +300,8 @@ on_bye (TandemShareStack   *self,
         belle_sip_request_t *request)
 {
   Leg *leg = find_leg_by_call_id (self, message_call_id (BELLE_SIP_MESSAGE (request)));
+  belle_sip_header_t *reason;
+  char *text;
 
   if (leg == NULL)
     {
@@ -309,7 +311,13 @@ on_bye (TandemShareStack   *self,
   respond (self, request, 200);
   if (tandem_share_session_get_state (leg->session) == TANDEM_SHARE_SESSION_ENDED)
     return;
-  _tandem_share_session_set_end_reason (leg->session, 0, "Ended by the peer");
+  reason = belle_sip_message_get_header (BELLE_SIP_MESSAGE (request), "Reason");
+  text = reason != NULL ? belle_sip_object_to_string (reason) : NULL;
+  if (text != NULL && strstr (text, "\"" TANDEM_SHARE_REASON_RELAY_LOST "\"") != NULL)
+    _tandem_share_session_set_end_reason (leg->session, 0, TANDEM_SHARE_REASON_RELAY_LOST);
+  else
+    _tandem_share_session_set_end_reason (leg->session, 0, "Ended by the peer");
+  belle_sip_free (text);
   _tandem_share_session_set_state (leg->session, TANDEM_SHARE_SESSION_ENDED);
   g_signal_emit_by_name (self, "share-ended", leg->session);
 }
@@ -385,18 +393,28 @@ send_cancel (TandemShareStack *self,
     belle_sip_provider_create_client_transaction (self->provider, cancel));
 }
 
+/* @why: NULL, or TANDEM_SHARE_REASON_RELAY_LOST for a Reason header
+ * that other peers ignore. */
 static void
 send_bye (TandemShareStack *self,
-          Leg              *leg)
+          Leg              *leg,
+          const char       *why)
 {
   belle_sip_request_t *bye;
 
   if (leg->dialog == NULL || belle_sip_dialog_get_state (leg->dialog) != BELLE_SIP_DIALOG_CONFIRMED)
     return;
   bye = belle_sip_dialog_create_request (leg->dialog, "BYE");
-  if (bye != NULL)
-    belle_sip_client_transaction_send_request (
-      belle_sip_provider_create_client_transaction (self->provider, bye));
+  if (bye == NULL)
+    return;
+  if (why != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("X-Tandem;cause=1;text=\"%s\"", why);
+
+      belle_sip_message_add_header (BELLE_SIP_MESSAGE (bye), belle_sip_header_create ("Reason", value));
+    }
+  belle_sip_client_transaction_send_request (
+    belle_sip_provider_create_client_transaction (self->provider, bye));
 }
 
 static void
@@ -482,7 +500,7 @@ on_invite_answered (TandemShareStack     *self,
 
   if (leg->hung_up)
     {
-      send_bye (self, leg); /* answered while our CANCEL crossed it */
+      send_bye (self, leg, NULL); /* answered while our CANCEL crossed it */
       return;
     }
 
@@ -495,7 +513,7 @@ on_invite_answered (TandemShareStack     *self,
       g_message ("The answer of %s has no share stream (%s): hanging up",
                  tandem_share_session_get_peer_address (leg->session),
                  error != NULL ? error->message : "no SDP");
-      send_bye (self, leg);
+      send_bye (self, leg, NULL);
       fail_leg (self, leg, 488, "The answer has no share stream");
       return;
     }
@@ -694,7 +712,7 @@ _tandem_share_stack_end_sessions (TandemShareStack *self)
                                                       belle_sip_transaction_get_request (BELLE_SIP_TRANSACTION (leg->server)),
                                                       480));
       else if (state == TANDEM_SHARE_SESSION_ACTIVE)
-        send_bye (self, leg);
+        send_bye (self, leg, NULL);
       else if (leg->provisional)
         send_cancel (self, leg);
       leg->hung_up = TRUE;
@@ -895,6 +913,15 @@ tandem_share_stack_hang_up (TandemShareStack    *self,
                             TandemShareSession  *session,
                             GError             **error)
 {
+  return tandem_share_stack_hang_up_because (self, session, NULL, error);
+}
+
+gboolean
+tandem_share_stack_hang_up_because (TandemShareStack    *self,
+                                    TandemShareSession  *session,
+                                    const char          *why,
+                                    GError             **error)
+{
   TandemShareSessionState state;
   Leg *leg;
 
@@ -916,7 +943,7 @@ tandem_share_stack_hang_up (TandemShareStack    *self,
 
   leg->hung_up = TRUE;
   if (state == TANDEM_SHARE_SESSION_ACTIVE)
-    send_bye (self, leg);
+    send_bye (self, leg, why);
   else if (leg->provisional)
     send_cancel (self, leg);
   else

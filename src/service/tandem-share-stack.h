@@ -56,6 +56,10 @@ gboolean                tandem_share_stack_refuse        (TandemShareStack   *se
  * TLS is required (before it rings). */
 #define TANDEM_SHARE_PHRASE_TLS_REQUIRED "Encrypted Screen Sharing Required"
 
+/* A share ended because a relay dropped the stream's connection (the
+ * Reason of the BYE, and then the session's end reason). */
+#define TANDEM_SHARE_REASON_RELAY_LOST "relay-lost"
+
 /* Outgoing. */
 TandemShareSession     *tandem_share_stack_invite        (TandemShareStack   *self,
                                                           const char         *peer,
@@ -65,6 +69,13 @@ TandemShareSession     *tandem_share_stack_invite        (TandemShareStack   *se
 /* Either direction: CANCEL before the answer, BYE after it. */
 gboolean                tandem_share_stack_hang_up       (TandemShareStack   *self,
                                                           TandemShareSession *session,
+                                                          GError            **error);
+/* The same; a BYE says @why (NULL or TANDEM_SHARE_REASON_RELAY_LOST) in a
+ * Reason header ("X-Tandem;cause=1;text=..."), which a Tandem peer
+ * reports as the session's end reason and other peers ignore. */
+gboolean                tandem_share_stack_hang_up_because (TandemShareStack   *self,
+                                                          TandemShareSession *session,
+                                                          const char         *why,
                                                           GError            **error);
 
 /* Control signalling in the share dialog (INFO, application/x-tandem-control):

@@ -44,6 +44,8 @@ struct _TandemShare
   gboolean            control;
   gboolean            control_requested;
   gboolean            ending;
+  gboolean            relay_lost;
+  gboolean            relayed;      /* the running stream crossed a relay */
   guint               ping_id;
   int                 vnc_fd;
 };
@@ -96,11 +98,22 @@ set_control (TandemShare *self,
     }
 }
 
+static void end_because (TandemShare *self, const char *reason, gboolean hang_up, const char *why);
+
 /* Ends everything that still runs, once, and says why. */
 static void
 end (TandemShare *self,
      const char  *reason,
      gboolean     hang_up)
+{
+  end_because (self, reason, hang_up, NULL);
+}
+
+static void
+end_because (TandemShare *self,
+             const char  *reason,
+             gboolean     hang_up,
+             const char  *why)
 {
   if (self->state == TANDEM_SHARE_ENDED || self->ending)
     return;
@@ -113,7 +126,7 @@ end (TandemShare *self,
   self->end_reason = g_strdup (reason);
   g_cancellable_cancel (self->cancellable);
   if (hang_up && self->session != NULL)
-    tandem_share_stack_hang_up (self->stack, self->session, NULL);
+    tandem_share_stack_hang_up_because (self->stack, self->session, why, NULL);
   if (self->media != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->media, self);
@@ -155,7 +168,8 @@ on_media_connected (TandemShareMedia *media,
                     TandemShare      *self)
 {
   self->vnc_fd = tandem_share_media_steal_vnc_fd (media);
-  if (tandem_share_media_is_relayed (media))
+  self->relayed = tandem_share_media_is_relayed (media);
+  if (self->relayed)
     self->ping_id = g_timeout_add_seconds (PING_INTERVAL_S, on_ping, self);
   set_state (self, TANDEM_SHARE_ACTIVE);
 }
@@ -174,6 +188,17 @@ on_media_ended (TandemShareMedia *media,
 {
   g_autofree char *reason = NULL;
 
+  /* Through a relay the peer's own close is not seen (the relay keeps
+   * the connection; its BYE ends the share): a running stream that ends
+   * means the relay dropped it.  The peer is told (Reason of the BYE). */
+  if (self->state == TANDEM_SHARE_ACTIVE && self->relayed && tandem_share_media_get_stream_lost (media))
+    {
+      g_message ("Share with %s: the relay dropped the stream (%s)", self->peer_address,
+                 message != NULL ? message : "closed");
+      self->relay_lost = TRUE;
+      end_because (self, _("The connection through the relay was lost"), TRUE, TANDEM_SHARE_REASON_RELAY_LOST);
+      return;
+    }
   if (message == NULL)
     reason = g_strdup (_("The screen sharing connection closed"));
   else
@@ -279,7 +304,12 @@ on_stack_ended (TandemShareStack   *stack,
 {
   if (session != self->session)
     return;
-  if (tandem_share_session_get_status_code (session) != 0)
+  if (g_strcmp0 (tandem_share_session_get_end_reason (session), TANDEM_SHARE_REASON_RELAY_LOST) == 0)
+    {
+      self->relay_lost = TRUE;
+      end (self, _("The connection through the relay was lost"), FALSE);
+    }
+  else if (tandem_share_session_get_status_code (session) != 0)
     end (self, _("The other side is gone"), FALSE);
   else
     end (self, _("Ended by the other side"), FALSE);
@@ -600,6 +630,13 @@ tandem_share_get_control_requested (TandemShare *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
   return self->control_requested;
+}
+
+gboolean
+tandem_share_get_relay_lost (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+  return self->relay_lost;
 }
 
 gboolean

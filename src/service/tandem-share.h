@@ -42,6 +42,10 @@ gboolean          tandem_share_is_relayed           (TandemShare  *self);
 /* Relayed, and the peer sends no end-to-end acknowledgements (REPORTs):
  * the sharer sends large changes in parts (property "unacked"). */
 gboolean          tandem_share_is_unacked           (TandemShare  *self);
+/* Ended because a relay dropped the stream's connection, on this side or
+ * (told in the BYE) on the peer's: the end reason is "The connection
+ * through the relay was lost", and the share may be set up again. */
+gboolean          tandem_share_get_relay_lost       (TandemShare  *self);
 /* The offer also had an audio stream (Blink's sessions do). */
 gboolean          tandem_share_has_audio            (TandemShare  *self);
 /* Once ACTIVE: the local end of the RFB stream, for TandemVncServer

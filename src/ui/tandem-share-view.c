@@ -60,6 +60,8 @@ struct _TandemShareView
   GtkWidget       *status_box;
   GtkSpinner      *status_spinner;
   GtkLabel        *status_label;
+  GtkWidget       *reconnect_button;
+  gboolean         reconnectable;
   GtkLabel        *detached_label;
   GtkWindow       *detached_window;
   GtkHeaderBar    *detached_header;
@@ -82,6 +84,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_REQUEST_CONTROL,
   SIGNAL_STOP,
+  SIGNAL_RECONNECT,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -158,6 +161,7 @@ update (TandemShareView *self)
   /* Over the screen: only while there is no picture. */
   gtk_widget_set_visible (self->status_box, !live);
   gtk_label_set_text (self->status_label, text);
+  gtk_widget_set_visible (self->reconnect_button, over && self->reconnectable);
   gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), !over);
   if (!over && !live)
     gtk_spinner_start (self->status_spinner);
@@ -237,6 +241,12 @@ on_control_clicked (TandemShareView *self)
   self->request_timeout_id = g_timeout_add_seconds (REQUEST_TIMEOUT_S, on_request_timeout, self);
   update (self);
   g_signal_emit (self, signals[SIGNAL_REQUEST_CONTROL], 0);
+}
+
+static void
+on_reconnect_clicked (TandemShareView *self)
+{
+  g_signal_emit (self, signals[SIGNAL_RECONNECT], 0);
 }
 
 static void
@@ -507,6 +517,17 @@ tandem_share_view_get_control_granted (TandemShareView *self)
   return self->granted;
 }
 
+/* An ended share that can be set up again (a relay dropped it): the
+ * overlay offers Reconnect, which emits ::reconnect. */
+void
+tandem_share_view_set_reconnectable (TandemShareView *self,
+                                     gboolean         reconnectable)
+{
+  g_return_if_fail (TANDEM_IS_SHARE_VIEW (self));
+  self->reconnectable = reconnectable;
+  update (self);
+}
+
 void
 tandem_share_view_set_ended (TandemShareView *self,
                              const char      *reason)
@@ -662,6 +683,10 @@ tandem_share_view_class_init (TandemShareViewClass *klass)
   signals[SIGNAL_REQUEST_CONTROL] =
     g_signal_new ("request-control", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The user clicked Reconnect (shown after set_reconnectable (TRUE)). */
+  signals[SIGNAL_RECONNECT] =
+    g_signal_new ("reconnect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_STOP] =
     g_signal_new ("stop", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -684,12 +709,14 @@ tandem_share_view_class_init (TandemShareViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, status_box);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, status_spinner);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemShareView, reconnect_button);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, detached_label);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, detached_window);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, detached_header);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, window_fullscreen_image);
   gtk_widget_class_bind_template_callback (widget_class, on_control_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_reconnect_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_detach_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_attach_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_fullscreen_clicked);

@@ -443,6 +443,22 @@ test_offer_accept_bye (void)
   WAIT_UNTIL (at_bob.ended > 0, 10000);
   g_assert_cmpuint (at_bob.ended, ==, 1);
   g_assert_cmpint (tandem_share_session_get_state (session), ==, TANDEM_SHARE_SESSION_ENDED);
+  g_assert_cmpstr (tandem_share_session_get_end_reason (session), ==, "Ended by the peer");
+
+  /* A BYE that says a relay dropped the stream: the peer's session ends
+   * with that reason. */
+  g_object_unref (session);
+  seen_clear (&at_alice);
+  seen_clear (&at_bob);
+  session = g_object_ref (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error));
+  WAIT_UNTIL (at_alice.offered != NULL, 10000);
+  g_assert_true (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  WAIT_UNTIL (at_bob.accepted_sdp != NULL, 10000);
+  g_assert_true (tandem_share_stack_hang_up_because (alice, at_alice.offered, TANDEM_SHARE_REASON_RELAY_LOST, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (at_bob.ended > 0, 10000);
+  g_assert_cmpuint (at_bob.ended, ==, 1);
+  g_assert_cmpstr (tandem_share_session_get_end_reason (session), ==, TANDEM_SHARE_REASON_RELAY_LOST);
 
   g_object_unref (session);
   seen_clear (&at_alice);

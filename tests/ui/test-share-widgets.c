@@ -704,7 +704,26 @@ test_share_view (void)
   g_assert_false (gtk_widget_is_sensitive (detach));
   g_assert_false (gtk_widget_is_sensitive (fullscreen));
   g_assert_true (gtk_widget_is_sensitive (stop));
+  g_assert_false (gtk_widget_is_visible (tandem_test_find_named (GTK_WIDGET (view), "reconnect_button")));
   save_screenshot (window, "share-view-ended");
+
+  /* A relay dropped it: Reconnect is offered, once. */
+  {
+    GtkWidget *reconnect = tandem_test_find_named (GTK_WIDGET (view), "reconnect_button");
+    guint reconnects = 0;
+
+    g_signal_connect (view, "reconnect", G_CALLBACK (on_count), &reconnects);
+    tandem_share_view_set_reconnectable (view, TRUE);
+    tandem_test_flush_events ();
+    g_assert_true (gtk_widget_is_visible (reconnect));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (reconnect)), ==, "_Reconnect");
+    save_screenshot (window, "share-view-relay-lost");
+    gtk_button_clicked (GTK_BUTTON (reconnect));
+    g_assert_cmpuint (reconnects, ==, 1);
+    tandem_share_view_set_reconnectable (view, FALSE);
+    g_assert_false (gtk_widget_is_visible (reconnect));
+    g_signal_handlers_disconnect_by_func (view, on_count, &reconnects);
+  }
 
   gtk_button_clicked (GTK_BUTTON (stop));
   g_assert_cmpuint (stops, ==, 1);

@@ -520,7 +520,7 @@ run_one (guint64  rate_bps,
           g_array_append_val (cell->ups, ups);
           g_array_append_val (cell->mbit, mbit);
           cell->survived++;
-          while (g_get_monotonic_time () < settle_end && viewer_alive (v, link) &&
+          while (kind != KIND_X11VNC_JPEG && g_get_monotonic_time () < settle_end && viewer_alive (v, link) &&
                  (bad = viewer_differences (v, link)) != 0)
             pump (200);
           cell->identical += bad == 0;
