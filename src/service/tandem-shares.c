@@ -424,13 +424,13 @@ on_share_offered (TandemShareStack     *stack,
        * 488 on its own, and a proxy picks either of two 488s (kamailio
        * the first branch); a 6xx it forwards at once, with our reason. */
       g_message ("Share offer from %s refused before it rang: 606 %s", peer, refusal);
-      tandem_share_stack_refuse (stack, session, 606, refusal, NULL);
+      tandem_share_session_refuse (session, 606, refusal, NULL);
       return;
     }
   if (!fill_options (self, &o, offer->tls, &error))
     {
       g_message ("Share offer from %s refused: %s", peer, error->message);
-      tandem_share_stack_decline (stack, session, NULL);
+      tandem_share_session_decline (session, NULL);
       return;
     }
   share = _tandem_share_new_incoming (stack, &o.options, session, offer);
