@@ -32,7 +32,7 @@
 #include <glib/gi18n.h>
 
 #include "tandem-share-error.h"
-#include "tandem-share-private.h"
+#include "tandem-x11-input.h"
 #include "tandem-x11-capture.h"
 
 #define MAX_DAMAGE_RECTS 16
@@ -442,7 +442,7 @@ tandem_x11_capture_open (TandemCapture *capture,
       XSelectInput (self->display, self->root, SubstructureNotifyMask);
       XSelectInput (self->display, self->window, StructureNotifyMask);
     }
-  self->input = _tandem_x11_input_new (self->display);
+  self->input = tandem_x11_input_new (self->display);
   XSync (self->display, False);
   self->need_full = TRUE;
   return TRUE;
@@ -460,7 +460,7 @@ tandem_x11_capture_close (TandemCapture *capture)
   if (self->display == NULL)
     return;
 
-  g_clear_pointer (&self->input, _tandem_x11_input_free);
+  g_clear_pointer (&self->input, tandem_x11_input_free);
   if (self->damage != None)
     XDamageDestroy (self->display, self->damage);
   if (self->region != None)
@@ -805,7 +805,7 @@ tandem_x11_capture_inject_pointer (TandemCapture *capture,
     return;
   x = CLAMP (x, 0, self->area.width - 1);
   y = CLAMP (y, 0, self->area.height - 1);
-  _tandem_x11_input_pointer (self->input, self->area.x + x, self->area.y + y, button_mask);
+  tandem_x11_input_pointer (self->input, self->area.x + x, self->area.y + y, button_mask);
 }
 
 static void
@@ -816,7 +816,7 @@ tandem_x11_capture_inject_key (TandemCapture *capture,
   TandemX11Capture *self = TANDEM_X11_CAPTURE (capture);
 
   if (self->input != NULL)
-    _tandem_x11_input_key (self->input, down, keysym);
+    tandem_x11_input_key (self->input, down, keysym);
 }
 
 static void

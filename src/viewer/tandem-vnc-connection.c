@@ -40,7 +40,7 @@
 #include <glib/gi18n.h>
 
 #include "tandem-viewer-error.h"
-#include "tandem-viewer-private.h"
+#include "tandem-vnc-connection.h"
 #include "tandem-vnc-decoder-protocol.h"
 
 /* Output that the decoder does not read is dropped past this. */
@@ -580,11 +580,11 @@ spawn_thread (gpointer data)
 /* Takes @fd.  A decoder that cannot be started ends the view through the
  * ended callback, like any other end. */
 TandemVncConnection *
-_tandem_vnc_connection_new (int                                 fd,
-                            int                                 jpeg_quality,
-                            const TandemVncConnectionCallbacks *callbacks,
-                            gpointer                            data,
-                            GError                            **error)
+tandem_vnc_connection_new (int                                 fd,
+                           int                                 jpeg_quality,
+                           const TandemVncConnectionCallbacks *callbacks,
+                           gpointer                            data,
+                           GError                            **error)
 {
   TandemVncConnection *conn;
   Spawn *sp;
@@ -631,7 +631,7 @@ _tandem_vnc_connection_new (int                                 fd,
 
 /* Ends the session; no callback runs after this.  Never blocks. */
 void
-_tandem_vnc_connection_close (TandemVncConnection *conn)
+tandem_vnc_connection_close (TandemVncConnection *conn)
 {
   if (conn == NULL)
     return;
@@ -642,10 +642,10 @@ _tandem_vnc_connection_close (TandemVncConnection *conn)
 }
 
 void
-_tandem_vnc_connection_pointer (TandemVncConnection *conn,
-                                int                  x,
-                                int                  y,
-                                guint                button_mask)
+tandem_vnc_connection_pointer (TandemVncConnection *conn,
+                               int                  x,
+                               int                  y,
+                               guint                button_mask)
 {
   gint32 ints[3] = { x, y, (gint32) button_mask };
 
@@ -653,9 +653,9 @@ _tandem_vnc_connection_pointer (TandemVncConnection *conn,
 }
 
 void
-_tandem_vnc_connection_key (TandemVncConnection *conn,
-                            guint32              keysym,
-                            gboolean             down)
+tandem_vnc_connection_key (TandemVncConnection *conn,
+                           guint32              keysym,
+                           gboolean             down)
 {
   gint32 ints[2] = { (gint32) keysym, down != FALSE };
 
@@ -664,8 +664,8 @@ _tandem_vnc_connection_key (TandemVncConnection *conn,
 
 /* Sent as Latin-1 cut text (what 0.9.14 handles safely). */
 void
-_tandem_vnc_connection_cut_text (TandemVncConnection *conn,
-                                 const char          *utf8)
+tandem_vnc_connection_cut_text (TandemVncConnection *conn,
+                                const char          *utf8)
 {
   g_autofree char *latin1 = g_convert_with_fallback (utf8, -1, "ISO-8859-1", "UTF-8", "?", NULL, NULL, NULL);
 
@@ -674,8 +674,8 @@ _tandem_vnc_connection_cut_text (TandemVncConnection *conn,
 }
 
 void
-_tandem_vnc_connection_set_quality (TandemVncConnection *conn,
-                                    int                  jpeg_quality)
+tandem_vnc_connection_set_quality (TandemVncConnection *conn,
+                                   int                  jpeg_quality)
 {
   gint32 ints[1] = { CLAMP (jpeg_quality, 0, 9) };
 
@@ -685,11 +685,11 @@ _tandem_vnc_connection_set_quality (TandemVncConnection *conn,
 /* The remote screen (RGB24), as the decoder last finished it; NULL before
  * the first frame.  Main thread only: "lock" is kept for the callers. */
 const guint8 *
-_tandem_vnc_connection_lock (TandemVncConnection *conn,
-                             int                 *width,
-                             int                 *height,
-                             int                 *stride,
-                             guint               *generation)
+tandem_vnc_connection_lock (TandemVncConnection *conn,
+                            int                 *width,
+                            int                 *height,
+                            int                 *stride,
+                            guint               *generation)
 {
   *width = conn->width;
   *height = conn->height;
@@ -699,6 +699,6 @@ _tandem_vnc_connection_lock (TandemVncConnection *conn,
 }
 
 void
-_tandem_vnc_connection_unlock (TandemVncConnection *conn)
+tandem_vnc_connection_unlock (TandemVncConnection *conn)
 {
 }
