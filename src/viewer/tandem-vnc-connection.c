@@ -39,6 +39,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "tandem-context.h"
 #include "tandem-viewer-error.h"
 #include "tandem-vnc-connection.h"
 #include "tandem-vnc-decoder-protocol.h"
@@ -565,15 +566,9 @@ spawn_thread (gpointer data)
 {
   Spawn *sp = data;
   gint64 start = g_get_monotonic_time ();
-  GSource *source;
-
   sp->process = g_subprocess_launcher_spawn (sp->launcher, &sp->error, sp->decoder, sp->quality, NULL);
   sp->ms = (g_get_monotonic_time () - start) / 1000.0;
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_spawned, sp, NULL);
-  g_source_attach (source, sp->conn->main_context);
-  g_source_unref (source);
+  tandem_context_post (sp->conn->main_context, on_spawned, sp, NULL);
   return NULL;
 }
 
