@@ -24,7 +24,6 @@
 
 #include "tandem-accounts.h"
 #include "tandem-secrets.h"
-#include "tandem-service-private.h"
 #include "tandem-sip-address.h"
 
 /* A publication left behind by a crash or a lost network stays on the
@@ -117,7 +116,7 @@ wrap_account (TandemAccounts  *self,
   const LinphoneAddress *server = linphone_account_params_get_server_address (params);
   g_autofree char *identity_str = identity ? linphone_address_as_string_uri_only (identity) : NULL;
   g_autofree char *server_str = server ? linphone_address_as_string_uri_only (server) : NULL;
-  TandemAccount *wrapped = _tandem_account_new (identity_str, server_str);
+  TandemAccount *wrapped = tandem_account_new (identity_str, server_str);
 
   /* The store holds the reference; the LinphoneAccount points back. */
   linphone_account_set_user_data (account, wrapped);
@@ -174,7 +173,7 @@ on_account_registration_state_changed (LinphoneCore              *core,
     reason = describe_registration_failure (account, message);
   g_debug ("%s: registration %d (%s)", tandem_account_get_identity (wrapped), state,
            reason ? reason : message);
-  _tandem_account_set_state (wrapped, from_linphone_registration (state), reason);
+  tandem_account_set_state (wrapped, from_linphone_registration (state), reason);
 }
 
 static void
@@ -300,7 +299,7 @@ set_waiting_for_keyring (LinphoneAccount *account,
   TandemAccount *wrapped = account != NULL ? lookup_account (account) : NULL;
 
   if (wrapped != NULL)
-    _tandem_account_set_waiting_for_keyring (wrapped, waiting);
+    tandem_account_set_waiting_for_keyring (wrapped, waiting);
 }
 
 /* No keyring, or it refused: the profile keeps the digest hash (HA1) of

@@ -20,7 +20,6 @@
 #include <linphone/core.h>
 
 #include "tandem-calls.h"
-#include "tandem-service-private.h"
 #include "tandem-sip-address.h"
 
 #define HOLD_MAX_MS 2000
@@ -88,7 +87,7 @@ wrap_call (TandemCalls  *self,
 
   if (wrapped == NULL)
     {
-      wrapped = _tandem_call_new (call);
+      wrapped = tandem_call_new_for (call);
       g_list_store_append (self->store, wrapped);
       g_object_unref (wrapped);
       g_signal_emit (self, signals[CALL_ADDED], 0, wrapped);
@@ -118,7 +117,7 @@ record_call (TandemCalls  *self,
 
   if (log == NULL)
     return;
-  record = _tandem_call_record_new (log);
+  record = tandem_call_record_new_for (log);
   g_list_store_insert (self->history, 0, record);
   update_missed_calls (self);
 }
@@ -131,7 +130,7 @@ load_history (TandemCalls *self)
 
   /* liblinphone keeps the newest first, like the model. */
   for (const bctbx_list_t *l = logs; l != NULL; l = l->next)
-    g_ptr_array_add (records, _tandem_call_record_new (l->data));
+    g_ptr_array_add (records, tandem_call_record_new_for (l->data));
   g_list_store_splice (self->history, 0, g_list_model_get_n_items (G_LIST_MODEL (self->history)),
                        records->pdata, records->len);
   update_missed_calls (self);
@@ -153,7 +152,7 @@ update_call (TandemCalls       *self,
    * later, after the last SIP transaction of the call has timed out). */
   if (state == LinphoneCallStateEnd || state == LinphoneCallStateError)
     record_call (self, call);
-  if (_tandem_call_update (wrapped, state) &&
+  if (tandem_call_update (wrapped, state) &&
       g_list_store_find (self->store, wrapped, &position))
     g_list_store_remove (self->store, position);
 }

@@ -6,8 +6,9 @@
  * changed rectangles are marked modified and rfbProcessEvents(screen, 0)
  * reads requests and writes updates.  The main thread talks to it through
  * a command queue plus the pipe; the thread answers with
- * g_main_context_invoke().  Nothing here blocks the main thread: stop()
- * only asks, and "running" turns FALSE when the thread is gone.
+ * tandem_context_post().  Nothing here blocks the main thread: stop()
+ * only asks (CMD_STOP through the pipe), the thread closes the viewers'
+ * fds and ends, and "running" turns FALSE once it is joined.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,9 +29,10 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <rfb/rfb.h>
-#include <rfb/rfbregion.h>
 
-#include "tandem-rfb-quality.h"
+#include "tandem-context.h"
+#include "tandem-vnc-cursor.h"
+#include "tandem-vnc-quality.h"
 #include "tandem-share-error.h"
 #include "tandem-vnc-server.h"
 
@@ -38,14 +40,7 @@
 #define IDLE_GRAB_US        (G_USEC_PER_SEC / 4)
 #define POINTER_POLL_US     (30 * 1000)
 #define MAX_KEYS_DOWN       32
-
-/* Picture quality (HACKING.md, "Picture quality"). */
-#define RATE_EPOCH_US       (2 * G_USEC_PER_SEC)   /* windowed max: 2 epochs */
-#define MIN_DT_KEEP_US      (10 * G_USEC_PER_SEC)  /* round-trip floor kept */
-#define BIG_UPDATE_BYTES    (16 * 1024)            /* a sample that measures the path */
-#define STILL_US            (300 * 1000)           /* still screen: refresh lossy areas */
-#define REFRESH_BUDGET_US   (120 * 1000)           /* one refresh band's worth of the path */
-#define UNACKED_SLICE_ROWS  48                     /* rows per update, no end-to-end acks */
+#define UNACKED_SLICE_ROWS  48   /* rows per update without end-to-end acks */
 
 typedef enum {
   CMD_ADD,
@@ -74,22 +69,7 @@ typedef struct {
   guint                 buttons;
   guint32               keys[MAX_KEYS_DOWN];
   guint                 n_keys;
-  /* server thread: picture quality */
-  gboolean              adaptive;      /* the viewer lets us choose */
-  int                   level;         /* in use: -1 lossless, 0-9 */
-  gint64                update_start;  /* this update's displayHook */
-  guint64               update_bytes0;
-  sraRegionPtr          update_region; /* about to be sent (adaptive) */
-  gboolean              awaiting;      /* an update whose request has not come */
-  gint64                sent_at;
-  guint64               sent_bytes;
-  guint64               rate[2];       /* bytes/s, max of this and the last epoch */
-  gint64                epoch_start;
-  gint64                min_dt;        /* us, update to next request, floor */
-  gint64                min_dt_at;
-  sraRegionPtr          lossy;         /* sent as JPEG, not yet refreshed */
   gboolean              unacked;       /* no end-to-end acks: send in slices */
-  gboolean              logged_unacked;
 } Viewer;
 
 typedef struct {
@@ -152,8 +132,6 @@ viewer_unref (Viewer *v)
 {
   if (v != NULL && g_atomic_ref_count_dec (&v->ref))
     {
-      g_clear_pointer (&v->lossy, sraRgnDestroy);
-      g_clear_pointer (&v->update_region, sraRgnDestroy);
       g_free (v->name);
       g_free (v);
     }
@@ -249,13 +227,7 @@ notify_main (TandemVncServer *self,
   n->viewer = viewer != NULL ? viewer_ref (viewer) : NULL;
   n->text = text;
   n->error = error;
-  GSource *source = g_idle_source_new ();
-
-  /* Always through a source: invoke() could run it on this thread. */
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_notify, n, notify_free);
-  g_source_attach (source, self->main_context);
-  g_source_unref (source);
+  tandem_context_post (self->main_context, on_notify, n, notify_free);
 }
 
 static void
@@ -297,6 +269,7 @@ on_client_gone (rfbClientPtr cl)
   TandemVncServer *self = cl->screen->screenData;
   Viewer *v = cl->clientData;
 
+  tandem_vnc_quality_client_gone (cl);
   if (v == NULL)
     return;
   g_debug ("viewer %u gone", v->id);
@@ -307,8 +280,6 @@ on_client_gone (rfbClientPtr cl)
   g_ptr_array_remove (self->live, v);
 }
 
-static void on_update_request (rfbClientPtr cl, rfbFramebufferUpdateRequestMsg *msg);
-
 static enum rfbNewClientAction
 on_new_client (rfbClientPtr cl)
 {
@@ -317,7 +288,7 @@ on_new_client (rfbClientPtr cl)
 
   cl->clientData = v;
   cl->clientGoneHook = on_client_gone;
-  cl->clientFramebufferUpdateRequestHook = on_update_request;
+  cl->clientFramebufferUpdateRequestHook = tandem_vnc_quality_request_received;
   cl->viewOnly = TRUE;
   if (v != NULL)
     v->cl = cl;
@@ -386,213 +357,14 @@ on_cut_text (char        *str,
     notify_main (self, SIGNAL_CLIPBOARD_RECEIVED, v, utf8, NULL);
 }
 
-/* ---- server thread: picture quality ------------------------------------
- *
- * A viewer that lists TANDEM_RFB_ENCODING_ADAPTIVE_QUALITY lets the
- * server pick the Tight JPEG quality.  The throughput is measured end to
- * end by the RFB stream itself: libvncserver sends one update per
- * FramebufferUpdateRequest, and the viewer asks again once it has read
- * the update, so update bytes over the time from the update's start to
- * the next request is a delivery-rate sample, whatever carries the
- * stream (direct TCP, the relay's send window, a paced peer without
- * REPORTs).  The rest is in HACKING.md, "Picture quality". */
-
-/* libvncserver's Tight takes JPEG only for rectangles with more colours
- * than a palette holds, so text (few colours) stays lossless at every
- * level; 4:4:4 keeps coloured text sharp too. */
-static const int level_jpeg_quality[10] = { 50, 55, 60, 65, 70, 75, 80, 86, 92, 95 };
-
-static guint64
-viewer_rate (Viewer *v)
-{
-  return MAX (v->rate[0], v->rate[1]);
-}
-
-/* -1 lossless, else a Tight quality level; never below 6 (text and
- * photos stay readable: what does not fit waits, in parts). */
-static int
-level_for_rate (guint64 rate)
-{
-  if (rate == 0)
-    return 6;                       /* nothing measured yet: the first frame */
-  if (rate >= 16 * 1000 * 1000 / 8)
-    return -1;
-  if (rate >= 8 * 1000 * 1000 / 8)
-    return 8;
-  if (rate >= 4 * 1000 * 1000 / 8)
-    return 7;
-  return 6;
-}
-
-static void
-apply_level (rfbClientPtr cl,
-             int          level)
-{
-  cl->tightQualityLevel = level;
-  cl->turboQualityLevel = level < 0 ? -1 : level_jpeg_quality[level];
-  cl->turboSubsampLevel = 0;   /* TJ 4:4:4 */
-}
-
-static void
-add_rate_sample (Viewer  *v,
-                 gint64   now,
-                 guint64  bytes,
-                 gint64   dt)
-{
-  guint64 rate;
-
-  if (dt <= 0)
-    return;
-  if (v->min_dt == 0 || dt <= v->min_dt || now - v->min_dt_at > MIN_DT_KEEP_US)
-    {
-      v->min_dt = dt;
-      v->min_dt_at = now;
-    }
-  rate = bytes * G_USEC_PER_SEC / (guint64) dt;
-  /* A big update spent most of its time being delivered: take the round
-   * trip (the floor of all samples) out of it. */
-  if (bytes >= BIG_UPDATE_BYTES && dt - v->min_dt >= MAX (dt / 4, 4000))
-    rate = bytes * G_USEC_PER_SEC / (guint64) (dt - v->min_dt);
-  if (now - v->epoch_start > RATE_EPOCH_US)
-    {
-      /* A quiet epoch (small updates only) keeps what was measured. */
-      if (v->rate[1] != 0)
-        v->rate[0] = v->rate[1];
-      v->rate[1] = 0;
-      v->epoch_start = now;
-    }
-  /* Small updates are lower bounds: they only ever raise the estimate. */
-  if (bytes >= BIG_UPDATE_BYTES || rate > viewer_rate (v))
-    v->rate[1] = MAX (v->rate[1], rate);
-}
-
 static void
 on_update_start (rfbClientPtr cl)
 {
   TandemVncServer *self = cl->screen->screenData;
   Viewer *v = cl->clientData;
 
-  /* progressiveSliceHeight is the screen's; set it for this viewer. */
   cl->screen->progressiveSliceHeight = v != NULL && v->unacked ? UNACKED_SLICE_ROWS : 0;
-  if (v == NULL)
-    return;
-  v->update_start = g_get_monotonic_time ();
-  v->update_bytes0 = rfbStatGetSentBytes (cl);
-  if (!v->adaptive)
-    return;
-  {
-    int level = level_for_rate (viewer_rate (v));
-
-    /* Nothing changed since the lossy areas were last sent: this update
-     * is their refresh, lossless. */
-    if (v->lossy != NULL && !sraRgnEmpty (v->lossy)
-        && v->update_start - self->last_change >= STILL_US)
-      level = -1;
-    if (level != v->level)
-      g_debug ("viewer %u: quality %d (%" G_GUINT64_FORMAT " kbit/s measured)",
-               v->id, level, viewer_rate (v) * 8 / 1000);
-    v->level = level;
-    apply_level (cl, level);
-  }
-  g_clear_pointer (&v->update_region, sraRgnDestroy);
-  v->update_region = sraRgnCreateRgn (cl->modifiedRegion);
-  sraRgnAnd (v->update_region, cl->requestedRegion);
-}
-
-static void
-on_update_request (rfbClientPtr                    cl,
-                   rfbFramebufferUpdateRequestMsg *msg)
-{
-  Viewer *v = cl->clientData;
-
-  if (v == NULL || !v->awaiting)
-    return;
-  v->awaiting = FALSE;
-  add_rate_sample (v, g_get_monotonic_time (), v->sent_bytes, g_get_monotonic_time () - v->sent_at);
-}
-
-/* The viewer's choice, sent with every SetEncodings by Tandem viewers. */
-static rfbBool
-on_quality_encoding (rfbClientPtr cl,
-                     void       **data,
-                     int          encoding)
-{
-  Viewer *v = cl->clientData;
-
-  if (encoding != TANDEM_RFB_ENCODING_ADAPTIVE_QUALITY
-      && encoding != TANDEM_RFB_ENCODING_PINNED_QUALITY)
-    return FALSE;
-  if (v != NULL)
-    {
-      gboolean adaptive = encoding == TANDEM_RFB_ENCODING_ADAPTIVE_QUALITY;
-
-      if (adaptive != v->adaptive)
-        g_message ("viewer %u: picture quality %s", v->id,
-                   adaptive ? "follows the measured throughput" : "as the viewer asks");
-      v->adaptive = adaptive;
-      v->level = -2;
-      if (!adaptive && v->lossy != NULL)
-        sraRgnMakeEmpty (v->lossy);
-    }
-  return TRUE;
-}
-
-static int quality_encodings[] = {
-  TANDEM_RFB_ENCODING_ADAPTIVE_QUALITY, TANDEM_RFB_ENCODING_PINNED_QUALITY, 0
-};
-
-static rfbProtocolExtension quality_extension = {
-  .pseudoEncodings = quality_encodings,
-  .enablePseudoEncoding = on_quality_encoding,
-};
-
-/* A still screen: the next band of what was sent as JPEG is sent again,
- * lossless, sized to what the path takes in REFRESH_BUDGET_US, so that a
- * change that comes meanwhile waits for one band at most.  Returns the
- * microseconds until it should be asked again, or -1. */
-static gint64
-refresh_lossy (TandemVncServer *self,
-               gint64           now)
-{
-  gint64 next = -1;
-
-  for (guint i = 0; i < self->live->len; i++)
-    {
-      Viewer *v = g_ptr_array_index (self->live, i);
-      rfbClientPtr cl = v->cl;
-      sraRegionPtr bbox, band;
-      sraRect r;
-      guint64 rate, row_bytes;
-      int rows;
-
-      if (cl == NULL || !v->adaptive || v->lossy == NULL || sraRgnEmpty (v->lossy))
-        continue;
-      if (now - self->last_change < STILL_US)
-        {
-          gint64 wait = STILL_US - (now - self->last_change);
-
-          next = next < 0 ? wait : MIN (next, wait);
-          continue;
-        }
-      if (!sraRgnEmpty (cl->modifiedRegion))
-        continue;  /* the band before is still on its way */
-      bbox = sraRgnBBox (v->lossy);
-      if (!sraRgnPopRect (bbox, &r, 0))
-        {
-          sraRgnDestroy (bbox);
-          continue;
-        }
-      sraRgnDestroy (bbox);
-      /* Lossless Tight of a busy desktop: about 0.7 bytes a pixel. */
-      rate = MAX (viewer_rate (v), 100 * 1000);
-      row_bytes = MAX (1, (guint64) (r.x2 - r.x1) * 7 / 10);
-      rows = (int) CLAMP (rate * REFRESH_BUDGET_US / G_USEC_PER_SEC / row_bytes, 16, (guint64) cl->screen->height);
-      band = sraRgnCreateRect (0, r.y1, cl->screen->width, r.y1 + rows);
-      sraRgnAnd (band, v->lossy);
-      sraRgnOr (cl->modifiedRegion, band);
-      sraRgnDestroy (band);
-    }
-  return next;
+  tandem_vnc_quality_update_start (cl, self->last_change);
 }
 
 static void
@@ -601,29 +373,10 @@ on_frame_sent (rfbClientPtr cl,
 {
   TandemVncServer *self = cl->screen->screenData;
   Viewer *v = cl->clientData;
-  guint64 bytes;
 
+  tandem_vnc_quality_update_done (cl, result);
   if (v == NULL)
     return;
-  bytes = rfbStatGetSentBytes (cl) - v->update_bytes0;
-  if (bytes > 0 && result)
-    {
-      v->awaiting = TRUE;
-      v->sent_at = v->update_start;
-      v->sent_bytes = bytes;
-    }
-  if (v->update_region != NULL)
-    {
-      /* What left modifiedRegion went out at v->level. */
-      sraRgnSubtract (v->update_region, cl->modifiedRegion);
-      if (v->lossy == NULL)
-        v->lossy = sraRgnCreate ();
-      if (v->level >= 0)
-        sraRgnOr (v->lossy, v->update_region);
-      else
-        sraRgnSubtract (v->lossy, v->update_region);
-      g_clear_pointer (&v->update_region, sraRgnDestroy);
-    }
   g_mutex_lock (&self->stats_lock);
   v->frames++;
   v->bytes = rfbStatGetSentBytes (cl);
@@ -637,43 +390,9 @@ static void
 update_cursor (TandemVncServer *self)
 {
   g_autoptr(TandemCaptureCursor) c = tandem_capture_get_cursor (self->capture);
-  rfbCursorPtr cursor;
-  int w, h, row_bytes;
 
-  if (c == NULL)
-    return;
-  w = c->width;
-  h = c->height;
-  row_bytes = (w + 7) / 8;
-  cursor = calloc (1, sizeof *cursor);
-  cursor->width = w;
-  cursor->height = h;
-  cursor->xhot = c->xhot;
-  cursor->yhot = c->yhot;
-  cursor->richSource = calloc (w * h, 4);
-  cursor->alphaSource = calloc (w * h, 1);
-  cursor->mask = calloc (row_bytes * h, 1);
-  cursor->cleanup = cursor->cleanupMask = cursor->cleanupRichSource = TRUE;
-  cursor->foreRed = cursor->foreGreen = cursor->foreBlue = 0xffff;
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        guint32 p = c->pixels[y * w + x];
-        guint a = p >> 24;
-        guint r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
-
-        if (a != 0 && a != 255)
-          {
-            r = MIN (255u, r * 255 / a);
-            g = MIN (255u, g * 255 / a);
-            b = MIN (255u, b * 255 / a);
-          }
-        ((guint32 *) cursor->richSource)[y * w + x] = (r << 16) | (g << 8) | b;
-        cursor->alphaSource[y * w + x] = a;
-        if (a >= 128)
-          cursor->mask[y * row_bytes + x / 8] |= 0x80 >> (x % 8);
-      }
-  rfbSetCursor (self->screen, cursor);
+  if (c != NULL)
+    rfbSetCursor (self->screen, tandem_vnc_cursor_new (c));
 }
 
 static void
@@ -802,11 +521,10 @@ run_commands (TandemVncServer *self)
           break;
 
         case CMD_UNACKED:
-          v->unacked = cmd->flag;
-          if (v->unacked && !v->logged_unacked)
+          if (cmd->flag && !v->unacked)
             g_message ("viewer %u: no end-to-end acknowledgements; large changes go in parts of %d rows",
                        v->id, UNACKED_SLICE_ROWS);
-          v->logged_unacked |= v->unacked;
+          v->unacked = cmd->flag;
           break;
 
         case CMD_STOP:
@@ -859,12 +577,8 @@ server_loop (TandemVncServer *self)
 
       if (want_grab)
         timeout = (int) MAX (0, (next_grab - now + 999) / 1000);
-      if (active && refresh_wait >= 0)
-        {
-          int t = (int) ((refresh_wait + 999) / 1000);
-
-          timeout = timeout < 0 ? t : MIN (timeout, t);
-        }
+      if (active && refresh_wait >= 0)  /* (guint) -1: no timeout yet */
+        timeout = (int) MIN ((guint) timeout, (guint) ((refresh_wait + 999) / 1000));
       if (active)
         {
           int t = (int) MAX (0, (next_pointer - now + 999) / 1000);
@@ -939,7 +653,7 @@ server_loop (TandemVncServer *self)
        * socket applies to it. */
       if (!run_commands (self))
         break;
-      refresh_wait = refresh_lossy (self, g_get_monotonic_time ());
+      refresh_wait = tandem_vnc_quality_refresh (self->screen, self->last_change);
       rfbProcessEvents (self->screen, 0);
     }
 }
@@ -1074,7 +788,7 @@ tandem_vnc_server_get_property (GObject    *object,
 static void
 tandem_vnc_server_class_init (TandemVncServerClass *klass)
 {
-  rfbRegisterProtocolExtension (&quality_extension);
+  tandem_vnc_quality_install ();
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = tandem_vnc_server_finalize;
@@ -1271,10 +985,6 @@ tandem_vnc_server_set_control (TandemVncServer *self,
   push_command (self, CMD_CONTROL, v, v->control, NULL);
 }
 
-/* The path to @id has no end-to-end acknowledgement (a relayed peer
- * that sends no REPORTs): large modified regions then go in parts, one
- * band of rows per update request, so that no more than a band is ever
- * on its way (the viewer asks for the next when it has read one). */
 void
 tandem_vnc_server_set_viewer_unacked (TandemVncServer *self,
                                       guint            id,
@@ -1283,9 +993,8 @@ tandem_vnc_server_set_viewer_unacked (TandemVncServer *self,
   Viewer *v;
 
   g_return_if_fail (TANDEM_IS_VNC_SERVER (self));
-  if ((v = lookup (self, id)) == NULL)
-    return;
-  push_command (self, CMD_UNACKED, v, unacked, NULL);
+  if ((v = lookup (self, id)) != NULL)
+    push_command (self, CMD_UNACKED, v, unacked, NULL);
 }
 
 gboolean

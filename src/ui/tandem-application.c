@@ -194,7 +194,7 @@ find_call (TandemApplication *self,
 }
 
 static void
-update_call_actions (TandemApplication *self)
+on_call_state_changed (TandemApplication *self)
 {
   static const struct { const char *name; gboolean incoming; } actions[] = {
     { "answer", TRUE }, { "decline", TRUE }, { "hangup", FALSE },
@@ -218,12 +218,12 @@ on_calls_changed (GListModel        *calls,
   for (guint i = position; i < position + added; i++)
     {
       g_autoptr(TandemCall) call = g_list_model_get_item (calls, i);
-      g_signal_connect_object (call, "notify::state", G_CALLBACK (update_call_actions),
+      g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state_changed),
                                self, G_CONNECT_SWAPPED);
       if (tandem_call_get_state (call) == TANDEM_CALL_INCOMING)
         gtk_window_present (GTK_WINDOW (get_window (self)));
     }
-  update_call_actions (self);
+  on_call_state_changed (self);
 }
 
 static void
@@ -505,7 +505,7 @@ tandem_application_startup (GApplication *app)
 
   g_signal_connect (G_LIST_MODEL (tandem_manager_get_calls (self->manager)), "items-changed",
                     G_CALLBACK (on_calls_changed), self);
-  update_call_actions (self);
+  on_call_state_changed (self);
   self->notifier = tandem_notifier_new (GTK_APPLICATION (self), self->manager, self->settings);
   self->shares = tandem_share_controller_new (GTK_APPLICATION (self), self->manager, self->settings);
 

@@ -14,13 +14,7 @@
  *     asks the RemoteDesktop portal when it is first granted, before the
  *     peer is told it has control;
  *   - active, we view: a TandemShareView beside the chat of that peer.
- * A share that a relay dropped (TandemShare:relay-lost, on either side)
- * says "The connection through the relay was lost" on both sides and
- * offers Reconnect (the ended view's button, or a bar in the window for
- * the sharer): the same share again, same direction, no chooser (the
- * capture follows the share-scope setting, or the portal's restore
- * token).  The other side takes the new offer from that peer without a
- * prompt for two minutes: the user agreed to that share already.
+ * A share that a relay dropped offers Reconnect (TandemShareReconnect).
  * The application actions (share-screen, request-screen, accept-share,
  * decline-share, stop-share, grant-control, revoke-control,
  * request-control, save-shared-screen, reconnect-share) live here, enabled only when
@@ -41,6 +35,7 @@
 
 #include "tandem-share-bar.h"
 #include "tandem-share-controller.h"
+#include "tandem-share-reconnect.h"
 #include "tandem-share-scope-dialog.h"
 #include "tandem-share-view.h"
 #include "tandem-portal-capture.h"
@@ -61,20 +56,10 @@ typedef struct {
   GtkWidget       *prompt;       /* pending: the window's question */
 } Entry;
 
-/* A share a relay dropped, by peer address: what Reconnect sets up again,
- * and what is taken without a prompt when the peer reconnects first. */
-#define RECONNECT_WINDOW_US (120 * G_USEC_PER_SEC)
-
-typedef struct {
-  gboolean   sharer;
-  gint64     when;
-  GtkWidget *bar;      /* sharer: the window's Reconnect bar */
-} Lost;
-
 struct _TandemShareController
 {
   GObject         parent_instance;
-  GHashTable     *lost;          /* peer address -> Lost */
+  TandemShareReconnect *reconnect; /* shares a relay dropped */
 
   GtkApplication *application;   /* weak */
   TandemManager  *manager;
@@ -89,9 +74,6 @@ static void on_share_state   (TandemShare           *share,
                               GParamSpec            *pspec,
                               TandemShareController *self);
 static void on_share_control (TandemShare           *share,
-                              GParamSpec            *pspec,
-                              TandemShareController *self);
-static void on_share_unacked (TandemShare           *share,
                               GParamSpec            *pspec,
                               TandemShareController *self);
 static void on_capture_failed (TandemCapture        *capture,
@@ -208,6 +190,19 @@ stop_serving (Entry *entry)
     }
   g_clear_pointer (&entry->bar_window, gtk_widget_destroy);
   entry->bar = NULL;
+}
+
+/* A relayed viewer without end-to-end acknowledgements gets large changes
+ * in parts (HACKING.md, "Picture quality"). */
+static void
+on_share_unacked (TandemShare           *share,
+                  GParamSpec            *pspec,
+                  TandemShareController *self)
+{
+  Entry *entry = find_entry (self, share);
+
+  if (entry != NULL && entry->server != NULL && tandem_share_is_unacked (share))
+    tandem_vnc_server_set_viewer_unacked (entry->server, entry->viewer_id, TRUE);
 }
 
 static void
@@ -353,19 +348,6 @@ ask_input (TandemShareController *self,
   entry->asking_input = TRUE;
   tandem_portal_capture_request_input_async (TANDEM_PORTAL_CAPTURE (entry->capture),
                                              entry->cancellable, on_input_ready, g_object_ref (self));
-}
-
-/* A relayed viewer without end-to-end acknowledgements gets large changes
- * in parts (HACKING.md, "Picture quality"). */
-static void
-on_share_unacked (TandemShare           *share,
-                  GParamSpec            *pspec,
-                  TandemShareController *self)
-{
-  Entry *entry = find_entry (self, share);
-
-  if (entry != NULL && entry->server != NULL && tandem_share_is_unacked (share))
-    tandem_vnc_server_set_viewer_unacked (entry->server, entry->viewer_id, TRUE);
 }
 
 static void
@@ -605,138 +587,6 @@ show_prompt (TandemShareController *self,
   gtk_window_present (GTK_WINDOW (get_window (self)));
 }
 
-/* ----- a share a relay dropped ----------------------------------------- */
-
-static void
-lost_free (gpointer data)
-{
-  Lost *lost = data;
-
-  if (lost->bar != NULL)
-    {
-      gtk_widget_destroy (lost->bar);
-      g_object_unref (lost->bar);
-    }
-  g_free (lost);
-}
-
-static Lost *
-find_lost (TandemShareController *self,
-           const char            *address)
-{
-  Lost *lost = g_hash_table_lookup (self->lost, address);
-
-  if (lost != NULL && g_get_monotonic_time () - lost->when > RECONNECT_WINDOW_US)
-    {
-      g_hash_table_remove (self->lost, address);
-      lost = NULL;
-    }
-  return lost;
-}
-
-static void
-on_reconnect_bar_response (GtkInfoBar *bar,
-                           int         response,
-                           gpointer    data)
-{
-  TandemShareController *self = data;
-  const char *address = g_object_get_data (G_OBJECT (bar), "tandem-peer");
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    g_action_group_activate_action (G_ACTION_GROUP (self->application), "reconnect-share",
-                                    g_variant_new_string (address));
-  else
-    g_hash_table_remove (self->lost, address);  /* destroys the bar */
-  update_actions (self);
-}
-
-static void
-on_view_reconnect (TandemShareView       *view,
-                   TandemShareController *self)
-{
-  const char *address = g_object_get_data (G_OBJECT (view), "tandem-peer");
-
-  tandem_share_view_set_reconnectable (view, FALSE);
-  g_action_group_activate_action (G_ACTION_GROUP (self->application), "reconnect-share",
-                                  g_variant_new_string (address));
-}
-
-/* Both sides: say so, and offer Reconnect. */
-static void
-remember_lost (TandemShareController *self,
-               Entry                 *entry)
-{
-  const char *address = tandem_share_get_peer_address (entry->share);
-  Lost *lost = g_new0 (Lost, 1);
-
-  lost->sharer = tandem_share_is_sharer (entry->share);
-  lost->when = g_get_monotonic_time ();
-  g_hash_table_replace (self->lost, g_strdup (address), lost);
-  /* Said once, where Reconnect is (the view, or the bar below); the
-   * action's state keeps it for D-Bus callers and tests. */
-  {
-    GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->application), "share-message");
-
-    if (action != NULL)
-      g_simple_action_set_state (G_SIMPLE_ACTION (action),
-                                 g_variant_new_string (tandem_share_get_end_reason (entry->share)));
-  }
-  if (entry->view != NULL)
-    {
-      g_object_set_data_full (G_OBJECT (entry->view), "tandem-peer", g_strdup (address), g_free);
-      g_signal_handlers_disconnect_matched (entry->view, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_view_reconnect, NULL);
-      g_signal_connect_object (entry->view, "reconnect", G_CALLBACK (on_view_reconnect), self, 0);
-      tandem_share_view_set_reconnectable (TANDEM_SHARE_VIEW (entry->view), TRUE);
-    }
-  else
-    {
-      /* Translators: %s is the person the screen was shared with */
-      g_autofree char *text = g_strdup_printf (_("Screen sharing with %s: the connection through the relay was lost."),
-                                               peer_name (self, entry->share));
-      GtkInfoBar *bar = GTK_INFO_BAR (gtk_info_bar_new ());
-      GtkWidget *label = gtk_label_new (text);
-
-      gtk_widget_set_name (GTK_WIDGET (bar), "share_reconnect");
-      gtk_info_bar_set_message_type (bar, GTK_MESSAGE_WARNING);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_container_add (GTK_CONTAINER (gtk_info_bar_get_content_area (bar)), label);
-      gtk_info_bar_add_button (bar, _("_Dismiss"), GTK_RESPONSE_CLOSE);
-      gtk_style_context_add_class (gtk_widget_get_style_context (
-                                     gtk_info_bar_add_button (bar, _("_Reconnect"), GTK_RESPONSE_ACCEPT)),
-                                   "suggested-action");
-      g_object_set_data_full (G_OBJECT (bar), "tandem-peer", g_strdup (address), g_free);
-      g_signal_connect (bar, "response", G_CALLBACK (on_reconnect_bar_response), self);
-      lost->bar = g_object_ref_sink (GTK_WIDGET (bar));
-      gtk_widget_show_all (lost->bar);
-      tandem_window_add_bar (get_window (self), lost->bar);
-    }
-}
-
-/* The peer set up the share a relay dropped before we clicked Reconnect:
- * take it as it was, without a prompt. */
-static gboolean
-take_reconnect (TandemShareController *self,
-                Entry                 *entry)
-{
-  const char *address = tandem_share_get_peer_address (entry->share);
-  Lost *lost = find_lost (self, address);
-  g_autoptr(GError) error = NULL;
-
-  if (lost == NULL || !tandem_share_is_incoming (entry->share)
-      || lost->sharer != tandem_share_is_sharer (entry->share))
-    return FALSE;
-  g_hash_table_remove (self->lost, address);
-  g_message ("share with %s: set up again after the relay dropped it", address);
-  if (!tandem_share_accept (entry->share, &error))
-    {
-      report (self, _("The share could not be accepted"), error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ----- share life ------------------------------------------------------ */
 
 static void
@@ -764,10 +614,14 @@ on_share_state (TandemShare           *share,
       if (entry->view != NULL)
         tandem_share_view_set_ended (TANDEM_SHARE_VIEW (entry->view), reason);
       if (tandem_share_get_relay_lost (share))
-        remember_lost (self, entry);
-      else if (entry->view != NULL)
-        ;
-      else if (!tandem_share_is_incoming (share) && reason != NULL &&
+        {
+          /* said where Reconnect is; the state is for D-Bus callers and tests */
+          g_action_group_change_action_state (G_ACTION_GROUP (self->application), "share-message",
+                                              g_variant_new_string (reason));
+          tandem_share_reconnect_add (self->reconnect, share, peer_name (self, share),
+                                      entry->view ? TANDEM_SHARE_VIEW (entry->view) : NULL, get_window (self));
+        }
+      else if (entry->view == NULL && !tandem_share_is_incoming (share) && reason != NULL &&
                g_strcmp0 (reason, _("Stopped")) != 0 &&
                g_strcmp0 (reason, _("Ended by the other side")) != 0)
         {
@@ -827,7 +681,9 @@ on_share_added (TandemShareController *self,
   g_signal_connect (share, "notify::control", G_CALLBACK (on_share_control), self);
   g_signal_connect (share, "notify::control-requested", G_CALLBACK (on_share_control), self);
   g_signal_connect (share, "notify::unacked", G_CALLBACK (on_share_unacked), self);
-  if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING && !take_reconnect (self, entry))
+  if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING && tandem_share_reconnect_take (self->reconnect, share))
+    g_action_group_activate_action (G_ACTION_GROUP (self->application), "accept-share", NULL);
+  else if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING)
     show_prompt (self, entry);
   update_actions (self);
 }
@@ -859,7 +715,7 @@ update_actions (TandemShareController *self)
   enable (self, "revoke-control", sharing != NULL && tandem_share_get_control (sharing->share));
   enable (self, "request-control", viewing != NULL && !tandem_share_get_control (viewing->share));
   enable (self, "save-shared-screen", viewing != NULL);
-  enable (self, "reconnect-share", g_hash_table_size (self->lost) > 0);
+  enable (self, "reconnect-share", !tandem_share_reconnect_is_empty (self->reconnect));
 }
 
 static void
@@ -1058,33 +914,22 @@ on_save_shared_screen (GSimpleAction *action,
   g_clear_pointer (&surface, cairo_surface_destroy);
 }
 
-/* Sets up again, the same way, the share with @parameter (an address)
- * that a relay dropped. */
 static void
+on_reconnect_changed (TandemShareController *self)
+{
+  update_actions (self);
+}
+
+static void  /* the share with @parameter (an address) a relay dropped, again */
 on_reconnect_share (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
   TandemShareController *self = user_data;
-  const char *address = g_variant_get_string (parameter, NULL);
-  Lost *lost = find_lost (self, address);
-  TandemShares *shares = tandem_manager_get_shares (self->manager);
   g_autoptr(GError) error = NULL;
-  gboolean sharer;
 
-  if (lost == NULL)
-    {
-      update_actions (self);
-      return;
-    }
-  sharer = lost->sharer;
-  g_hash_table_remove (self->lost, address);
-  g_message ("share with %s: reconnecting (%s)", address, sharer ? "sharing" : "viewing");
-  if (sharer && tandem_shares_share_screen (shares, address, &error) == NULL)
-    report (self, _("Your screen could not be shared"), error);
-  else if (!sharer && tandem_shares_request_screen (shares, address, &error) == NULL)
-    report (self, _("The screen could not be requested"), error);
-  update_actions (self);
+  if (!tandem_share_reconnect_run (self->reconnect, g_variant_get_string (parameter, NULL), &error))
+    report (self, _("The share could not be set up again"), error);
 }
 
 static const GActionEntry share_actions[] = {
@@ -1114,7 +959,7 @@ tandem_share_controller_dispose (GObject *object)
   if (self->manager != NULL)
     g_signal_handlers_disconnect_by_data (tandem_manager_get_shares (self->manager), self);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
-  g_clear_pointer (&self->lost, g_hash_table_unref);
+  g_clear_object (&self->reconnect);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
   g_clear_weak_pointer (&self->application);
@@ -1132,7 +977,6 @@ static void
 tandem_share_controller_init (TandemShareController *self)
 {
   self->entries = g_ptr_array_new_with_free_func (entry_free);
-  self->lost = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, lost_free);
 }
 
 TandemShareController *
@@ -1148,6 +992,8 @@ tandem_share_controller_new (GtkApplication *application,
   g_action_map_add_action_entries (G_ACTION_MAP (application), share_actions,
                                    G_N_ELEMENTS (share_actions), self);
   g_signal_connect_swapped (tandem_manager_get_shares (manager), "share-added", G_CALLBACK (on_share_added), self);
+  self->reconnect = tandem_share_reconnect_new (application, tandem_manager_get_shares (manager));
+  g_signal_connect_swapped (self->reconnect, "changed", G_CALLBACK (on_reconnect_changed), self);
   update_actions (self);
 
   return self;

@@ -179,6 +179,62 @@ typedef struct {
 } Seen;
 
 static void
+on_share_cancelled (TandemShareSession *session,
+                    Seen               *seen)
+{
+  seen->cancelled++;
+}
+
+static void
+on_share_ringing (TandemShareSession *session,
+                  Seen               *seen)
+{
+  seen->ringing++;
+}
+
+static void
+on_share_accepted (TandemShareSession *session,
+                   const char         *sdp,
+                   Seen               *seen)
+{
+  g_free (seen->accepted_sdp);
+  seen->accepted_sdp = g_strdup (sdp);
+}
+
+static void
+on_share_failed (TandemShareSession *session,
+                 guint               code,
+                 const char         *reason,
+                 Seen               *seen)
+{
+  seen->failed_code = code;
+  g_free (seen->failed_reason);
+  seen->failed_reason = g_strdup (reason);
+}
+
+static void
+on_share_ended (TandemShareSession *session,
+                Seen               *seen)
+{
+  seen->ended++;
+}
+
+/* Each session emits its own signals. */
+static TandemShareSession *
+watch_session (TandemShareSession *session,
+               Seen               *seen)
+{
+  if (session == NULL)
+    return NULL;
+  g_signal_connect (session, "cancelled", G_CALLBACK (on_share_cancelled), seen);
+  g_signal_connect (session, "ringing", G_CALLBACK (on_share_ringing), seen);
+  g_signal_connect (session, "accepted", G_CALLBACK (on_share_accepted), seen);
+  g_signal_connect (session, "failed", G_CALLBACK (on_share_failed), seen);
+  g_signal_connect (session, "ended", G_CALLBACK (on_share_ended), seen);
+  return session;
+}
+
+static void
 on_share_offered (TandemShareStack   *stack,
                   TandemShareSession *session,
                   const char         *peer,
@@ -190,52 +246,7 @@ on_share_offered (TandemShareStack   *stack,
   seen->offered_peer = g_strdup (peer);
   g_clear_pointer (&seen->offered_sdp, tandem_share_sdp_free);
   seen->offered_sdp = tandem_share_sdp_copy (sdp);
-}
-
-static void
-on_share_cancelled (TandemShareStack   *stack,
-                    TandemShareSession *session,
-                    Seen               *seen)
-{
-  seen->cancelled++;
-}
-
-static void
-on_share_ringing (TandemShareStack   *stack,
-                  TandemShareSession *session,
-                  Seen               *seen)
-{
-  seen->ringing++;
-}
-
-static void
-on_share_accepted (TandemShareStack   *stack,
-                   TandemShareSession *session,
-                   const char         *sdp,
-                   Seen               *seen)
-{
-  g_free (seen->accepted_sdp);
-  seen->accepted_sdp = g_strdup (sdp);
-}
-
-static void
-on_share_failed (TandemShareStack   *stack,
-                 TandemShareSession *session,
-                 guint               code,
-                 const char         *reason,
-                 Seen               *seen)
-{
-  seen->failed_code = code;
-  g_free (seen->failed_reason);
-  seen->failed_reason = g_strdup (reason);
-}
-
-static void
-on_share_ended (TandemShareStack   *stack,
-                TandemShareSession *session,
-                Seen               *seen)
-{
-  seen->ended++;
+  watch_session (session, seen);
 }
 
 static void
@@ -243,11 +254,6 @@ watch (TandemShareStack *stack,
        Seen             *seen)
 {
   g_signal_connect (stack, "share-offered", G_CALLBACK (on_share_offered), seen);
-  g_signal_connect (stack, "share-cancelled", G_CALLBACK (on_share_cancelled), seen);
-  g_signal_connect (stack, "share-ringing", G_CALLBACK (on_share_ringing), seen);
-  g_signal_connect (stack, "share-accepted", G_CALLBACK (on_share_accepted), seen);
-  g_signal_connect (stack, "share-failed", G_CALLBACK (on_share_failed), seen);
-  g_signal_connect (stack, "share-ended", G_CALLBACK (on_share_ended), seen);
 }
 
 static void
@@ -394,7 +400,7 @@ test_offer_accept_bye (void)
   watch (alice, &at_alice);
   watch (bob, &at_bob);
 
-  session = tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error);
+  session = watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error), &at_bob);
   g_assert_no_error (error);
   g_assert_nonnull (session);
   g_object_ref (session);
@@ -409,7 +415,7 @@ test_offer_accept_bye (void)
   g_assert_cmpint (at_alice.offered_sdp->setup, ==, TANDEM_MSRP_SETUP_ACTPASS);
   g_assert_cmpuint (at_alice.offered_sdp->port, ==, 2855);
 
-  g_assert_true (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  g_assert_true (tandem_share_session_accept (at_alice.offered, ANSWER_SDP, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_bob.accepted_sdp != NULL, 10000);
   g_assert_nonnull (at_bob.accepted_sdp);
@@ -418,12 +424,12 @@ test_offer_accept_bye (void)
   g_assert_cmpint (tandem_share_session_get_state (session), ==, TANDEM_SHARE_SESSION_ACTIVE);
   g_assert_cmpint (tandem_share_session_get_remote_share (session)->rfbsetup, ==, TANDEM_RFB_SETUP_ACTIVE);
   /* Accepting twice is refused. */
-  g_assert_false (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  g_assert_false (tandem_share_session_accept (at_alice.offered, ANSWER_SDP, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
   /* bob ends it: BYE reaches alice. */
-  g_assert_true (tandem_share_stack_hang_up (bob, session, &error));
+  g_assert_true (tandem_share_session_hang_up (session, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice.ended > 0, 10000);
   g_assert_cmpuint (at_alice.ended, ==, 1);
@@ -435,30 +441,15 @@ test_offer_accept_bye (void)
   g_object_unref (session);
   seen_clear (&at_alice);
   seen_clear (&at_bob);
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error));
+  session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error), &at_bob));
   WAIT_UNTIL (at_alice.offered != NULL, 10000);
-  g_assert_true (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  g_assert_true (tandem_share_session_accept (at_alice.offered, ANSWER_SDP, &error));
   WAIT_UNTIL (at_bob.accepted_sdp != NULL, 10000);
-  g_assert_true (tandem_share_stack_hang_up (alice, at_alice.offered, &error));
+  g_assert_true (tandem_share_session_hang_up (at_alice.offered, &error));
   WAIT_UNTIL (at_bob.ended > 0, 10000);
   g_assert_cmpuint (at_bob.ended, ==, 1);
   g_assert_cmpint (tandem_share_session_get_state (session), ==, TANDEM_SHARE_SESSION_ENDED);
   g_assert_cmpstr (tandem_share_session_get_end_reason (session), ==, "Ended by the peer");
-
-  /* A BYE that says a relay dropped the stream: the peer's session ends
-   * with that reason. */
-  g_object_unref (session);
-  seen_clear (&at_alice);
-  seen_clear (&at_bob);
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error));
-  WAIT_UNTIL (at_alice.offered != NULL, 10000);
-  g_assert_true (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
-  WAIT_UNTIL (at_bob.accepted_sdp != NULL, 10000);
-  g_assert_true (tandem_share_stack_hang_up_because (alice, at_alice.offered, TANDEM_SHARE_REASON_RELAY_LOST, &error));
-  g_assert_no_error (error);
-  WAIT_UNTIL (at_bob.ended > 0, 10000);
-  g_assert_cmpuint (at_bob.ended, ==, 1);
-  g_assert_cmpstr (tandem_share_session_get_end_reason (session), ==, TANDEM_SHARE_REASON_RELAY_LOST);
 
   g_object_unref (session);
   seen_clear (&at_alice);
@@ -531,10 +522,10 @@ test_decline (void)
   watch (alice, &at_alice);
   watch (bob, &at_bob);
 
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error));
+  session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error), &at_bob));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice.offered != NULL, 10000);
-  g_assert_true (tandem_share_stack_decline (alice, at_alice.offered, &error));
+  g_assert_true (tandem_share_session_decline (at_alice.offered, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_bob.failed_code != 0, 10000);
   g_test_message ("declined: %s", at_bob.failed_reason);
@@ -546,16 +537,16 @@ test_decline (void)
   /* Nobody registered as dave: the server's reason. */
   g_object_unref (session);
   at_bob.failed_code = 0;
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:dave@tandem.test", OFFER_SDP, &error));
+  session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:dave@tandem.test", OFFER_SDP, &error), &at_bob));
   WAIT_UNTIL (at_bob.failed_code != 0, 10000);
   g_test_message ("nobody there: %s", at_bob.failed_reason);
   g_assert_cmpuint (at_bob.failed_code, >=, 400);
 
   /* Bad input is refused before anything is sent. */
-  g_assert_null (tandem_share_stack_invite (bob, "sip:alice@tandem.test", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n", &error));
+  g_assert_null (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n", &error), &at_bob));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  g_assert_null (tandem_share_stack_invite (bob, "not an address", OFFER_SDP, &error));
+  g_assert_null (watch_session (tandem_share_stack_invite (bob, "not an address", OFFER_SDP, &error), &at_bob));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_clear_error (&error);
 
@@ -582,11 +573,11 @@ test_cancel (void)
   watch (alice, &at_alice);
   watch (bob, &at_bob);
 
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error));
+  session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error), &at_bob));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice.offered != NULL && at_bob.ringing > 0, 10000);
   g_assert_nonnull (at_alice.offered);
-  g_assert_true (tandem_share_stack_hang_up (bob, session, &error));
+  g_assert_true (tandem_share_session_hang_up (session, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice.cancelled > 0, 10000);
   g_assert_cmpuint (at_alice.cancelled, ==, 1);
@@ -594,7 +585,7 @@ test_cancel (void)
   g_assert_cmpuint (at_bob.ended, ==, 1);
   g_assert_cmpuint (at_bob.failed_code, ==, 0);
   /* Too late to accept. */
-  g_assert_false (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  g_assert_false (tandem_share_session_accept (at_alice.offered, ANSWER_SDP, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
@@ -633,7 +624,7 @@ test_mixed_offer (void)
   watch (bob, &at_bob);
 
   branches_declined = 0;
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:alice@tandem.test", MIXED_OFFER_SDP, &error));
+  session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", MIXED_OFFER_SDP, &error), &at_bob));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice.offered != NULL, 10000);
   g_assert_nonnull (at_alice.offered);
@@ -644,7 +635,7 @@ test_mixed_offer (void)
   g_assert_cmpuint (branches_declined, ==, 1);
   g_assert_null (rung);
 
-  g_assert_true (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  g_assert_true (tandem_share_session_accept (at_alice.offered, ANSWER_SDP, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_bob.accepted_sdp != NULL, 10000);
   g_assert_nonnull (at_bob.accepted_sdp);
@@ -653,7 +644,7 @@ test_mixed_offer (void)
   g_assert_nonnull (strstr (at_bob.accepted_sdp, "m=audio 0 RTP/AVP 0"));
   g_assert_true (strstr (at_bob.accepted_sdp, "m=application") < strstr (at_bob.accepted_sdp, "m=audio"));
   g_assert_null (rung);
-  g_assert_true (tandem_share_stack_hang_up (bob, session, &error));
+  g_assert_true (tandem_share_session_hang_up (session, &error));
   WAIT_UNTIL (at_alice.ended > 0, 10000);
   g_assert_cmpuint (at_alice.ended, ==, 1);
 

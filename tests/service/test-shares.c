@@ -360,8 +360,7 @@ test_transport_policy (Fixture       *f,
  * crash accepting that; its branch must be declined and never ring, and
  * the share stack answers with the audio refused. */
 static void
-on_carol_accepted (TandemShareStack   *stack,
-                   TandemShareSession *session,
+on_carol_accepted (TandemShareSession *session,
                    const char         *sdp,
                    char              **answer)
 {
@@ -399,6 +398,7 @@ test_mixed_offer (Fixture       *f,
     "a=rtpmap:101 telephone-event/8000\r\n"
     "a=sendrecv\r\n";
   TandemShare *theirs;
+  TandemShareSession *session;
   guint calls_added = 0;
 
   g_signal_connect_swapped (tandem_manager_get_calls (f->bob), "call-added", G_CALLBACK (count_call), &calls_added);
@@ -407,9 +407,10 @@ test_mixed_offer (Fixture       *f,
   g_assert_true (tandem_share_stack_start (carol, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_share_stack_get_state (carol) == TANDEM_REGISTRATION_OK, 10000);
-  g_signal_connect (carol, "share-accepted", G_CALLBACK (on_carol_accepted), &answer);
-  g_assert_nonnull (tandem_share_stack_invite (carol, "sip:bob@tandem.test", offer, &error));
+  session = tandem_share_stack_invite (carol, "sip:bob@tandem.test", offer, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (session);
+  g_signal_connect (session, "accepted", G_CALLBACK (on_carol_accepted), &answer);
 
   WAIT_UNTIL (is_state (last (f->bob_shares), TANDEM_SHARE_PENDING), 10000);
   theirs = last (f->bob_shares);

@@ -65,7 +65,7 @@ next_offer_sdp (TandemManager    *alice,
   g_object_ref (share);  /* the manager drops it once ended */
   WAIT_UNTIL (seen->sdp != NULL, 10000);
   g_assert_nonnull (seen->sdp);
-  g_assert_true (tandem_share_stack_decline (bob, seen->session, &error));
+  g_assert_true (tandem_share_session_decline (seen->session, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_share_get_state (share) == TANDEM_SHARE_ENDED, 10000);
   g_assert_cmpint (tandem_share_get_state (share), ==, TANDEM_SHARE_ENDED);
