@@ -1036,7 +1036,7 @@ run_wayland (guint   changes,
   script = g_build_filename (TANDEM_SOURCE_DIR, "tests", "bench", "share", "tandem-bench-wayland-client.py", NULL);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_setenv (launcher, "GDK_BACKEND", "wayland", TRUE);
-  client = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, "1800", "1000", NULL);
+  client = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, "800", "520", NULL);
   if (client == NULL)
     g_error ("bench client: %s", error->message);
   client_in = g_subprocess_get_stdin_pipe (client);
@@ -1077,10 +1077,10 @@ run_wayland (guint   changes,
     pump (20);
   if (mx < 0)
     g_error ("Wayland: the bench window is not on the shared screen");
-  PROBE_X = mx + 200;
-  PROBE_Y = my + 200;
-  REGION_X = mx + 600;
-  REGION_Y = my + 300;
+  PROBE_X = mx + 20;
+  PROBE_Y = my + 40;
+  REGION_X = mx + 140;
+  REGION_Y = my + 20;
   g_message ("bench window at %d,%d", mx, my);
 
   pump (500);
