@@ -320,6 +320,48 @@ quiet_log (const char *format,
 {
 }
 
+/* Asks the RemoteDesktop portal for input (the caller answers its
+ * dialog) and gives the viewer control. */
+static void
+grant (TandemPortalCapture *capture,
+       TandemVncServer     *server,
+       guint                id,
+       Viewer              *v)
+{
+  Result r = { 0 };
+
+  tandem_portal_capture_request_input_async (capture, NULL, on_input, &r);
+  PUMP_UNTIL (v, r.done, WAIT_MS);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_true (tandem_portal_capture_has_input (capture));
+  tandem_vnc_server_set_control (server, id, TRUE);
+}
+
+/* The viewer clicks at (x, y) (motion first, as a hand would); the window
+ * must log @seen. */
+static void
+click (Viewer        *v,
+       PatternWindow *w,
+       int            x,
+       int            y,
+       const char    *seen)
+{
+  SendPointerEvent (v->client, x, y, 0);
+  PUMP_UNTIL (v, FALSE, 200);
+  SendPointerEvent (v->client, x, y, 1);
+  PUMP_UNTIL (v, FALSE, 200);
+  SendPointerEvent (v->client, x, y, 0);
+  PUMP_UNTIL (v, log_has (w, seen), WAIT_MS);
+  if (!log_has (w, seen))
+    {
+      g_autofree char *text = read_log (w);
+
+      g_test_message ("the window saw: %s", text);
+    }
+  g_assert_true (log_has (w, seen));
+}
+
 /* ---- tests -------------------------------------------------------------- */
 
 /* The seeded token: no dialog; the window arrives pixel for pixel, and
@@ -371,7 +413,6 @@ test_control (void)
   g_autoptr(GSubprocess) answer = NULL;
   TandemVncServer *server;
   Viewer *v;
-  Result r = { 0 };
   guint id;
   int x = -1, y = -1;
 
@@ -387,21 +428,10 @@ test_control (void)
 
   answer = tandem_test_gnome_answer_dialog (gnome, TRUE, FALSE, WAIT_MS / 2, &error);
   g_assert_no_error (error);
-  tandem_portal_capture_request_input_async (capture, NULL, on_input, &r);
-  PUMP_UNTIL (v, r.done, WAIT_MS);
-  g_assert_no_error (r.error);
-  g_assert_true (r.ok);
-  g_assert_true (tandem_portal_capture_has_input (capture));
-  tandem_vnc_server_set_control (server, id, TRUE);
+  grant (capture, server, id, v);
 
   /* A click flips the pattern: the redraw comes back through damage. */
-  SendPointerEvent (v->client, x + 20, y + 30, 0);
-  PUMP_UNTIL (v, FALSE, 200);
-  SendPointerEvent (v->client, x + 20, y + 30, 1);
-  PUMP_UNTIL (v, FALSE, 200);
-  SendPointerEvent (v->client, x + 20, y + 30, 0);
-  PUMP_UNTIL (v, log_has (w, "button 1 20 30"), WAIT_MS);
-  g_assert_true (log_has (w, "button 1 20 30"));
+  click (v, w, x + 20, y + 30, "button 1 20 30");
   PUMP_UNTIL (v, find_pattern (v, 0xffffff, &x, &y), WAIT_MS);
   g_assert_true (find_pattern (v, 0xffffff, &x, &y));
 
@@ -464,7 +494,6 @@ test_window (void)
   g_autoptr(TandemPortalCapture) capture = NULL;
   TandemVncServer *server;
   Viewer *v;
-  Result r = { 0 };
   guint id;
   int x = -1, y = -1;
 
@@ -488,24 +517,9 @@ test_window (void)
   /* The RemoteDesktop dialog: the same window, input allowed. */
   allow = tandem_test_gnome_answer_window_dialog (gnome, "Tandem test pattern", TRUE, WAIT_MS, &error);
   g_assert_no_error (error);
-  tandem_portal_capture_request_input_async (capture, NULL, on_input, &r);
-  PUMP_UNTIL (v, r.done, WAIT_MS);
-  g_assert_no_error (r.error);
-  g_assert_true (r.ok);
+  grant (capture, server, id, v);
   g_assert_true (g_subprocess_wait_check (allow, NULL, NULL));
-  tandem_vnc_server_set_control (server, id, TRUE);
-  SendPointerEvent (v->client, x + 20, y + 30, 0);
-  PUMP_UNTIL (v, FALSE, 200);
-  SendPointerEvent (v->client, x + 20, y + 30, 1);
-  PUMP_UNTIL (v, FALSE, 200);
-  SendPointerEvent (v->client, x + 20, y + 30, 0);
-  PUMP_UNTIL (v, log_has (w, "button 1 20 30"), WAIT_MS);
-  if (!log_has (w, "button 1 20 30"))
-    {
-      g_autofree char *text = read_log (w);
-      g_test_message ("the window saw: %s", text);
-    }
-  g_assert_true (log_has (w, "button 1 20 30"));
+  click (v, w, x + 20, y + 30, "button 1 20 30");
 
   /* The shared window goes away: the capture fails (and the server
    * ends its viewers). */
