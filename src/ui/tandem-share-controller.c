@@ -17,7 +17,7 @@
  * A share that a relay dropped offers Reconnect (TandemShareReconnect).
  * The application actions (share-screen, request-screen, accept-share,
  * decline-share, stop-share, grant-control, revoke-control,
- * request-control, save-shared-screen, reconnect-share) live here, enabled only when
+ * request-control, save-shared-screen) live here, enabled only when
  * they apply, so D-Bus callers and tests can wait on them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -319,6 +319,20 @@ say (TandemShareController *self,
   tandem_window_show_error (get_window (self), message);
   if (action != NULL)
     g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (message));
+}
+
+/* A new share makes what was said about the last one old news: the window
+ * stops showing it (if it still does; other errors stay). */
+static void
+unsay (TandemShareController *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->application), "share-message");
+  g_autoptr(GVariant) said = action != NULL ? g_action_get_state (action) : NULL;
+
+  if (said == NULL || *g_variant_get_string (said, NULL) == '\0')
+    return;
+  tandem_window_dismiss_error (get_window (self), g_variant_get_string (said, NULL));
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (""));
 }
 
 /* Ends the share (the peer is told) and says why in the window. */
@@ -681,6 +695,7 @@ on_share_added (TandemShareController *self,
   g_signal_connect (share, "notify::control", G_CALLBACK (on_share_control), self);
   g_signal_connect (share, "notify::control-requested", G_CALLBACK (on_share_control), self);
   g_signal_connect (share, "notify::unacked", G_CALLBACK (on_share_unacked), self);
+  unsay (self);
   if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING && tandem_share_reconnect_take (self->reconnect, share))
     g_action_group_activate_action (G_ACTION_GROUP (self->application), "accept-share", NULL);
   else if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING)
@@ -715,7 +730,6 @@ update_actions (TandemShareController *self)
   enable (self, "revoke-control", sharing != NULL && tandem_share_get_control (sharing->share));
   enable (self, "request-control", viewing != NULL && !tandem_share_get_control (viewing->share));
   enable (self, "save-shared-screen", viewing != NULL);
-  enable (self, "reconnect-share", !tandem_share_reconnect_is_empty (self->reconnect));
 }
 
 static void
@@ -914,26 +928,7 @@ on_save_shared_screen (GSimpleAction *action,
   g_clear_pointer (&surface, cairo_surface_destroy);
 }
 
-static void
-on_reconnect_changed (TandemShareController *self)
-{
-  update_actions (self);
-}
-
-static void  /* the share with @parameter (an address) a relay dropped, again */
-on_reconnect_share (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  TandemShareController *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!tandem_share_reconnect_run (self->reconnect, g_variant_get_string (parameter, NULL), &error))
-    report (self, _("The share could not be set up again"), error);
-}
-
 static const GActionEntry share_actions[] = {
-  { "reconnect-share", on_reconnect_share, "s", NULL, NULL, { 0 } },
   { "share-screen", on_share_screen, "s", NULL, NULL, { 0 } },
   { "request-screen", on_request_screen, "s", NULL, NULL, { 0 } },
   { "choose-share-screen", on_choose_share_screen, "s", NULL, NULL, { 0 } },
@@ -993,7 +988,6 @@ tandem_share_controller_new (GtkApplication *application,
                                    G_N_ELEMENTS (share_actions), self);
   g_signal_connect_swapped (tandem_manager_get_shares (manager), "share-added", G_CALLBACK (on_share_added), self);
   self->reconnect = tandem_share_reconnect_new (application, tandem_manager_get_shares (manager));
-  g_signal_connect_swapped (self->reconnect, "changed", G_CALLBACK (on_reconnect_changed), self);
   update_actions (self);
 
   return self;

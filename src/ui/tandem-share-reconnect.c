@@ -3,7 +3,9 @@
  * Reconnect button; the sharer gets a bar in the window.  Reconnect
  * offers the share again in the same direction (the capture follows the
  * remembered scope: no chooser), and an offer from that peer in the same
- * direction is taken without a prompt.
+ * direction is taken without a prompt.  The application action
+ * "reconnect-share" (the peer's address) is this object's, enabled while
+ * a dropped share is remembered.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -51,11 +53,22 @@ lost_free (gpointer data)
 }
 
 static void
+update_action (TandemShareReconnect *self)
+{
+  GAction *action = self->application != NULL
+    ? g_action_map_lookup_action (G_ACTION_MAP (self->application), "reconnect-share") : NULL;
+
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), g_hash_table_size (self->lost) > 0);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
 forget (TandemShareReconnect *self,
         const char           *address)
 {
   if (g_hash_table_remove (self->lost, address))
-    g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+    update_action (self);
 }
 
 static Lost *
@@ -155,7 +168,7 @@ tandem_share_reconnect_add (TandemShareReconnect *self,
       lost->bar = new_bar (self, address, peer_name);
       tandem_window_add_bar (window, lost->bar);
     }
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  update_action (self);
 }
 
 gboolean
@@ -190,6 +203,25 @@ tandem_share_reconnect_run (TandemShareReconnect *self,
   g_message ("share with %s: reconnecting (%s)", address, sharer ? "sharing" : "viewing");
   return (sharer ? tandem_shares_share_screen (self->shares, address, error)
                  : tandem_shares_request_screen (self->shares, address, error)) != NULL;
+}
+
+static void
+on_reconnect_share (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       data)
+{
+  TandemShareReconnect *self = data;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window = gtk_application_get_active_window (self->application);
+
+  if (!tandem_share_reconnect_run (self, g_variant_get_string (parameter, NULL), &error) && TANDEM_IS_WINDOW (window))
+    {
+      /* Translators: "<what failed>: <why>" */
+      g_autofree char *message = g_strdup_printf (_("%s: %s"), _("The share could not be set up again"),
+                                                  error->message);
+
+      tandem_window_show_error (TANDEM_WINDOW (window), message);
+    }
 }
 
 gboolean
@@ -231,7 +263,13 @@ tandem_share_reconnect_new (GtkApplication *application,
 {
   TandemShareReconnect *self = g_object_new (TANDEM_TYPE_SHARE_RECONNECT, NULL);
 
+  static const GActionEntry actions[] = {
+    { "reconnect-share", on_reconnect_share, "s", NULL, NULL, { 0 } },
+  };
+
   g_set_weak_pointer (&self->application, application);
   self->shares = g_object_ref (shares);
+  g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions), self);
+  update_action (self);
   return self;
 }

@@ -16,8 +16,9 @@ G_BEGIN_DECLS
 #define TANDEM_TYPE_SHARE_RECONNECT (tandem_share_reconnect_get_type ())
 G_DECLARE_FINAL_TYPE (TandemShareReconnect, tandem_share_reconnect, TANDEM, SHARE_RECONNECT, GObject)
 
-/* Reconnect buttons activate @application's "reconnect-share" (the
- * peer's address). */
+/* Adds the action "reconnect-share" (the peer's address) to
+ * @application, enabled while a dropped share is remembered; Reconnect
+ * buttons activate it. */
 TandemShareReconnect *tandem_share_reconnect_new       (GtkApplication       *application,
                                                         TandemShares         *shares);
 /* @share ended with tandem_share_get_relay_lost(): offer Reconnect, on
