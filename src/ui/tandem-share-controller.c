@@ -697,7 +697,12 @@ on_share_added (TandemShareController *self,
   g_signal_connect (share, "notify::unacked", G_CALLBACK (on_share_unacked), self);
   unsay (self);
   if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING && tandem_share_reconnect_take (self->reconnect, share))
-    g_action_group_activate_action (G_ACTION_GROUP (self->application), "accept-share", NULL);
+    {
+      g_autoptr(GError) error = NULL;  /* accept-share is not enabled yet */
+
+      if (!tandem_share_accept (share, &error))
+        report (self, _("The share could not be accepted"), error);
+    }
   else if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING)
     show_prompt (self, entry);
   update_actions (self);
