@@ -24,7 +24,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-tunnel"
+#define G_LOG_DOMAIN "tandem-rfb-tunnel"
 
 #include "tandem-msrp-error.h"
 #include "tandem-rfb-tunnel.h"
@@ -63,6 +63,7 @@ struct _TandemRfbTunnel {
   TandemSendWindow  *window;      /* WINDOW mode */
   guint              pace_id;     /* pacing: the next chunk may go */
   guint              stall_id;    /* the window full: a peer without REPORTs? */
+  gboolean           peer_closed; /* the session closed under the tunnel */
   gint64             next_send;   /* UNACKED pacing */
   gint64             last_ack;
 };
@@ -73,6 +74,9 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum { PROP_0, PROP_MODE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (TandemRfbTunnel, tandem_rfb_tunnel, G_TYPE_OBJECT)
 
@@ -97,7 +101,11 @@ static void
 set_mode (TandemRfbTunnel     *self,
           TandemRfbTunnelMode  mode)
 {
+  gboolean changed = self->mode != mode;
+
   self->mode = mode;
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
   switch (mode)
     {
     case TANDEM_RFB_TUNNEL_MODE_DIRECT:
@@ -230,6 +238,8 @@ on_sent (GObject      *source,
   if (!tandem_msrp_session_send_finish (TANDEM_MSRP_SESSION (source), result, &error))
     {
       g_debug ("Sending to the peer failed: %s", error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        self->peer_closed = TRUE;
       shut_down (self);
       return;
     }
@@ -424,6 +434,7 @@ on_session_closed (TandemMsrpSession *session,
 {
   TandemRfbTunnel *self = user_data;
 
+  self->peer_closed = TRUE;
   /* one last non-blocking attempt at what is pending, then EOF */
   if (self->pending->len > self->pending_off)
     flush_pending (self);
@@ -483,6 +494,15 @@ tandem_rfb_tunnel_get_bytes_from_peer (TandemRfbTunnel *self)
   return self->from_peer;
 }
 
+/* The MSRP side ended the tunnel (the connection closed or failed), not
+ * the VNC side or close(). */
+gboolean
+tandem_rfb_tunnel_get_peer_closed (TandemRfbTunnel *self)
+{
+  g_return_val_if_fail (TANDEM_IS_RFB_TUNNEL (self), FALSE);
+  return self->peer_closed;
+}
+
 TandemRfbTunnelMode
 tandem_rfb_tunnel_get_mode (TandemRfbTunnel *self)
 {
@@ -538,12 +558,38 @@ tandem_rfb_tunnel_finalize (GObject *object)
 }
 
 static void
+tandem_rfb_tunnel_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  TandemRfbTunnel *self = TANDEM_RFB_TUNNEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      g_value_set_int (value, self->mode);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 tandem_rfb_tunnel_class_init (TandemRfbTunnelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = tandem_rfb_tunnel_dispose;
   object_class->finalize = tandem_rfb_tunnel_finalize;
+  object_class->get_property = tandem_rfb_tunnel_get_property;
+
+  /* A TandemRfbTunnelMode; notified when it changes (WINDOW to UNACKED
+   * when the peer turns out to send no REPORTs). */
+  properties[PROP_MODE] = g_param_spec_int ("mode", NULL, NULL, TANDEM_RFB_TUNNEL_MODE_DIRECT,
+                                            TANDEM_RFB_TUNNEL_MODE_UNACKED, TANDEM_RFB_TUNNEL_MODE_DIRECT,
+                                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

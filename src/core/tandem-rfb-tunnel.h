@@ -33,6 +33,7 @@ gsize            tandem_rfb_tunnel_get_max_buffered    (TandemRfbTunnel   *self)
 guint64          tandem_rfb_tunnel_get_bytes_to_peer   (TandemRfbTunnel   *self);
 guint64          tandem_rfb_tunnel_get_bytes_from_peer (TandemRfbTunnel   *self);
 TandemRfbTunnelMode tandem_rfb_tunnel_get_mode         (TandemRfbTunnel   *self);
+gboolean         tandem_rfb_tunnel_get_peer_closed     (TandemRfbTunnel   *self);
 gboolean         tandem_rfb_tunnel_get_window_stats    (TandemRfbTunnel   *self,
                                                         TandemSendWindowStats *stats);
 void             tandem_rfb_tunnel_close               (TandemRfbTunnel   *self);

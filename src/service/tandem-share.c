@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "tandem-share.h"
-#include "tandem-share-private-manager.h"
+#include "tandem-share.h"
 
 struct _TandemShare
 {
@@ -44,6 +44,8 @@ struct _TandemShare
   gboolean            control;
   gboolean            control_requested;
   gboolean            ending;
+  gboolean            relay_lost;
+  gboolean            relayed;      /* the running stream crossed a relay */
   guint               ping_id;
   int                 vnc_fd;
 };
@@ -62,6 +64,7 @@ enum {
   PROP_STATE,
   PROP_CONTROL,
   PROP_CONTROL_REQUESTED,
+  PROP_UNACKED,
   N_PROPS
 };
 
@@ -112,7 +115,7 @@ end (TandemShare *self,
   self->end_reason = g_strdup (reason);
   g_cancellable_cancel (self->cancellable);
   if (hang_up && self->session != NULL)
-    tandem_share_stack_hang_up (self->stack, self->session, NULL);
+    tandem_share_session_hang_up (self->session, NULL);
   if (self->media != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->media, self);
@@ -122,12 +125,18 @@ end (TandemShare *self,
     close (self->vnc_fd);
   self->vnc_fd = -1;
   set_control (self, FALSE, FALSE);
-  g_signal_handlers_disconnect_by_data (self->stack, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   set_state (self, TANDEM_SHARE_ENDED);
   g_object_unref (self);
 }
 
 /* ----- the media ------------------------------------------------------- */
+
+/* The control word (INFO, application/x-tandem-control) that says the
+ * sender's relay dropped the stream; a BYE follows.  Other peers answer
+ * the INFO with an error, which is ignored. */
+#define RELAY_LOST "relay-lost"
 
 /* Through a relay the MSRP connection never learns that the peer went
  * away without a BYE (killed, network lost); an in-dialog OPTIONS every
@@ -144,7 +153,7 @@ on_ping (gpointer data)
   if (self->session != NULL)
     {
       g_debug ("share with %s: OPTIONS, to notice a peer gone behind the relay", self->peer_address);
-      tandem_share_stack_ping (self->stack, self->session);
+      tandem_share_session_ping (self->session);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -154,9 +163,17 @@ on_media_connected (TandemShareMedia *media,
                     TandemShare      *self)
 {
   self->vnc_fd = tandem_share_media_steal_vnc_fd (media);
-  if (tandem_share_media_is_relayed (media))
+  self->relayed = tandem_share_media_is_relayed (media);
+  if (self->relayed)
     self->ping_id = g_timeout_add_seconds (PING_INTERVAL_S, on_ping, self);
   set_state (self, TANDEM_SHARE_ACTIVE);
+}
+
+static void
+on_media_unacked (TandemShareMedia *media,
+                  TandemShare      *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNACKED]);
 }
 
 static void
@@ -166,6 +183,21 @@ on_media_ended (TandemShareMedia *media,
 {
   g_autofree char *reason = NULL;
 
+  /* Through a relay the peer's own close is not seen (the relay keeps
+   * the connection; its BYE ends the share): a running stream that ends
+   * means the relay dropped it.  The peer is told (Reason of the BYE). */
+  if (self->state == TANDEM_SHARE_ACTIVE && self->relayed && tandem_share_media_get_stream_lost (media))
+    {
+      g_message ("Share with %s: the relay dropped the stream (%s)", self->peer_address,
+                 message != NULL ? message : "closed");
+      self->relay_lost = TRUE;
+      /* The peer's own connection may still be up: tell it before the
+       * BYE (the INFO's transaction goes out first). */
+      if (self->session != NULL)
+        tandem_share_session_send_control (self->session, RELAY_LOST, NULL);
+      end (self, _("The connection through the relay was lost"), TRUE);
+      return;
+    }
   if (message == NULL)
     reason = g_strdup (_("The screen sharing connection closed"));
   else
@@ -188,22 +220,17 @@ start_media (TandemShare          *self,
 /* ----- the dialog ------------------------------------------------------ */
 
 static void
-on_stack_ringing (TandemShareStack   *stack,
-                  TandemShareSession *session,
-                  TandemShare        *self)
+on_session_ringing (TandemShareSession *session,
+                    TandemShare        *self)
 {
-  if (session == self->session)
-    g_debug ("share with %s: ringing", self->peer_address);
+  g_debug ("share with %s: ringing", self->peer_address);
 }
 
 static void
-on_stack_accepted (TandemShareStack   *stack,
-                   TandemShareSession *session,
-                   const char         *sdp,
-                   TandemShare        *self)
+on_session_accepted (TandemShareSession *session,
+                     const char         *sdp,
+                     TandemShare        *self)
 {
-  if (session != self->session)
-    return;
   self->has_audio = tandem_share_session_has_audio (session);
   start_media (self, tandem_share_session_get_remote_share (session));
 }
@@ -220,16 +247,13 @@ dup_user_name (const char *address)
 }
 
 static void
-on_stack_failed (TandemShareStack   *stack,
-                 TandemShareSession *session,
-                 guint               code,
-                 const char         *text,
-                 TandemShare        *self)
+on_session_failed (TandemShareSession *session,
+                   guint               code,
+                   const char         *text,
+                   TandemShare        *self)
 {
   g_autofree char *reason = NULL;
 
-  if (session != self->session)
-    return;
   switch (code)
     {
     case 486:
@@ -265,36 +289,34 @@ on_stack_failed (TandemShareStack   *stack,
 }
 
 static void
-on_stack_ended (TandemShareStack   *stack,
-                TandemShareSession *session,
-                TandemShare        *self)
+on_session_ended (TandemShareSession *session,
+                  TandemShare        *self)
 {
-  if (session != self->session)
-    return;
-  if (tandem_share_session_get_status_code (session) != 0)
+  if (self->relay_lost)  /* the peer's INFO said so */
+    end (self, _("The connection through the relay was lost"), FALSE);
+  else if (tandem_share_session_get_status_code (session) != 0)
     end (self, _("The other side is gone"), FALSE);
   else
     end (self, _("Ended by the other side"), FALSE);
 }
 
 static void
-on_stack_cancelled (TandemShareStack   *stack,
-                    TandemShareSession *session,
-                    TandemShare        *self)
+on_session_cancelled (TandemShareSession *session,
+                      TandemShare        *self)
 {
-  if (session == self->session)
-    end (self, _("Withdrawn by the other side"), FALSE);
+  end (self, _("Withdrawn by the other side"), FALSE);
 }
 
 static void
-on_stack_control (TandemShareStack   *stack,
-                  TandemShareSession *session,
-                  const char         *what,
-                  TandemShare        *self)
+on_session_control (TandemShareSession *session,
+                    const char         *what,
+                    TandemShare        *self)
 {
-  if (session != self->session || self->state == TANDEM_SHARE_ENDED)
+  if (self->state == TANDEM_SHARE_ENDED)
     return;
-  if (self->sharer && g_str_equal (what, "request") && !self->control)
+  if (g_str_equal (what, RELAY_LOST))
+    self->relay_lost = TRUE;  /* its BYE follows */
+  else if (self->sharer && g_str_equal (what, "request") && !self->control)
     set_control (self, FALSE, TRUE);
   else if (!self->sharer && g_str_equal (what, "grant"))
     set_control (self, TRUE, FALSE);
@@ -304,15 +326,18 @@ on_stack_control (TandemShareStack   *stack,
     g_debug ("share with %s: control message “%s” ignored", self->peer_address, what);
 }
 
+/* The dialog of this share: its own signals, nobody else's. */
 static void
-watch_stack (TandemShare *self)
+set_session (TandemShare        *self,
+             TandemShareSession *session)
 {
-  g_signal_connect (self->stack, "share-ringing", G_CALLBACK (on_stack_ringing), self);
-  g_signal_connect (self->stack, "share-accepted", G_CALLBACK (on_stack_accepted), self);
-  g_signal_connect (self->stack, "share-failed", G_CALLBACK (on_stack_failed), self);
-  g_signal_connect (self->stack, "share-ended", G_CALLBACK (on_stack_ended), self);
-  g_signal_connect (self->stack, "share-cancelled", G_CALLBACK (on_stack_cancelled), self);
-  g_signal_connect (self->stack, "share-control", G_CALLBACK (on_stack_control), self);
+  self->session = g_object_ref (session);
+  g_signal_connect (session, "ringing", G_CALLBACK (on_session_ringing), self);
+  g_signal_connect (session, "accepted", G_CALLBACK (on_session_accepted), self);
+  g_signal_connect (session, "failed", G_CALLBACK (on_session_failed), self);
+  g_signal_connect (session, "ended", G_CALLBACK (on_session_ended), self);
+  g_signal_connect (session, "cancelled", G_CALLBACK (on_session_cancelled), self);
+  g_signal_connect (session, "control", G_CALLBACK (on_session_control), self);
 }
 
 /* ----- outgoing -------------------------------------------------------- */
@@ -333,6 +358,7 @@ on_prepared_outgoing (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(TandemShareSdp) offer = NULL;
   g_autofree char *text = NULL;
+  TandemShareSession *session;
 
   if (!tandem_share_media_prepare_finish (TANDEM_SHARE_MEDIA (source), result, &error))
     {
@@ -346,13 +372,13 @@ on_prepared_outgoing (GObject      *source,
   offer = tandem_share_media_create_offer (self->media, self->sharer ? TANDEM_RFB_SETUP_PASSIVE
                                                                      : TANDEM_RFB_SETUP_ACTIVE);
   text = sdp_text (offer);
-  self->session = tandem_share_stack_invite (self->stack, self->peer_address, text, &error);
-  if (self->session == NULL)
+  session = tandem_share_stack_invite (self->stack, self->peer_address, text, &error);
+  if (session == NULL)
     {
       end (self, error->message, FALSE);
       return;
     }
-  g_object_ref (self->session);
+  set_session (self, session);
 }
 
 /* ----- incoming -------------------------------------------------------- */
@@ -371,7 +397,7 @@ on_prepared_incoming (GObject      *source,
     {
       if (self->state != TANDEM_SHARE_ENDED)
         {
-          tandem_share_stack_decline (self->stack, self->session, NULL);
+          tandem_share_session_decline (self->session, NULL);
           end (self, error->message, FALSE);
         }
       return;
@@ -383,13 +409,13 @@ on_prepared_incoming (GObject      *source,
   if (answer != NULL)
     {
       text = sdp_text (answer);
-      if (tandem_share_stack_accept (self->stack, self->session, text, &error))
+      if (tandem_share_session_accept (self->session, text, &error))
         {
           start_media (self, self->offer);
           return;
         }
     }
-  tandem_share_stack_decline (self->stack, self->session, NULL);
+  tandem_share_session_decline (self->session, NULL);
   end (self, error->message, FALSE);
 }
 
@@ -411,15 +437,15 @@ share_new (TandemShareStack              *stack,
   self->sharer = sharer;
   g_signal_connect (self->media, "connected", G_CALLBACK (on_media_connected), self);
   g_signal_connect (self->media, "ended", G_CALLBACK (on_media_ended), self);
-  watch_stack (self);
+  g_signal_connect (self->media, "unacked", G_CALLBACK (on_media_unacked), self);
   return self;
 }
 
 TandemShare *
-_tandem_share_new_outgoing (TandemShareStack              *stack,
-                            const TandemShareMediaOptions *options,
-                            const char                    *peer_address,
-                            gboolean                       sharer)
+tandem_share_new_outgoing (TandemShareStack              *stack,
+                           const TandemShareMediaOptions *options,
+                           const char                    *peer_address,
+                           gboolean                       sharer)
 {
   TandemShare *self = share_new (stack, options, peer_address, FALSE, sharer);
 
@@ -430,10 +456,10 @@ _tandem_share_new_outgoing (TandemShareStack              *stack,
 }
 
 TandemShare *
-_tandem_share_new_incoming (TandemShareStack              *stack,
-                            const TandemShareMediaOptions *options,
-                            TandemShareSession            *session,
-                            const TandemShareSdp          *offer)
+tandem_share_new_incoming (TandemShareStack              *stack,
+                           const TandemShareMediaOptions *options,
+                           TandemShareSession            *session,
+                           const TandemShareSdp          *offer)
 {
   /* rfbsetup is the VNC role of the offerer; none means active (the
    * offerer views, we share). */
@@ -441,7 +467,7 @@ _tandem_share_new_incoming (TandemShareStack              *stack,
   TandemShare *self = share_new (stack, options, tandem_share_session_get_peer_address (session),
                                  TRUE, sharer);
 
-  self->session = g_object_ref (session);
+  set_session (self, session);
   self->offer = tandem_share_sdp_copy (offer);
   self->has_audio = tandem_share_session_has_audio (session);
   self->state = TANDEM_SHARE_PENDING;
@@ -449,7 +475,7 @@ _tandem_share_new_incoming (TandemShareStack              *stack,
 }
 
 TandemShareSession *
-_tandem_share_get_session (TandemShare *self)
+tandem_share_get_session (TandemShare *self)
 {
   return self->session;
 }
@@ -484,7 +510,7 @@ tandem_share_decline (TandemShare  *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("This share request is no longer waiting"));
       return FALSE;
     }
-  tandem_share_stack_decline (self->stack, self->session, NULL);
+  tandem_share_session_decline (self->session, NULL);
   end (self, _("Declined"), FALSE);
   return TRUE;
 }
@@ -519,7 +545,7 @@ tandem_share_set_control (TandemShare  *self,
   {
     g_autoptr(GError) local_error = NULL;
 
-    if (!tandem_share_stack_send_control (self->stack, self->session, control ? "grant" : "revoke",
+    if (!tandem_share_session_send_control (self->session, control ? "grant" : "revoke",
                                           &local_error))
       g_message ("Control change not sent to %s: %s", self->peer_address, local_error->message);
   }
@@ -538,7 +564,7 @@ tandem_share_request_control (TandemShare  *self,
                    _("Control can only be requested while viewing a shared screen"));
       return FALSE;
     }
-  if (!tandem_share_stack_send_control (self->stack, self->session, "request", error))
+  if (!tandem_share_session_send_control (self->session, "request", error))
     return FALSE;
   set_control (self, self->control, TRUE);
   return TRUE;
@@ -594,6 +620,20 @@ tandem_share_get_control_requested (TandemShare *self)
 }
 
 gboolean
+tandem_share_get_relay_lost (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+  return self->relay_lost;
+}
+
+gboolean
+tandem_share_is_unacked (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
+  return self->media != NULL && tandem_share_media_is_unacked (self->media);
+}
+
+gboolean
 tandem_share_is_relayed (TandemShare *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE (self), FALSE);
@@ -629,6 +669,8 @@ tandem_share_dispose (GObject *object)
   if (self->state != TANDEM_SHARE_ENDED && self->stack != NULL)
     end (self, _("Stopped"), TRUE);
   g_clear_object (&self->media);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_object (&self->stack);
 
@@ -669,6 +711,9 @@ tandem_share_get_property (GObject    *object,
     case PROP_CONTROL_REQUESTED:
       g_value_set_boolean (value, self->control_requested);
       break;
+    case PROP_UNACKED:
+      g_value_set_boolean (value, tandem_share_is_unacked (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -691,6 +736,10 @@ tandem_share_class_init (TandemShareClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CONTROL_REQUESTED] =
     g_param_spec_boolean ("control-requested", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Relayed, and the peer sends no end-to-end acknowledgements. */
+  properties[PROP_UNACKED] =
+    g_param_spec_boolean ("unacked", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

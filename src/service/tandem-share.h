@@ -1,6 +1,6 @@
 /* tandem-share.h: one screen share as the user sees it: who, which way,
- * its state, and control.  TandemManager creates them (outgoing from
- * tandem_manager_share_screen() / _request_screen(), incoming from the
+ * its state, and control.  TandemShares creates them (outgoing from
+ * tandem_shares_share_screen() / _request_screen(), incoming from the
  * share stack) and lists them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,6 +8,9 @@
 #pragma once
 
 #include <gio/gio.h>
+
+#include "tandem-share-media.h"
+#include "tandem-share-stack.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +42,13 @@ gboolean          tandem_share_get_control          (TandemShare  *self);
 /* Sharer: the viewer asked for control and nobody answered yet. */
 gboolean          tandem_share_get_control_requested (TandemShare *self);
 gboolean          tandem_share_is_relayed           (TandemShare  *self);
+/* Relayed, and the peer sends no end-to-end acknowledgements (REPORTs):
+ * the sharer sends large changes in parts (property "unacked"). */
+gboolean          tandem_share_is_unacked           (TandemShare  *self);
+/* Ended because a relay dropped the stream's connection, on this side or
+ * (told in the BYE) on the peer's: the end reason is "The connection
+ * through the relay was lost", and the share may be set up again. */
+gboolean          tandem_share_get_relay_lost       (TandemShare  *self);
 /* The offer also had an audio stream (Blink's sessions do). */
 gboolean          tandem_share_has_audio            (TandemShare  *self);
 /* Once ACTIVE: the local end of the RFB stream, for TandemVncServer
@@ -59,5 +69,17 @@ gboolean          tandem_share_set_control          (TandemShare  *self,
 /* Viewer: ask the sharer for control. */
 gboolean          tandem_share_request_control      (TandemShare  *self,
                                                      GError      **error);
+
+/* For TandemShares: a share over a new outgoing dialog, or over an
+ * offered one; and the dialog of a share. */
+TandemShare        *tandem_share_new_outgoing (TandemShareStack              *stack,
+                                                const TandemShareMediaOptions *options,
+                                                const char                    *peer_address,
+                                                gboolean                       sharer);
+TandemShare        *tandem_share_new_incoming (TandemShareStack              *stack,
+                                                const TandemShareMediaOptions *options,
+                                                TandemShareSession            *session,
+                                                const TandemShareSdp          *offer);
+TandemShareSession *tandem_share_get_session  (TandemShare                   *self);
 
 G_END_DECLS

@@ -42,11 +42,13 @@
 #include <sys/eventfd.h>
 #include <linux/input-event-codes.h>
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <pipewire/pipewire.h>
 #include <spa/buffer/meta.h>
 #include <spa/param/video/format-utils.h>
 #include <spa/utils/result.h>
 
+#include "tandem-context.h"
 #include "tandem-portal-capture.h"
 
 #define MAX_DAMAGE_RECTS   32
@@ -195,17 +197,13 @@ report_failure (TandemPortalCapture *self,
                 ...)
 {
   Failure *f = g_new0 (Failure, 1);
-  GSource *source = g_idle_source_new ();
   va_list args;
 
   va_start (args, format);
   f->self = g_object_ref (self);
   f->error = g_error_new_valist (TANDEM_SHARE_ERROR, code, format, args);
   va_end (args);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_failure, f, failure_free);
-  g_source_attach (source, self->main_context);
-  g_source_unref (source);
+  tandem_context_post (self->main_context, on_failure, f, failure_free);
 }
 
 /* ---- server thread: the PipeWire stream --------------------------------- */
@@ -653,7 +651,7 @@ capture_open (TandemCapture *capture,
   if (self->pw_fd < 0)
     {
       g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_FAILED,
-                   "The screen cast was not prepared");
+                   _("The screen cast was not prepared"));
       return FALSE;
     }
   pw_init (NULL, NULL);
@@ -668,7 +666,7 @@ capture_open (TandemCapture *capture,
     {
       close (fd);
       g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                   "Cannot start PipeWire");
+                   _("Cannot start PipeWire"));
       return FALSE;
     }
   pw_thread_loop_lock (self->tloop);
@@ -677,7 +675,7 @@ capture_open (TandemCapture *capture,
     {
       pw_thread_loop_unlock (self->tloop);
       g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                   "Cannot connect to PipeWire: %s", g_strerror (errno));
+                   _("Cannot connect to PipeWire: %s"), g_strerror (errno));
       return FALSE;
     }
   pw_core_add_listener (self->core, &self->core_listener, &core_events, self);
@@ -692,7 +690,7 @@ capture_open (TandemCapture *capture,
     {
       pw_thread_loop_unlock (self->tloop);
       g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                   "Cannot create a PipeWire stream: %s", g_strerror (errno));
+                   _("Cannot create a PipeWire stream: %s"), g_strerror (errno));
       return FALSE;
     }
   pw_stream_add_listener (self->stream, &self->stream_listener, &stream_events, self);
@@ -713,7 +711,7 @@ capture_open (TandemCapture *capture,
     {
       pw_thread_loop_unlock (self->tloop);
       g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                   "Cannot connect the PipeWire stream to node %u", self->node);
+                   _("Cannot connect the PipeWire stream to node %u"), self->node);
       return FALSE;
     }
   pw_thread_loop_unlock (self->tloop);
@@ -1037,14 +1035,7 @@ queue_event (TandemPortalCapture *self,
   self->input_scheduled = TRUE;
   g_mutex_unlock (&self->input_lock);
   if (schedule)
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, on_input, g_object_ref (self), g_object_unref);
-      g_source_attach (source, self->main_context);
-      g_source_unref (source);
-    }
+    tandem_context_post (self->main_context, on_input, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -1078,8 +1069,9 @@ portal_error (GError     *error,
 {
   GError *mapped;
 
+  /* Translators: %s is what was asked, e.g. "Choosing what to share" */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_CANCELLED, "%s was cancelled", what);
+    mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_CANCELLED, _("%s was cancelled"), what);
   else if (error->domain == G_DBUS_ERROR)
     mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL, "%s: %s", what, error->message);
   else
@@ -1130,20 +1122,20 @@ on_started (GObject      *source,
 
   if (!xdp_session_start_finish (XDP_SESSION (source), result, &error))
     {
-      g_task_return_error (task, portal_error (error, "Choosing what to share"));
+      g_task_return_error (task, portal_error (error, _("Choosing what to share")));
       return;
     }
   if (!first_stream (self->session, &self->node, &self->source_type, &self->initial_width, &self->initial_height))
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                               "The portal gave no stream");
+                               _("The portal gave no stream"));
       return;
     }
   self->pw_fd = xdp_session_open_pipewire_remote (self->session);
   if (self->pw_fd < 0)
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                               "The portal gave no PipeWire connection");
+                               _("The portal gave no PipeWire connection"));
       return;
     }
   g_free (self->restore_token);
@@ -1167,7 +1159,7 @@ on_session_created (GObject      *source,
   self->session = xdp_portal_create_screencast_session_finish (XDP_PORTAL (source), result, &error);
   if (self->session == NULL)
     {
-      g_task_return_error (task, portal_error (error, "The screen cast"));
+      g_task_return_error (task, portal_error (error, _("The screen cast")));
       return;
     }
   xdp_session_start (self->session, self->parent, cancellable, on_started,
@@ -1192,7 +1184,7 @@ on_screencast_props (GObject      *source,
   if (reply == NULL)
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL,
-                               "No ScreenCast portal: %s", error->message);
+                               _("No ScreenCast portal: %s"), error->message);
       return;
     }
   g_variant_get (reply, "(@a{sv})", &props);
@@ -1200,7 +1192,7 @@ on_screencast_props (GObject      *source,
       !g_variant_lookup (props, "version", "u", NULL))
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL,
-                               "No ScreenCast portal");
+                               _("No ScreenCast portal"));
       return;
     }
   self->cursor_mode = (modes & XDP_CURSOR_MODE_METADATA) ? XDP_CURSOR_MODE_METADATA : XDP_CURSOR_MODE_EMBEDDED;
@@ -1227,7 +1219,7 @@ on_bus (GObject      *source,
   if (bus == NULL)
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL,
-                               "No session bus: %s", error->message);
+                               _("No session bus: %s"), error->message);
       return;
     }
   g_dbus_connection_call (bus, "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
@@ -1287,7 +1279,7 @@ on_rd_started (GObject      *source,
   if (!xdp_session_start_finish (session, result, &error))
     {
       g_clear_object (&self->rd_session);
-      g_task_return_error (task, portal_error (error, "Allowing control"));
+      g_task_return_error (task, portal_error (error, _("Allowing control")));
       return;
     }
   if ((xdp_session_get_devices (session) & (XDP_DEVICE_POINTER | XDP_DEVICE_KEYBOARD)) == 0 ||
@@ -1296,7 +1288,7 @@ on_rd_started (GObject      *source,
       xdp_session_close (session);
       g_clear_object (&self->rd_session);
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_INPUT,
-                               "Remote interaction was not allowed");
+                               _("Remote interaction was not allowed"));
       return;
     }
   self->rd_window = rd_type == XDP_OUTPUT_WINDOW;
@@ -1333,7 +1325,7 @@ on_rd_created (GObject      *source,
   self->rd_session = xdp_portal_create_remote_desktop_session_finish (XDP_PORTAL (source), result, &error);
   if (self->rd_session == NULL)
     {
-      g_task_return_error (task, portal_error (error, "Remote control"));
+      g_task_return_error (task, portal_error (error, _("Remote control")));
       return;
     }
   xdp_session_start (self->rd_session, self->parent, cancellable, on_rd_started,

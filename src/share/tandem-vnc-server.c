@@ -6,8 +6,9 @@
  * changed rectangles are marked modified and rfbProcessEvents(screen, 0)
  * reads requests and writes updates.  The main thread talks to it through
  * a command queue plus the pipe; the thread answers with
- * g_main_context_invoke().  Nothing here blocks the main thread: stop()
- * only asks, and "running" turns FALSE when the thread is gone.
+ * tandem_context_post().  Nothing here blocks the main thread: stop()
+ * only asks (CMD_STOP through the pipe), the thread closes the viewers'
+ * fds and ends, and "running" turns FALSE once it is joined.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -29,6 +30,9 @@
 #include <glib/gi18n.h>
 #include <rfb/rfb.h>
 
+#include "tandem-context.h"
+#include "tandem-vnc-cursor.h"
+#include "tandem-vnc-quality.h"
 #include "tandem-share-error.h"
 #include "tandem-vnc-server.h"
 
@@ -36,6 +40,7 @@
 #define IDLE_GRAB_US        (G_USEC_PER_SEC / 4)
 #define POINTER_POLL_US     (30 * 1000)
 #define MAX_KEYS_DOWN       32
+#define UNACKED_SLICE_ROWS  48   /* rows per update without end-to-end acks */
 
 typedef enum {
   CMD_ADD,
@@ -43,6 +48,7 @@ typedef enum {
   CMD_REMOVE,
   CMD_CONTROL,
   CMD_CLIPBOARD,
+  CMD_UNACKED,
   CMD_STOP,
 } CommandType;
 
@@ -63,6 +69,7 @@ typedef struct {
   guint                 buttons;
   guint32               keys[MAX_KEYS_DOWN];
   guint                 n_keys;
+  gboolean              unacked;       /* no end-to-end acks: send in slices */
 } Viewer;
 
 typedef struct {
@@ -100,6 +107,7 @@ struct _TandemVncServer
   guint8        *framebuffer;
   GPtrArray     *live;         /* Viewer */
   Viewer        *adding;
+  gint64         last_change;  /* monotonic us of the last damage */
   int            pointer_x;
   int            pointer_y;
 };
@@ -219,13 +227,7 @@ notify_main (TandemVncServer *self,
   n->viewer = viewer != NULL ? viewer_ref (viewer) : NULL;
   n->text = text;
   n->error = error;
-  GSource *source = g_idle_source_new ();
-
-  /* Always through a source: invoke() could run it on this thread. */
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_notify, n, notify_free);
-  g_source_attach (source, self->main_context);
-  g_source_unref (source);
+  tandem_context_post (self->main_context, on_notify, n, notify_free);
 }
 
 static void
@@ -267,6 +269,7 @@ on_client_gone (rfbClientPtr cl)
   TandemVncServer *self = cl->screen->screenData;
   Viewer *v = cl->clientData;
 
+  tandem_vnc_quality_client_gone (cl);
   if (v == NULL)
     return;
   g_debug ("viewer %u gone", v->id);
@@ -285,6 +288,7 @@ on_new_client (rfbClientPtr cl)
 
   cl->clientData = v;
   cl->clientGoneHook = on_client_gone;
+  cl->clientFramebufferUpdateRequestHook = tandem_vnc_quality_request_received;
   cl->viewOnly = TRUE;
   if (v != NULL)
     v->cl = cl;
@@ -354,12 +358,23 @@ on_cut_text (char        *str,
 }
 
 static void
+on_update_start (rfbClientPtr cl)
+{
+  TandemVncServer *self = cl->screen->screenData;
+  Viewer *v = cl->clientData;
+
+  cl->screen->progressiveSliceHeight = v != NULL && v->unacked ? UNACKED_SLICE_ROWS : 0;
+  tandem_vnc_quality_update_start (cl, self->last_change);
+}
+
+static void
 on_frame_sent (rfbClientPtr cl,
                int          result)
 {
   TandemVncServer *self = cl->screen->screenData;
   Viewer *v = cl->clientData;
 
+  tandem_vnc_quality_update_done (cl, result);
   if (v == NULL)
     return;
   g_mutex_lock (&self->stats_lock);
@@ -375,49 +390,17 @@ static void
 update_cursor (TandemVncServer *self)
 {
   g_autoptr(TandemCaptureCursor) c = tandem_capture_get_cursor (self->capture);
-  rfbCursorPtr cursor;
-  int w, h, row_bytes;
 
-  if (c == NULL)
-    return;
-  w = c->width;
-  h = c->height;
-  row_bytes = (w + 7) / 8;
-  cursor = calloc (1, sizeof *cursor);
-  cursor->width = w;
-  cursor->height = h;
-  cursor->xhot = c->xhot;
-  cursor->yhot = c->yhot;
-  cursor->richSource = calloc (w * h, 4);
-  cursor->alphaSource = calloc (w * h, 1);
-  cursor->mask = calloc (row_bytes * h, 1);
-  cursor->cleanup = cursor->cleanupMask = cursor->cleanupRichSource = TRUE;
-  cursor->foreRed = cursor->foreGreen = cursor->foreBlue = 0xffff;
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        guint32 p = c->pixels[y * w + x];
-        guint a = p >> 24;
-        guint r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
-
-        if (a != 0 && a != 255)
-          {
-            r = MIN (255u, r * 255 / a);
-            g = MIN (255u, g * 255 / a);
-            b = MIN (255u, b * 255 / a);
-          }
-        ((guint32 *) cursor->richSource)[y * w + x] = (r << 16) | (g << 8) | b;
-        cursor->alphaSource[y * w + x] = a;
-        if (a >= 128)
-          cursor->mask[y * row_bytes + x / 8] |= 0x80 >> (x % 8);
-      }
-  rfbSetCursor (self->screen, cursor);
+  if (c != NULL)
+    rfbSetCursor (self->screen, tandem_vnc_cursor_new (c));
 }
 
 static void
 mark_changed (TandemVncServer *self,
               GArray          *changed)
 {
+  if (changed->len > 0)
+    self->last_change = g_get_monotonic_time ();
   for (guint i = 0; i < changed->len; i++)
     {
       TandemCaptureRect *r = &g_array_index (changed, TandemCaptureRect, i);
@@ -537,6 +520,13 @@ run_commands (TandemVncServer *self)
           send_cut_text (self, cmd->text);
           break;
 
+        case CMD_UNACKED:
+          if (cmd->flag && !v->unacked)
+            g_message ("viewer %u: no end-to-end acknowledgements; large changes go in parts of %d rows",
+                       v->id, UNACKED_SLICE_ROWS);
+          v->unacked = cmd->flag;
+          break;
+
         case CMD_STOP:
           go_on = FALSE;
           for (guint i = 0; i < self->live->len; i++)
@@ -555,7 +545,7 @@ server_loop (TandemVncServer *self)
   g_autofree struct pollfd *fds = NULL;
   guint n_alloc = 0;
   gboolean want_grab = TRUE;
-  gint64 next_grab = 0, next_pointer = 0;
+  gint64 next_grab = 0, next_pointer = 0, refresh_wait = -1;
   int cfd = tandem_capture_get_fd (self->capture);
 
   for (;;)
@@ -587,6 +577,8 @@ server_loop (TandemVncServer *self)
 
       if (want_grab)
         timeout = (int) MAX (0, (next_grab - now + 999) / 1000);
+      if (active && refresh_wait >= 0)  /* (guint) -1: no timeout yet */
+        timeout = (int) MIN ((guint) timeout, (guint) ((refresh_wait + 999) / 1000));
       if (active)
         {
           int t = (int) MAX (0, (next_pointer - now + 999) / 1000);
@@ -661,6 +653,7 @@ server_loop (TandemVncServer *self)
        * socket applies to it. */
       if (!run_commands (self))
         break;
+      refresh_wait = tandem_vnc_quality_refresh (self->screen, self->last_change);
       rfbProcessEvents (self->screen, 0);
     }
 }
@@ -715,6 +708,7 @@ server_thread (gpointer data)
   self->screen->ptrAddEvent = on_pointer;
   self->screen->kbdAddEvent = on_key;
   self->screen->setXCutText = on_cut_text;
+  self->screen->displayHook = on_update_start;
   self->screen->displayFinishedHook = on_frame_sent;
   rfbInitServer (self->screen);
 
@@ -794,6 +788,7 @@ tandem_vnc_server_get_property (GObject    *object,
 static void
 tandem_vnc_server_class_init (TandemVncServerClass *klass)
 {
+  tandem_vnc_quality_install ();
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = tandem_vnc_server_finalize;
@@ -988,6 +983,18 @@ tandem_vnc_server_set_control (TandemVncServer *self,
     return;
   v->control = !!control;
   push_command (self, CMD_CONTROL, v, v->control, NULL);
+}
+
+void
+tandem_vnc_server_set_viewer_unacked (TandemVncServer *self,
+                                      guint            id,
+                                      gboolean         unacked)
+{
+  Viewer *v;
+
+  g_return_if_fail (TANDEM_IS_VNC_SERVER (self));
+  if ((v = lookup (self, id)) != NULL)
+    push_command (self, CMD_UNACKED, v, unacked, NULL);
 }
 
 gboolean

@@ -50,6 +50,13 @@ void             tandem_vnc_server_remove_viewer  (TandemVncServer     *self,
 void             tandem_vnc_server_set_control    (TandemVncServer     *self,
                                                    guint                id,
                                                    gboolean             control);
+/* The path to @id has no end-to-end acknowledgement (a relayed peer that
+ * sends no REPORTs): large changes go in parts, one band of rows per
+ * update request, so that no more than a band is ever on its way (the
+ * viewer asks for the next when it has read one). */
+void             tandem_vnc_server_set_viewer_unacked (TandemVncServer  *self,
+                                                   guint                id,
+                                                   gboolean             unacked);
 gboolean         tandem_vnc_server_get_control    (TandemVncServer     *self,
                                                    guint                id);
 guint           *tandem_vnc_server_get_viewers    (TandemVncServer     *self,

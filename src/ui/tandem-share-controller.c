@@ -14,6 +14,7 @@
  *     asks the RemoteDesktop portal when it is first granted, before the
  *     peer is told it has control;
  *   - active, we view: a TandemShareView beside the chat of that peer.
+ * A share that a relay dropped offers Reconnect (TandemShareReconnect).
  * The application actions (share-screen, request-screen, accept-share,
  * decline-share, stop-share, grant-control, revoke-control,
  * request-control, save-shared-screen) live here, enabled only when
@@ -34,6 +35,7 @@
 
 #include "tandem-share-bar.h"
 #include "tandem-share-controller.h"
+#include "tandem-share-reconnect.h"
 #include "tandem-share-scope-dialog.h"
 #include "tandem-share-view.h"
 #include "tandem-portal-capture.h"
@@ -57,6 +59,7 @@ typedef struct {
 struct _TandemShareController
 {
   GObject         parent_instance;
+  TandemShareReconnect *reconnect; /* shares a relay dropped */
 
   GtkApplication *application;   /* weak */
   TandemManager  *manager;
@@ -102,7 +105,7 @@ peer_name (TandemShareController *self,
            TandemShare           *share)
 {
   const char *address = tandem_share_get_peer_address (share);
-  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+  TandemContact *contact = tandem_contacts_find (tandem_manager_get_contacts (self->manager), address);
 
   return contact != NULL ? tandem_contact_get_name (contact) : address;
 }
@@ -189,6 +192,19 @@ stop_serving (Entry *entry)
   entry->bar = NULL;
 }
 
+/* A relayed viewer without end-to-end acknowledgements gets large changes
+ * in parts (HACKING.md, "Picture quality"). */
+static void
+on_share_unacked (TandemShare           *share,
+                  GParamSpec            *pspec,
+                  TandemShareController *self)
+{
+  Entry *entry = find_entry (self, share);
+
+  if (entry != NULL && entry->server != NULL && tandem_share_is_unacked (share))
+    tandem_vnc_server_set_viewer_unacked (entry->server, entry->viewer_id, TRUE);
+}
+
 static void
 entry_free (gpointer data)
 {
@@ -196,6 +212,7 @@ entry_free (gpointer data)
 
   g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_state, NULL);
   g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_control, NULL);
+  g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_unacked, NULL);
   if (entry->view != NULL)
     g_signal_handlers_disconnect_by_data (entry->view, entry);
   stop_serving (entry);
@@ -366,6 +383,7 @@ serve_capture (TandemShareController *self,
   /* The user consented when they started or accepted the share. */
   entry->viewer_id = tandem_vnc_server_add_viewer (entry->server, fd, tandem_share_get_peer_address (entry->share));
   tandem_vnc_server_accept_viewer (entry->server, entry->viewer_id);
+  on_share_unacked (entry->share, NULL, self);
   show_bar (self, entry);
   if (entry->grant_after)
     ask_input (self, entry);
@@ -547,7 +565,7 @@ show_prompt (TandemShareController *self,
   else
     /* Translators: %s is the person offering */
     text = g_strdup_printf (_("%s wants to show you their screen."), name);
-  if (tandem_manager_find_call (self->manager, tandem_share_get_peer_address (entry->share)) != NULL)
+  if (tandem_calls_find (tandem_manager_get_calls (self->manager), tandem_share_get_peer_address (entry->share)) != NULL)
     {
       /* Translators: a share prompt from the person on the current call */
       g_autofree char *on_call = g_strdup_printf (_("On your call: %s"), text);
@@ -609,7 +627,15 @@ on_share_state (TandemShare           *share,
       stop_serving (entry);
       if (entry->view != NULL)
         tandem_share_view_set_ended (TANDEM_SHARE_VIEW (entry->view), reason);
-      else if (!tandem_share_is_incoming (share) && reason != NULL &&
+      if (tandem_share_get_relay_lost (share))
+        {
+          /* said where Reconnect is; the state is for D-Bus callers and tests */
+          g_action_group_change_action_state (G_ACTION_GROUP (self->application), "share-message",
+                                              g_variant_new_string (reason));
+          tandem_share_reconnect_add (self->reconnect, share, peer_name (self, share),
+                                      entry->view ? TANDEM_SHARE_VIEW (entry->view) : NULL, get_window (self));
+        }
+      else if (entry->view == NULL && !tandem_share_is_incoming (share) && reason != NULL &&
                g_strcmp0 (reason, _("Stopped")) != 0 &&
                g_strcmp0 (reason, _("Ended by the other side")) != 0)
         {
@@ -668,8 +694,16 @@ on_share_added (TandemShareController *self,
   g_signal_connect (share, "notify::state", G_CALLBACK (on_share_state), self);
   g_signal_connect (share, "notify::control", G_CALLBACK (on_share_control), self);
   g_signal_connect (share, "notify::control-requested", G_CALLBACK (on_share_control), self);
+  g_signal_connect (share, "notify::unacked", G_CALLBACK (on_share_unacked), self);
   unsay (self);
-  if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING)
+  if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING && tandem_share_reconnect_take (self->reconnect, share))
+    {
+      g_autoptr(GError) error = NULL;  /* accept-share is not enabled yet */
+
+      if (!tandem_share_accept (share, &error))
+        report (self, _("The share could not be accepted"), error);
+    }
+  else if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING)
     show_prompt (self, entry);
   update_actions (self);
 }
@@ -711,7 +745,7 @@ on_share_screen (GSimpleAction *action,
   TandemShareController *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (tandem_manager_share_screen (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+  if (tandem_shares_share_screen (tandem_manager_get_shares (self->manager), g_variant_get_string (parameter, NULL), &error) == NULL)
     report (self, _("Your screen could not be shared"), error);
 }
 
@@ -723,7 +757,7 @@ on_request_screen (GSimpleAction *action,
   TandemShareController *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (tandem_manager_request_screen (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+  if (tandem_shares_request_screen (tandem_manager_get_shares (self->manager), g_variant_get_string (parameter, NULL), &error) == NULL)
     report (self, _("The screen could not be requested"), error);
 }
 
@@ -775,7 +809,7 @@ on_choose_share_screen (GSimpleAction *action,
 {
   TandemShareController *self = user_data;
   const char *address = g_variant_get_string (parameter, NULL);
-  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+  TandemContact *contact = tandem_contacts_find (tandem_manager_get_contacts (self->manager), address);
 
   choose_scope (self, contact ? tandem_contact_get_name (contact) : address, "share-screen", parameter);
 }
@@ -923,8 +957,9 @@ tandem_share_controller_dispose (GObject *object)
   TandemShareController *self = TANDEM_SHARE_CONTROLLER (object);
 
   if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (self->manager, self);
+    g_signal_handlers_disconnect_by_data (tandem_manager_get_shares (self->manager), self);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_object (&self->reconnect);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
   g_clear_weak_pointer (&self->application);
@@ -956,7 +991,8 @@ tandem_share_controller_new (GtkApplication *application,
   self->settings = settings ? g_object_ref (settings) : NULL;
   g_action_map_add_action_entries (G_ACTION_MAP (application), share_actions,
                                    G_N_ELEMENTS (share_actions), self);
-  g_signal_connect_swapped (manager, "share-added", G_CALLBACK (on_share_added), self);
+  g_signal_connect_swapped (tandem_manager_get_shares (manager), "share-added", G_CALLBACK (on_share_added), self);
+  self->reconnect = tandem_share_reconnect_new (application, tandem_manager_get_shares (manager));
   update_actions (self);
 
   return self;

@@ -8,6 +8,10 @@
  * screen is that window's: Escape or F11 leave it, and a view that was
  * detached only to go full screen comes back to the pane.
  *
+ * The toolbar's Picture Quality menu drives the action "share-view.quality"
+ * (state "auto", "lossless", "high" or "low"), which sets the VNC view's
+ * jpeg-quality: "auto" lets the sharer follow the measured throughput.
+ *
  * The view reports what the user asks for ("request-control", "stop") and
  * is told what the sharer decided (set_control_granted, set_ended); it
  * sends no signalling itself.
@@ -56,10 +60,13 @@ struct _TandemShareView
   GtkWidget       *status_box;
   GtkSpinner      *status_spinner;
   GtkLabel        *status_label;
+  GtkWidget       *reconnect_button;
+  gboolean         reconnectable;
   GtkLabel        *detached_label;
   GtkWindow       *detached_window;
   GtkHeaderBar    *detached_header;
   GtkImage        *window_fullscreen_image;
+  GSimpleActionGroup *actions;
 };
 
 G_DEFINE_FINAL_TYPE (TandemShareView, tandem_share_view, GTK_TYPE_BOX)
@@ -77,6 +84,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_REQUEST_CONTROL,
   SIGNAL_STOP,
+  SIGNAL_RECONNECT,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -153,6 +161,7 @@ update (TandemShareView *self)
   /* Over the screen: only while there is no picture. */
   gtk_widget_set_visible (self->status_box, !live);
   gtk_label_set_text (self->status_label, text);
+  gtk_widget_set_visible (self->reconnect_button, over && self->reconnectable);
   gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), !over);
   if (!over && !live)
     gtk_spinner_start (self->status_spinner);
@@ -232,6 +241,12 @@ on_control_clicked (TandemShareView *self)
   self->request_timeout_id = g_timeout_add_seconds (REQUEST_TIMEOUT_S, on_request_timeout, self);
   update (self);
   g_signal_emit (self, signals[SIGNAL_REQUEST_CONTROL], 0);
+}
+
+static void
+on_reconnect_clicked (TandemShareView *self)
+{
+  g_signal_emit (self, signals[SIGNAL_RECONNECT], 0);
 }
 
 static void
@@ -502,6 +517,17 @@ tandem_share_view_get_control_granted (TandemShareView *self)
   return self->granted;
 }
 
+/* An ended share that can be set up again (a relay dropped it): the
+ * overlay offers Reconnect, which emits ::reconnect. */
+void
+tandem_share_view_set_reconnectable (TandemShareView *self,
+                                     gboolean         reconnectable)
+{
+  g_return_if_fail (TANDEM_IS_SHARE_VIEW (self));
+  self->reconnectable = reconnectable;
+  update (self);
+}
+
 void
 tandem_share_view_set_ended (TandemShareView *self,
                              const char      *reason)
@@ -597,8 +623,37 @@ tandem_share_view_finalize (GObject *object)
 
   g_free (self->peer_name);
   g_free (self->ended_reason);
+  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (tandem_share_view_parent_class)->finalize (object);
+}
+
+/* "share-view.quality": the names, and the VNC view's jpeg-quality. */
+static const struct {
+  const char *name;
+  int         jpeg_quality;
+} qualities[] = {
+  { "auto", TANDEM_VNC_VIEW_QUALITY_AUTO },
+  { "lossless", 0 },
+  { "high", 8 },
+  { "low", 5 },
+};
+
+static void
+on_quality_changed (GSimpleAction *action,
+                    GVariant      *value,
+                    gpointer       data)
+{
+  TandemShareView *self = data;
+  const char *name = g_variant_get_string (value, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (qualities); i++)
+    if (g_strcmp0 (qualities[i].name, name) == 0)
+      {
+        tandem_vnc_view_set_jpeg_quality (self->vnc_view, qualities[i].jpeg_quality);
+        g_simple_action_set_state (action, value);
+        return;
+      }
 }
 
 static void
@@ -628,6 +683,10 @@ tandem_share_view_class_init (TandemShareViewClass *klass)
   signals[SIGNAL_REQUEST_CONTROL] =
     g_signal_new ("request-control", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The user clicked Reconnect (shown after set_reconnectable (TRUE)). */
+  signals[SIGNAL_RECONNECT] =
+    g_signal_new ("reconnect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_STOP] =
     g_signal_new ("stop", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -650,12 +709,14 @@ tandem_share_view_class_init (TandemShareViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, status_box);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, status_spinner);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemShareView, reconnect_button);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, detached_label);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, detached_window);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, detached_header);
   gtk_widget_class_bind_template_child (widget_class, TandemShareView, window_fullscreen_image);
   gtk_widget_class_bind_template_callback (widget_class, on_control_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_reconnect_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_detach_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_attach_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_fullscreen_clicked);
@@ -668,6 +729,14 @@ tandem_share_view_class_init (TandemShareViewClass *klass)
 static void
 tandem_share_view_init (TandemShareView *self)
 {
+  g_autoptr(GSimpleAction) quality = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->actions = g_simple_action_group_new ();
+  quality = g_simple_action_new_stateful ("quality", G_VARIANT_TYPE_STRING, g_variant_new_string ("auto"));
+  g_signal_connect (quality, "change-state", G_CALLBACK (on_quality_changed), self);
+  g_action_map_add_action (G_ACTION_MAP (self->actions), G_ACTION (quality));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "share-view", G_ACTION_GROUP (self->actions));
+  tandem_vnc_view_set_jpeg_quality (self->vnc_view, TANDEM_VNC_VIEW_QUALITY_AUTO);
   update (self);
 }

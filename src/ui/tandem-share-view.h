@@ -29,6 +29,9 @@ TandemVncView *tandem_share_view_get_vnc_view        (TandemShareView *self);
 void           tandem_share_view_set_control_granted (TandemShareView *self,
                                                       gboolean         granted);
 gboolean       tandem_share_view_get_control_granted (TandemShareView *self);
+/* Ended by a lost relay connection: offer Reconnect (signal "reconnect"). */
+void           tandem_share_view_set_reconnectable   (TandemShareView *self,
+                                                      gboolean         reconnectable);
 /* The session is over (@reason may be NULL): closes the VNC view and says
  * why; only Stop Viewing is left to do. */
 void           tandem_share_view_set_ended           (TandemShareView *self,
@@ -44,6 +47,6 @@ void           tandem_share_view_fullscreen          (TandemShareView *self);
 gboolean       tandem_share_view_get_fullscreen      (TandemShareView *self);
 
 /* Signals: "request-control" (the user pressed Request Control), "stop"
- * (Stop Viewing); both without arguments. */
+ * (Stop Viewing), "reconnect" (Reconnect); all without arguments. */
 
 G_END_DECLS

@@ -60,5 +60,5 @@ typedef enum {
   TANDEM_DECODER_POINTER = 100,  /* x, y, button mask */
   TANDEM_DECODER_KEY,            /* keysym, down */
   TANDEM_DECODER_CLIENT_CUT_TEXT,/* Latin-1 bytes */
-  TANDEM_DECODER_QUALITY,        /* JPEG quality 1-9, 0: lossless */
+  TANDEM_DECODER_QUALITY,        /* JPEG quality 1-9, 0: lossless, -1: the sharer picks */
 } TandemDecoderInput;

@@ -34,6 +34,7 @@
 
 #include "tandem-viewer-error.h"
 #include "tandem-vnc-decoder-protocol.h"
+#include "tandem-rfb-quality.h"
 #include "tandem-vnc-decoder-session.h"
 
 static int debug;
@@ -255,10 +256,26 @@ on_get_credential (rfbClient *client,
   return NULL;
 }
 
+/* Who picks the picture quality (tandem-rfb-quality.h): one of the two
+ * Tandem pseudo-encodings goes with every SetEncodings. */
+static int quality_encodings[2];
+static rfbClientProtocolExtension quality_extension = { .encodings = quality_encodings };
+
+/* @quality: -1 the sharer follows the measured throughput, 0 lossless,
+ * 1-9 Tight JPEG of that level. */
 static void
 set_encodings (rfbClient *client,
                int        quality)
 {
+  static int registered;
+
+  if (!registered)
+    {
+      rfbClientRegisterExtension (&quality_extension);
+      registered = 1;
+    }
+  quality_encodings[0] = quality < 0 ? TANDEM_RFB_ENCODING_ADAPTIVE_QUALITY
+                                     : TANDEM_RFB_ENCODING_PINNED_QUALITY;
   /* Raw is never asked for. */
   client->appData.encodingsString = "tight zrle zlib hextile copyrect";
   client->appData.enableJPEG = quality > 0;

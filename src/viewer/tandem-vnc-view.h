@@ -42,6 +42,8 @@ void                tandem_vnc_view_set_scale_to_fit  (TandemVncView *self,
 gboolean            tandem_vnc_view_get_control       (TandemVncView *self);
 void                tandem_vnc_view_set_control       (TandemVncView *self,
                                                        gboolean       control);
+/* The sharer picks the quality from the measured throughput. */
+#define TANDEM_VNC_VIEW_QUALITY_AUTO (-1)
 int                 tandem_vnc_view_get_jpeg_quality  (TandemVncView *self);
 void                tandem_vnc_view_set_jpeg_quality  (TandemVncView *self,
                                                        int            quality);

@@ -19,11 +19,14 @@
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <X11/extensions/Xrandr.h>
+#include <rfb/rfbclient.h>
 
+#include "tandem-rfb-quality.h"
 #include "tandem-share-error.h"
 #include "tandem-test-xvfb.h"
 #include "tandem-vnc-server.h"
 #include "tandem-x11-capture.h"
+#include "tandem-test-wait.h"
 
 #define WAIT_MS 15000
 
@@ -471,6 +474,320 @@ test_idle (void)
   XSync (dpy, False);
 }
 
+/* ---- picture quality: a libvncclient viewer (Tight) on its own thread ----- */
+
+/* The Tandem pseudo-encoding the viewer sends (libvncclient's extension
+ * list is global; one entry, its value set per test). */
+static int quality_encodings[2];
+static rfbClientProtocolExtension quality_extension = { .encodings = quality_encodings };
+static int quality_tag;
+
+#define TEXT_X 40
+#define TEXT_Y 40
+#define TEXT_W 240
+#define TEXT_H 64
+
+/* Two colours, like text: Tight sends it with a palette, never JPEG. */
+static guint32
+text_pixel (int x,
+            int y)
+{
+  return ((x / 3 + y / 5) % 3 == 0) ? 0x000000 : 0xf0f0f0;
+}
+
+static guint32
+expected_pixel (int x,
+                int y)
+{
+  if (x >= TEXT_X && x < TEXT_X + TEXT_W && y >= TEXT_Y && y < TEXT_Y + TEXT_H)
+    return text_pixel (x, y);
+  return pattern (x, y);
+}
+
+static Window
+paint_text (Display *dpy)
+{
+  Window win = paint_window (dpy, TEXT_X, TEXT_Y, TEXT_W, TEXT_H, 0);
+  XImage *image = XGetImage (dpy, win, 0, 0, TEXT_W, TEXT_H, AllPlanes, ZPixmap);
+  GC gc = XCreateGC (dpy, win, 0, NULL);
+
+  for (int j = 0; j < TEXT_H; j++)
+    for (int i = 0; i < TEXT_W; i++)
+      XPutPixel (image, i, j, text_pixel (TEXT_X + i, TEXT_Y + j));
+  XPutImage (dpy, win, gc, image, 0, 0, 0, 0, TEXT_W, TEXT_H);
+  XFreeGC (dpy, gc);
+  XDestroyImage (image);
+  XSync (dpy, False);
+  return win;
+}
+
+typedef struct {
+  rfbClient *client;
+  GThread   *thread;
+  gint       stop;
+  GMutex     lock;
+  /* under lock */
+  guint      updates;
+  gsize      first_bad_photo;  /* after the first update with pixels */
+  gsize      first_bad_text;
+  gsize      first_misread_text;  /* text pixels nearer the wrong colour */
+  guint      identical_at;     /* the update after which all was identical */
+  int        max_rows;         /* tallest span of one update */
+  int        min_y, max_y;     /* of the update being read */
+  gboolean   failed;
+} QViewer;
+
+static void
+on_q_update (rfbClient *client,
+             int        x,
+             int        y,
+             int        w,
+             int        h)
+{
+  QViewer *v = rfbClientGetClientData (client, &quality_tag);
+
+  v->min_y = MIN (v->min_y, y);
+  v->max_y = MAX (v->max_y, y + h);
+}
+
+static void
+on_q_finished (rfbClient *client)
+{
+  QViewer *v = rfbClientGetClientData (client, &quality_tag);
+  const guint32 *fb = (const guint32 *) client->frameBuffer;
+  gsize bad_photo = 0, bad_text = 0, misread = 0;
+
+  for (int y = 0; y < client->height; y++)
+    for (int x = 0; x < client->width; x++)
+      {
+        guint32 got = fb[(gsize) y * client->width + x] & 0xffffff, want = expected_pixel (x, y);
+        gboolean in_text = x >= TEXT_X && x < TEXT_X + TEXT_W && y >= TEXT_Y && y < TEXT_Y + TEXT_H;
+
+        if (got == want)
+          continue;
+        if (!in_text)
+          {
+            bad_photo++;
+            continue;
+          }
+        bad_text++;
+        /* readable: each pixel of the "glyphs" nearer its own colour
+         * than the other one (green channel as the brightness) */
+        if (ABS ((int) ((got >> 8) & 0xff) - (int) ((want >> 8) & 0xff)) >= 0x78)
+          misread++;
+      }
+  g_mutex_lock (&v->lock);
+  if (v->max_y <= v->min_y)
+    {
+      /* no pixels (a cursor shape) */
+      g_mutex_unlock (&v->lock);
+      return;
+    }
+  v->max_rows = MAX (v->max_rows, v->max_y - v->min_y);
+  v->min_y = G_MAXINT;
+  v->max_y = 0;
+  if (v->updates++ == 0)
+    {
+      v->first_bad_photo = bad_photo;
+      v->first_bad_text = bad_text;
+      v->first_misread_text = misread;
+    }
+  if (v->identical_at == 0 && bad_photo + bad_text == 0)
+    v->identical_at = v->updates;
+  g_mutex_unlock (&v->lock);
+}
+
+static gpointer
+q_viewer_thread (gpointer data)
+{
+  QViewer *v = data;
+
+  if (!rfbInitClient (v->client, NULL, NULL))
+    {
+      v->client = NULL;
+      g_mutex_lock (&v->lock);
+      v->failed = TRUE;
+      g_mutex_unlock (&v->lock);
+      return NULL;
+    }
+  while (!g_atomic_int_get (&v->stop))
+    {
+      int r = WaitForMessage (v->client, 20000);
+
+      if (r < 0 || (r > 0 && !HandleRFBServerMessage (v->client)))
+        {
+          g_mutex_lock (&v->lock);
+          v->failed = TRUE;
+          g_mutex_unlock (&v->lock);
+          break;
+        }
+    }
+  return NULL;
+}
+
+/* @quality: -1 adaptive (Tandem's default), 0 pinned lossless. */
+static QViewer *
+q_viewer_new (int fd,
+              int quality)
+{
+  QViewer *v = g_new0 (QViewer, 1);
+  rfbClient *client = rfbGetClient (8, 3, 4);
+  static gboolean registered;
+
+  if (!registered)
+    rfbClientRegisterExtension (&quality_extension);
+  registered = TRUE;
+  quality_encodings[0] = quality < 0 ? TANDEM_RFB_ENCODING_ADAPTIVE_QUALITY : TANDEM_RFB_ENCODING_PINNED_QUALITY;
+  g_mutex_init (&v->lock);
+  v->min_y = G_MAXINT;
+  client->format.redShift = 16;
+  client->format.greenShift = 8;
+  client->format.blueShift = 0;
+  client->appData.encodingsString = "tight zrle copyrect";
+  client->appData.enableJPEG = FALSE;
+  client->appData.compressLevel = 3;
+  client->appData.useRemoteCursor = TRUE;
+  client->GotFrameBufferUpdate = on_q_update;
+  client->FinishedFrameBufferUpdate = on_q_finished;
+  rfbClientSetClientData (client, &quality_tag, v);
+  client->sock = fd;
+  client->listenSpecified = TRUE;
+  v->client = client;
+  v->thread = g_thread_new ("q-viewer", q_viewer_thread, v);
+  return v;
+}
+
+static void
+q_viewer_free (QViewer *v)
+{
+  g_atomic_int_set (&v->stop, 1);
+  g_thread_join (v->thread);
+  if (v->client != NULL)
+    rfbClientCleanup (v->client);
+  g_mutex_clear (&v->lock);
+  g_free (v);
+}
+
+static gboolean
+q_viewer_identical (QViewer *v)
+{
+  gboolean done;
+
+  g_mutex_lock (&v->lock);
+  done = v->identical_at != 0 || v->failed;
+  g_mutex_unlock (&v->lock);
+  return done;
+}
+
+/* One run: the viewer's first update and when it became identical. */
+static void
+run_quality (int       quality,
+             gboolean  unacked,
+             QViewer **out,
+             TandemVncServer **out_server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemX11Capture) capture = tandem_x11_capture_new_screen (tandem_test_xvfb_get_display (xvfb));
+  TandemVncServer *server = tandem_vnc_server_new (TANDEM_CAPTURE (capture), "shared");
+  gint64 end;
+  int sv[2];
+  guint id;
+
+  g_signal_connect (server, "viewer-added", G_CALLBACK (on_viewer_added), NULL);
+  g_assert_true (tandem_vnc_server_start (server, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  id = tandem_vnc_server_add_viewer (server, sv[0], "tight client");
+  if (unacked)
+    tandem_vnc_server_set_viewer_unacked (server, id, TRUE);
+  *out = q_viewer_new (sv[1], quality);
+  end = g_get_monotonic_time () + WAIT_MS * 1000;
+  while (!q_viewer_identical (*out) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  *out_server = server;
+}
+
+static void
+stop_quality (QViewer         *v,
+              TandemVncServer *server)
+{
+  q_viewer_free (v);
+  tandem_vnc_server_stop (server);
+  while (tandem_vnc_server_get_running (server))
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (server);
+}
+
+/* A viewer that lets the sharer choose gets a first frame whose
+ * many-coloured areas are JPEG (nothing is measured yet), the two-colour
+ * "text" (JPEG too where it shares Tight rectangles with the photo)
+ * readable: no pixel nearer the wrong colour; and then, with nothing changing on the screen,
+ * a lossless refresh that makes it identical. */
+static void
+test_quality_adaptive (void)
+{
+  int w = tandem_test_xvfb_get_width (xvfb), h = tandem_test_xvfb_get_height (xvfb);
+  Window photo = paint_window (dpy, 0, 0, w, h, 0);
+  Window text = paint_text (dpy);
+  TandemVncServer *server;
+  QViewer *v;
+
+  run_quality (-1, FALSE, &v, &server);
+  g_assert_false (v->failed);
+  g_test_message ("first update: %zu photo pixels differ, %zu text pixels (%zu nearer the wrong colour); "
+                  "identical after update %u",
+                  v->first_bad_photo, v->first_bad_text, v->first_misread_text, v->identical_at);
+  g_assert_cmpuint (v->first_bad_photo, >, 0);
+  g_assert_cmpuint (v->first_misread_text, ==, 0);
+  g_assert_cmpuint (v->identical_at, >, 1);
+  stop_quality (v, server);
+  XDestroyWindow (dpy, text);
+  XDestroyWindow (dpy, photo);
+  XSync (dpy, False);
+}
+
+/* A viewer that pins lossless gets it from the first update on. */
+static void
+test_quality_pinned (void)
+{
+  int w = tandem_test_xvfb_get_width (xvfb), h = tandem_test_xvfb_get_height (xvfb);
+  Window photo = paint_window (dpy, 0, 0, w, h, 0);
+  Window text = paint_text (dpy);
+  TandemVncServer *server;
+  QViewer *v;
+
+  run_quality (0, FALSE, &v, &server);
+  g_assert_false (v->failed);
+  g_assert_cmpuint (v->identical_at, ==, 1);
+  stop_quality (v, server);
+  XDestroyWindow (dpy, text);
+  XDestroyWindow (dpy, photo);
+  XSync (dpy, False);
+}
+
+/* A viewer on a path without end-to-end acknowledgements gets a large
+ * change in parts, one band of rows per update request. */
+static void
+test_unacked_slices (void)
+{
+  int w = tandem_test_xvfb_get_width (xvfb), h = tandem_test_xvfb_get_height (xvfb);
+  Window photo = paint_window (dpy, 0, 0, w, h, 0);
+  Window text = paint_text (dpy);
+  TandemVncServer *server;
+  QViewer *v;
+
+  run_quality (0, TRUE, &v, &server);
+  g_assert_false (v->failed);
+  g_test_message ("screen of %d rows: identical after update %u, at most %d rows per update",
+                  h, v->identical_at, v->max_rows);
+  g_assert_cmpuint (v->identical_at, >=, (guint) (h / 64));
+  g_assert_cmpint (v->max_rows, <=, 64);
+  stop_quality (v, server);
+  XDestroyWindow (dpy, text);
+  XDestroyWindow (dpy, photo);
+  XSync (dpy, False);
+}
+
 static void
 test_monitor (void)
 {
@@ -662,8 +979,8 @@ handshake (Ask ask)
     }
 
   tandem_vnc_server_stop (server);
-  while (tandem_vnc_server_get_running (server))
-    g_main_context_iteration (NULL, TRUE);
+  TANDEM_TEST_WAIT_UNTIL (!tandem_vnc_server_get_running (server), 10000);
+  g_assert_false (tandem_vnc_server_get_running (server));
   close (sv[1]);
   g_object_unref (server);
 }
@@ -697,6 +1014,9 @@ main (int    argc,
   g_test_add_func ("/vnc-server/clipboard", test_clipboard);
   g_test_add_func ("/vnc-server/security-types", test_security_types);
   g_test_add_func ("/vnc-server/capture-errors", test_capture_errors);
+  g_test_add_func ("/vnc-server/quality-adaptive", test_quality_adaptive);
+  g_test_add_func ("/vnc-server/quality-pinned", test_quality_pinned);
+  g_test_add_func ("/vnc-server/unacked-slices", test_unacked_slices);
   status = g_test_run ();
 
   XCloseDisplay (dpy);

@@ -7,7 +7,11 @@
  *     nothing moves;
  *   - a share during an audio call leaves the call up;
  *   - killing either process mid-share: the other is back to normal in
- *     under 10 s.
+ *     under 10 s;
+ *   - (relay) the relay resets bob's connection mid-share: both say "The
+ *     connection through the relay was lost", bob's Reconnect sets the
+ *     share up again without a prompt on alice's side, and display A
+ *     arrives pixel-exact.
  * With --relay both sides go through the kamailio MSRP relay over TCP;
  * without, direct over TLS (the default).
  *
@@ -18,6 +22,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tandem-test-app.h"
 #include "tandem-test-process.h"
@@ -375,6 +380,63 @@ test_share_during_call (void)
   g_assert_true (wait_enabled (bob, "hangup", FALSE, 10000));
 }
 
+/* The relay drops bob's stream connection: kamailio's end of it is reset
+ * (ss -K, as when kamailio gives up on a connection), so bob's side sees
+ * it and alice learns it from bob's BYE. */
+static void
+test_relay_lost (void)
+{
+  guint16 port = tandem_test_kamailio_get_msrp_port (world);
+  g_autofree char *find = NULL, *bob_port = NULL, *kill_cmd = NULL, *killed = NULL;
+  g_autofree char *alice_said = NULL, *bob_said = NULL, *left = NULL;
+  gint64 start;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("resetting a TCP connection (ss -K) needs root");
+      return;
+    }
+  start_share (FALSE);
+  g_usleep (1000 * 1000);
+  /* every connection of bob's to the relay (his pid in ss -p) */
+  find = g_strdup_printf ("ss -tnpH state established dport = :%u | grep 'pid=%d,' | awk '{print $3}' "
+                          "| sed 's/.*://' | tr '\\n' ' '", port, (int) tandem_test_app_get_pid (bob));
+  bob_port = run_on (display_a, find);
+  g_assert_cmpstr (bob_port, !=, "");
+  kill_cmd = g_strdup_printf ("for p in %s; do ss -K -4 state established sport = :%u dport = :$p; done 2>&1",
+                              bob_port, port);
+  killed = run_on (display_a, kill_cmd);
+  g_test_message ("reset the relay's end of bob's connections (ports %s): %s", bob_port, killed);
+
+  g_assert_true (wait_enabled (bob, "stop-share", FALSE, 15000));
+  g_assert_true (wait_enabled (alice, "stop-share", FALSE, 15000));
+  bob_said = tandem_test_app_action_state (bob, "share-message");
+  alice_said = tandem_test_app_action_state (alice, "share-message");
+  g_test_message ("bob says %s; alice says %s", bob_said, alice_said);
+  g_assert_nonnull (strstr (bob_said, "The connection through the relay was lost"));
+  g_assert_nonnull (strstr (alice_said, "The connection through the relay was lost"));
+  g_assert_true (wait_enabled (bob, "reconnect-share", TRUE, 5000));
+  g_assert_true (wait_enabled (alice, "reconnect-share", TRUE, 5000));
+  g_free (screenshot_of (display_b, "share-apps-relay-lost-viewer"));
+  g_free (screenshot_of (display_a, "share-apps-relay-lost-sharer"));
+
+  /* One click on bob's side; alice takes it without a prompt. */
+  start = g_get_monotonic_time ();
+  g_assert_true (tandem_test_app_activate (bob, "reconnect-share", "'sip:alice@tandem.test'"));
+  g_assert_true (wait_enabled (bob, "save-shared-screen", TRUE, 20000));
+  g_test_message ("bob's viewer runs again %" G_GINT64_FORMAT " ms after Reconnect",
+                  (g_get_monotonic_time () - start) / 1000);
+  g_assert_true (wait_enabled (alice, "grant-control", TRUE, 5000));
+  g_assert_false (tandem_test_app_action_enabled (alice, "accept-share"));
+  g_assert_false (tandem_test_app_action_enabled (alice, "reconnect-share"));
+  g_assert_false (tandem_test_app_action_enabled (bob, "reconnect-share"));
+  assert_pixel_exact ("share-apps-after-reconnect");
+  stop_share (alice);
+  /* a share stopped by hand offers no Reconnect */
+  left = tandem_test_app_action_state (bob, "share-message");
+  g_assert_false (tandem_test_app_action_enabled (bob, "reconnect-share"));
+}
+
 static void
 test_kill_mid_share (void)
 {
@@ -443,6 +505,7 @@ main (int   argc,
     {
       g_test_add_func ("/share-apps/relay/share", test_share_pixel_exact_and_chat);
       g_test_add_func ("/share-apps/relay/control", test_control);
+      g_test_add_func ("/share-apps/relay/relay-lost", test_relay_lost);
       g_test_add_func ("/share-apps/relay/kill-mid-share", test_kill_mid_share);
     }
   else

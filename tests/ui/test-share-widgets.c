@@ -607,6 +607,35 @@ test_share_view (void)
   g_assert_true (gtk_widget_is_visible (control));
   g_assert_false (gtk_widget_is_visible (indicator));
 
+  /* Picture quality: the sharer picks it until the user pins one. */
+  {
+    GtkWidget *quality = tandem_test_find_named (GTK_WIDGET (view), "quality_button");
+    GActionGroup *actions = gtk_widget_get_action_group (GTK_WIDGET (view), "share-view");
+    g_autoptr(GVariant) state = NULL;
+    guint64 frames;
+
+    g_assert_cmpstr (accessible_name (quality), ==, "Picture Quality");
+    g_assert_nonnull (actions);
+    state = g_action_group_get_action_state (actions, "quality");
+    g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "auto");
+    g_assert_cmpint (tandem_vnc_view_get_jpeg_quality (vnc), ==, TANDEM_VNC_VIEW_QUALITY_AUTO);
+    g_action_group_change_action_state (actions, "quality", g_variant_new_string ("low"));
+    g_assert_cmpint (tandem_vnc_view_get_jpeg_quality (vnc), ==, 5);
+    g_action_group_change_action_state (actions, "quality", g_variant_new_string ("nonsense"));
+    g_assert_cmpint (tandem_vnc_view_get_jpeg_quality (vnc), ==, 5);
+    g_action_group_change_action_state (actions, "quality", g_variant_new_string ("lossless"));
+    g_assert_cmpint (tandem_vnc_view_get_jpeg_quality (vnc), ==, 0);
+    /* the stream goes on after the viewer changed its encodings */
+    frames = tandem_vnc_view_get_frames (vnc);
+    gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (GTK_TEXT_VIEW (gtk_bin_get_child (GTK_BIN (desktop)))),
+                                      "\nPinned lossless.", -1);
+    TANDEM_TEST_WAIT_UNTIL (tandem_vnc_view_get_frames (vnc) > frames, WAIT_MS);
+    g_assert_cmpuint (tandem_vnc_view_get_frames (vnc), >, frames);
+    g_action_group_change_action_state (actions, "quality", g_variant_new_string ("auto"));
+    g_assert_cmpint (tandem_vnc_view_get_jpeg_quality (vnc), ==, TANDEM_VNC_VIEW_QUALITY_AUTO);
+    g_assert_cmpint (tandem_vnc_view_get_state (vnc), ==, TANDEM_VNC_VIEW_CONNECTED);
+  }
+
   /* Detach: the same VNC view moves into a window of its own ... */
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (detach), TRUE);
   tandem_test_flush_events ();
@@ -675,7 +704,26 @@ test_share_view (void)
   g_assert_false (gtk_widget_is_sensitive (detach));
   g_assert_false (gtk_widget_is_sensitive (fullscreen));
   g_assert_true (gtk_widget_is_sensitive (stop));
+  g_assert_false (gtk_widget_is_visible (tandem_test_find_named (GTK_WIDGET (view), "reconnect_button")));
   save_screenshot (window, "share-view-ended");
+
+  /* A relay dropped it: Reconnect is offered, once. */
+  {
+    GtkWidget *reconnect = tandem_test_find_named (GTK_WIDGET (view), "reconnect_button");
+    guint reconnects = 0;
+
+    g_signal_connect (view, "reconnect", G_CALLBACK (on_count), &reconnects);
+    tandem_share_view_set_reconnectable (view, TRUE);
+    tandem_test_flush_events ();
+    g_assert_true (gtk_widget_is_visible (reconnect));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (reconnect)), ==, "_Reconnect");
+    save_screenshot (window, "share-view-relay-lost");
+    gtk_button_clicked (GTK_BUTTON (reconnect));
+    g_assert_cmpuint (reconnects, ==, 1);
+    tandem_share_view_set_reconnectable (view, FALSE);
+    g_assert_false (gtk_widget_is_visible (reconnect));
+    g_signal_handlers_disconnect_by_func (view, on_count, &reconnects);
+  }
 
   gtk_button_clicked (GTK_BUTTON (stop));
   g_assert_cmpuint (stops, ==, 1);

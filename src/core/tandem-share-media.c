@@ -37,6 +37,7 @@
 #define G_LOG_DOMAIN "tandem-share-media"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/select.h>
@@ -47,7 +48,6 @@
 #include "tandem-msrp-relay-client.h"
 #include "tandem-msrp-session.h"
 #include "tandem-rfb-tunnel.h"
-#include "tandem-service-types.h"
 #include "tandem-share-media.h"
 #include "tandem-tls-identity.h"
 
@@ -101,12 +101,14 @@ struct _TandemShareMedia {
   gulong                 session_closed_id;
   TandemRfbTunnel       *tunnel;
   gulong                 tunnel_closed_id;
+  gboolean               stream_lost;    /* the MSRP connection ended it */
   int                    vnc_fd;
 };
 
 enum {
   SIGNAL_CONNECTED,
   SIGNAL_ENDED,
+  SIGNAL_UNACKED,
   N_SIGNALS
 };
 
@@ -192,18 +194,18 @@ describe_error (TandemShareMedia *self,
                 const GError     *error)
 {
   if (g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FINGERPRINT_MISMATCH))
-    return g_strdup ("The peer's certificate does not match the fingerprint it advertised");
+    return g_strdup (_("The peer's certificate does not match the fingerprint it advertised"));
   if (g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_TIMED_OUT))
     return g_strdup (self->setup == TANDEM_MSRP_SETUP_ACTIVE
-                     ? "The peer could not be reached in time"
-                     : "The peer did not connect in time");
+                     ? _("The peer could not be reached in time")
+                     : _("The peer did not connect in time"));
   if (g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_BIND_REFUSED))
-    return g_strdup_printf ("The peer refused the share connection (%s)", error->message);
+    return g_strdup_printf (_("The peer refused the share connection (%s)"), error->message);
   if (error->domain == G_TLS_ERROR)
-    return g_strdup_printf ("The secure connection to the peer failed: %s", error->message);
+    return g_strdup_printf (_("The secure connection to the peer failed: %s"), error->message);
   if (error->domain == G_IO_ERROR)
-    return g_strdup_printf (self->connected ? "The connection to the peer was lost: %s"
-                                            : "Could not connect to the peer: %s",
+    return g_strdup_printf (self->connected ? _("The connection to the peer was lost: %s")
+                                            : _("Could not connect to the peer: %s"),
                             error->message);
   return g_strdup (error->message);
 }
@@ -268,12 +270,23 @@ end (TandemShareMedia *self,
   g_object_unref (self);
 }
 
+/* The relayed peer turned out to send no REPORTs (tandem-rfb-tunnel.h). */
+static void
+on_tunnel_mode (TandemRfbTunnel  *tunnel,
+                GParamSpec       *pspec,
+                TandemShareMedia *self)
+{
+  if (tandem_rfb_tunnel_get_mode (tunnel) == TANDEM_RFB_TUNNEL_MODE_UNACKED)
+    g_signal_emit (self, signals[SIGNAL_UNACKED], 0);
+}
+
 static void
 on_tunnel_closed (TandemRfbTunnel *tunnel,
                   gpointer         user_data)
 {
   TandemShareMedia *self = user_data;
 
+  self->stream_lost = tandem_rfb_tunnel_get_peer_closed (tunnel);
   end (self, self->error_message, FALSE);
 }
 
@@ -365,8 +378,8 @@ finish_direct (TandemShareMedia *self,
   if (!tandem_msrp_session_listen (self->session, self->listen_address, 0, &error))
     {
       g_clear_object (&self->session);
-      finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                                         "Cannot listen for the share connection on %s: %s",
+      finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FAILED,
+                                         _("Cannot listen for the share connection on %s: %s"),
                                          address, error->message));
       return;
     }
@@ -392,12 +405,12 @@ on_relay_auth (GObject      *source,
       else if (self->relay_auto)
         finish_direct (self, error->message);
       else if (g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_AUTH_FAILED))
-        finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                                           "The MSRP relay did not accept the account's user "
-                                           "name or password (%s)", error->message));
+        finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_AUTH_FAILED,
+                                           _("The MSRP relay did not accept the account's user "
+                                             "name or password (%s)"), error->message));
       else
-        finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                                           "The MSRP relay cannot be used: %s", error->message));
+        finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FAILED,
+                                           _("The MSRP relay cannot be used: %s"), error->message));
       return;
     }
   path = tandem_msrp_relay_client_dup_advertised_path (relay);
@@ -430,8 +443,8 @@ on_relay_discovered (GObject      *source,
       if (self->relay_auto)
         finish_direct (self, error->message);
       else
-        finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                                           "The MSRP relay setting “%s” is not usable: %s",
+        finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
+                                           _("The MSRP relay setting “%s” is not usable: %s"),
                                            self->relay_setting, error->message));
       return;
     }
@@ -439,11 +452,11 @@ on_relay_discovered (GObject      *source,
     {
       g_autofree char *text = tandem_msrp_uri_to_string (relay_uri);
 
-      finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                                         self->tls ? "The MSRP relay %s does not use TLS (msrps), "
-                                                     "and sharing is set to TLS"
-                                                   : "The MSRP relay %s uses TLS (msrps), "
-                                                     "and sharing is set to plain TCP", text));
+      finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
+                                         self->tls ? _("The MSRP relay %s does not use TLS (msrps), "
+                                                       "and sharing is set to TLS")
+                                                   : _("The MSRP relay %s uses TLS (msrps), "
+                                                       "and sharing is set to plain TCP"), text));
       return;
     }
   self->relay = tandem_msrp_relay_client_new (relay_uri, self->username, self->password);
@@ -503,8 +516,8 @@ tandem_share_media_prepare_async (TandemShareMedia    *self,
     }
   if (self->tls && self->certificate == NULL)
     {
-      finish_prepare (self, g_error_new_literal (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                                                 "Sharing over TLS needs a certificate"));
+      finish_prepare (self, g_error_new_literal (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
+                                                 _("Sharing over TLS needs a certificate")));
       return;
     }
   if (self->local_address == NULL)
@@ -512,8 +525,8 @@ tandem_share_media_prepare_async (TandemShareMedia    *self,
   self->listen_address = g_inet_address_new_from_string (self->local_address);
   if (self->listen_address == NULL)
     {
-      finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
-                                         "“%s” is not an IP address to share from",
+      finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
+                                         _("“%s” is not an IP address to share from"),
                                          self->local_address));
       return;
     }
@@ -585,28 +598,30 @@ tandem_share_media_create_offer (TandemShareMedia *self,
 static gboolean
 check_remote (TandemShareMedia     *self,
               const TandemShareSdp *remote,
-              const char           *what,
+              gboolean              answer,
               GError              **error)
 {
   const char *why = NULL;
 
   if (remote->accept_types == NULL ||
       !g_strv_contains ((const char * const *) remote->accept_types, TANDEM_RFB_CONTENT_TYPE))
-    why = "it does not carry application/x-rfb (a screen)";
+    why = _("it does not carry application/x-rfb (a screen)");
   else if (remote->path == NULL || remote->path->len == 0)
-    why = "it has no MSRP path";
+    why = _("it has no MSRP path");
   else if (remote->tls && !self->tls)
-    why = "it wants TLS (msrps) and Tandem is set to plain TCP";
+    why = _("it wants TLS (msrps) and Tandem is set to plain TCP");
   else if (!remote->tls && self->tls)
-    why = "it wants plain TCP and Tandem is set to TLS (msrps)";
+    why = _("it wants plain TCP and Tandem is set to TLS (msrps)");
   else if (((TandemMsrpUri *) g_ptr_array_index (remote->path, 0))->secure != remote->tls)
-    why = "its protocol and its path disagree about TLS";
+    why = _("its protocol and its path disagree about TLS");
   else if (remote->tls && remote->fingerprint == NULL && !self->allow_unpinned)
-    why = "it uses TLS without a certificate fingerprint to check";
+    why = _("it uses TLS without a certificate fingerprint to check");
   if (why == NULL)
     return TRUE;
-  g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-               "The peer's screen sharing %s is not usable: %s", what, why);
+  g_set_error (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP,
+               /* Translators: %s says why, e.g. "it has no MSRP path" */
+               answer ? _("The peer's screen sharing answer is not usable: %s")
+                      : _("The peer's screen sharing offer is not usable: %s"), why);
   return FALSE;
 }
 
@@ -620,7 +635,7 @@ tandem_share_media_create_answer (TandemShareMedia     *self,
   g_return_val_if_fail (self->session != NULL, NULL);
   g_return_val_if_fail (!self->started, NULL);
 
-  if (!check_remote (self, offer, "offer", error))
+  if (!check_remote (self, offer, FALSE, error))
     return NULL;
   self->offered = FALSE;
   self->answered = TRUE;
@@ -653,7 +668,7 @@ on_started (GObject      *source,
   apply_keepalive (self, tandem_msrp_session_get_connection (self->session));
   /* libvncserver and libvncclient select() on the VNC fd */
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
-    message = g_strdup_printf ("Cannot make the VNC connection: %s", g_strerror (errno));
+    message = g_strdup_printf (_("Cannot make the VNC connection: %s"), g_strerror (errno));
   else if (fds[1] >= FD_SETSIZE)
     message = g_strdup ("Too many open files for the VNC connection");
   else if ((self->tunnel = tandem_rfb_tunnel_new (self->session, fds[0], &error)) == NULL)
@@ -669,6 +684,7 @@ on_started (GObject      *source,
       return;
     }
   self->tunnel_closed_id = g_signal_connect (self->tunnel, "closed", G_CALLBACK (on_tunnel_closed), self);
+  g_signal_connect_object (self->tunnel, "notify::mode", G_CALLBACK (on_tunnel_mode), self, 0);
   self->vnc_fd = fds[1];
   self->connected = TRUE;
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
@@ -700,15 +716,15 @@ tandem_share_media_start (TandemShareMedia     *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The share session has ended");
       return FALSE;
     }
-  if (!check_remote (self, remote, self->offered ? "answer" : "offer", error))
+  if (!check_remote (self, remote, self->offered, error))
     return FALSE;
   if (self->answered)
     setup = self->answer_setup;
   else if (remote->setup == TANDEM_MSRP_SETUP_ACTPASS)
     {
-      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                           "The peer's screen sharing answer is not usable: "
-                           "it leaves open who connects (a=setup:actpass)");
+      g_set_error_literal (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP,
+                           _("The peer's screen sharing answer is not usable: "
+                             "it leaves open who connects (a=setup:actpass)"));
       return FALSE;
     }
   else
@@ -716,8 +732,8 @@ tandem_share_media_start (TandemShareMedia     *self,
   if (self->relay != NULL &&
       tandem_msrp_connection_is_closed (tandem_msrp_relay_client_get_connection (self->relay)))
     {
-      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                           "The connection to the MSRP relay was lost");
+      g_set_error_literal (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
+                           _("The connection to the MSRP relay was lost"));
       return FALSE;
     }
   /* pin only a peer we talk TLS with: behind a relay, TLS ends there */
@@ -770,6 +786,20 @@ tandem_share_media_is_connected (TandemShareMedia *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), FALSE);
   return self->connected && !self->ended;
+}
+
+gboolean
+tandem_share_media_get_stream_lost (TandemShareMedia *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), FALSE);
+  return self->stream_lost;
+}
+
+gboolean
+tandem_share_media_is_unacked (TandemShareMedia *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), FALSE);
+  return self->tunnel != NULL && tandem_rfb_tunnel_get_mode (self->tunnel) == TANDEM_RFB_TUNNEL_MODE_UNACKED;
 }
 
 guint64
@@ -866,6 +896,9 @@ tandem_share_media_class_init (TandemShareMediaClass *klass)
   object_class->dispose = tandem_share_media_dispose;
   object_class->finalize = tandem_share_media_finalize;
 
+  signals[SIGNAL_UNACKED] =
+    g_signal_new ("unacked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_CONNECTED] =
     g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);

@@ -77,6 +77,13 @@ TandemRfbSetup    tandem_share_media_get_role         (TandemShareMedia    *self
  * TandemVncView open_fd); -1 if none. */
 int               tandem_share_media_steal_vnc_fd     (TandemShareMedia    *self);
 gboolean          tandem_share_media_is_relayed       (TandemShareMedia    *self);
+/* Relayed, and the peer sends no REPORTs: the stream is paced without
+ * end-to-end acknowledgements (::unacked when that is found out). */
+gboolean          tandem_share_media_is_unacked       (TandemShareMedia    *self);
+/* After ::ended: the running stream was ended by its MSRP connection
+ * (closed or failed under it), not by the VNC side or close().  Through a
+ * relay that means the relay dropped it. */
+gboolean          tandem_share_media_get_stream_lost  (TandemShareMedia    *self);
 gboolean          tandem_share_media_is_connected     (TandemShareMedia    *self);
 /* RFB bytes through the tunnel, headers not counted. */
 guint64           tandem_share_media_get_bytes_received (TandemShareMedia  *self);
@@ -92,6 +99,7 @@ void              tandem_share_media_close            (TandemShareMedia    *self
  *     the fingerprint it advertised", the network was lost (within keepalive_s),
  *     ...  From close() it comes before close() returns; otherwise from an
  *     idle, and not at all once the object is finalized.  Through a relay the
- *     peer's close is not seen (the relay keeps the connection): BYE ends it. */
+ *     peer's close is not seen (the relay keeps the connection): BYE ends it.
+ *   "unacked" (void): the relayed peer sends no REPORTs (see is_unacked()). */
 
 G_END_DECLS
