@@ -298,7 +298,6 @@ send_report (TandemMsrpSession *self,
              TandemMsrpMessage *msg)
 {
   g_autoptr(TandemMsrpMessage) report = NULL;
-  g_autofree char *tid = NULL;
 
   if (self->peer_path_str == NULL || msg->message_id == NULL)
     return;

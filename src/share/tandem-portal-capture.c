@@ -21,13 +21,11 @@
  * window's pixels at the top left; SPA_META_VideoCrop says where: the
  * framebuffer is that region (and follows it when the window is resized).
  *
- * Input: the RemoteDesktop session, created on request (control
- * granted).  inject_*() on the server thread queue the events; the main
- * thread sends them to the portal in order.  Pointer positions are
- * absolute on the RemoteDesktop session's stream: for a monitor, scaled
- * to it; for a shared window, the RemoteDesktop session streams a window
- * too (the user picks it again in the portal's dialog) and positions are
- * the window's own, which mutter maps onto wherever the window is.
+ * Input: a TandemPortalInput (the RemoteDesktop session), asked for on
+ * request (control granted); inject_*() on the server thread queue the
+ * events there.  For a shared window it streams a window too (the user
+ * picks it again in the portal's dialog), and the framebuffer's position
+ * in the window's stream goes with each pointer event.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -40,7 +38,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
-#include <linux/input-event-codes.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <pipewire/pipewire.h>
@@ -50,32 +47,18 @@
 
 #include "tandem-context.h"
 #include "tandem-portal-capture.h"
+#include "tandem-portal-input.h"
+#include "tandem-xdp-session.h"
 
 #define MAX_DAMAGE_RECTS   32
 #define MAX_CURSOR_SIZE    256
 #define CURSOR_META_SIZE(w, h) (sizeof (struct spa_meta_cursor) + sizeof (struct spa_meta_bitmap) + (w) * (h) * 4)
-#define XK_Shift_L         0xffe1
-/* mutter lost a click whose press came in the same instant as the motion
- * before it (the pointer had not moved yet): events are sent this far
- * apart, pointer motions in between merged. */
-#define INPUT_GAP_MS       50
-#define INPUT_WARMUP_MS    300
 /* mutter 43 sometimes sends no first frame of a still screen, or drops
  * the last frame of a burst (no buffer free at that moment): this long
  * after the last frame (or the start), one refresh is asked for, by
  * pausing and resuming the stream (mutter then paints a frame). */
 #define REFRESH_MS         300
 #define MAX_REFRESHES      3
-
-typedef enum { INPUT_POINTER, INPUT_KEY } EventType;
-
-typedef struct {
-  EventType type;
-  int       x, y, width, height;
-  guint     mask;
-  gboolean  down;
-  guint32   keysym;
-} InputEvent;
 
 struct _TandemPortalCapture
 {
@@ -86,16 +69,11 @@ struct _TandemPortalCapture
   XdpPortal       *portal;
   XdpParent       *parent;
   XdpSession      *session;       /* ScreenCast */
-  XdpSession      *rd_session;    /* RemoteDesktop, once control was granted */
+  TandemPortalInput *input;       /* RemoteDesktop, once control was granted */
   char            *restore_token;
   gboolean         remember;
   XdpCursorMode    cursor_mode;
   guint            source_type;   /* of the ScreenCast stream: XDP_OUTPUT_* */
-  guint            rd_node;
-  int              rd_width, rd_height;
-  gboolean         rd_window;     /* the RemoteDesktop stream is a window */
-  guint            buttons;       /* as last sent to the portal */
-  int              sent_x, sent_y;
   gboolean         failed;
   gulong           closed_id;
 
@@ -103,15 +81,6 @@ struct _TandemPortalCapture
   guint            node;
   int              pw_fd;
   int              initial_width, initial_height;
-
-  /* server thread -> main thread */
-  GMutex           input_lock;
-  GQueue           input;         /* of InputEvent* */
-  gboolean         input_scheduled;
-
-  /* main thread: events waiting for their turn */
-  GQueue           paced;         /* of InputEvent* */
-  GSource         *pace_source;
 
   /* PipeWire runs on a thread of its own (so buffers go back to the
    * producer at once, whatever the server thread is doing); what its
@@ -168,6 +137,7 @@ on_failure (gpointer data)
     {
       f->self->failed = TRUE;
       g_debug ("failed: %s", f->error->message);
+      tandem_portal_input_close (f->self->input);
       g_signal_emit (f->self, signals[SIGNAL_FAILED], 0, f->error);
     }
   return G_SOURCE_REMOVE;
@@ -904,139 +874,7 @@ capture_get_pointer (TandemCapture *capture,
   return have;
 }
 
-/* ---- input: server thread queues, main thread sends -------------------- */
-
-static void
-send_event (TandemPortalCapture *self,
-            InputEvent          *ev)
-{
-  static const struct { guint bit; int code; } buttons[] = {
-    { 1 << 0, BTN_LEFT }, { 1 << 1, BTN_MIDDLE }, { 1 << 2, BTN_RIGHT },
-  };
-
-  if (self->rd_session == NULL || self->failed)
-    return;
-  if (ev->type == INPUT_KEY)
-    {
-      xdp_session_keyboard_key (self->rd_session, TRUE, (int) ev->keysym,
-                                ev->down ? XDP_KEY_PRESSED : XDP_KEY_RELEASED);
-      return;
-    }
-  self->sent_x = ev->x;
-  self->sent_y = ev->y;
-  if (self->rd_window)
-    {
-      int crop_x, crop_y;
-
-      g_mutex_lock (&self->lock);
-      crop_x = self->crop_x;
-      crop_y = self->crop_y;
-      g_mutex_unlock (&self->lock);
-      xdp_session_pointer_position (self->rd_session, self->rd_node, ev->x + crop_x, ev->y + crop_y);
-    }
-  else if (ev->width > 0 && ev->height > 0 && self->rd_width > 0 && self->rd_height > 0)
-    xdp_session_pointer_position (self->rd_session, self->rd_node,
-                                  (double) ev->x * self->rd_width / ev->width,
-                                  (double) ev->y * self->rd_height / ev->height);
-  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
-    if ((ev->mask ^ self->buttons) & buttons[i].bit)
-      xdp_session_pointer_button (self->rd_session, buttons[i].code,
-                                  (ev->mask & buttons[i].bit) ? XDP_BUTTON_PRESSED : XDP_BUTTON_RELEASED);
-  /* RFB wheel: buttons 4-7 pressed = one step */
-  if ((ev->mask & ~self->buttons) & (1 << 3))
-    xdp_session_pointer_axis_discrete (self->rd_session, XDP_AXIS_VERTICAL_SCROLL, -1);
-  if ((ev->mask & ~self->buttons) & (1 << 4))
-    xdp_session_pointer_axis_discrete (self->rd_session, XDP_AXIS_VERTICAL_SCROLL, 1);
-  if ((ev->mask & ~self->buttons) & (1 << 5))
-    xdp_session_pointer_axis_discrete (self->rd_session, XDP_AXIS_HORIZONTAL_SCROLL, -1);
-  if ((ev->mask & ~self->buttons) & (1 << 6))
-    xdp_session_pointer_axis_discrete (self->rd_session, XDP_AXIS_HORIZONTAL_SCROLL, 1);
-  self->buttons = ev->mask;
-}
-
-static void pump_input (TandemPortalCapture *self);
-
-static gboolean
-on_pace (gpointer data)
-{
-  TandemPortalCapture *self = data;
-
-  g_clear_pointer (&self->pace_source, g_source_unref);
-  pump_input (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Sends the next event (the newest of a run of motions), then waits. */
-static void
-pump_input (TandemPortalCapture *self)
-{
-  InputEvent *ev;
-
-  if (self->pace_source != NULL)
-    return;
-  while ((ev = g_queue_pop_head (&self->paced)) != NULL)
-    {
-      InputEvent *next = g_queue_peek_head (&self->paced);
-
-      if (ev->type == INPUT_POINTER && next != NULL && next->type == INPUT_POINTER &&
-          next->mask == ev->mask)
-        {
-          g_free (ev);
-          continue;
-        }
-      /* A move and a button change: the move first, the button after the
-       * gap, at the new place. */
-      if (ev->type == INPUT_POINTER && ev->mask != self->buttons &&
-          (ev->x != self->sent_x || ev->y != self->sent_y))
-        {
-          InputEvent move = *ev;
-
-          move.mask = self->buttons;
-          send_event (self, &move);
-          g_queue_push_head (&self->paced, ev);
-          break;
-        }
-      send_event (self, ev);
-      g_free (ev);
-      break;
-    }
-  if (!g_queue_is_empty (&self->paced))
-    {
-      self->pace_source = g_timeout_source_new (INPUT_GAP_MS);
-      g_source_set_callback (self->pace_source, on_pace, self, NULL);
-      g_source_attach (self->pace_source, self->main_context);
-    }
-}
-
-static gboolean
-on_input (gpointer data)
-{
-  TandemPortalCapture *self = data;
-  InputEvent *ev;
-
-  g_mutex_lock (&self->input_lock);
-  while ((ev = g_queue_pop_head (&self->input)) != NULL)
-    g_queue_push_tail (&self->paced, ev);
-  self->input_scheduled = FALSE;
-  g_mutex_unlock (&self->input_lock);
-  pump_input (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-queue_event (TandemPortalCapture *self,
-             InputEvent          *ev)
-{
-  gboolean schedule;
-
-  g_mutex_lock (&self->input_lock);
-  g_queue_push_tail (&self->input, g_memdup2 (ev, sizeof *ev));
-  schedule = !self->input_scheduled;
-  self->input_scheduled = TRUE;
-  g_mutex_unlock (&self->input_lock);
-  if (schedule)
-    tandem_context_post (self->main_context, on_input, g_object_ref (self), g_object_unref);
-}
+/* ---- input: server thread ------------------------------------------------ */
 
 static void
 capture_inject_pointer (TandemCapture *capture,
@@ -1045,9 +883,14 @@ capture_inject_pointer (TandemCapture *capture,
                         guint          button_mask)
 {
   TandemPortalCapture *self = TANDEM_PORTAL_CAPTURE (capture);
-  InputEvent ev = { INPUT_POINTER, x, y, self->width, self->height, button_mask, FALSE, 0 };
+  int crop_x, crop_y;
 
-  queue_event (self, &ev);
+  g_mutex_lock (&self->lock);
+  crop_x = self->crop_x;
+  crop_y = self->crop_y;
+  g_mutex_unlock (&self->lock);
+  tandem_portal_input_queue_pointer (self->input, x, y, self->width, self->height, crop_x, crop_y,
+                                     button_mask);
 }
 
 static void
@@ -1055,54 +898,10 @@ capture_inject_key (TandemCapture *capture,
                     gboolean       down,
                     guint32        keysym)
 {
-  TandemPortalCapture *self = TANDEM_PORTAL_CAPTURE (capture);
-  InputEvent ev = { INPUT_KEY, 0, 0, 0, 0, 0, down, keysym };
-
-  queue_event (self, &ev);
+  tandem_portal_input_queue_key (TANDEM_PORTAL_CAPTURE (capture)->input, down, keysym);
 }
 
 /* ---- main thread: the portal sessions ------------------------------------ */
-
-static GError *
-portal_error (GError     *error,
-              const char *what)
-{
-  GError *mapped;
-
-  /* Translators: %s is what was asked, e.g. "Choosing what to share" */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_CANCELLED, _("%s was cancelled"), what);
-  else if (error->domain == G_DBUS_ERROR)
-    mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL, "%s: %s", what, error->message);
-  else
-    mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_FAILED, "%s: %s", what, error->message);
-  g_error_free (error);
-  return mapped;
-}
-
-/* The first stream of @session: node id and size. */
-static gboolean
-first_stream (XdpSession *session,
-              guint      *node,
-              guint      *source_type,
-              int        *width,
-              int        *height)
-{
-  g_autoptr(GVariant) streams = xdp_session_get_streams (session);
-  g_autoptr(GVariant) props = NULL;
-  GVariantIter iter;
-
-  *width = *height = 0;
-  if (streams == NULL || !g_variant_is_of_type (streams, G_VARIANT_TYPE ("a(ua{sv})")))
-    return FALSE;
-  g_variant_iter_init (&iter, streams);
-  if (!g_variant_iter_next (&iter, "(u@a{sv})", node, &props))
-    return FALSE;
-  g_variant_lookup (props, "size", "(ii)", width, height);
-  *source_type = XDP_OUTPUT_MONITOR;
-  g_variant_lookup (props, "source_type", "u", source_type);
-  return TRUE;
-}
 
 static void
 on_session_closed (XdpSession          *session,
@@ -1122,10 +921,11 @@ on_started (GObject      *source,
 
   if (!xdp_session_start_finish (XDP_SESSION (source), result, &error))
     {
-      g_task_return_error (task, portal_error (error, _("Choosing what to share")));
+      g_task_return_error (task, tandem_xdp_session_error (error, _("Choosing what to share")));
       return;
     }
-  if (!first_stream (self->session, &self->node, &self->source_type, &self->initial_width, &self->initial_height))
+  if (!tandem_xdp_session_first_stream (self->session, &self->node, &self->source_type, &self->initial_width,
+                                        &self->initial_height))
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
                                _("The portal gave no stream"));
@@ -1159,7 +959,7 @@ on_session_created (GObject      *source,
   self->session = xdp_portal_create_screencast_session_finish (XDP_PORTAL (source), result, &error);
   if (self->session == NULL)
     {
-      g_task_return_error (task, portal_error (error, _("The screen cast")));
+      g_task_return_error (task, tandem_xdp_session_error (error, _("The screen cast")));
       return;
     }
   xdp_session_start (self->session, self->parent, cancellable, on_started,
@@ -1256,80 +1056,18 @@ capture_prepare_finish (TandemCapture *capture,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static gboolean
-on_rd_warm (gpointer data)
-{
-  GTask *task = data;
-
-  g_task_return_boolean (task, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-on_rd_started (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
+on_input_ready (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
 {
   g_autoptr(GTask) task = data;
-  TandemPortalCapture *self = g_task_get_source_object (task);
-  XdpSession *session = XDP_SESSION (source);
-  GError *error = NULL;
-  guint rd_type = XDP_OUTPUT_MONITOR;
-
-  if (!xdp_session_start_finish (session, result, &error))
-    {
-      g_clear_object (&self->rd_session);
-      g_task_return_error (task, portal_error (error, _("Allowing control")));
-      return;
-    }
-  if ((xdp_session_get_devices (session) & (XDP_DEVICE_POINTER | XDP_DEVICE_KEYBOARD)) == 0 ||
-      !first_stream (session, &self->rd_node, &rd_type, &self->rd_width, &self->rd_height))
-    {
-      xdp_session_close (session);
-      g_clear_object (&self->rd_session);
-      g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_INPUT,
-                               _("Remote interaction was not allowed"));
-      return;
-    }
-  self->rd_window = rd_type == XDP_OUTPUT_WINDOW;
-  /* mutter makes its virtual keyboard and pointer on their first event and
-   * drops that event (and those right after it): wake both with harmless
-   * events, and say yes once they had time to exist. */
-  for (int i = 0; i < 2; i++)
-    {
-      xdp_session_keyboard_key (session, TRUE, XK_Shift_L, XDP_KEY_PRESSED);
-      xdp_session_keyboard_key (session, TRUE, XK_Shift_L, XDP_KEY_RELEASED);
-    }
-  xdp_session_pointer_axis (session, TRUE, 0, 0);
-  g_debug ("remote desktop: devices %x, node %u, %dx%d, %s", xdp_session_get_devices (session),
-           self->rd_node, self->rd_width, self->rd_height, self->rd_window ? "a window" : "a monitor");
-  {
-    GSource *source = g_timeout_source_new (INPUT_WARMUP_MS);
-
-    g_source_set_callback (source, on_rd_warm, g_steal_pointer (&task), g_object_unref);
-    g_source_attach (source, self->main_context);
-    g_source_unref (source);
-  }
-}
-
-static void
-on_rd_created (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
-{
-  g_autoptr(GTask) task = data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  TandemPortalCapture *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  self->rd_session = xdp_portal_create_remote_desktop_session_finish (XDP_PORTAL (source), result, &error);
-  if (self->rd_session == NULL)
-    {
-      g_task_return_error (task, portal_error (error, _("Remote control")));
-      return;
-    }
-  xdp_session_start (self->rd_session, self->parent, cancellable, on_rd_started,
-                     g_steal_pointer (&task));
+  if (tandem_portal_input_request_finish (TANDEM_PORTAL_INPUT (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 void
@@ -1341,23 +1079,22 @@ tandem_portal_capture_request_input_async (TandemPortalCapture *self,
   GTask *task;
 
   g_return_if_fail (TANDEM_IS_PORTAL_CAPTURE (self));
+  /* The task holds the capture (and so its parent window) until the
+   * portal answered. */
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tandem_portal_capture_request_input_async);
-  if (self->rd_session != NULL)
+  if (self->failed)
     {
-      g_task_return_boolean (task, TRUE);
+      g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_INPUT,
+                               _("Remote interaction was not allowed"));
       g_object_unref (task);
       return;
     }
   if (self->portal == NULL)
     self->portal = xdp_portal_new ();
-  /* A shared window: the RemoteDesktop session streams a window too, so
-   * positions on it are the window's own. */
-  xdp_portal_create_remote_desktop_session (self->portal, XDP_DEVICE_POINTER | XDP_DEVICE_KEYBOARD,
-                                            self->source_type == XDP_OUTPUT_WINDOW ? XDP_OUTPUT_WINDOW
-                                                                                   : XDP_OUTPUT_MONITOR,
-                                            XDP_REMOTE_DESKTOP_FLAG_NONE,
-                                            XDP_CURSOR_MODE_HIDDEN, cancellable, on_rd_created, task);
+  tandem_portal_input_request_async (self->input, self->portal, self->parent,
+                                     self->source_type == XDP_OUTPUT_WINDOW, cancellable, on_input_ready,
+                                     task);
 }
 
 gboolean
@@ -1372,7 +1109,7 @@ gboolean
 tandem_portal_capture_has_input (TandemPortalCapture *self)
 {
   g_return_val_if_fail (TANDEM_IS_PORTAL_CAPTURE (self), FALSE);
-  return self->rd_session != NULL && xdp_session_get_session_state (self->rd_session) == XDP_SESSION_ACTIVE;
+  return tandem_portal_input_is_active (self->input);
 }
 
 /* ---- GObject --------------------------------------------------------------- */
@@ -1388,18 +1125,9 @@ tandem_portal_capture_dispose (GObject *object)
       xdp_session_close (self->session);
       g_clear_object (&self->session);
     }
-  if (self->rd_session != NULL)
-    {
-      xdp_session_close (self->rd_session);
-      g_clear_object (&self->rd_session);
-    }
+  if (self->input != NULL)
+    tandem_portal_input_close (self->input);
   g_clear_object (&self->portal);
-  if (self->pace_source != NULL)
-    {
-      g_source_destroy (self->pace_source);
-      g_clear_pointer (&self->pace_source, g_source_unref);
-    }
-  g_queue_clear_full (&self->paced, g_free);
   G_OBJECT_CLASS (tandem_portal_capture_parent_class)->dispose (object);
 }
 
@@ -1411,8 +1139,7 @@ tandem_portal_capture_finalize (GObject *object)
   capture_close (TANDEM_CAPTURE (self));
   if (self->pw_fd >= 0)
     close (self->pw_fd);
-  g_queue_clear_full (&self->input, g_free);
-  g_mutex_clear (&self->input_lock);
+  g_clear_object (&self->input);
   g_mutex_clear (&self->lock);
   g_clear_pointer (&self->parent, xdp_parent_free);
   g_clear_pointer (&self->main_context, g_main_context_unref);
@@ -1458,10 +1185,6 @@ tandem_portal_capture_init (TandemPortalCapture *self)
   self->pw_fd = -1;
   self->event_fd = -1;
   g_mutex_init (&self->lock);
-  g_mutex_init (&self->input_lock);
-  g_queue_init (&self->input);
-  g_queue_init (&self->paced);
-  self->sent_x = self->sent_y = -1;
 }
 
 TandemPortalCapture *
@@ -1471,6 +1194,7 @@ tandem_portal_capture_new (const char *restore_token,
   TandemPortalCapture *self = g_object_new (TANDEM_TYPE_PORTAL_CAPTURE, NULL);
 
   self->main_context = g_main_context_ref_thread_default ();
+  self->input = tandem_portal_input_new (self->main_context);
   self->restore_token = g_strdup (restore_token != NULL && *restore_token ? restore_token : NULL);
   self->remember = remember;
   return self;
