@@ -47,6 +47,7 @@
 #include "tandem-msrp-relay-client.h"
 #include "tandem-msrp-session.h"
 #include "tandem-rfb-tunnel.h"
+#include "tandem-share-e2e.h"
 #include "tandem-share-media.h"
 #include "tandem-tls-identity.h"
 
@@ -70,6 +71,7 @@ struct _TandemShareMedia {
   guint                  keepalive_s;
   GTlsDatabase          *relay_database;
   gboolean               allow_unpinned;
+  gboolean               e2e;            /* offer/accept a=tandem-e2e */
 
   /* prepare */
   GTask                 *prepare_task;
@@ -86,6 +88,7 @@ struct _TandemShareMedia {
   TandemRfbSetup         role;
   gboolean               offered;
   gboolean               answered;
+  gboolean               peer_offered_e2e;
   TandemMsrpSetup        answer_setup;   /* ours, in the answer we wrote */
   TandemMsrpSetup        setup;          /* ours, once started */
 
@@ -100,6 +103,12 @@ struct _TandemShareMedia {
   gulong                 session_closed_id;
   TandemRfbTunnel       *tunnel;
   gulong                 tunnel_closed_id;
+  TandemShareProtection  protection;
+  char                  *peer_key;       /* the peer's a=tandem-e2e fingerprint */
+  char                  *own_key;
+  TandemShareE2e        *e2e_stream;
+  gulong                 e2e_closed_id;
+  gboolean               key_mismatch;
   int                    vnc_fd;
 };
 
@@ -214,6 +223,11 @@ tear_down (TandemShareMedia *self)
 {
   if (self->prepare_cancellable != NULL)
     g_cancellable_cancel (self->prepare_cancellable);
+  if (self->e2e_stream != NULL)
+    {
+      g_clear_signal_handler (&self->e2e_closed_id, self->e2e_stream);
+      tandem_share_e2e_close (self->e2e_stream);
+    }
   if (self->tunnel != NULL)
     {
       g_clear_signal_handler (&self->tunnel_closed_id, self->tunnel);
@@ -560,6 +574,10 @@ build_sdp (TandemShareMedia *self,
   sdp->rfbsetup = rfbsetup;
   if (self->tls)
     sdp->fingerprint = tandem_tls_certificate_get_fingerprint (self->certificate);
+  /* end-to-end: in an offer when enabled, in an answer only to an offer
+   * that has it (Blink's SDP stays as Blink knows it) */
+  if (self->e2e && (self->offered || self->peer_offered_e2e))
+    sdp->e2e_fingerprint = g_strdup (self->own_key);
   /* m= port and c= are informational: those of the first hop */
   first = g_ptr_array_index (sdp->path, 0);
   sdp->port = tandem_msrp_uri_get_effective_port (first);
@@ -623,12 +641,54 @@ tandem_share_media_create_answer (TandemShareMedia     *self,
     return NULL;
   self->offered = FALSE;
   self->answered = TRUE;
+  self->peer_offered_e2e = offer->e2e_fingerprint != NULL;
   self->role = tandem_share_sdp_get_answer_rfbsetup (offer);
   self->answer_setup = tandem_msrp_setup_answer (offer->setup, TANDEM_MSRP_SETUP_ACTIVE);
   return build_sdp (self, self->answer_setup, self->role);
 }
 
 /* ---- start -------------------------------------------------------------- */
+
+static void
+on_e2e_closed (TandemShareE2e *e2e,
+               const char     *message,
+               gpointer        user_data)
+{
+  TandemShareMedia *self = user_data;
+
+  end (self, message != NULL ? message : self->error_message, FALSE);
+}
+
+static void
+on_e2e_handshake (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(TandemShareMedia) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_share_e2e_handshake_finish (TANDEM_SHARE_E2E (source), result, &error))
+    {
+      if (self->ended)
+        return;
+      self->key_mismatch = g_error_matches (error, TANDEM_MSRP_ERROR,
+                                            TANDEM_MSRP_ERROR_FINGERPRINT_MISMATCH);
+      g_message ("End-to-end encryption with the peer failed: %s", error->message);
+      end (self, error->message, FALSE);
+      return;
+    }
+  if (self->ended)
+    return;
+  g_debug ("end-to-end encrypted (%s)", tandem_share_e2e_get_description (self->e2e_stream));
+  self->vnc_fd = tandem_share_e2e_steal_plain_fd (self->e2e_stream);
+  if (self->vnc_fd >= FD_SETSIZE)
+    {
+      end (self, "Too many open files for the VNC connection", FALSE);
+      return;
+    }
+  self->connected = TRUE;
+  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+}
 
 static void
 on_started (GObject      *source,
@@ -668,9 +728,25 @@ on_started (GObject      *source,
       return;
     }
   self->tunnel_closed_id = g_signal_connect (self->tunnel, "closed", G_CALLBACK (on_tunnel_closed), self);
-  self->vnc_fd = fds[1];
-  self->connected = TRUE;
-  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+  if (self->protection != TANDEM_SHARE_PROTECTION_END_TO_END)
+    {
+      self->vnc_fd = fds[1];
+      self->connected = TRUE;
+      g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+      return;
+    }
+  /* the tunnel carries TLS records; the VNC side gets the plaintext once
+   * the handshake has pinned the peer's key */
+  self->e2e_stream = tandem_share_e2e_new (fds[1], self->role == TANDEM_RFB_SETUP_PASSIVE,
+                                           self->certificate, self->peer_key, &error);
+  if (self->e2e_stream == NULL)
+    {
+      message = g_strdup_printf ("Cannot start end-to-end encryption: %s", error->message);
+      end (self, message, FALSE);
+      return;
+    }
+  self->e2e_closed_id = g_signal_connect (self->e2e_stream, "closed", G_CALLBACK (on_e2e_closed), self);
+  tandem_share_e2e_handshake_async (self->e2e_stream, NULL, on_e2e_handshake, g_object_ref (self));
 }
 
 /**
@@ -722,6 +798,19 @@ tandem_share_media_start (TandemShareMedia     *self,
   /* pin only a peer we talk TLS with: behind a relay, TLS ends there */
   if (remote->tls && remote->fingerprint != NULL && remote->path->len == 1 && self->relay == NULL)
     tandem_msrp_session_set_peer_fingerprint (self->session, remote->fingerprint);
+  /* end to end when both sides wrote a=tandem-e2e */
+  g_clear_pointer (&self->peer_key, g_free);
+  if (self->e2e && remote->e2e_fingerprint != NULL)
+    {
+      self->peer_key = g_strdup (remote->e2e_fingerprint);
+      self->protection = TANDEM_SHARE_PROTECTION_END_TO_END;
+    }
+  else if (!remote->tls)
+    self->protection = TANDEM_SHARE_PROTECTION_NONE;
+  else if (remote->path->len > 1 || self->relay != NULL)
+    self->protection = TANDEM_SHARE_PROTECTION_TO_RELAY;
+  else
+    self->protection = TANDEM_SHARE_PROTECTION_TLS;
 
   self->setup = setup;
   self->started = TRUE;
@@ -762,6 +851,36 @@ tandem_share_media_is_relayed (TandemShareMedia *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), FALSE);
   return self->relay != NULL;
+}
+
+TandemShareProtection
+tandem_share_media_get_protection (TandemShareMedia *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), TANDEM_SHARE_PROTECTION_NONE);
+  return self->protection;
+}
+
+const char *
+tandem_share_media_get_peer_key (TandemShareMedia *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), NULL);
+  return self->peer_key;
+}
+
+char *
+tandem_share_media_dup_security_code (TandemShareMedia *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), NULL);
+  if (self->protection != TANDEM_SHARE_PROTECTION_END_TO_END)
+    return NULL;
+  return tandem_share_e2e_compute_code (self->own_key, self->peer_key);
+}
+
+gboolean
+tandem_share_media_get_key_mismatch (TandemShareMedia *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), FALSE);
+  return self->key_mismatch;
 }
 
 gboolean
@@ -815,6 +934,9 @@ tandem_share_media_new (const TandemShareMediaOptions *options)
   self->keepalive_s = options->keepalive_s != 0 ? options->keepalive_s : DEFAULT_KEEPALIVE_S;
   g_set_object (&self->relay_database, options->relay_database);
   self->allow_unpinned = options->allow_unpinned;
+  self->e2e = options->e2e && options->certificate != NULL;
+  if (self->e2e)
+    self->own_key = tandem_tls_certificate_get_fingerprint (options->certificate);
   return self;
 }
 
@@ -827,6 +949,7 @@ tandem_share_media_dispose (GObject *object)
   self->ended = TRUE;
   g_clear_handle_id (&self->ended_id, g_source_remove);
   tear_down (self);
+  g_clear_object (&self->e2e_stream);
   g_clear_object (&self->tunnel);
   g_clear_object (&self->session);
   if (self->vnc_fd >= 0)
@@ -851,6 +974,8 @@ tandem_share_media_finalize (GObject *object)
   g_free (self->username);
   g_free (self->password);
   g_free (self->ha1);
+  g_free (self->peer_key);
+  g_free (self->own_key);
   g_free (self->session_id);
   g_free (self->error_message);
   g_free (self->end_message);

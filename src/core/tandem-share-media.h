@@ -35,7 +35,20 @@ typedef struct {
   gboolean         allow_unpinned; /* accept an msrps offer/answer without
                                     * a=fingerprint (Blink sends none): TLS then
                                     * accepts any peer certificate */
+  gboolean         e2e;            /* offer a=tandem-e2e and accept it in an
+                                    * offer: between two Tandems the RFB stream
+                                    * is TLS end to end (TandemShareE2e) keyed
+                                    * by @certificate, which is then required
+                                    * also for plain TCP */
 } TandemShareMediaOptions;
+
+/* How far the RFB stream is protected; known once started. */
+typedef enum {
+  TANDEM_SHARE_PROTECTION_NONE,       /* plain TCP (msrp), no end-to-end */
+  TANDEM_SHARE_PROTECTION_TO_RELAY,   /* msrps that ends at a relay */
+  TANDEM_SHARE_PROTECTION_TLS,        /* msrps straight to the peer (a Blink peer) */
+  TANDEM_SHARE_PROTECTION_END_TO_END, /* a=tandem-e2e on both sides */
+} TandemShareProtection;
 
 #define TANDEM_TYPE_SHARE_MEDIA (tandem_share_media_get_type ())
 G_DECLARE_FINAL_TYPE (TandemShareMedia, tandem_share_media, TANDEM, SHARE_MEDIA, GObject)
@@ -77,6 +90,15 @@ TandemRfbSetup    tandem_share_media_get_role         (TandemShareMedia    *self
  * TandemVncView open_fd); -1 if none. */
 int               tandem_share_media_steal_vnc_fd     (TandemShareMedia    *self);
 gboolean          tandem_share_media_is_relayed       (TandemShareMedia    *self);
+TandemShareProtection tandem_share_media_get_protection (TandemShareMedia *self);
+/* End to end: the peer's key (its a=tandem-e2e fingerprint), pinned in
+ * the handshake, and the security code of both keys ("4F2A 91"); NULL
+ * otherwise. */
+const char       *tandem_share_media_get_peer_key     (TandemShareMedia    *self);
+char             *tandem_share_media_dup_security_code (TandemShareMedia   *self);
+/* TRUE once ::ended came because the peer's key was not the one of its
+ * SDP (the handshake refused it; no RFB byte was sent). */
+gboolean          tandem_share_media_get_key_mismatch (TandemShareMedia    *self);
 gboolean          tandem_share_media_is_connected     (TandemShareMedia    *self);
 /* RFB bytes through the tunnel, headers not counted. */
 guint64           tandem_share_media_get_bytes_received (TandemShareMedia  *self);

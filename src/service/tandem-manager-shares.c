@@ -47,6 +47,7 @@ struct _TandemManagerShares
   GHashTable       *other_call_ids; /* Call-IDs it saw as not a share */
   GHashTable       *held_calls;     /* Call-ID -> HeldCall, liblinphone's */
   GTlsCertificate  *certificate;
+  TandemPeerKeys   *peer_keys;      /* <profile>/share-keys.ini */
   GCancellable     *cancellable;   /* the certificate made ahead */
   gboolean          certificate_pending;
   char             *password;
@@ -202,6 +203,19 @@ dup_tls_dir (TandemManagerShares *shares)
   return g_build_filename (tandem_manager_get_profile_dir (shares->manager), "tls", NULL);
 }
 
+static TandemPeerKeys *
+ensure_peer_keys (TandemManagerShares *shares)
+{
+  if (shares->peer_keys == NULL)
+    {
+      g_autofree char *path = g_build_filename (tandem_manager_get_profile_dir (shares->manager),
+                                                "share-keys.ini", NULL);
+
+      shares->peer_keys = tandem_peer_keys_new (path);
+    }
+  return shares->peer_keys;
+}
+
 /* Made ahead when the stack starts (on_certificate_ready), so no click
  * waits for openssl on the main thread; made here only if that failed.
  * Never two openssl runs on the same files at once. */
@@ -294,8 +308,10 @@ fill_options (TandemManagerShares  *shares,
 
   memset (o, 0, sizeof *o);
   o->options.tls = tls;
-  if (o->options.tls && ensure_certificate (shares, error) == NULL)
+  /* the certificate also keys the end-to-end encryption, TLS or not */
+  if (ensure_certificate (shares, error) == NULL)
     return FALSE;
+  o->options.e2e = TRUE;
   o->options.certificate = shares->certificate;
   o->options.local_address = _tandem_manager_get_bind_address (shares->manager);
   o->relay = tandem_manager_dup_share_relay (shares->manager);
@@ -426,6 +442,7 @@ on_share_offered (TandemShareStack     *stack,
       return;
     }
   share = _tandem_share_new_incoming (stack, &o.options, session, offer);
+  _tandem_share_set_peer_keys (share, ensure_peer_keys (shares));
   add_share (shares, share);
 }
 
@@ -561,6 +578,7 @@ start_share (TandemManager  *self,
   if (peer == NULL || !fill_options (shares, &o, tandem_manager_get_share_tls (self), error))
     return NULL;
   share = _tandem_share_new_outgoing (shares->stack, &o.options, peer, sharer);
+  _tandem_share_set_peer_keys (share, ensure_peer_keys (shares));
   add_share (shares, share);
   g_object_unref (share);
   return share;
@@ -747,6 +765,7 @@ _tandem_manager_shares_free (TandemManagerShares *shares)
     }
   g_clear_object (&shares->shares);
   g_clear_object (&shares->certificate);
+  g_clear_object (&shares->peer_keys);
   g_clear_pointer (&shares->share_call_ids, g_hash_table_unref);
   g_clear_pointer (&shares->other_call_ids, g_hash_table_unref);
   g_clear_pointer (&shares->held_calls, g_hash_table_unref);

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "tandem-peer-keys.h"
 #include "tandem-share.h"
 #include "tandem-share-media.h"
 #include "tandem-share-stack.h"
@@ -20,5 +21,8 @@ TandemShare        *_tandem_share_new_incoming (TandemShareStack              *s
                                                 TandemShareSession            *session,
                                                 const TandemShareSdp          *offer);
 TandemShareSession *_tandem_share_get_session  (TandemShare                   *self);
+/* The verified keys (TandemManager's); before the share connects. */
+void                _tandem_share_set_peer_keys (TandemShare                  *self,
+                                                 TandemPeerKeys               *keys);
 
 G_END_DECLS

@@ -46,6 +46,8 @@ struct _TandemShare
   gboolean            ending;
   guint               ping_id;
   int                 vnc_fd;
+  TandemPeerKeys     *peer_keys;
+  gulong              peer_keys_changed_id;
 };
 
 G_DEFINE_FINAL_TYPE (TandemShare, tandem_share, G_TYPE_OBJECT)
@@ -62,6 +64,7 @@ enum {
   PROP_STATE,
   PROP_CONTROL,
   PROP_CONTROL_REQUESTED,
+  PROP_KEY_STATE,
   N_PROPS
 };
 
@@ -166,7 +169,11 @@ on_media_ended (TandemShareMedia *media,
 {
   g_autofree char *reason = NULL;
 
-  if (message == NULL)
+  if (tandem_share_media_get_key_mismatch (media))
+    reason = g_strdup (_("The screen sharing connection was refused: the other side's "
+                         "encryption key is not the one its call set up. Someone between "
+                         "you may be trying to see the screen. Nothing was shared."));
+  else if (message == NULL)
     reason = g_strdup (_("The screen sharing connection closed"));
   else
     /* Translators: %s says why, e.g. "The network was lost" */
@@ -607,6 +614,79 @@ tandem_share_has_audio (TandemShare *self)
   return self->has_audio;
 }
 
+TandemShareEncryption
+tandem_share_get_encryption (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), TANDEM_SHARE_ENCRYPTION_UNKNOWN);
+  if (self->media == NULL || !tandem_share_media_is_connected (self->media))
+    return TANDEM_SHARE_ENCRYPTION_UNKNOWN;
+  switch (tandem_share_media_get_protection (self->media))
+    {
+    case TANDEM_SHARE_PROTECTION_NONE: return TANDEM_SHARE_ENCRYPTION_NONE;
+    case TANDEM_SHARE_PROTECTION_TO_RELAY: return TANDEM_SHARE_ENCRYPTION_TO_RELAY;
+    case TANDEM_SHARE_PROTECTION_TLS: return TANDEM_SHARE_ENCRYPTION_TLS;
+    case TANDEM_SHARE_PROTECTION_END_TO_END: return TANDEM_SHARE_ENCRYPTION_END_TO_END;
+    default: return TANDEM_SHARE_ENCRYPTION_UNKNOWN;
+    }
+}
+
+char *
+tandem_share_dup_security_code (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), NULL);
+  if (tandem_share_get_encryption (self) != TANDEM_SHARE_ENCRYPTION_END_TO_END)
+    return NULL;
+  return tandem_share_media_dup_security_code (self->media);
+}
+
+TandemShareKeyState
+tandem_share_get_key_state (TandemShare *self)
+{
+  const char *key;
+
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), TANDEM_SHARE_KEY_UNVERIFIED);
+  if (self->peer_keys == NULL || tandem_share_get_encryption (self) != TANDEM_SHARE_ENCRYPTION_END_TO_END)
+    return TANDEM_SHARE_KEY_UNVERIFIED;
+  key = tandem_share_media_get_peer_key (self->media);
+  switch (tandem_peer_keys_check (self->peer_keys, self->peer_address, key))
+    {
+    case TANDEM_PEER_KEY_VERIFIED: return TANDEM_SHARE_KEY_VERIFIED;
+    case TANDEM_PEER_KEY_CHANGED: return TANDEM_SHARE_KEY_CHANGED;
+    default: return TANDEM_SHARE_KEY_UNVERIFIED;
+    }
+}
+
+void
+tandem_share_set_key_verified (TandemShare *self,
+                               gboolean     verified)
+{
+  g_return_if_fail (TANDEM_IS_SHARE (self));
+  if (self->peer_keys == NULL || tandem_share_get_encryption (self) != TANDEM_SHARE_ENCRYPTION_END_TO_END)
+    return;
+  tandem_peer_keys_set_verified (self->peer_keys, self->peer_address,
+                                 verified ? tandem_share_media_get_peer_key (self->media) : NULL);
+}
+
+static void
+on_peer_keys_changed (TandemPeerKeys *keys,
+                      const char     *address,
+                      TandemShare    *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY_STATE]);
+}
+
+void
+_tandem_share_set_peer_keys (TandemShare    *self,
+                             TandemPeerKeys *keys)
+{
+  g_return_if_fail (TANDEM_IS_SHARE (self));
+  if (self->peer_keys != NULL)
+    g_clear_signal_handler (&self->peer_keys_changed_id, self->peer_keys);
+  g_set_object (&self->peer_keys, keys);
+  if (keys != NULL)
+    self->peer_keys_changed_id = g_signal_connect (keys, "changed", G_CALLBACK (on_peer_keys_changed), self);
+}
+
 int
 tandem_share_steal_vnc_fd (TandemShare *self)
 {
@@ -631,6 +711,9 @@ tandem_share_dispose (GObject *object)
   g_clear_object (&self->media);
   g_clear_object (&self->session);
   g_clear_object (&self->stack);
+  if (self->peer_keys != NULL)
+    g_clear_signal_handler (&self->peer_keys_changed_id, self->peer_keys);
+  g_clear_object (&self->peer_keys);
 
   G_OBJECT_CLASS (tandem_share_parent_class)->dispose (object);
 }
@@ -669,6 +752,9 @@ tandem_share_get_property (GObject    *object,
     case PROP_CONTROL_REQUESTED:
       g_value_set_boolean (value, self->control_requested);
       break;
+    case PROP_KEY_STATE:
+      g_value_set_int (value, tandem_share_get_key_state (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -692,6 +778,10 @@ tandem_share_class_init (TandemShareClass *klass)
   properties[PROP_CONTROL_REQUESTED] =
     g_param_spec_boolean ("control-requested", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* a TandemShareKeyState */
+  properties[PROP_KEY_STATE] =
+    g_param_spec_int ("key-state", NULL, NULL, 0, TANDEM_SHARE_KEY_CHANGED, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -20,6 +20,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tandem-share-security.h"
 #include "tandem-share-view.h"
 
 /* A request nobody answers (a peer without control signalling) does not
@@ -60,6 +61,7 @@ struct _TandemShareView
   GtkWindow       *detached_window;
   GtkHeaderBar    *detached_header;
   GtkImage        *window_fullscreen_image;
+  GtkWidget       *security;
 };
 
 G_DEFINE_FINAL_TYPE (TandemShareView, tandem_share_view, GTK_TYPE_BOX)
@@ -669,5 +671,19 @@ static void
 tandem_share_view_init (TandemShareView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* the encryption line, under the toolbar */
+  self->security = tandem_share_security_new ();
+  gtk_widget_set_margin_start (self->security, 6);
+  gtk_widget_set_margin_end (self->security, 6);
+  gtk_box_pack_start (GTK_BOX (self), self->security, FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (self), self->security, 1);
   update (self);
+}
+
+/* The encryption line (TandemShareSecurity). */
+GtkWidget *
+tandem_share_view_get_security (TandemShareView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_VIEW (self), NULL);
+  return self->security;
 }
