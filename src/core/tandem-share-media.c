@@ -894,6 +894,8 @@ guint64
 tandem_share_media_get_bytes_received (TandemShareMedia *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), 0);
+  if (self->e2e_stream != NULL)
+    return tandem_share_e2e_get_bytes_from_peer (self->e2e_stream);
   return self->tunnel != NULL ? tandem_rfb_tunnel_get_bytes_from_peer (self->tunnel) : 0;
 }
 
@@ -901,6 +903,8 @@ guint64
 tandem_share_media_get_bytes_sent (TandemShareMedia *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), 0);
+  if (self->e2e_stream != NULL)
+    return tandem_share_e2e_get_bytes_to_peer (self->e2e_stream);
   return self->tunnel != NULL ? tandem_rfb_tunnel_get_bytes_to_peer (self->tunnel) : 0;
 }
 

@@ -100,7 +100,8 @@ char             *tandem_share_media_dup_security_code (TandemShareMedia   *self
  * SDP (the handshake refused it; no RFB byte was sent). */
 gboolean          tandem_share_media_get_key_mismatch (TandemShareMedia    *self);
 gboolean          tandem_share_media_is_connected     (TandemShareMedia    *self);
-/* RFB bytes through the tunnel, headers not counted. */
+/* RFB bytes through the tunnel, headers not counted (end to end: the
+ * plaintext, TLS records not counted). */
 guint64           tandem_share_media_get_bytes_received (TandemShareMedia  *self);
 guint64           tandem_share_media_get_bytes_sent   (TandemShareMedia    *self);
 /* Idempotent; emits ::ended (NULL) if not ended yet. */
