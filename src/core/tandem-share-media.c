@@ -105,7 +105,6 @@ struct _TandemShareMedia {
   gulong                 tunnel_closed_id;
   TandemShareProtection  protection;
   char                  *peer_key;       /* the peer's a=tandem-e2e fingerprint */
-  char                  *own_key;
   TandemShareE2e        *e2e_stream;
   gulong                 e2e_closed_id;
   gboolean               key_mismatch;
@@ -577,7 +576,7 @@ build_sdp (TandemShareMedia *self,
   /* end-to-end: in an offer when enabled, in an answer only to an offer
    * that has it (Blink's SDP stays as Blink knows it) */
   if (self->e2e && (self->offered || self->peer_offered_e2e))
-    sdp->e2e_fingerprint = g_strdup (self->own_key);
+    sdp->e2e_fingerprint = tandem_tls_certificate_get_fingerprint (self->certificate);
   /* m= port and c= are informational: those of the first hop */
   first = g_ptr_array_index (sdp->path, 0);
   sdp->port = tandem_msrp_uri_get_effective_port (first);
@@ -650,12 +649,8 @@ tandem_share_media_create_answer (TandemShareMedia     *self,
 /* ---- start -------------------------------------------------------------- */
 
 static void
-on_e2e_closed (TandemShareE2e *e2e,
-               const char     *message,
-               gpointer        user_data)
+on_e2e_closed (TandemShareE2e *e2e, const char *message, TandemShareMedia *self)
 {
-  TandemShareMedia *self = user_data;
-
   end (self, message != NULL ? message : self->error_message, FALSE);
 }
 
@@ -667,21 +662,19 @@ on_e2e_handshake (GObject      *source,
   g_autoptr(TandemShareMedia) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!tandem_share_e2e_handshake_finish (TANDEM_SHARE_E2E (source), result, &error))
+  gboolean ok = tandem_share_e2e_handshake_finish (TANDEM_SHARE_E2E (source), result, &error);
+
+  if (self->ended)
+    return;
+  if (!ok)
     {
-      if (self->ended)
-        return;
-      self->key_mismatch = g_error_matches (error, TANDEM_MSRP_ERROR,
-                                            TANDEM_MSRP_ERROR_FINGERPRINT_MISMATCH);
+      self->key_mismatch = g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FINGERPRINT_MISMATCH);
       g_message ("End-to-end encryption with the peer failed: %s", error->message);
       end (self, error->message, FALSE);
       return;
     }
-  if (self->ended)
-    return;
   g_debug ("end-to-end encrypted (%s)", tandem_share_e2e_get_description (self->e2e_stream));
-  self->vnc_fd = tandem_share_e2e_steal_plain_fd (self->e2e_stream);
-  if (self->vnc_fd >= FD_SETSIZE)
+  if ((self->vnc_fd = tandem_share_e2e_steal_plain_fd (self->e2e_stream)) >= FD_SETSIZE)
     {
       end (self, "Too many open files for the VNC connection", FALSE);
       return;
@@ -735,8 +728,7 @@ on_started (GObject      *source,
       g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
       return;
     }
-  /* the tunnel carries TLS records; the VNC side gets the plaintext once
-   * the handshake has pinned the peer's key */
+  /* TLS records in the tunnel; the plaintext once the peer's key is pinned */
   self->e2e_stream = tandem_share_e2e_new (fds[1], self->role == TANDEM_RFB_SETUP_PASSIVE,
                                            self->certificate, self->peer_key, &error);
   if (self->e2e_stream == NULL)
@@ -799,12 +791,10 @@ tandem_share_media_start (TandemShareMedia     *self,
   if (remote->tls && remote->fingerprint != NULL && remote->path->len == 1 && self->relay == NULL)
     tandem_msrp_session_set_peer_fingerprint (self->session, remote->fingerprint);
   /* end to end when both sides wrote a=tandem-e2e */
-  g_clear_pointer (&self->peer_key, g_free);
   if (self->e2e && remote->e2e_fingerprint != NULL)
-    {
-      self->peer_key = g_strdup (remote->e2e_fingerprint);
-      self->protection = TANDEM_SHARE_PROTECTION_END_TO_END;
-    }
+    self->peer_key = g_strdup (remote->e2e_fingerprint);
+  if (self->peer_key != NULL)
+    self->protection = TANDEM_SHARE_PROTECTION_END_TO_END;
   else if (!remote->tls)
     self->protection = TANDEM_SHARE_PROTECTION_NONE;
   else if (remote->path->len > 1 || self->relay != NULL)
@@ -870,10 +860,13 @@ tandem_share_media_get_peer_key (TandemShareMedia *self)
 char *
 tandem_share_media_dup_security_code (TandemShareMedia *self)
 {
+  g_autofree char *own_key = NULL;
+
   g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), NULL);
   if (self->protection != TANDEM_SHARE_PROTECTION_END_TO_END)
     return NULL;
-  return tandem_share_e2e_compute_code (self->own_key, self->peer_key);
+  own_key = tandem_tls_certificate_get_fingerprint (self->certificate);
+  return tandem_share_e2e_compute_code (own_key, self->peer_key);
 }
 
 gboolean
@@ -939,8 +932,6 @@ tandem_share_media_new (const TandemShareMediaOptions *options)
   g_set_object (&self->relay_database, options->relay_database);
   self->allow_unpinned = options->allow_unpinned;
   self->e2e = options->e2e && options->certificate != NULL;
-  if (self->e2e)
-    self->own_key = tandem_tls_certificate_get_fingerprint (options->certificate);
   return self;
 }
 
@@ -979,7 +970,6 @@ tandem_share_media_finalize (GObject *object)
   g_free (self->password);
   g_free (self->ha1);
   g_free (self->peer_key);
-  g_free (self->own_key);
   g_free (self->session_id);
   g_free (self->error_message);
   g_free (self->end_message);

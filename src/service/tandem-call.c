@@ -11,7 +11,6 @@
 #include <linphone/core.h>
 
 #include "tandem-call.h"
-#include "tandem-service-private.h"
 
 struct _TandemCall
 {
@@ -145,7 +144,7 @@ describe_end (LinphoneCall *call)
 }
 
 TandemCall *
-_tandem_call_new (gpointer linphone_call)
+tandem_call_new_for (gpointer linphone_call)
 {
   TandemCall *self = g_object_new (TANDEM_TYPE_CALL, NULL);
   const LinphoneAddress *remote;
@@ -165,8 +164,8 @@ _tandem_call_new (gpointer linphone_call)
 
 /* Returns TRUE when the call has ended for good. */
 gboolean
-_tandem_call_update (TandemCall *self,
-                     int         linphone_state)
+tandem_call_update (TandemCall *self,
+                    int         linphone_state)
 {
   TandemCallState state = self->state;
 

@@ -37,4 +37,11 @@ gboolean         tandem_call_send_dtmf         (TandemCall  *self,
                                                 char         digit,
                                                 GError     **error);
 
+/* For TandemCalls; the gpointer is a LinphoneCall, the int its
+ * LinphoneCallState, kept out of this header.  update() says whether the
+ * call is over. */
+TandemCall         *tandem_call_new_for                 (gpointer            linphone_call);
+gboolean            tandem_call_update                  (TandemCall         *self,
+                                                         int                 linphone_state);
+
 G_END_DECLS

@@ -51,6 +51,12 @@ typedef enum {
 } TandemCallOutcome;
 
 typedef enum {
+  TANDEM_TRANSPORT_UDP,
+  TANDEM_TRANSPORT_TCP,
+  TANDEM_TRANSPORT_TLS,
+} TandemTransport;
+
+typedef enum {
   TANDEM_AUDIO_CAPTURE,     /* microphone */
   TANDEM_AUDIO_PLAYBACK,    /* the call's sound */
   TANDEM_AUDIO_RINGER,      /* the ring tone */
@@ -89,8 +95,24 @@ GQuark         tandem_service_error_quark         (void);
 
 void           tandem_nat_settings_clear   (TandemNatSettings *settings);
 
+gboolean       tandem_transport_from_string (const char      *str,
+                                             TandemTransport *out_transport);
+
 const char    *tandem_presence_to_string   (TandemPresence presence);
 gboolean       tandem_presence_from_string (const char     *str,
                                             TandemPresence *out_presence);
+
+/* Like g_set_str() of GLib 2.76: replace *dest by a copy of src and say
+ * whether it changed. */
+static inline gboolean
+tandem_set_str (char       **dest,
+                const char  *src)
+{
+  if (g_strcmp0 (*dest, src) == 0)
+    return FALSE;
+  g_free (*dest);
+  *dest = g_strdup (src);
+  return TRUE;
+}
 
 G_END_DECLS

@@ -40,6 +40,7 @@
 #include <spa/param/video/format-utils.h>
 #include <spa/utils/result.h>
 
+#include "tandem-context.h"
 #include "tandem-portal-capture.h"
 
 #define MAX_DAMAGE_RECTS   32
@@ -182,17 +183,13 @@ report_failure (TandemPortalCapture *self,
                 ...)
 {
   Failure *f = g_new0 (Failure, 1);
-  GSource *source = g_idle_source_new ();
   va_list args;
 
   va_start (args, format);
   f->self = g_object_ref (self);
   f->error = g_error_new_valist (TANDEM_SHARE_ERROR, code, format, args);
   va_end (args);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_failure, f, failure_free);
-  g_source_attach (source, self->main_context);
-  g_source_unref (source);
+  tandem_context_post (self->main_context, on_failure, f, failure_free);
 }
 
 /* ---- server thread: the PipeWire stream --------------------------------- */
@@ -947,14 +944,7 @@ queue_event (TandemPortalCapture *self,
   self->input_scheduled = TRUE;
   g_mutex_unlock (&self->input_lock);
   if (schedule)
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, on_input, g_object_ref (self), g_object_unref);
-      g_source_attach (source, self->main_context);
-      g_source_unref (source);
-    }
+    tandem_context_post (self->main_context, on_input, g_object_ref (self), g_object_unref);
 }
 
 static void

@@ -87,7 +87,7 @@ describe (TandemCall *call)
 }
 
 static void
-update (TandemCallBar *self)
+on_call_changed (TandemCallBar *self)
 {
   static const char *classes[] = { "incoming", "held", "ended" };
   GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (self));
@@ -156,7 +156,7 @@ update (TandemCallBar *self)
 static gboolean
 on_tick (gpointer user_data)
 {
-  update (user_data);
+  on_call_changed (user_data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -213,9 +213,9 @@ tandem_call_bar_set_call (TandemCallBar *self,
   if (call == NULL)
     return;
 
-  g_signal_connect_swapped (call, "notify", G_CALLBACK (update), self);
+  g_signal_connect_swapped (call, "notify", G_CALLBACK (on_call_changed), self);
   self->tick_id = g_timeout_add_seconds (1, on_tick, self);
-  update (self);
+  on_call_changed (self);
 }
 
 TandemCall *

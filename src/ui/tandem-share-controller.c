@@ -34,6 +34,7 @@
 
 #include "tandem-share-bar.h"
 #include "tandem-share-controller.h"
+#include "tandem-share-key-dialog.h"
 #include "tandem-share-scope-dialog.h"
 #include "tandem-share-security.h"
 #include "tandem-share-view.h"
@@ -76,9 +77,6 @@ static void on_share_state   (TandemShare           *share,
 static void on_share_control (TandemShare           *share,
                               GParamSpec            *pspec,
                               TandemShareController *self);
-static void on_share_key_state (TandemShare          *share,
-                                GParamSpec           *pspec,
-                                TandemShareController *self);
 static void on_capture_failed (TandemCapture        *capture,
                                const GError         *error,
                                TandemShareController *self);
@@ -108,7 +106,7 @@ peer_name (TandemShareController *self,
            TandemShare           *share)
 {
   const char *address = tandem_share_get_peer_address (share);
-  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+  TandemContact *contact = tandem_contacts_find (tandem_manager_get_contacts (self->manager), address);
 
   return contact != NULL ? tandem_contact_get_name (contact) : address;
 }
@@ -202,7 +200,6 @@ entry_free (gpointer data)
 
   g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_state, NULL);
   g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_control, NULL);
-  g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_key_state, NULL);
   g_clear_pointer (&entry->key_dialog, gtk_widget_destroy);
   if (entry->view != NULL)
     g_signal_handlers_disconnect_by_data (entry->view, entry);
@@ -225,97 +222,41 @@ capture_for_scope (const char *scope)
   return TANDEM_CAPTURE (tandem_x11_capture_new_screen (NULL));
 }
 
-/* ----- encryption and the security code ------------------------------- */
-
-static void
-update_security (Entry *entry)
-{
-  TandemShareEncryption encryption = tandem_share_get_encryption (entry->share);
-  g_autofree char *code = tandem_share_dup_security_code (entry->share);
-  TandemShareKeyState key_state = tandem_share_get_key_state (entry->share);
-
-  if (entry->bar != NULL)
-    tandem_share_security_set_state (TANDEM_SHARE_SECURITY (tandem_share_bar_get_security (entry->bar)),
-                                     encryption, code, key_state);
-  if (entry->view != NULL)
-    tandem_share_security_set_state (TANDEM_SHARE_SECURITY (tandem_share_view_get_security (TANDEM_SHARE_VIEW (entry->view))),
-                                     encryption, code, key_state);
-}
-
-static void
-on_security_verified (TandemShareSecurity *security,
-                      gboolean             verified,
-                      TandemShare         *share)
-{
-  tandem_share_set_key_verified (share, verified);
-}
-
-static void
-on_share_key_state (TandemShare           *share,
-                    GParamSpec            *pspec,
-                    TandemShareController *self)
-{
-  Entry *entry = find_entry (self, share);
-
-  if (entry != NULL)
-    update_security (entry);
-}
-
 static void serve_capture (TandemShareController *self, Entry *entry);
 
 static void
-on_key_dialog_response (GtkDialog *dialog,
-                        int        response,
-                        gpointer   data)
+on_share_anyway (TandemShareKeyDialog  *dialog,
+                 TandemShare           *share,
+                 TandemShareController *self)
 {
-  TandemShareController *self = g_object_get_data (G_OBJECT (dialog), "tandem-controller");
-  TandemShare *share = g_object_get_data (G_OBJECT (dialog), "tandem-share");
   Entry *entry = find_entry (self, share);
 
   if (entry == NULL)
     return;
-  g_clear_pointer (&entry->key_dialog, gtk_widget_destroy);
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_message ("share with %s: the user shares despite the changed key",
-                 tandem_share_get_peer_address (share));
-      entry->key_confirmed = TRUE;
-      serve_capture (self, entry);
-    }
-  else
-    tandem_share_stop (share);
+  entry->key_confirmed = TRUE;
+  serve_capture (self, entry);
 }
 
-/* A peer whose key the user marked verified comes with another key: ask
- * before a pixel is served (the VNC server does not have the fd yet). */
+static void
+on_key_dialog_destroy (GtkWidget *dialog,
+                       Entry     *entry)
+{
+  if (entry->key_dialog == dialog)
+    entry->key_dialog = NULL;
+}
+
+/* A verified peer's key changed: asked before the VNC server gets the fd. */
 static void
 ask_key_change (TandemShareController *self,
                 Entry                 *entry)
 {
-  g_autofree char *code = tandem_share_dup_security_code (entry->share);
-  GtkWidget *dialog;
-
   if (entry->key_dialog != NULL)
     return;
-  dialog = gtk_message_dialog_new (GTK_WINDOW (get_window (self)), GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE,
-                                   /* Translators: %s is a contact's name */
-                                   _("The security code of %s changed"), peer_name (self, entry->share));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                            /* Translators: %s is a code like "4F2A 91" */
-                                            _("You marked an earlier code as verified. They may have "
-                                              "reinstalled Tandem, or someone may be listening in "
-                                              "between. Compare the new code, %s, on the call before "
-                                              "you share your screen."), code);
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Stop Sharing"), GTK_RESPONSE_REJECT,
-                          _("Share _Anyway"), GTK_RESPONSE_ACCEPT, NULL);
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_REJECT);
-  gtk_window_set_title (GTK_WINDOW (dialog), _("Security code changed"));
-  g_object_set_data (G_OBJECT (dialog), "tandem-controller", self);
-  g_object_set_data_full (G_OBJECT (dialog), "tandem-share", g_object_ref (entry->share), g_object_unref);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_key_dialog_response), NULL);
-  entry->key_dialog = dialog;
-  gtk_widget_show (dialog);
+  entry->key_dialog = tandem_share_key_dialog_new (GTK_WINDOW (get_window (self)), entry->share,
+                                                   peer_name (self, entry->share));
+  g_signal_connect_object (entry->key_dialog, "share-anyway", G_CALLBACK (on_share_anyway), self, 0);
+  g_signal_connect (entry->key_dialog, "destroy", G_CALLBACK (on_key_dialog_destroy), entry);
+  gtk_widget_show (entry->key_dialog);
 }
 
 static void
@@ -333,9 +274,8 @@ show_bar (TandemShareController *self,
   gtk_application_add_window (self->application, window);
   entry->bar = TANDEM_SHARE_BAR (tandem_share_bar_new ());
   tandem_share_bar_set_peer_name (entry->bar, peer_name (self, entry->share));
-  g_signal_connect_object (tandem_share_bar_get_security (entry->bar), "verified-toggled",
-                           G_CALLBACK (on_security_verified), entry->share, 0);
-  update_security (entry);
+  tandem_share_security_set_share (TANDEM_SHARE_SECURITY (tandem_share_bar_get_security (entry->bar)),
+                                   entry->share);
   gtk_container_add (GTK_CONTAINER (window), GTK_WIDGET (entry->bar));
   gtk_widget_show (GTK_WIDGET (entry->bar));
   entry->bar_window = GTK_WIDGET (window);
@@ -602,9 +542,8 @@ start_viewing (TandemShareController *self,
   entry->view = g_object_ref_sink (tandem_share_view_new (peer_name (self, entry->share)));
   g_signal_connect (entry->view, "request-control", G_CALLBACK (on_view_request_control), entry);
   g_signal_connect (entry->view, "stop", G_CALLBACK (on_view_stop), entry);
-  g_signal_connect_object (tandem_share_view_get_security (TANDEM_SHARE_VIEW (entry->view)), "verified-toggled",
-                           G_CALLBACK (on_security_verified), entry->share, 0);
-  update_security (entry);
+  tandem_share_security_set_share (TANDEM_SHARE_SECURITY (tandem_share_view_get_security (TANDEM_SHARE_VIEW (entry->view))),
+                                   entry->share);
   tandem_window_open_conversation (window, address);
   tandem_window_set_share_view (window, address, entry->view);
   tandem_share_view_open_fd (TANDEM_SHARE_VIEW (entry->view), tandem_share_steal_vnc_fd (entry->share));
@@ -646,7 +585,7 @@ show_prompt (TandemShareController *self,
   else
     /* Translators: %s is the person offering */
     text = g_strdup_printf (_("%s wants to show you their screen."), name);
-  if (tandem_manager_find_call (self->manager, tandem_share_get_peer_address (entry->share)) != NULL)
+  if (tandem_calls_find (tandem_manager_get_calls (self->manager), tandem_share_get_peer_address (entry->share)) != NULL)
     {
       /* Translators: a share prompt from the person on the current call */
       g_autofree char *on_call = g_strdup_printf (_("On your call: %s"), text);
@@ -767,7 +706,6 @@ on_share_added (TandemShareController *self,
   g_signal_connect (share, "notify::state", G_CALLBACK (on_share_state), self);
   g_signal_connect (share, "notify::control", G_CALLBACK (on_share_control), self);
   g_signal_connect (share, "notify::control-requested", G_CALLBACK (on_share_control), self);
-  g_signal_connect (share, "notify::key-state", G_CALLBACK (on_share_key_state), self);
   if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING)
     show_prompt (self, entry);
   update_actions (self);
@@ -810,7 +748,7 @@ on_share_screen (GSimpleAction *action,
   TandemShareController *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (tandem_manager_share_screen (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+  if (tandem_shares_share_screen (tandem_manager_get_shares (self->manager), g_variant_get_string (parameter, NULL), &error) == NULL)
     report (self, _("Your screen could not be shared"), error);
 }
 
@@ -822,7 +760,7 @@ on_request_screen (GSimpleAction *action,
   TandemShareController *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (tandem_manager_request_screen (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+  if (tandem_shares_request_screen (tandem_manager_get_shares (self->manager), g_variant_get_string (parameter, NULL), &error) == NULL)
     report (self, _("The screen could not be requested"), error);
 }
 
@@ -874,7 +812,7 @@ on_choose_share_screen (GSimpleAction *action,
 {
   TandemShareController *self = user_data;
   const char *address = g_variant_get_string (parameter, NULL);
-  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+  TandemContact *contact = tandem_contacts_find (tandem_manager_get_contacts (self->manager), address);
 
   choose_scope (self, contact ? tandem_contact_get_name (contact) : address, "share-screen", parameter);
 }
@@ -1022,7 +960,7 @@ tandem_share_controller_dispose (GObject *object)
   TandemShareController *self = TANDEM_SHARE_CONTROLLER (object);
 
   if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (self->manager, self);
+    g_signal_handlers_disconnect_by_data (tandem_manager_get_shares (self->manager), self);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
@@ -1055,7 +993,7 @@ tandem_share_controller_new (GtkApplication *application,
   self->settings = settings ? g_object_ref (settings) : NULL;
   g_action_map_add_action_entries (G_ACTION_MAP (application), share_actions,
                                    G_N_ELEMENTS (share_actions), self);
-  g_signal_connect_swapped (manager, "share-added", G_CALLBACK (on_share_added), self);
+  g_signal_connect_swapped (tandem_manager_get_shares (manager), "share-added", G_CALLBACK (on_share_added), self);
   update_actions (self);
 
   return self;

@@ -28,6 +28,7 @@ struct _TandemShareSecurity
   GtkLabel   *label;
   GtkWidget  *verified_button;
   gboolean    updating;
+  TandemShare *share;
 };
 
 enum {
@@ -43,8 +44,45 @@ static void
 on_verified_toggled (GtkToggleButton     *button,
                      TandemShareSecurity *self)
 {
-  if (!self->updating)
-    g_signal_emit (self, signals[SIGNAL_VERIFIED_TOGGLED], 0, gtk_toggle_button_get_active (button));
+  if (self->updating)
+    return;
+  g_signal_emit (self, signals[SIGNAL_VERIFIED_TOGGLED], 0, gtk_toggle_button_get_active (button));
+  if (self->share != NULL)
+    tandem_share_set_key_verified (self->share, gtk_toggle_button_get_active (button));
+}
+
+static void
+on_share_notify (TandemShare         *share,
+                 GParamSpec          *pspec,
+                 TandemShareSecurity *self)
+{
+  g_autofree char *code = tandem_share_dup_security_code (share);
+
+  tandem_share_security_set_state (self, tandem_share_get_encryption (share), code,
+                                   tandem_share_get_key_state (share));
+}
+
+void
+tandem_share_security_set_share (TandemShareSecurity *self,
+                                 TandemShare         *share)
+{
+  g_return_if_fail (TANDEM_IS_SHARE_SECURITY (self));
+
+  if (self->share != NULL)
+    g_signal_handlers_disconnect_by_data (self->share, self);
+  g_set_object (&self->share, share);
+  if (share == NULL)
+    return;
+  g_signal_connect (share, "notify::state", G_CALLBACK (on_share_notify), self);
+  g_signal_connect (share, "notify::key-state", G_CALLBACK (on_share_notify), self);
+  on_share_notify (share, NULL, self);
+}
+
+static void
+tandem_share_security_dispose (GObject *object)
+{
+  tandem_share_security_set_share (TANDEM_SHARE_SECURITY (object), NULL);
+  G_OBJECT_CLASS (tandem_share_security_parent_class)->dispose (object);
 }
 
 GtkWidget *
@@ -133,6 +171,7 @@ tandem_share_security_get_verified_button (TandemShareSecurity *self)
 static void
 tandem_share_security_class_init (TandemShareSecurityClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = tandem_share_security_dispose;
   signals[SIGNAL_VERIFIED_TOGGLED] =
     g_signal_new ("verified-toggled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);

@@ -21,6 +21,10 @@ void        tandem_share_security_set_state  (TandemShareSecurity  *self,
                                               TandemShareEncryption encryption,
                                               const char           *code,
                                               TandemShareKeyState   key_state);
+/* Follows @share (its encryption, code and key state), and turns "Mark
+ * as verified" into tandem_share_set_key_verified(); NULL: none. */
+void        tandem_share_security_set_share  (TandemShareSecurity  *self,
+                                              TandemShare          *share);
 /* What it shows, for tests and accessibility. */
 const char *tandem_share_security_get_text   (TandemShareSecurity  *self);
 GtkToggleButton *tandem_share_security_get_verified_button (TandemShareSecurity *self);

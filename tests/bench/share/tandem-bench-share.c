@@ -49,7 +49,7 @@
 #include "tandem-test-gnome.h"
 #include "tandem-test-share-link.h"
 #include "tandem-test-xvfb.h"
-#include "tandem-viewer-private.h"
+#include "tandem-vnc-connection.h"
 #include "tandem-vnc-server.h"
 #include "tandem-x11-capture.h"
 
@@ -246,12 +246,12 @@ on_decoder_redraw (gpointer data,
   Viewer *v = data;
   int width, height, stride;
   guint generation;
-  const guint8 *pixels = _tandem_vnc_connection_lock (v->conn, &width, &height, &stride, &generation);
+  const guint8 *pixels = tandem_vnc_connection_lock (v->conn, &width, &height, &stride, &generation);
   guint32 pixel = ((const guint32 *) (pixels + (gsize) (PROBE_Y + PROBE_SIZE / 2) * stride))[PROBE_X + PROBE_SIZE / 2]
                   & 0xffffff;
   gint64 now = g_get_monotonic_time ();
 
-  _tandem_vnc_connection_unlock (v->conn);
+  tandem_vnc_connection_unlock (v->conn);
   g_mutex_lock (&v->lock);
   if (v->first_frame == 0)
     v->first_frame = now;
@@ -290,7 +290,7 @@ viewer_new_decoder (int fd)
 
   g_mutex_init (&v->lock);
   v->probe_want = 0x1000000;  /* never */
-  v->conn = _tandem_vnc_connection_new (fd, 0, &decoder_callbacks, v, &error);
+  v->conn = tandem_vnc_connection_new (fd, 0, &decoder_callbacks, v, &error);
   if (v->conn == NULL)
     g_error ("decoder: %s", error->message);
   return v;
@@ -301,7 +301,7 @@ viewer_free (Viewer *v)
 {
   if (v->conn != NULL)
     {
-      _tandem_vnc_connection_close (v->conn);
+      tandem_vnc_connection_close (v->conn);
       g_mutex_clear (&v->lock);
       g_free (v);
       return;
