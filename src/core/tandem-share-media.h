@@ -96,9 +96,6 @@ TandemShareProtection tandem_share_media_get_protection (TandemShareMedia *self)
  * otherwise. */
 const char       *tandem_share_media_get_peer_key     (TandemShareMedia    *self);
 char             *tandem_share_media_dup_security_code (TandemShareMedia   *self);
-/* TRUE once ::ended came because the peer's key was not the one of its
- * SDP (the handshake refused it; no RFB byte was sent). */
-gboolean          tandem_share_media_get_key_mismatch (TandemShareMedia    *self);
 gboolean          tandem_share_media_is_connected     (TandemShareMedia    *self);
 /* RFB bytes through the tunnel, headers not counted (end to end: the
  * plaintext, TLS records not counted). */
@@ -112,7 +109,8 @@ void              tandem_share_media_close            (TandemShareMedia    *self
  *   "ended" (const char *message): exactly once; NULL for a clean end (close(),
  *     the peer closed the connection, the VNC side closed), else why: the
  *     connect or bind timed out (30 s), "The peer's certificate does not match
- *     the fingerprint it advertised", the network was lost (within keepalive_s),
+ *     the fingerprint it advertised", "The other side's encryption key is not
+ *     the one its call set up..." (end to end; nothing sent), the network was lost (within keepalive_s),
  *     ...  From close() it comes before close() returns; otherwise from an
  *     idle, and not at all once the object is finalized.  Through a relay the
  *     peer's close is not seen (the relay keeps the connection): BYE ends it. */

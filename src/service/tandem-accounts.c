@@ -717,11 +717,13 @@ tandem_accounts_dup_password (TandemAccounts  *self,
                               char           **ha1)
 {
   const LinphoneAuthInfo *auth;
-  g_autofree char *key = g_strdup_printf ("%s@%s", username, domain);
-  const char *known = g_hash_table_lookup (self->passwords, key);
+  g_autofree char *key = NULL;
+  const char *known;
 
   g_return_val_if_fail (TANDEM_IS_ACCOUNTS (self), NULL);
 
+  key = g_strdup_printf ("%s@%s", username, domain);
+  known = g_hash_table_lookup (self->passwords, key);
   auth = self->core ? linphone_core_find_auth_info (self->core, NULL, username, domain) : NULL;
   *ha1 = auth && linphone_auth_info_get_ha1 (auth) ? g_strdup (linphone_auth_info_get_ha1 (auth)) : NULL;
   if (known != NULL)

@@ -8,6 +8,7 @@
  */
 #define G_LOG_DOMAIN "tandem-call"
 
+#include <glib/gi18n.h>
 #include <linphone/core.h>
 
 #include "tandem-call.h"
@@ -234,8 +235,8 @@ check_live (TandemCall  *self,
 {
   if (self->call == NULL || self->state == TANDEM_CALL_ENDED || self->state == TANDEM_CALL_FAILED)
     {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "The call has ended");
+      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+                           _("The call has ended"));
       return FALSE;
     }
   return TRUE;
@@ -243,13 +244,12 @@ check_live (TandemCall  *self,
 
 static gboolean
 check_status (LinphoneStatus   status,
-              const char      *what,
+              const char      *message,
               GError         **error)
 {
   if (status != 0)
     {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                   "Could not %s the call", what);
+      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED, message);
       return FALSE;
     }
   return TRUE;
@@ -265,11 +265,11 @@ tandem_call_accept (TandemCall  *self,
     return FALSE;
   if (self->state != TANDEM_CALL_INCOMING)
     {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "Only a ringing incoming call can be answered");
+      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+                           _("Only a ringing incoming call can be answered"));
       return FALSE;
     }
-  return check_status (linphone_call_accept (self->call), "answer", error);
+  return check_status (linphone_call_accept (self->call), _("The call could not be answered"), error);
 }
 
 gboolean
@@ -283,7 +283,7 @@ tandem_call_decline (TandemCall  *self,
   if (self->state != TANDEM_CALL_INCOMING)
     return tandem_call_hang_up (self, error);
   self->end_reason = g_strdup ("Declined");
-  return check_status (linphone_call_decline (self->call, LinphoneReasonDeclined), "decline", error);
+  return check_status (linphone_call_decline (self->call, LinphoneReasonDeclined), _("The call could not be declined"), error);
 }
 
 gboolean
@@ -294,7 +294,7 @@ tandem_call_hang_up (TandemCall  *self,
 
   if (!check_live (self, error))
     return FALSE;
-  return check_status (linphone_call_terminate (self->call), "hang up", error);
+  return check_status (linphone_call_terminate (self->call), _("The call could not be hung up"), error);
 }
 
 gboolean
@@ -305,7 +305,7 @@ tandem_call_hold (TandemCall  *self,
 
   if (!check_live (self, error))
     return FALSE;
-  return check_status (linphone_call_pause (self->call), "hold", error);
+  return check_status (linphone_call_pause (self->call), _("The call could not be put on hold"), error);
 }
 
 gboolean
@@ -316,7 +316,7 @@ tandem_call_resume (TandemCall  *self,
 
   if (!check_live (self, error))
     return FALSE;
-  return check_status (linphone_call_resume (self->call), "resume", error);
+  return check_status (linphone_call_resume (self->call), _("The call could not be resumed"), error);
 }
 
 void
@@ -343,10 +343,10 @@ tandem_call_send_dtmf (TandemCall  *self,
   if (strchr ("0123456789*#ABCD", digit) == NULL || digit == '\0')
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "“%c” is not a DTMF digit", digit);
+                   _("“%c” is not a key of the keypad"), digit);
       return FALSE;
     }
-  return check_status (linphone_call_send_dtmf (self->call, digit), "send a tone on", error);
+  return check_status (linphone_call_send_dtmf (self->call, digit), _("No tone could be sent in the call"), error);
 }
 
 const char *

@@ -9,6 +9,7 @@
  */
 #define G_LOG_DOMAIN "tandem-conversation"
 
+#include <glib/gi18n.h>
 #include <linphone/core.h>
 
 #include "tandem-conversation.h"
@@ -275,13 +276,13 @@ tandem_conversation_send_text (TandemConversation  *self,
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "The message is not valid UTF-8");
+                   _("The message is not valid UTF-8"));
       return NULL;
     }
   if (is_blank (text))
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "An empty message cannot be sent");
+                   _("An empty message cannot be sent"));
       return NULL;
     }
 
@@ -310,7 +311,7 @@ tandem_conversation_retry (TandemConversation  *self,
   if (tandem_chat_message_get_state (message) != TANDEM_MESSAGE_FAILED)
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "Only a message that failed can be sent again");
+                   _("Only a message that failed can be sent again"));
       return FALSE;
     }
 

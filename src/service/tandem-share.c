@@ -169,11 +169,7 @@ on_media_ended (TandemShareMedia *media,
 {
   g_autofree char *reason = NULL;
 
-  if (tandem_share_media_get_key_mismatch (media))
-    reason = g_strdup (_("The screen sharing connection was refused: the other side's "
-                         "encryption key is not the one its call set up. Someone between "
-                         "you may be trying to see the screen. Nothing was shared."));
-  else if (message == NULL)
+  if (message == NULL)
     reason = g_strdup (_("The screen sharing connection closed"));
   else
     /* Translators: %s says why, e.g. "The network was lost" */

@@ -54,7 +54,6 @@ typedef struct {
   TandemShareBar  *bar;
   GtkWidget       *view;         /* we view: a TandemShareView */
   GtkWidget       *prompt;       /* pending: the window's question */
-  GtkWidget       *key_dialog;   /* we share: "the security code changed" */
   gboolean         key_confirmed; /* the user chose to share anyway */
 } Entry;
 
@@ -200,7 +199,6 @@ entry_free (gpointer data)
 
   g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_state, NULL);
   g_signal_handlers_disconnect_matched (entry->share, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_share_control, NULL);
-  g_clear_pointer (&entry->key_dialog, gtk_widget_destroy);
   if (entry->view != NULL)
     g_signal_handlers_disconnect_by_data (entry->view, entry);
   stop_serving (entry);
@@ -235,28 +233,6 @@ on_share_anyway (TandemShareKeyDialog  *dialog,
     return;
   entry->key_confirmed = TRUE;
   serve_capture (self, entry);
-}
-
-static void
-on_key_dialog_destroy (GtkWidget *dialog,
-                       Entry     *entry)
-{
-  if (entry->key_dialog == dialog)
-    entry->key_dialog = NULL;
-}
-
-/* A verified peer's key changed: asked before the VNC server gets the fd. */
-static void
-ask_key_change (TandemShareController *self,
-                Entry                 *entry)
-{
-  if (entry->key_dialog != NULL)
-    return;
-  entry->key_dialog = tandem_share_key_dialog_new (GTK_WINDOW (get_window (self)), entry->share,
-                                                   peer_name (self, entry->share));
-  g_signal_connect_object (entry->key_dialog, "share-anyway", G_CALLBACK (on_share_anyway), self, 0);
-  g_signal_connect (entry->key_dialog, "destroy", G_CALLBACK (on_key_dialog_destroy), entry);
-  gtk_widget_show (entry->key_dialog);
 }
 
 static void
@@ -348,6 +324,20 @@ say (TandemShareController *self,
     g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (message));
 }
 
+/* A new share makes what was said about the last one old news: the window
+ * stops showing it (if it still does; other errors stay). */
+static void
+unsay (TandemShareController *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->application), "share-message");
+  g_autoptr(GVariant) said = action != NULL ? g_action_get_state (action) : NULL;
+
+  if (said == NULL || *g_variant_get_string (said, NULL) == '\0')
+    return;
+  tandem_window_dismiss_error (get_window (self), g_variant_get_string (said, NULL));
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (""));
+}
+
 /* Ends the share (the peer is told) and says why in the window. */
 static void
 end_share_with_error (TandemShareController *self,
@@ -386,7 +376,12 @@ serve_capture (TandemShareController *self,
 
   if (!entry->key_confirmed && tandem_share_get_key_state (entry->share) == TANDEM_SHARE_KEY_CHANGED)
     {
-      ask_key_change (self, entry);
+      /* a verified peer's key changed: asked before the VNC server gets the fd */
+      GtkWidget *dialog = tandem_share_key_dialog_new (GTK_WINDOW (get_window (self)), entry->share,
+                                                       peer_name (self, entry->share));
+
+      g_signal_connect_object (dialog, "share-anyway", G_CALLBACK (on_share_anyway), self, 0);
+      gtk_widget_show (dialog);
       return;
     }
   fd = tandem_share_steal_vnc_fd (entry->share);
@@ -706,6 +701,7 @@ on_share_added (TandemShareController *self,
   g_signal_connect (share, "notify::state", G_CALLBACK (on_share_state), self);
   g_signal_connect (share, "notify::control", G_CALLBACK (on_share_control), self);
   g_signal_connect (share, "notify::control-requested", G_CALLBACK (on_share_control), self);
+  unsay (self);
   if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING)
     show_prompt (self, entry);
   update_actions (self);

@@ -29,6 +29,16 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TandemShareKeyDialog, tandem_share_key_dialog, GTK_TYPE_MESSAGE_DIALOG)
 
+/* The share ended meanwhile (the peer hung up): nothing to ask. */
+static void
+on_share_state (TandemShare          *share,
+                GParamSpec           *pspec,
+                TandemShareKeyDialog *self)
+{
+  if (tandem_share_get_state (share) == TANDEM_SHARE_ENDED)
+    gtk_widget_destroy (GTK_WIDGET (self));
+}
+
 static void
 on_response (GtkDialog *dialog,
              int        response,
@@ -37,6 +47,7 @@ on_response (GtkDialog *dialog,
   TandemShareKeyDialog *self = TANDEM_SHARE_KEY_DIALOG (dialog);
   g_autoptr(TandemShare) share = g_object_ref (self->share);
 
+  g_signal_handlers_disconnect_by_data (share, self);
   g_object_ref (self);
   gtk_widget_destroy (GTK_WIDGET (self));
   if (response == GTK_RESPONSE_ACCEPT)
@@ -77,6 +88,7 @@ tandem_share_key_dialog_new (GtkWindow   *parent,
                           _("Share _Anyway"), GTK_RESPONSE_ACCEPT, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (self), GTK_RESPONSE_REJECT);
   g_signal_connect (self, "response", G_CALLBACK (on_response), NULL);
+  g_signal_connect_object (share, "notify::state", G_CALLBACK (on_share_state), self, 0);
   return GTK_WIDGET (self);
 }
 

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TandemShareKeyDialog, tandem_share_key_dialog, TANDEM, SHARE_KEY_DIALOG, GtkMessageDialog)
 
 /* Stop Sharing stops @share; Share Anyway emits "share-anyway"; either
- * way the dialog destroys itself. */
+ * way the dialog destroys itself, and also when @share ends. */
 GtkWidget *tandem_share_key_dialog_new (GtkWindow   *parent,
                                         TandemShare *share,
                                         const char  *peer_name);

@@ -369,6 +369,18 @@ tandem_window_show_error (TandemWindow *self,
   gtk_widget_show (GTK_WIDGET (self->error_bar));
 }
 
+/* Hides the error bar if it still shows @message. */
+void
+tandem_window_dismiss_error (TandemWindow *self,
+                             const char   *message)
+{
+  g_return_if_fail (TANDEM_IS_WINDOW (self));
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->error_bar)) &&
+      g_strcmp0 (gtk_label_get_text (self->error_label), message) == 0)
+    gtk_widget_hide (GTK_WIDGET (self->error_bar));
+}
+
 /* ----- presence subscription requests -------------------------------- */
 
 /* One request at a time; the next shows once it is answered. */
