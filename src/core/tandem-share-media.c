@@ -48,7 +48,9 @@
 #include "tandem-msrp-relay-client.h"
 #include "tandem-msrp-session.h"
 #include "tandem-rfb-tunnel.h"
+#include "tandem-share-e2e.h"
 #include "tandem-share-media.h"
+#include "tandem-tcp.h"
 #include "tandem-tls-identity.h"
 
 #define DEFAULT_KEEPALIVE_S   8
@@ -71,6 +73,7 @@ struct _TandemShareMedia {
   guint                  keepalive_s;
   GTlsDatabase          *relay_database;
   gboolean               allow_unpinned;
+  gboolean               e2e;            /* offer/accept a=tandem-e2e */
 
   /* prepare */
   GTask                 *prepare_task;
@@ -87,6 +90,7 @@ struct _TandemShareMedia {
   TandemRfbSetup         role;
   gboolean               offered;
   gboolean               answered;
+  gboolean               peer_offered_e2e;
   TandemMsrpSetup        answer_setup;   /* ours, in the answer we wrote */
   TandemMsrpSetup        setup;          /* ours, once started */
 
@@ -102,6 +106,10 @@ struct _TandemShareMedia {
   TandemRfbTunnel       *tunnel;
   gulong                 tunnel_closed_id;
   gboolean               stream_lost;    /* the MSRP connection ended it */
+  TandemShareProtection  protection;
+  char                  *peer_key;       /* the peer's a=tandem-e2e fingerprint */
+  TandemShareE2e        *e2e_stream;
+  gulong                 e2e_closed_id;
   int                    vnc_fd;
 };
 
@@ -117,76 +125,6 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (TandemShareMedia, tandem_share_media, G_TYPE_OBJECT)
 
 /* ---- helpers ------------------------------------------------------------ */
-
-/* The address the default route leaves from: connecting a UDP socket only
- * looks the route up, nothing is sent. */
-static char *
-pick_local_address (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-                                            G_SOCKET_PROTOCOL_UDP, NULL);
-  g_autoptr(GInetAddress) target = g_inet_address_new_from_string ("192.0.2.1");
-  g_autoptr(GSocketAddress) remote = g_inet_socket_address_new (target, 9);
-  g_autoptr(GSocketAddress) local = NULL;
-  char *address = NULL;
-
-  if (socket != NULL && g_socket_connect (socket, remote, NULL, NULL))
-    local = g_socket_get_local_address (socket, NULL);
-  if (local != NULL)
-    {
-      GInetAddress *inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local));
-
-      if (!g_inet_address_get_is_any (inet))
-        address = g_inet_address_to_string (inet);
-    }
-  if (socket != NULL)
-    g_socket_close (socket, NULL);
-  return address != NULL ? address : g_strdup ("127.0.0.1");
-}
-
-static GSocket *
-stream_get_socket (GIOStream *stream)
-{
-  if (G_IS_TLS_CONNECTION (stream))
-    {
-      g_autoptr(GIOStream) base = NULL;
-
-      g_object_get (stream, "base-io-stream", &base, NULL);
-      return base != NULL ? stream_get_socket (base) : NULL;
-    }
-  if (G_IS_SOCKET_CONNECTION (stream))
-    return g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
-  return NULL;
-}
-
-static guint
-keepalive_idle (TandemShareMedia *self)
-{
-  return MAX (1, self->keepalive_s / 2);
-}
-
-/* Loss is seen within keepalive_s: probes start after idle seconds, cnt of
- * them intvl apart, and TCP_USER_TIMEOUT bounds unacknowledged data. */
-static void
-apply_keepalive (TandemShareMedia     *self,
-                 TandemMsrpConnection *conn)
-{
-  GSocket *socket;
-  guint idle = keepalive_idle (self);
-  guint rest = self->keepalive_s > idle ? self->keepalive_s - idle : 0;
-  guint cnt = CLAMP (rest, 1, 3);
-  guint intvl = MAX (1, rest / cnt);
-  g_autoptr(GError) error = NULL;
-
-  if (conn == NULL || (socket = stream_get_socket (tandem_msrp_connection_get_stream (conn))) == NULL)
-    return;
-  g_socket_set_keepalive (socket, TRUE);
-  if (!g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPIDLE, idle, &error) ||
-      !g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPINTVL, intvl, &error) ||
-      !g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPCNT, cnt, &error) ||
-      !g_socket_set_option (socket, IPPROTO_TCP, TCP_USER_TIMEOUT, self->keepalive_s * 1000, &error))
-    g_debug ("Cannot set TCP keepalive: %s", error->message);
-}
 
 /* A message for ::ended or an error, from what the core reported. */
 static char *
@@ -217,6 +155,11 @@ tear_down (TandemShareMedia *self)
 {
   if (self->prepare_cancellable != NULL)
     g_cancellable_cancel (self->prepare_cancellable);
+  if (self->e2e_stream != NULL)
+    {
+      g_clear_signal_handler (&self->e2e_closed_id, self->e2e_stream);
+      tandem_share_e2e_close (self->e2e_stream);
+    }
   if (self->tunnel != NULL)
     {
       g_clear_signal_handler (&self->tunnel_closed_id, self->tunnel);
@@ -328,7 +271,7 @@ new_session (TandemShareMedia    *self,
 {
   TandemMsrpSession *session = tandem_msrp_session_new (local_uri, self->tls ? self->certificate : NULL);
 
-  g_object_set (session, "keepalive-idle", keepalive_idle (self), NULL);
+  g_object_set (session, "keepalive-idle", tandem_tcp_keepalive_idle (self->keepalive_s), NULL);
   return session;
 }
 
@@ -418,7 +361,9 @@ on_relay_auth (GObject      *source,
   tandem_msrp_session_set_own_path (self->session, path);
   tandem_msrp_relay_client_attach_session (relay, self->session);
   self->relay_error_id = g_signal_connect (relay, "error", G_CALLBACK (on_relay_error), self);
-  apply_keepalive (self, tandem_msrp_relay_client_get_connection (relay));
+  if (tandem_msrp_relay_client_get_connection (relay) != NULL)
+    tandem_tcp_set_keepalive (tandem_msrp_connection_get_stream (tandem_msrp_relay_client_get_connection (relay)),
+                              self->keepalive_s);
   finish_prepare (self, NULL);
 }
 
@@ -521,7 +466,7 @@ tandem_share_media_prepare_async (TandemShareMedia    *self,
       return;
     }
   if (self->local_address == NULL)
-    self->local_address = pick_local_address ();
+    self->local_address = tandem_tcp_pick_local_address ();
   self->listen_address = g_inet_address_new_from_string (self->local_address);
   if (self->listen_address == NULL)
     {
@@ -574,6 +519,10 @@ build_sdp (TandemShareMedia *self,
   sdp->rfbsetup = rfbsetup;
   if (self->tls)
     sdp->fingerprint = tandem_tls_certificate_get_fingerprint (self->certificate);
+  /* end-to-end: in an offer when enabled, in an answer only to an offer
+   * that has it (Blink's SDP stays as Blink knows it) */
+  if (self->e2e && (self->offered || self->peer_offered_e2e))
+    sdp->e2e_fingerprint = tandem_tls_certificate_get_fingerprint (self->certificate);
   /* m= port and c= are informational: those of the first hop */
   first = g_ptr_array_index (sdp->path, 0);
   sdp->port = tandem_msrp_uri_get_effective_port (first);
@@ -639,12 +588,53 @@ tandem_share_media_create_answer (TandemShareMedia     *self,
     return NULL;
   self->offered = FALSE;
   self->answered = TRUE;
+  self->peer_offered_e2e = offer->e2e_fingerprint != NULL;
   self->role = tandem_share_sdp_get_answer_rfbsetup (offer);
   self->answer_setup = tandem_msrp_setup_answer (offer->setup, TANDEM_MSRP_SETUP_ACTIVE);
   return build_sdp (self, self->answer_setup, self->role);
 }
 
 /* ---- start -------------------------------------------------------------- */
+
+static void
+on_e2e_closed (TandemShareE2e *e2e, const char *message, TandemShareMedia *self)
+{
+  end (self, message != NULL ? message : self->error_message, FALSE);
+}
+
+static void
+on_e2e_handshake (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(TandemShareMedia) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gboolean ok = tandem_share_e2e_handshake_finish (TANDEM_SHARE_E2E (source), result, &error);
+
+  if (self->ended)
+    return;
+  if (!ok)
+    {
+      g_autofree char *message = g_strdup_printf (_("End-to-end encryption failed: %s"), error->message);
+
+      g_message ("End-to-end encryption with the peer failed: %s", error->message);
+      if (g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FINGERPRINT_MISMATCH))
+        end (self, _("The other side's encryption key is not the one its call set up: someone "
+                     "between you may be trying to see the screen. Nothing was shared."), FALSE);
+      else
+        end (self, message, FALSE);
+      return;
+    }
+  g_debug ("end-to-end encrypted (%s)", tandem_share_e2e_get_description (self->e2e_stream));
+  if ((self->vnc_fd = tandem_share_e2e_steal_plain_fd (self->e2e_stream)) >= FD_SETSIZE)
+    {
+      end (self, _("Too many open files for the VNC connection"), FALSE);
+      return;
+    }
+  self->connected = TRUE;
+  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+}
 
 static void
 on_started (GObject      *source,
@@ -665,7 +655,9 @@ on_started (GObject      *source,
       end (self, message != NULL ? message : self->error_message, FALSE);
       return;
     }
-  apply_keepalive (self, tandem_msrp_session_get_connection (self->session));
+  if (tandem_msrp_session_get_connection (self->session) != NULL)
+    tandem_tcp_set_keepalive (tandem_msrp_connection_get_stream (tandem_msrp_session_get_connection (self->session)),
+                              self->keepalive_s);
   /* libvncserver and libvncclient select() on the VNC fd */
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
     message = g_strdup_printf (_("Cannot make the VNC connection: %s"), g_strerror (errno));
@@ -685,9 +677,24 @@ on_started (GObject      *source,
     }
   self->tunnel_closed_id = g_signal_connect (self->tunnel, "closed", G_CALLBACK (on_tunnel_closed), self);
   g_signal_connect_object (self->tunnel, "notify::mode", G_CALLBACK (on_tunnel_mode), self, 0);
-  self->vnc_fd = fds[1];
-  self->connected = TRUE;
-  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+  if (self->protection != TANDEM_SHARE_PROTECTION_END_TO_END)
+    {
+      self->vnc_fd = fds[1];
+      self->connected = TRUE;
+      g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+      return;
+    }
+  /* TLS records in the tunnel; the plaintext once the peer's key is pinned */
+  self->e2e_stream = tandem_share_e2e_new (fds[1], self->role == TANDEM_RFB_SETUP_PASSIVE,
+                                           self->certificate, self->peer_key, &error);
+  if (self->e2e_stream == NULL)
+    {
+      message = g_strdup_printf (_("Cannot start end-to-end encryption: %s"), error->message);
+      end (self, message, FALSE);
+      return;
+    }
+  self->e2e_closed_id = g_signal_connect (self->e2e_stream, "closed", G_CALLBACK (on_e2e_closed), self);
+  tandem_share_e2e_handshake_async (self->e2e_stream, NULL, on_e2e_handshake, g_object_ref (self));
 }
 
 /**
@@ -739,6 +746,17 @@ tandem_share_media_start (TandemShareMedia     *self,
   /* pin only a peer we talk TLS with: behind a relay, TLS ends there */
   if (remote->tls && remote->fingerprint != NULL && remote->path->len == 1 && self->relay == NULL)
     tandem_msrp_session_set_peer_fingerprint (self->session, remote->fingerprint);
+  /* end to end when both sides wrote a=tandem-e2e */
+  if (self->e2e && remote->e2e_fingerprint != NULL)
+    self->peer_key = g_strdup (remote->e2e_fingerprint);
+  if (self->peer_key != NULL)
+    self->protection = TANDEM_SHARE_PROTECTION_END_TO_END;
+  else if (!remote->tls)
+    self->protection = TANDEM_SHARE_PROTECTION_NONE;
+  else if (remote->path->len > 1 || self->relay != NULL)
+    self->protection = TANDEM_SHARE_PROTECTION_TO_RELAY;
+  else
+    self->protection = TANDEM_SHARE_PROTECTION_TLS;
 
   self->setup = setup;
   self->started = TRUE;
@@ -781,6 +799,32 @@ tandem_share_media_is_relayed (TandemShareMedia *self)
   return self->relay != NULL;
 }
 
+TandemShareProtection
+tandem_share_media_get_protection (TandemShareMedia *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), TANDEM_SHARE_PROTECTION_NONE);
+  return self->protection;
+}
+
+const char *
+tandem_share_media_get_peer_key (TandemShareMedia *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), NULL);
+  return self->peer_key;
+}
+
+char *
+tandem_share_media_dup_security_code (TandemShareMedia *self)
+{
+  g_autofree char *own_key = NULL;
+
+  g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), NULL);
+  if (self->protection != TANDEM_SHARE_PROTECTION_END_TO_END)
+    return NULL;
+  own_key = tandem_tls_certificate_get_fingerprint (self->certificate);
+  return tandem_share_e2e_compute_code (own_key, self->peer_key);
+}
+
 gboolean
 tandem_share_media_is_connected (TandemShareMedia *self)
 {
@@ -806,6 +850,8 @@ guint64
 tandem_share_media_get_bytes_received (TandemShareMedia *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), 0);
+  if (self->e2e_stream != NULL)
+    return tandem_share_e2e_get_bytes_from_peer (self->e2e_stream);
   return self->tunnel != NULL ? tandem_rfb_tunnel_get_bytes_from_peer (self->tunnel) : 0;
 }
 
@@ -813,6 +859,8 @@ guint64
 tandem_share_media_get_bytes_sent (TandemShareMedia *self)
 {
   g_return_val_if_fail (TANDEM_IS_SHARE_MEDIA (self), 0);
+  if (self->e2e_stream != NULL)
+    return tandem_share_e2e_get_bytes_to_peer (self->e2e_stream);
   return self->tunnel != NULL ? tandem_rfb_tunnel_get_bytes_to_peer (self->tunnel) : 0;
 }
 
@@ -846,6 +894,7 @@ tandem_share_media_new (const TandemShareMediaOptions *options)
   self->keepalive_s = options->keepalive_s != 0 ? options->keepalive_s : DEFAULT_KEEPALIVE_S;
   g_set_object (&self->relay_database, options->relay_database);
   self->allow_unpinned = options->allow_unpinned;
+  self->e2e = options->e2e && options->certificate != NULL;
   return self;
 }
 
@@ -858,6 +907,7 @@ tandem_share_media_dispose (GObject *object)
   self->ended = TRUE;
   g_clear_handle_id (&self->ended_id, g_source_remove);
   tear_down (self);
+  g_clear_object (&self->e2e_stream);
   g_clear_object (&self->tunnel);
   g_clear_object (&self->session);
   if (self->vnc_fd >= 0)
@@ -882,6 +932,7 @@ tandem_share_media_finalize (GObject *object)
   g_free (self->username);
   g_free (self->password);
   g_free (self->ha1);
+  g_free (self->peer_key);
   g_free (self->session_id);
   g_free (self->error_message);
   g_free (self->end_message);

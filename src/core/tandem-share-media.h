@@ -35,7 +35,20 @@ typedef struct {
   gboolean         allow_unpinned; /* accept an msrps offer/answer without
                                     * a=fingerprint (Blink sends none): TLS then
                                     * accepts any peer certificate */
+  gboolean         e2e;            /* offer a=tandem-e2e and accept it in an
+                                    * offer: between two Tandems the RFB stream
+                                    * is TLS end to end (TandemShareE2e) keyed
+                                    * by @certificate, which is then required
+                                    * also for plain TCP */
 } TandemShareMediaOptions;
+
+/* How far the RFB stream is protected; known once started. */
+typedef enum {
+  TANDEM_SHARE_PROTECTION_NONE,       /* plain TCP (msrp), no end-to-end */
+  TANDEM_SHARE_PROTECTION_TO_RELAY,   /* msrps that ends at a relay */
+  TANDEM_SHARE_PROTECTION_TLS,        /* msrps straight to the peer (a Blink peer) */
+  TANDEM_SHARE_PROTECTION_END_TO_END, /* a=tandem-e2e on both sides */
+} TandemShareProtection;
 
 #define TANDEM_TYPE_SHARE_MEDIA (tandem_share_media_get_type ())
 G_DECLARE_FINAL_TYPE (TandemShareMedia, tandem_share_media, TANDEM, SHARE_MEDIA, GObject)
@@ -84,8 +97,15 @@ gboolean          tandem_share_media_is_unacked       (TandemShareMedia    *self
  * (closed or failed under it), not by the VNC side or close().  Through a
  * relay that means the relay dropped it. */
 gboolean          tandem_share_media_get_stream_lost  (TandemShareMedia    *self);
+TandemShareProtection tandem_share_media_get_protection (TandemShareMedia *self);
+/* End to end: the peer's key (its a=tandem-e2e fingerprint), pinned in
+ * the handshake, and the security code of both keys ("4F2A 91"); NULL
+ * otherwise. */
+const char       *tandem_share_media_get_peer_key     (TandemShareMedia    *self);
+char             *tandem_share_media_dup_security_code (TandemShareMedia   *self);
 gboolean          tandem_share_media_is_connected     (TandemShareMedia    *self);
-/* RFB bytes through the tunnel, headers not counted. */
+/* RFB bytes through the tunnel, headers not counted (end to end: the
+ * plaintext, TLS records not counted). */
 guint64           tandem_share_media_get_bytes_received (TandemShareMedia  *self);
 guint64           tandem_share_media_get_bytes_sent   (TandemShareMedia    *self);
 /* Idempotent; emits ::ended (NULL) if not ended yet. */
@@ -96,7 +116,8 @@ void              tandem_share_media_close            (TandemShareMedia    *self
  *   "ended" (const char *message): exactly once; NULL for a clean end (close(),
  *     the peer closed the connection, the VNC side closed), else why: the
  *     connect or bind timed out (30 s), "The peer's certificate does not match
- *     the fingerprint it advertised", the network was lost (within keepalive_s),
+ *     the fingerprint it advertised", "The other side's encryption key is not
+ *     the one its call set up..." (end to end; nothing sent), the network was lost (within keepalive_s),
  *     ...  From close() it comes before close() returns; otherwise from an
  *     idle, and not at all once the object is finalized.  Through a relay the
  *     peer's close is not seen (the relay keeps the connection): BYE ends it.

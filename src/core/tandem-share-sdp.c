@@ -37,6 +37,7 @@ tandem_share_sdp_copy (const TandemShareSdp *sdp)
     g_ptr_array_add (copy->path, tandem_msrp_uri_copy (g_ptr_array_index (sdp->path, i)));
   copy->accept_types = g_strdupv (sdp->accept_types);
   copy->fingerprint = g_strdup (sdp->fingerprint);
+  copy->e2e_fingerprint = g_strdup (sdp->e2e_fingerprint);
   return copy;
 }
 
@@ -49,6 +50,7 @@ tandem_share_sdp_free (TandemShareSdp *sdp)
   g_ptr_array_unref (sdp->path);
   g_strfreev (sdp->accept_types);
   g_free (sdp->fingerprint);
+  g_free (sdp->e2e_fingerprint);
   g_free (sdp);
 }
 
@@ -144,6 +146,8 @@ tandem_share_sdp_to_media_string (const TandemShareSdp *sdp)
                             sdp->rfbsetup == TANDEM_RFB_SETUP_ACTIVE ? "active" : "passive");
   if (sdp->fingerprint != NULL)
     g_string_append_printf (s, "a=fingerprint:sha-256 %s\r\n", sdp->fingerprint);
+  if (sdp->e2e_fingerprint != NULL)
+    g_string_append_printf (s, "a=tandem-e2e:tls1 sha-256 %s\r\n", sdp->e2e_fingerprint);
   return g_string_free (s, FALSE);
 }
 
@@ -172,6 +176,17 @@ invalid (GError    **error,
   g_set_error (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP,
                "Unusable share stream in SDP: %s", why);
   return FALSE;
+}
+
+static gboolean
+valid_fingerprint (const char *fp)
+{
+  if (strlen (fp) != 95)
+    return FALSE;
+  for (int i = 0; i < 95; i++)
+    if ((i % 3 == 2) ? fp[i] != ':' : !g_ascii_isxdigit (fp[i]))
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -209,15 +224,19 @@ parse_attribute (TandemShareSdp *sdp,
     }
   else if (g_ascii_strncasecmp (attr, "fingerprint:sha-256 ", 20) == 0)
     {
-      const char *fp = attr + 20;
-
-      if (strlen (fp) != 95)
+      if (!valid_fingerprint (attr + 20))
         return invalid (error, "bad sha-256 fingerprint");
-      for (int i = 0; i < 95; i++)
-        if ((i % 3 == 2) ? fp[i] != ':' : !g_ascii_isxdigit (fp[i]))
-          return invalid (error, "bad sha-256 fingerprint");
       g_free (sdp->fingerprint);
-      sdp->fingerprint = g_ascii_strup (fp, -1);
+      sdp->fingerprint = g_ascii_strup (attr + 20, -1);
+    }
+  else if (g_str_has_prefix (attr, "tandem-e2e:tls1 "))
+    {
+      /* Tandem extension: end-to-end TLS over the RFB stream, keyed by
+       * this fingerprint; other versions are ignored (no e2e) */
+      if (g_ascii_strncasecmp (attr + 16, "sha-256 ", 8) != 0 || !valid_fingerprint (attr + 24))
+        return invalid (error, "bad a=tandem-e2e fingerprint");
+      g_free (sdp->e2e_fingerprint);
+      sdp->e2e_fingerprint = g_ascii_strup (attr + 24, -1);
     }
   /* other attributes (and other fingerprint hashes) are ignored */
   return TRUE;

@@ -34,6 +34,9 @@ typedef struct {
   TandemMsrpSetup  setup;
   TandemRfbSetup   rfbsetup;
   char            *fingerprint;  /* sha-256, "AB:CD:..", nullable */
+  char            *e2e_fingerprint; /* Tandem extension a=tandem-e2e:tls1 sha-256 <fp>:
+                                     * end-to-end TLS over the RFB stream with
+                                     * this key; NULL: not offered (Blink) */
 } TandemShareSdp;
 
 #define TANDEM_TYPE_SHARE_SDP (tandem_share_sdp_get_type ())

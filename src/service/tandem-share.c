@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "tandem-share.h"
-#include "tandem-share.h"
 
 struct _TandemShare
 {
@@ -48,6 +47,8 @@ struct _TandemShare
   gboolean            relayed;      /* the running stream crossed a relay */
   guint               ping_id;
   int                 vnc_fd;
+  TandemPeerKeys     *peer_keys;
+  gulong              peer_keys_changed_id;
 };
 
 G_DEFINE_FINAL_TYPE (TandemShare, tandem_share, G_TYPE_OBJECT)
@@ -65,6 +66,7 @@ enum {
   PROP_CONTROL,
   PROP_CONTROL_REQUESTED,
   PROP_UNACKED,
+  PROP_KEY_STATE,
   N_PROPS
 };
 
@@ -647,6 +649,79 @@ tandem_share_has_audio (TandemShare *self)
   return self->has_audio;
 }
 
+TandemShareEncryption
+tandem_share_get_encryption (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), TANDEM_SHARE_ENCRYPTION_UNKNOWN);
+  if (self->media == NULL || !tandem_share_media_is_connected (self->media))
+    return TANDEM_SHARE_ENCRYPTION_UNKNOWN;
+  switch (tandem_share_media_get_protection (self->media))
+    {
+    case TANDEM_SHARE_PROTECTION_NONE: return TANDEM_SHARE_ENCRYPTION_NONE;
+    case TANDEM_SHARE_PROTECTION_TO_RELAY: return TANDEM_SHARE_ENCRYPTION_TO_RELAY;
+    case TANDEM_SHARE_PROTECTION_TLS: return TANDEM_SHARE_ENCRYPTION_TLS;
+    case TANDEM_SHARE_PROTECTION_END_TO_END: return TANDEM_SHARE_ENCRYPTION_END_TO_END;
+    default: return TANDEM_SHARE_ENCRYPTION_UNKNOWN;
+    }
+}
+
+char *
+tandem_share_dup_security_code (TandemShare *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), NULL);
+  if (tandem_share_get_encryption (self) != TANDEM_SHARE_ENCRYPTION_END_TO_END)
+    return NULL;
+  return tandem_share_media_dup_security_code (self->media);
+}
+
+TandemShareKeyState
+tandem_share_get_key_state (TandemShare *self)
+{
+  const char *key;
+
+  g_return_val_if_fail (TANDEM_IS_SHARE (self), TANDEM_SHARE_KEY_UNVERIFIED);
+  if (self->peer_keys == NULL || tandem_share_get_encryption (self) != TANDEM_SHARE_ENCRYPTION_END_TO_END)
+    return TANDEM_SHARE_KEY_UNVERIFIED;
+  key = tandem_share_media_get_peer_key (self->media);
+  switch (tandem_peer_keys_check (self->peer_keys, self->peer_address, key))
+    {
+    case TANDEM_PEER_KEY_VERIFIED: return TANDEM_SHARE_KEY_VERIFIED;
+    case TANDEM_PEER_KEY_CHANGED: return TANDEM_SHARE_KEY_CHANGED;
+    default: return TANDEM_SHARE_KEY_UNVERIFIED;
+    }
+}
+
+void
+tandem_share_set_key_verified (TandemShare *self,
+                               gboolean     verified)
+{
+  g_return_if_fail (TANDEM_IS_SHARE (self));
+  if (self->peer_keys == NULL || tandem_share_get_encryption (self) != TANDEM_SHARE_ENCRYPTION_END_TO_END)
+    return;
+  tandem_peer_keys_set_verified (self->peer_keys, self->peer_address,
+                                 verified ? tandem_share_media_get_peer_key (self->media) : NULL);
+}
+
+static void
+on_peer_keys_changed (TandemPeerKeys *keys,
+                      const char     *address,
+                      TandemShare    *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY_STATE]);
+}
+
+void
+tandem_share_set_peer_keys (TandemShare    *self,
+                             TandemPeerKeys *keys)
+{
+  g_return_if_fail (TANDEM_IS_SHARE (self));
+  if (self->peer_keys != NULL)
+    g_clear_signal_handler (&self->peer_keys_changed_id, self->peer_keys);
+  g_set_object (&self->peer_keys, keys);
+  if (keys != NULL)
+    self->peer_keys_changed_id = g_signal_connect (keys, "changed", G_CALLBACK (on_peer_keys_changed), self);
+}
+
 int
 tandem_share_steal_vnc_fd (TandemShare *self)
 {
@@ -673,6 +748,9 @@ tandem_share_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_object (&self->stack);
+  if (self->peer_keys != NULL)
+    g_clear_signal_handler (&self->peer_keys_changed_id, self->peer_keys);
+  g_clear_object (&self->peer_keys);
 
   G_OBJECT_CLASS (tandem_share_parent_class)->dispose (object);
 }
@@ -714,6 +792,9 @@ tandem_share_get_property (GObject    *object,
     case PROP_UNACKED:
       g_value_set_boolean (value, tandem_share_is_unacked (self));
       break;
+    case PROP_KEY_STATE:
+      g_value_set_int (value, tandem_share_get_key_state (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -741,6 +822,10 @@ tandem_share_class_init (TandemShareClass *klass)
   properties[PROP_UNACKED] =
     g_param_spec_boolean ("unacked", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* a TandemShareKeyState */
+  properties[PROP_KEY_STATE] =
+    g_param_spec_int ("key-state", NULL, NULL, 0, TANDEM_SHARE_KEY_CHANGED, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "tandem-peer-keys.h"
 #include "tandem-share-media.h"
 #include "tandem-share-stack.h"
 
@@ -21,6 +22,22 @@ typedef enum {
   TANDEM_SHARE_ACTIVE,      /* the RFB stream flows */
   TANDEM_SHARE_ENDED,       /* over; see the end reason */
 } TandemShareState;
+
+/* How far the screen is protected on its way; known once ACTIVE. */
+typedef enum {
+  TANDEM_SHARE_ENCRYPTION_UNKNOWN,    /* not connected yet */
+  TANDEM_SHARE_ENCRYPTION_NONE,       /* plain TCP */
+  TANDEM_SHARE_ENCRYPTION_TO_RELAY,   /* TLS that ends at an MSRP relay (a Blink peer) */
+  TANDEM_SHARE_ENCRYPTION_TLS,        /* TLS straight to the peer (a Blink peer) */
+  TANDEM_SHARE_ENCRYPTION_END_TO_END, /* two Tandems: end to end, with a security code */
+} TandemShareEncryption;
+
+/* The peer's end-to-end key against what the user marked verified. */
+typedef enum {
+  TANDEM_SHARE_KEY_UNVERIFIED,
+  TANDEM_SHARE_KEY_VERIFIED,
+  TANDEM_SHARE_KEY_CHANGED,   /* another key was marked verified for this peer */
+} TandemShareKeyState;
 
 #define TANDEM_TYPE_SHARE_STATE (tandem_share_state_get_type ())
 GType tandem_share_state_get_type (void) G_GNUC_CONST;
@@ -54,6 +71,15 @@ gboolean          tandem_share_has_audio            (TandemShare  *self);
 /* Once ACTIVE: the local end of the RFB stream, for TandemVncServer
  * (sharer) or TandemVncView (viewer); the caller owns it.  -1 after the
  * first call. */
+TandemShareEncryption tandem_share_get_encryption  (TandemShare  *self);
+/* End to end: "4F2A 91", the same on both sides unless someone is in the
+ * middle; NULL otherwise.  Free it. */
+char             *tandem_share_dup_security_code    (TandemShare  *self);
+/* End to end only (UNVERIFIED otherwise); "key-state" is notified. */
+TandemShareKeyState tandem_share_get_key_state      (TandemShare  *self);
+/* Remembers (or forgets) this peer's current key as verified. */
+void              tandem_share_set_key_verified     (TandemShare  *self,
+                                                     gboolean      verified);
 int               tandem_share_steal_vnc_fd         (TandemShare  *self);
 
 gboolean          tandem_share_accept               (TandemShare  *self,
@@ -81,5 +107,9 @@ TandemShare        *tandem_share_new_incoming (TandemShareStack              *st
                                                 TandemShareSession            *session,
                                                 const TandemShareSdp          *offer);
 TandemShareSession *tandem_share_get_session  (TandemShare                   *self);
+/* For TandemShares: the verified keys of the profile; before the share
+ * connects. */
+void                tandem_share_set_peer_keys (TandemShare                  *self,
+                                                TandemPeerKeys               *keys);
 
 G_END_DECLS

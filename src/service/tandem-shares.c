@@ -56,6 +56,7 @@ struct _TandemShares
   GHashTable       *share_call_ids; /* Call-IDs the share stack took */
   GHashTable       *other_call_ids; /* Call-IDs it saw as not a share */
   GTlsCertificate  *certificate;
+  TandemPeerKeys   *peer_keys;      /* <profile>/share-keys.ini, made on first use */
   GCancellable     *cancellable;    /* the certificate made ahead */
   gboolean          certificate_pending;
   char             *password;
@@ -231,6 +232,19 @@ dup_tls_dir (TandemShares *self)
   return g_build_filename (self->profile_dir, "tls", NULL);
 }
 
+/* The keys the user marked verified, per peer. */
+static TandemPeerKeys *
+ensure_peer_keys (TandemShares *self)
+{
+  if (self->peer_keys == NULL)
+    {
+      g_autofree char *path = g_build_filename (self->profile_dir, "share-keys.ini", NULL);
+
+      self->peer_keys = tandem_peer_keys_new (path);
+    }
+  return self->peer_keys;
+}
+
 /* Made ahead when the stack starts (on_certificate_ready), so no click
  * waits for openssl on the main thread; made here only if that failed.
  * Never two openssl runs on the same files at once. */
@@ -322,8 +336,10 @@ fill_options (TandemShares  *self,
 
   memset (o, 0, sizeof *o);
   o->options.tls = tls;
-  if (o->options.tls && ensure_certificate (self, error) == NULL)
+  /* the certificate also keys the end-to-end encryption, TLS or not */
+  if (ensure_certificate (self, error) == NULL)
     return FALSE;
+  o->options.e2e = TRUE;
   o->options.certificate = self->certificate;
   o->options.local_address = self->bind_address;
   o->relay = tandem_shares_dup_relay (self);
@@ -434,6 +450,7 @@ on_share_offered (TandemShareStack     *stack,
       return;
     }
   share = tandem_share_new_incoming (stack, &o.options, session, offer);
+  tandem_share_set_peer_keys (share, ensure_peer_keys (self));
   add_share (self, share);
 }
 
@@ -511,6 +528,7 @@ start_share (TandemShares  *self,
   if (peer == NULL || !fill_options (self, &o, tandem_shares_get_tls (self), error))
     return NULL;
   share = tandem_share_new_outgoing (self->stack, &o.options, peer, sharer);
+  tandem_share_set_peer_keys (share, ensure_peer_keys (self));
   add_share (self, share);
   g_object_unref (share);
   return share;
@@ -660,6 +678,7 @@ tandem_shares_stop (TandemShares *self)
       g_clear_pointer (&self->core, linphone_core_unref);
     }
   g_clear_pointer (&self->cbs, linphone_core_cbs_unref);
+  g_clear_object (&self->peer_keys);
   g_clear_object (&self->certificate);
   g_hash_table_remove_all (self->share_call_ids);
   g_hash_table_remove_all (self->other_call_ids);

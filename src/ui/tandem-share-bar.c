@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "tandem-share-bar.h"
+#include "tandem-share-security.h"
 
 struct _TandemShareBar
 {
@@ -33,6 +34,8 @@ struct _TandemShareBar
   GtkWidget  *allow_button;
   GtkWidget  *revoke_button;
   GtkWidget  *stop_button;
+  GtkBox     *text_box;
+  GtkWidget  *security;
 };
 
 G_DEFINE_FINAL_TYPE (TandemShareBar, tandem_share_bar, GTK_TYPE_BOX)
@@ -123,6 +126,14 @@ update (TandemShareBar *self)
   /* Translators: accessible name of the sharing bar: "You are sharing your screen with bob. View only" */
   accessible = g_strdup_printf (_("%s. %s"), title, control);
   atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (self)), accessible);
+}
+
+/* The encryption line (TandemShareSecurity) under the control line. */
+GtkWidget *
+tandem_share_bar_get_security (TandemShareBar *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_BAR (self), NULL);
+  return self->security;
 }
 
 GtkWidget *
@@ -266,11 +277,14 @@ tandem_share_bar_class_init (TandemShareBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemShareBar, allow_button);
   gtk_widget_class_bind_template_child (widget_class, TandemShareBar, revoke_button);
   gtk_widget_class_bind_template_child (widget_class, TandemShareBar, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemShareBar, text_box);
 }
 
 static void
 tandem_share_bar_init (TandemShareBar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->security = tandem_share_security_new ();
+  gtk_box_pack_start (self->text_box, self->security, FALSE, FALSE, 0);
   update (self);
 }

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define TANDEM_TYPE_SHARE_BAR (tandem_share_bar_get_type ())
 G_DECLARE_FINAL_TYPE (TandemShareBar, tandem_share_bar, TANDEM, SHARE_BAR, GtkBox)
 
+GtkWidget  *tandem_share_bar_get_security (TandemShareBar *self);
 GtkWidget  *tandem_share_bar_new                   (void);
 const char *tandem_share_bar_get_peer_name         (TandemShareBar *self);
 void        tandem_share_bar_set_peer_name         (TandemShareBar *self,

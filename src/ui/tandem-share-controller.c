@@ -35,8 +35,11 @@
 
 #include "tandem-share-bar.h"
 #include "tandem-share-controller.h"
+#include "tandem-share-key-dialog.h"
+#include "tandem-share-prompt.h"
 #include "tandem-share-reconnect.h"
 #include "tandem-share-scope-dialog.h"
+#include "tandem-share-security.h"
 #include "tandem-share-view.h"
 #include "tandem-portal-capture.h"
 #include "tandem-vnc-server.h"
@@ -54,6 +57,7 @@ typedef struct {
   TandemShareBar  *bar;
   GtkWidget       *view;         /* we view: a TandemShareView */
   GtkWidget       *prompt;       /* pending: the window's question */
+  gboolean         key_confirmed; /* the user chose to share anyway */
 } Entry;
 
 struct _TandemShareController
@@ -234,6 +238,21 @@ capture_for_scope (const char *scope)
   return TANDEM_CAPTURE (tandem_x11_capture_new_screen (NULL));
 }
 
+static void serve_capture (TandemShareController *self, Entry *entry);
+
+static void
+on_share_anyway (TandemShareKeyDialog  *dialog,
+                 TandemShare           *share,
+                 TandemShareController *self)
+{
+  Entry *entry = find_entry (self, share);
+
+  if (entry == NULL)
+    return;
+  entry->key_confirmed = TRUE;
+  serve_capture (self, entry);
+}
+
 static void
 show_bar (TandemShareController *self,
           Entry                 *entry)
@@ -249,6 +268,8 @@ show_bar (TandemShareController *self,
   gtk_application_add_window (self->application, window);
   entry->bar = TANDEM_SHARE_BAR (tandem_share_bar_new ());
   tandem_share_bar_set_peer_name (entry->bar, peer_name (self, entry->share));
+  tandem_share_security_set_share (TANDEM_SHARE_SECURITY (tandem_share_bar_get_security (entry->bar)),
+                                   entry->share);
   gtk_container_add (GTK_CONTAINER (window), GTK_WIDGET (entry->bar));
   gtk_widget_show (GTK_WIDGET (entry->bar));
   entry->bar_window = GTK_WIDGET (window);
@@ -369,8 +390,19 @@ serve_capture (TandemShareController *self,
                Entry                 *entry)
 {
   g_autoptr(GError) error = NULL;
-  int fd = tandem_share_steal_vnc_fd (entry->share);
+  int fd;
 
+  if (!entry->key_confirmed && tandem_share_get_key_state (entry->share) == TANDEM_SHARE_KEY_CHANGED)
+    {
+      /* a verified peer's key changed: asked before the VNC server gets the fd */
+      GtkWidget *dialog = tandem_share_key_dialog_new (GTK_WINDOW (get_window (self)), entry->share,
+                                                       peer_name (self, entry->share));
+
+      g_signal_connect_object (dialog, "share-anyway", G_CALLBACK (on_share_anyway), self, 0);
+      gtk_widget_show (dialog);
+      return;
+    }
+  fd = tandem_share_steal_vnc_fd (entry->share);
   entry->server = tandem_vnc_server_new (entry->capture, g_get_real_name ());
   if (fd < 0 || !tandem_vnc_server_start (entry->server, &error))
     {
@@ -524,6 +556,8 @@ start_viewing (TandemShareController *self,
   entry->view = g_object_ref_sink (tandem_share_view_new (peer_name (self, entry->share)));
   g_signal_connect (entry->view, "request-control", G_CALLBACK (on_view_request_control), entry);
   g_signal_connect (entry->view, "stop", G_CALLBACK (on_view_stop), entry);
+  tandem_share_security_set_share (TANDEM_SHARE_SECURITY (tandem_share_view_get_security (TANDEM_SHARE_VIEW (entry->view))),
+                                   entry->share);
   tandem_window_open_conversation (window, address);
   tandem_window_set_share_view (window, address, entry->view);
   tandem_share_view_open_fd (TANDEM_SHARE_VIEW (entry->view), tandem_share_steal_vnc_fd (entry->share));
@@ -533,69 +567,14 @@ start_viewing (TandemShareController *self,
 /* ----- the prompt of a pending share ------------------------------------ */
 
 static void
-on_prompt_response (GtkInfoBar *bar,
-                    int         response,
-                    Entry      *entry)
-{
-  TandemShareController *self = g_object_get_data (G_OBJECT (bar), "tandem-controller");
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      if (tandem_share_is_sharer (entry->share))
-        g_action_group_activate_action (G_ACTION_GROUP (self->application), "choose-accept-share", NULL);
-      else
-        g_action_group_activate_action (G_ACTION_GROUP (self->application), "accept-share", NULL);
-    }
-  else
-    g_action_group_activate_action (G_ACTION_GROUP (self->application), "decline-share", NULL);
-}
-
-static void
 show_prompt (TandemShareController *self,
              Entry                 *entry)
 {
-  const char *name = peer_name (self, entry->share);
-  g_autofree char *text = NULL;
-  GtkWidget *label;
-  GtkInfoBar *bar;
+  TandemCalls *calls = tandem_manager_get_calls (self->manager);
 
-  if (tandem_share_is_sharer (entry->share))
-    /* Translators: %s is the person asking */
-    text = g_strdup_printf (_("%s asks to see your screen."), name);
-  else
-    /* Translators: %s is the person offering */
-    text = g_strdup_printf (_("%s wants to show you their screen."), name);
-  if (tandem_calls_find (tandem_manager_get_calls (self->manager), tandem_share_get_peer_address (entry->share)) != NULL)
-    {
-      /* Translators: a share prompt from the person on the current call */
-      g_autofree char *on_call = g_strdup_printf (_("On your call: %s"), text);
-      g_free (text);
-      text = g_steal_pointer (&on_call);
-    }
-  if (tandem_share_has_audio (entry->share))
-    {
-      g_autofree char *with_audio = g_strdup_printf ("%s %s", text, _("Tandem will call them for the audio."));
-      g_free (text);
-      text = g_steal_pointer (&with_audio);
-    }
-
-  bar = GTK_INFO_BAR (gtk_info_bar_new ());
-  gtk_widget_set_name (GTK_WIDGET (bar), "share_prompt");
-  gtk_info_bar_set_message_type (bar, GTK_MESSAGE_QUESTION);
-  label = gtk_label_new (text);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_container_add (GTK_CONTAINER (gtk_info_bar_get_content_area (bar)), label);
-  gtk_info_bar_add_button (bar, _("_Decline"), GTK_RESPONSE_REJECT);
-  gtk_style_context_add_class (gtk_widget_get_style_context (
-                                 gtk_info_bar_add_button (bar, tandem_share_is_sharer (entry->share)
-                                                               ? _("_Share…") : _("_Accept"),
-                                                          GTK_RESPONSE_ACCEPT)),
-                               "suggested-action");
-  g_object_set_data (G_OBJECT (bar), "tandem-controller", self);
-  g_signal_connect (bar, "response", G_CALLBACK (on_prompt_response), entry);
-  entry->prompt = GTK_WIDGET (bar);
+  entry->prompt = tandem_share_prompt_new (peer_name (self, entry->share), tandem_share_is_sharer (entry->share),
+                                           tandem_calls_find (calls, tandem_share_get_peer_address (entry->share)) != NULL,
+                                           tandem_share_has_audio (entry->share));
   gtk_widget_show_all (entry->prompt);
   tandem_window_add_bar (get_window (self), entry->prompt);
   gtk_window_present (GTK_WINDOW (get_window (self)));

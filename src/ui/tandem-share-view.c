@@ -24,6 +24,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tandem-share-security.h"
 #include "tandem-share-view.h"
 
 /* A request nobody answers (a peer without control signalling) does not
@@ -67,6 +68,7 @@ struct _TandemShareView
   GtkHeaderBar    *detached_header;
   GtkImage        *window_fullscreen_image;
   GSimpleActionGroup *actions;
+  GtkWidget       *security;
 };
 
 G_DEFINE_FINAL_TYPE (TandemShareView, tandem_share_view, GTK_TYPE_BOX)
@@ -738,5 +740,19 @@ tandem_share_view_init (TandemShareView *self)
   g_action_map_add_action (G_ACTION_MAP (self->actions), G_ACTION (quality));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "share-view", G_ACTION_GROUP (self->actions));
   tandem_vnc_view_set_jpeg_quality (self->vnc_view, TANDEM_VNC_VIEW_QUALITY_AUTO);
+  /* the encryption line, under the toolbar */
+  self->security = tandem_share_security_new ();
+  gtk_widget_set_margin_start (self->security, 6);
+  gtk_widget_set_margin_end (self->security, 6);
+  gtk_box_pack_start (GTK_BOX (self), self->security, FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (self), self->security, 1);
   update (self);
+}
+
+/* The encryption line (TandemShareSecurity). */
+GtkWidget *
+tandem_share_view_get_security (TandemShareView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_VIEW (self), NULL);
+  return self->security;
 }

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define TANDEM_TYPE_SHARE_VIEW (tandem_share_view_get_type ())
 G_DECLARE_FINAL_TYPE (TandemShareView, tandem_share_view, TANDEM, SHARE_VIEW, GtkBox)
 
+GtkWidget     *tandem_share_view_get_security        (TandemShareView *self);
 GtkWidget     *tandem_share_view_new                 (const char      *peer_name);
 const char    *tandem_share_view_get_peer_name       (TandemShareView *self);
 void           tandem_share_view_set_peer_name       (TandemShareView *self,

@@ -206,6 +206,56 @@ test_sdp_fingerprint_and_plain (void)
   g_assert_false (parsed->tls);
 }
 
+/* a=tandem-e2e: written last, parsed, copied; other versions ignored;
+ * Blink's SDP (no attribute) has none */
+static void
+test_sdp_e2e (void)
+{
+  g_autoptr(TandemShareSdp) sdp = tandem_share_sdp_new ();
+  g_autoptr(TandemShareSdp) parsed = NULL;
+  g_autoptr(TandemShareSdp) copy = NULL;
+  g_autoptr(TandemShareSdp) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *media = NULL;
+  g_autofree char *media2 = NULL;
+  const char *fp = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:"
+                   "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+
+  sdp->port = 2855;
+  sdp->address = g_strdup ("10.0.0.1");
+  sdp->tls = FALSE;
+  g_ptr_array_add (sdp->path, tandem_msrp_uri_new (FALSE, "relay.example", 2855, "r1"));
+  g_ptr_array_add (sdp->path, tandem_msrp_uri_new (FALSE, "10.0.0.1", 2855, "a1b2c3"));
+  sdp->rfbsetup = TANDEM_RFB_SETUP_PASSIVE;
+  sdp->e2e_fingerprint = g_ascii_strdown (fp, -1);
+  media = tandem_share_sdp_to_media_string (sdp);
+  g_assert_true (g_str_has_suffix (media, "a=rfbsetup:passive\r\n"
+                                          "a=tandem-e2e:tls1 sha-256 ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:"
+                                          "23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89\r\n"));
+  parsed = tandem_share_sdp_parse (media, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (parsed->e2e_fingerprint, ==, fp);
+  g_assert_null (parsed->fingerprint);
+  copy = tandem_share_sdp_copy (parsed);
+  g_assert_cmpstr (copy->e2e_fingerprint, ==, fp);
+  media2 = tandem_share_sdp_to_media_string (copy);
+  g_assert_nonnull (strstr (media2, fp));
+
+  /* a later version this one does not speak: no e2e, no error */
+  other = tandem_share_sdp_parse ("m=application 2855 TCP/MSRP *\r\na=path:msrp://h:1/s;tcp\r\n"
+                                  "a=accept-types:application/x-rfb\r\na=tandem-e2e:tls2 x25519 abc\r\n",
+                                  &error);
+  g_assert_no_error (error);
+  g_assert_null (other->e2e_fingerprint);
+  /* a broken tls1 one is an error */
+  g_clear_pointer (&other, tandem_share_sdp_free);
+  other = tandem_share_sdp_parse ("m=application 2855 TCP/MSRP *\r\na=path:msrp://h:1/s;tcp\r\n"
+                                  "a=accept-types:application/x-rfb\r\na=tandem-e2e:tls1 sha-256 AB:CD\r\n",
+                                  &error);
+  g_assert_null (other);
+  g_assert_error (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP);
+}
+
 static void
 test_sdp_blink_offer (void)
 {
@@ -235,6 +285,7 @@ test_sdp_blink_offer (void)
   g_assert_cmpstr (first->host, ==, "relay.example.com");
   g_assert_cmpint (sdp->setup, ==, TANDEM_MSRP_SETUP_ACTIVE);
   g_assert_cmpint (sdp->rfbsetup, ==, TANDEM_RFB_SETUP_UNSET);
+  g_assert_null (sdp->e2e_fingerprint);
   g_assert_cmpint (tandem_share_sdp_get_offer_rfbsetup (sdp), ==, TANDEM_RFB_SETUP_ACTIVE);
   g_assert_cmpint (tandem_share_sdp_get_answer_rfbsetup (sdp), ==, TANDEM_RFB_SETUP_PASSIVE);
   g_assert_cmpint (tandem_msrp_setup_answer (sdp->setup, TANDEM_MSRP_SETUP_ACTIVE), ==,
@@ -339,6 +390,7 @@ main (int argc, char **argv)
   g_test_add_func ("/share-sdp/doc-exact", test_sdp_doc_exact);
   g_test_add_func ("/share-sdp/fingerprint-and-plain", test_sdp_fingerprint_and_plain);
   g_test_add_func ("/share-sdp/blink-offer", test_sdp_blink_offer);
+  g_test_add_func ("/share-sdp/e2e", test_sdp_e2e);
   g_test_add_func ("/share-sdp/invalid", test_sdp_invalid);
   g_test_add_func ("/share-sdp/mixed-answer", test_sdp_mixed_answer);
   g_test_add_func ("/msrp/digest/rfc2617", test_digest);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
@@ -38,8 +39,8 @@
 #define MISMATCH "The peer's certificate does not match the fingerprint it advertised"
 
 static TandemTestKamailio *world;
-static GTlsCertificate *cert[2];
-static char *cert_dir[2];
+static GTlsCertificate *cert[3];   /* alice, bob, a man in the middle */
+static char *cert_dir[3];
 
 /* ---- file descriptors ------------------------------------------------------ */
 
@@ -676,6 +677,395 @@ test_tampered_answer (void)
   run_tampered (FALSE);
 }
 
+/* ---- end to end through the relay ------------------------------------------------ */
+
+/* A TCP tap between a Tandem and the relay: forwards every connection to
+ * @target and keeps every byte it forwards, both ways (what the relay
+ * reads and writes on that connection). */
+typedef struct {
+  int         listen_fd;
+  guint16     port;
+  char       *target_host;
+  guint16     target_port;
+  GThread    *thread;
+  int         stop[2];
+  GMutex      lock;
+  GByteArray *seen;
+} Tap;
+
+static gpointer
+tap_run (gpointer data)
+{
+  Tap *t = data;
+  int pairs[8][2];
+  guint n_pairs = 0;
+  guint8 buf[65536];
+
+  for (;;)
+    {
+      struct pollfd p[2 + 16];
+      guint n = 0;
+
+      p[n++] = (struct pollfd) { t->stop[0], POLLIN, 0 };
+      p[n++] = (struct pollfd) { t->listen_fd, POLLIN, 0 };
+      for (guint i = 0; i < n_pairs; i++)
+        {
+          p[n++] = (struct pollfd) { pairs[i][0], POLLIN, 0 };
+          p[n++] = (struct pollfd) { pairs[i][1], POLLIN, 0 };
+        }
+      if (poll (p, n, -1) < 0)
+        continue;
+      if (p[0].revents)
+        break;
+      if ((p[1].revents & POLLIN) && n_pairs < G_N_ELEMENTS (pairs))
+        {
+          int in = accept4 (t->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+          int out = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+          struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons (t->target_port) };
+
+          inet_pton (AF_INET, t->target_host, &sa.sin_addr);
+          if (in >= 0 && connect (out, (struct sockaddr *) &sa, sizeof sa) == 0)
+            {
+              pairs[n_pairs][0] = in;
+              pairs[n_pairs][1] = out;
+              n_pairs++;
+            }
+          else
+            {
+              if (in >= 0)
+                close (in);
+              close (out);
+            }
+        }
+      for (guint i = 0; i < n_pairs; i++)
+        for (int d = 0; d < 2; d++)
+          {
+            struct pollfd *q = &p[2 + 2 * i + d];
+            ssize_t r;
+
+            if (!(q->revents & (POLLIN | POLLHUP | POLLERR)))
+              continue;
+            r = read (pairs[i][d], buf, sizeof buf);
+            if (r <= 0)
+              {
+                shutdown (pairs[i][1 - d], SHUT_WR);
+                continue;
+              }
+            g_mutex_lock (&t->lock);
+            g_byte_array_append (t->seen, buf, r);
+            g_mutex_unlock (&t->lock);
+            for (ssize_t off = 0; off < r;)
+              {
+                ssize_t w = send (pairs[i][1 - d], buf + off, r - off, MSG_NOSIGNAL);
+
+                if (w <= 0)
+                  break;
+                off += w;
+              }
+          }
+    }
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      close (pairs[i][0]);
+      close (pairs[i][1]);
+    }
+  return NULL;
+}
+
+/* In front of @relay_uri ("msrp://host:port;tcp"); the relay setting to
+ * use instead in *@via. */
+static Tap *
+tap_new (const char *relay_uri,
+         char      **via)
+{
+  Tap *t = g_new0 (Tap, 1);
+  g_autoptr(TandemMsrpUri) uri = tandem_msrp_uri_parse (relay_uri, NULL);
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof sa;
+
+  g_assert_nonnull (uri);
+  t->target_host = g_strdup (uri->host);
+  t->target_port = uri->port;
+  t->listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (bind (t->listen_fd, (struct sockaddr *) &sa, sizeof sa), ==, 0);
+  g_assert_cmpint (listen (t->listen_fd, 4), ==, 0);
+  g_assert_cmpint (getsockname (t->listen_fd, (struct sockaddr *) &sa, &len), ==, 0);
+  t->port = ntohs (sa.sin_port);
+  g_assert_cmpint (pipe2 (t->stop, O_CLOEXEC), ==, 0);
+  g_mutex_init (&t->lock);
+  t->seen = g_byte_array_new ();
+  t->thread = g_thread_new ("relay-tap", tap_run, t);
+  *via = g_strdup_printf ("msrp://127.0.0.1:%u;tcp", t->port);
+  return t;
+}
+
+static GByteArray *
+tap_free (Tap *t)
+{
+  GByteArray *seen = t->seen;
+
+  (void) !write (t->stop[1], "x", 1);
+  g_thread_join (t->thread);
+  close (t->listen_fd);
+  close (t->stop[0]);
+  close (t->stop[1]);
+  g_mutex_clear (&t->lock);
+  g_free (t->target_host);
+  g_free (t);
+  return seen;
+}
+
+static gboolean
+bytes_contain (GByteArray *hay,
+               const void *needle,
+               gsize       len)
+{
+  return hay->len >= len && memmem (hay->data, hay->len, needle, len) != NULL;
+}
+
+#define RFB_BANNER "RFB 003.008\n"
+
+/* What a VNC server sends first: the banner, then rows of one pixel
+ * value, as a framebuffer update would carry them. */
+static char *
+rfb_like_data (guint8 **data,
+               gsize    len)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 *d = g_malloc (len);
+  static const guint8 pixel[4] = { 0xee, 0xff, 0xc0, 0x00 };
+
+  memcpy (d, RFB_BANNER, strlen (RFB_BANNER));
+  for (gsize i = strlen (RFB_BANNER); i < len; i++)
+    d[i] = pixel[i % 4];
+  g_checksum_update (sum, d, len);
+  *data = d;
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* The sharer's VNC side sends the banner and a framebuffer pattern; the
+ * viewer gets them whole. */
+static void
+send_rfb_like (Side  *sharer,
+               Side  *viewer,
+               gsize  len)
+{
+  g_autofree char *sum = NULL;
+
+  pump_read (viewer);
+  g_unix_set_fd_nonblocking (sharer->fd, TRUE, NULL);
+  sum = rfb_like_data (&sharer->pump.out, len);
+  sharer->pump.out_len = len;
+  sharer->pump.out_off = 0;
+  sharer->pump.out_id = g_unix_fd_add (sharer->fd, G_IO_OUT, on_pump_writable, &sharer->pump);
+  WAIT_UNTIL (viewer->pump.in_len >= len || sharer->ended || viewer->ended, LONG_MS);
+  g_assert_cmpuint (viewer->pump.in_len, ==, len);
+  g_assert_cmpstr (g_checksum_get_string (viewer->pump.in_sum), ==, sum);
+  pump_stop (&sharer->pump);
+  pump_stop (&viewer->pump);
+}
+
+typedef enum {
+  E2E_BOTH,        /* two Tandems */
+  E2E_BLINK,       /* the answerer writes no a=tandem-e2e (as Blink) */
+  E2E_SWAPPED,     /* a proxy puts its own key in the offer's a=tandem-e2e */
+} E2eCase;
+
+/* Both behind the fixture's relay over plain TCP (so the tap reads what
+ * the relay reads), the sharer's connection to the relay through a tap. */
+static void
+test_e2e_relay (gconstpointer data)
+{
+  E2eCase c = GPOINTER_TO_INT (data);
+  int fds = tandem_test_count_fds ();
+  g_autofree char *relay = tandem_test_kamailio_dup_msrp_relay_uri (world, FALSE);
+  g_autofree char *via = NULL;
+  Tap *tap = tap_new (relay, &via);
+  TandemShareMediaOptions oa = options_for (0, FALSE);
+  TandemShareMediaOptions ob = options_for (1, FALSE);
+  g_autoptr(GByteArray) seen = NULL;
+  g_autoptr(TandemShareSdp) offer = NULL;
+  g_autoptr(TandemShareSdp) offer_in = NULL;
+  g_autoptr(TandemShareSdp) answer = NULL;
+  g_autoptr(TandemShareSdp) answer_in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *offer_text = NULL;
+  g_autofree char *answer_text = NULL;
+  g_autofree char *fp_a = tandem_tls_certificate_get_fingerprint (cert[0]);
+  g_autofree char *fp_c = tandem_tls_certificate_get_fingerprint (cert[2]);
+  guint8 pixels[16];
+  Side a, b;
+
+  /* alice shares (offer rfbsetup:passive), through the tap */
+  oa.certificate = cert[0];
+  ob.certificate = cert[1];
+  oa.e2e = TRUE;
+  ob.e2e = c != E2E_BLINK;
+  oa.relay = via;
+  ob.relay = relay;
+  side_init (&a, "sharer", &oa);
+  side_init (&b, "viewer", &ob);
+  side_prepare (&a);
+  side_prepare (&b);
+  g_assert_true (tandem_share_media_is_relayed (a.media));
+
+  offer = tandem_share_media_create_offer (a.media, TANDEM_RFB_SETUP_PASSIVE);
+  offer_text = sdp_text (offer);
+  g_assert_nonnull (strstr (offer_text, "a=tandem-e2e:tls1 sha-256 "));
+  g_assert_nonnull (strstr (offer_text, fp_a));
+  if (c == E2E_SWAPPED)
+    {
+      char *t = replace (offer_text, fp_a, fp_c);
+
+      g_free (offer_text);
+      offer_text = t;
+    }
+  offer_in = sdp_parse (offer_text);
+  answer = tandem_share_media_create_answer (b.media, offer_in, &error);
+  g_assert_no_error (error);
+  answer_text = sdp_text (answer);
+  g_test_message ("offer:\n%s\nanswer:\n%s", offer_text, answer_text);
+  g_assert_true ((strstr (answer_text, "a=tandem-e2e:") != NULL) == (c != E2E_BLINK));
+  answer_in = sdp_parse (answer_text);
+  g_assert_true (tandem_share_media_start (b.media, offer_in, &error));
+  g_assert_true (tandem_share_media_start (a.media, answer_in, &error));
+  g_assert_no_error (error);
+
+  if (c == E2E_SWAPPED)
+    {
+      /* the viewer (TLS client) pins the proxy's key, the sharer shows
+       * its own: refused, said clearly, nobody gets a VNC fd */
+      WAIT_UNTIL (b.ended && a.ended, LONG_MS);
+      g_assert_cmpuint (b.ended, ==, 1);
+      g_assert_nonnull (b.message);
+      g_assert_nonnull (strstr (b.message, "encryption key is not the one its call set up"));
+      g_assert_cmpuint (a.ended, ==, 1);
+      g_assert_cmpuint (a.connected, ==, 0);
+      g_assert_cmpuint (b.connected, ==, 0);
+      g_assert_cmpint (a.fd, ==, -1);
+      g_assert_cmpint (b.fd, ==, -1);
+      g_assert_cmpuint (tandem_share_media_get_bytes_sent (a.media), ==, 0);
+    }
+  else
+    {
+      g_autofree char *code_a = NULL;
+      g_autofree char *code_b = NULL;
+
+      wait_connected (&a, &b);
+      code_a = tandem_share_media_dup_security_code (a.media);
+      code_b = tandem_share_media_dup_security_code (b.media);
+      if (c == E2E_BOTH)
+        {
+          g_assert_cmpint (tandem_share_media_get_protection (a.media), ==, TANDEM_SHARE_PROTECTION_END_TO_END);
+          g_assert_cmpint (tandem_share_media_get_protection (b.media), ==, TANDEM_SHARE_PROTECTION_END_TO_END);
+          g_assert_nonnull (code_a);
+          g_assert_cmpstr (code_a, ==, code_b);
+          g_assert_cmpstr (tandem_share_media_get_peer_key (b.media), ==, fp_a);
+          g_test_message ("security code %s", code_a);
+        }
+      else
+        {
+          /* plain TCP to a Blink peer: nothing hides the stream */
+          g_assert_cmpint (tandem_share_media_get_protection (a.media), ==, TANDEM_SHARE_PROTECTION_NONE);
+          g_assert_cmpint (tandem_share_media_get_protection (b.media), ==, TANDEM_SHARE_PROTECTION_NONE);
+          g_assert_null (code_a);
+          g_assert_null (code_b);
+        }
+      send_rfb_like (&a, &b, 256 * 1024);
+      g_assert_cmpuint (tandem_share_media_get_bytes_sent (a.media), ==, 256 * 1024);
+      g_assert_cmpuint (tandem_share_media_get_bytes_received (b.media), ==, 256 * 1024);
+    }
+  tandem_share_media_close (a.media);
+  tandem_share_media_close (b.media);
+  seen = tap_free (tap);
+
+  /* what the relay got from and gave to the sharer */
+  for (int i = 0; i < 4; i++)
+    memcpy (pixels + 4 * i, "\xee\xff\xc0\x00", 4);
+  g_test_message ("the tap saw %u bytes", seen->len);
+  g_assert_true (bytes_contain (seen, "AUTH", 4));
+  if (c == E2E_BLINK)
+    {
+      /* the same tap sees the screen when nothing hides it */
+      g_assert_true (bytes_contain (seen, RFB_BANNER, strlen (RFB_BANNER)));
+      g_assert_true (bytes_contain (seen, pixels, sizeof pixels));
+    }
+  else
+    {
+      g_assert_false (bytes_contain (seen, RFB_BANNER, strlen (RFB_BANNER)));
+      g_assert_false (bytes_contain (seen, pixels, 8));
+      if (c == E2E_BOTH)
+        {
+          g_assert_true (bytes_contain (seen, "Content-Type: application/x-rfb", 31));
+          g_assert_cmpuint (seen->len, >, 256 * 1024);
+        }
+    }
+  side_clear (&a);
+  side_clear (&b);
+  assert_no_fd_leak (fds);
+}
+
+/* TLS through the relay with a Blink-style peer: works, hop by hop only */
+static void
+test_e2e_blink_tls (void)
+{
+  int fds = tandem_test_count_fds ();
+  g_autofree char *relay = tandem_test_kamailio_dup_msrp_relay_uri (world, TRUE);
+  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (tandem_test_kamailio_get_cert_file (world), NULL);
+  TandemShareMediaOptions oa = options_for (0, TRUE);
+  TandemShareMediaOptions ob = options_for (1, TRUE);
+  Side a, b;
+
+  oa.e2e = TRUE;
+  oa.relay = ob.relay = relay;
+  oa.relay_database = ob.relay_database = db;
+  oa.allow_unpinned = ob.allow_unpinned = TRUE;
+  side_init (&a, "sharer", &oa);
+  side_init (&b, "blink", &ob);
+  side_prepare (&a);
+  side_prepare (&b);
+  negotiate (&a, &b, TANDEM_RFB_SETUP_PASSIVE, NULL);
+  wait_connected (&a, &b);
+  g_assert_cmpint (tandem_share_media_get_protection (a.media), ==, TANDEM_SHARE_PROTECTION_TO_RELAY);
+  g_assert_null (tandem_share_media_dup_security_code (a.media));
+  send_rfb_like (&a, &b, 64 * 1024);
+  tandem_share_media_close (a.media);
+  tandem_share_media_close (b.media);
+  side_clear (&a);
+  side_clear (&b);
+  assert_no_fd_leak (fds);
+}
+
+/* Direct, TLS, two Tandems: end to end too (the same code on both sides). */
+static void
+test_e2e_direct (void)
+{
+  int fds = tandem_test_count_fds ();
+  TandemShareMediaOptions oa = options_for (0, TRUE);
+  TandemShareMediaOptions ob = options_for (1, TRUE);
+  g_autofree char *code_a = NULL;
+  g_autofree char *code_b = NULL;
+  Side a, b;
+
+  oa.e2e = ob.e2e = TRUE;
+  side_init (&a, "viewer", &oa);
+  side_init (&b, "sharer", &ob);
+  side_prepare (&a);
+  side_prepare (&b);
+  negotiate (&a, &b, TANDEM_RFB_SETUP_ACTIVE, NULL);
+  wait_connected (&a, &b);
+  g_assert_cmpint (tandem_share_media_get_protection (a.media), ==, TANDEM_SHARE_PROTECTION_END_TO_END);
+  code_a = tandem_share_media_dup_security_code (a.media);
+  code_b = tandem_share_media_dup_security_code (b.media);
+  g_assert_nonnull (code_a);
+  g_assert_cmpstr (code_a, ==, code_b);
+  exchange (&a, &b, 100 * 1024, 2 * 1024 * 1024);
+  close_and_check (&a, &b);
+  side_clear (&a);
+  side_clear (&b);
+  assert_no_fd_leak (fds);
+}
+
 /* ---- SDP ------------------------------------------------------------------------- */
 
 static void
@@ -1277,7 +1667,7 @@ main (int    argc,
 
   G_STATIC_ASSERT (G_N_ELEMENTS (data_cases) == G_N_ELEMENTS (data_names));
   g_test_init (&argc, &argv, NULL);
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 3; i++)
     {
       cert_dir[i] = g_dir_make_tmp ("tandem-share-media-XXXXXX", &error);
       g_assert_no_error (error);
@@ -1296,6 +1686,11 @@ main (int    argc,
   g_test_add_func ("/share-media/relay/auto", test_relay_auto);
   g_test_add_func ("/share-media/tls/tampered-offer", test_tampered_offer);
   g_test_add_func ("/share-media/tls/tampered-answer", test_tampered_answer);
+  g_test_add_data_func ("/share-media/e2e/relay", GINT_TO_POINTER (E2E_BOTH), test_e2e_relay);
+  g_test_add_data_func ("/share-media/e2e/relay-swapped-key", GINT_TO_POINTER (E2E_SWAPPED), test_e2e_relay);
+  g_test_add_data_func ("/share-media/e2e/relay-blink-tcp", GINT_TO_POINTER (E2E_BLINK), test_e2e_relay);
+  g_test_add_func ("/share-media/e2e/relay-blink-tls", test_e2e_blink_tls);
+  g_test_add_func ("/share-media/e2e/direct", test_e2e_direct);
   g_test_add_func ("/share-media/sdp/offer-answer", test_sdp);
   g_test_add_func ("/share-media/sdp/unusable", test_unusable);
   g_test_add_data_func ("/share-media/end/peer-close/tcp", GINT_TO_POINTER (FALSE), test_peer_close);
@@ -1307,7 +1702,7 @@ main (int    argc,
   ret = g_test_run ();
 
   tandem_test_kamailio_stop (world);
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 3; i++)
     {
       g_clear_object (&cert[i]);
       remove_dir (cert_dir[i]);

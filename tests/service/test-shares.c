@@ -178,6 +178,56 @@ assert_stream (int sharer_fd,
   g_assert_cmpstr (buf, ==, hello);
 }
 
+#define OLD_KEY "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"
+
+static void
+on_key_state (TandemShare *share,
+              GParamSpec  *pspec,
+              guint       *count)
+{
+  (*count)++;
+}
+
+/* Two Tandems: end to end whatever the transport, the same code on both
+ * sides; a key marked verified is remembered in the profile. */
+static void
+check_security (Fixture     *f,
+                TandemShare *mine,
+                TandemShare *theirs,
+                const char  *mode)
+{
+  g_autofree char *code_mine = tandem_share_dup_security_code (mine);
+  g_autofree char *code_theirs = tandem_share_dup_security_code (theirs);
+  g_autofree char *keys = g_build_filename (f->profiles->pdata[1], "share-keys.ini", NULL);
+  g_autofree char *contents = NULL;
+  guint notified = 0;
+
+  g_assert_cmpint (tandem_share_get_encryption (mine), ==, TANDEM_SHARE_ENCRYPTION_END_TO_END);
+  g_assert_cmpint (tandem_share_get_encryption (theirs), ==, TANDEM_SHARE_ENCRYPTION_END_TO_END);
+  g_assert_nonnull (code_mine);
+  g_assert_true (g_regex_match_simple ("^[0-9A-F]{4} [0-9A-F]{2}$", code_mine, 0, 0));
+  g_assert_cmpstr (code_mine, ==, code_theirs);
+  g_assert_cmpint (tandem_share_get_key_state (mine), ==,
+                   g_str_equal (mode, "relay") ? TANDEM_SHARE_KEY_CHANGED : TANDEM_SHARE_KEY_UNVERIFIED);
+  g_assert_cmpint (tandem_share_get_key_state (theirs), ==, TANDEM_SHARE_KEY_UNVERIFIED);
+
+  /* bob reads the same code and ticks "Mark as verified" */
+  g_signal_connect (theirs, "notify::key-state", G_CALLBACK (on_key_state), &notified);
+  tandem_share_set_key_verified (theirs, TRUE);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpint (tandem_share_get_key_state (theirs), ==, TANDEM_SHARE_KEY_VERIFIED);
+  WAIT_UNTIL (g_file_get_contents (keys, &contents, NULL, NULL) &&
+              strstr (contents, "[alice@tandem.test]") != NULL, 5000);
+  g_assert_nonnull (contents);
+  g_assert_nonnull (strstr (contents, "[alice@tandem.test]"));
+  g_signal_handlers_disconnect_by_data (theirs, &notified);
+  if (g_str_equal (mode, "relay"))
+    {
+      tandem_share_set_key_verified (mine, TRUE);
+      g_assert_cmpint (tandem_share_get_key_state (mine), ==, TANDEM_SHARE_KEY_VERIFIED);
+    }
+}
+
 static void
 test_share_and_stop (Fixture       *f,
                      gconstpointer  data)
@@ -186,6 +236,15 @@ test_share_and_stop (Fixture       *f,
   TandemShare *mine, *theirs;
   int sharer_fd, viewer_fd;
   gint64 start;
+
+  /* alice once marked another key verified for bob (relay case): the
+   * share tells her it changed */
+  if (g_str_equal (data, "relay"))
+    {
+      g_autofree char *keys = g_build_filename (f->profiles->pdata[0], "share-keys.ini", NULL);
+
+      g_assert_true (g_file_set_contents (keys, "[bob@tandem.test]\nsha-256=" OLD_KEY "\n", -1, NULL));
+    }
 
   /* alice shares her screen with bob; bob is asked. */
   mine = tandem_shares_share_screen (tandem_manager_get_shares (f->alice), "sip:bob@tandem.test", &error);
@@ -209,6 +268,7 @@ test_share_and_stop (Fixture       *f,
   g_assert_cmpint (tandem_share_get_state (mine), ==, TANDEM_SHARE_ACTIVE);
   g_assert_cmpint (tandem_share_get_state (theirs), ==, TANDEM_SHARE_ACTIVE);
   g_assert_cmpint (tandem_share_is_relayed (mine), ==, g_str_equal (data, "relay"));
+  check_security (f, mine, theirs, data);
   sharer_fd = tandem_share_steal_vnc_fd (mine);
   viewer_fd = tandem_share_steal_vnc_fd (theirs);
   g_assert_cmpint (sharer_fd, >=, 0);
@@ -432,6 +492,8 @@ test_mixed_offer (Fixture       *f,
   g_assert_nonnull (strstr (answer, "\r\nm=audio 0 RTP/AVP"));
   g_assert_true (strstr (answer, "m=application ") < strstr (answer, "m=audio 0"));
   g_assert_nonnull (strstr (answer, "a=rfbsetup:active"));
+  /* Blink's wire format: no Tandem extension in the answer to it */
+  g_assert_null (strstr (answer, "a=tandem-e2e"));
   /* Nothing listens at carol's path: the share ends with a reason, bob's
    * stack lives on. */
   WAIT_UNTIL (is_state (theirs, TANDEM_SHARE_ENDED), 40000);

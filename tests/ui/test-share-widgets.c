@@ -18,7 +18,9 @@
 #include <gtk/gtk.h>
 
 #include "tandem-share-bar.h"
+#include "tandem-share-prompt.h"
 #include "tandem-share-scope-dialog.h"
+#include "tandem-share-security.h"
 #include "tandem-share-view.h"
 #include "tandem-test-ui.h"
 #include "tandem-test-wait.h"
@@ -125,6 +127,77 @@ app_actions (Activations *counts)
 
   g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), counts);
   return group;
+}
+
+/* ---- TandemShareSecurity, in the bar and in the view --------------------------- */
+
+static void
+on_verified_toggled (TandemShareSecurity *security,
+                     gboolean             verified,
+                     int                 *last)
+{
+  *last = verified;
+}
+
+static void
+check_security_line (TandemShareSecurity *sec)
+{
+  GtkToggleButton *verified = tandem_share_security_get_verified_button (sec);
+  int last = -1;
+
+  g_signal_connect (sec, "verified-toggled", G_CALLBACK (on_verified_toggled), &last);
+  /* not connected yet: nothing said */
+  tandem_share_security_set_state (sec, TANDEM_SHARE_ENCRYPTION_UNKNOWN, NULL, TANDEM_SHARE_KEY_UNVERIFIED);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (sec)));
+
+  tandem_share_security_set_state (sec, TANDEM_SHARE_ENCRYPTION_END_TO_END, "4F2A 91", TANDEM_SHARE_KEY_UNVERIFIED);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (sec)));
+  g_assert_cmpstr (tandem_share_security_get_text (sec), ==, "End-to-end encrypted. Security code: 4F2A 91");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (verified)));
+  g_assert_false (gtk_toggle_button_get_active (verified));
+  g_assert_cmpint (last, ==, -1);  /* set_state never reports a toggle */
+  gtk_button_clicked (GTK_BUTTON (verified));
+  g_assert_cmpint (last, ==, TRUE);
+  tandem_share_security_set_state (sec, TANDEM_SHARE_ENCRYPTION_END_TO_END, "4F2A 91", TANDEM_SHARE_KEY_VERIFIED);
+  g_assert_true (gtk_toggle_button_get_active (verified));
+
+  tandem_share_security_set_state (sec, TANDEM_SHARE_ENCRYPTION_END_TO_END, "0B1C 2D", TANDEM_SHARE_KEY_CHANGED);
+  g_assert_cmpstr (tandem_share_security_get_text (sec), ==,
+                   "Security code: 0B1C 2D. It changed since you marked it verified");
+  g_assert_true (gtk_style_context_has_class (gtk_widget_get_style_context (GTK_WIDGET (sec)), "key-changed"));
+  g_assert_false (gtk_toggle_button_get_active (verified));
+
+  /* a Blink peer */
+  tandem_share_security_set_state (sec, TANDEM_SHARE_ENCRYPTION_TO_RELAY, NULL, TANDEM_SHARE_KEY_UNVERIFIED);
+  g_assert_cmpstr (tandem_share_security_get_text (sec), ==, "Encrypted to the relay only");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (verified)));
+  g_assert_false (gtk_style_context_has_class (gtk_widget_get_style_context (GTK_WIDGET (sec)), "key-changed"));
+  tandem_share_security_set_state (sec, TANDEM_SHARE_ENCRYPTION_NONE, NULL, TANDEM_SHARE_KEY_UNVERIFIED);
+  g_assert_cmpstr (tandem_share_security_get_text (sec), ==, "Not encrypted");
+  tandem_share_security_set_state (sec, TANDEM_SHARE_ENCRYPTION_TLS, NULL, TANDEM_SHARE_KEY_UNVERIFIED);
+  g_assert_cmpstr (tandem_share_security_get_text (sec), ==, "Encrypted, without a security code");
+  g_signal_handlers_disconnect_by_data (sec, &last);
+}
+
+static void
+test_security_line (void)
+{
+  GtkWidget *window = new_window ("Tandem", 760, 200);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  TandemShareBar *bar = TANDEM_SHARE_BAR (tandem_share_bar_new ());
+  GtkWidget *view = tandem_share_view_new ("alice");
+
+  gtk_container_add (GTK_CONTAINER (box), GTK_WIDGET (bar));
+  gtk_container_add (GTK_CONTAINER (box), view);
+  gtk_container_add (GTK_CONTAINER (window), box);
+  gtk_widget_show_all (window);
+  gtk_widget_show (GTK_WIDGET (bar));
+  g_assert_true (gtk_widget_is_ancestor (tandem_share_bar_get_security (bar), GTK_WIDGET (bar)));
+  g_assert_true (gtk_widget_is_ancestor (tandem_share_view_get_security (TANDEM_SHARE_VIEW (view)), view));
+  check_security_line (TANDEM_SHARE_SECURITY (tandem_share_bar_get_security (bar)));
+  check_security_line (TANDEM_SHARE_SECURITY (tandem_share_view_get_security (TANDEM_SHARE_VIEW (view))));
+  tandem_test_flush_events ();
+  gtk_widget_destroy (window);
 }
 
 /* ---- TandemShareBar ---------------------------------------------------------- */
@@ -780,6 +853,43 @@ test_share_view (void)
   tandem_test_flush_events ();
 }
 
+/* The action of @prompt's button labelled @label, or NULL. */
+static const char *
+prompt_action (GtkWidget  *prompt,
+               const char *label)
+{
+  g_autoptr(GList) buttons =
+    gtk_container_get_children (GTK_CONTAINER (gtk_info_bar_get_action_area (GTK_INFO_BAR (prompt))));
+
+  for (GList *l = buttons; l != NULL; l = l->next)
+    if (g_strcmp0 (gtk_button_get_label (l->data), label) == 0)
+      return gtk_actionable_get_action_name (l->data);
+  return NULL;
+}
+
+/* The question: its words, and buttons that act through the share
+ * actions (Share… asks what to share first). */
+static void
+test_share_prompt (void)
+{
+  GtkWidget *asks = g_object_ref_sink (tandem_share_prompt_new ("bob", TRUE, TRUE, FALSE));
+  GtkWidget *offers = g_object_ref_sink (tandem_share_prompt_new ("bob", FALSE, FALSE, TRUE));
+
+  g_assert_cmpstr (tandem_share_prompt_get_text (TANDEM_SHARE_PROMPT (asks)), ==,
+                   "On your call: bob asks to see your screen.");
+  g_assert_cmpstr (tandem_share_prompt_get_text (TANDEM_SHARE_PROMPT (offers)), ==,
+                   "bob wants to show you their screen. Tandem will call them for the audio.");
+  g_assert_cmpstr (prompt_action (asks, "_Decline"), ==, "app.decline-share");
+  g_assert_cmpstr (prompt_action (asks, "_Share…"), ==, "app.choose-accept-share");
+  g_assert_null (prompt_action (asks, "_Accept"));
+  g_assert_cmpstr (prompt_action (offers, "_Decline"), ==, "app.decline-share");
+  g_assert_cmpstr (prompt_action (offers, "_Accept"), ==, "app.accept-share");
+  gtk_widget_destroy (asks);
+  gtk_widget_destroy (offers);
+  g_object_unref (asks);
+  g_object_unref (offers);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -805,6 +915,8 @@ main (int   argc,
                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   g_test_add_func ("/ui/share/bar", test_share_bar);
+  g_test_add_func ("/ui/share/prompt", test_share_prompt);
+  g_test_add_func ("/ui/share/security-line", test_security_line);
   g_test_add_func ("/ui/share/list-windows", test_list_windows);
   g_test_add_func ("/ui/share/scope-dialog", test_scope_dialog);
   g_test_add_func ("/ui/share/view", test_share_view);

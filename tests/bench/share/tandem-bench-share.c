@@ -13,7 +13,12 @@
  * message to the main context; against the in-process libvncclient thread
  * (what the viewer was before), in the same run.
  *
- *   tandem-bench-share [changes]        (default 50 latency probes)
+ * With --relay: Tandem's server and the decoder-process viewer through
+ * the kamailio MSRP relay (both sessions behind it, as two Tandems across
+ * NATs), the RFB stream as is (a Blink peer) against the same with
+ * end-to-end TLS inside it (TandemShareE2e, two Tandems), in one run.
+ *
+ *   tandem-bench-share [--no-wayland] [--relay] [changes]   (default 50 latency probes)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -40,6 +45,8 @@
 #include <X11/Xutil.h>
 
 #include "tandem-portal-capture.h"
+#include "tandem-share-e2e.h"
+#include "tandem-tls-identity.h"
 #include "tandem-test-gnome.h"
 #include "tandem-test-share-link.h"
 #include "tandem-test-xvfb.h"
@@ -652,10 +659,91 @@ on_viewer_added (TandemVncServer *server,
   tandem_vnc_server_accept_viewer (server, id);
 }
 
+/* End to end: both VNC ends behind a TandemShareE2e (the sharer's the TLS
+ * server), keyed by two throw-away identities; replaces the fds. */
+typedef struct {
+  TandemShareE2e *e2e[2];
+  char           *dir;
+  int             pending;
+} E2ePair;
+
 static void
-run_tandem (guint     changes,
-            gboolean  decoder,
-            Result   *r)
+on_e2e_handshake (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  E2ePair *p = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_share_e2e_handshake_finish (TANDEM_SHARE_E2E (source), result, &error))
+    g_error ("end-to-end handshake: %s", error->message);
+  p->pending--;
+}
+
+static E2ePair *
+e2e_wrap (int *sharer_fd,
+          int *viewer_fd)
+{
+  E2ePair *p = g_new0 (E2ePair, 1);
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *cert[2];
+  char *fp[2];
+
+  p->dir = g_dir_make_tmp ("tandem-bench-e2e-XXXXXX", NULL);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *dir = g_build_filename (p->dir, i == 0 ? "sharer" : "viewer", NULL);
+
+      if ((cert[i] = tandem_tls_identity_ensure (dir, NULL, &error)) == NULL)
+        g_error ("identity: %s", error->message);
+      fp[i] = tandem_tls_certificate_get_fingerprint (cert[i]);
+    }
+  p->e2e[0] = tandem_share_e2e_new (*sharer_fd, TRUE, cert[0], fp[1], &error);
+  p->e2e[1] = tandem_share_e2e_new (*viewer_fd, FALSE, cert[1], fp[0], &error);
+  if (p->e2e[0] == NULL || p->e2e[1] == NULL)
+    g_error ("end to end: %s", error->message);
+  p->pending = 2;
+  for (int i = 0; i < 2; i++)
+    tandem_share_e2e_handshake_async (p->e2e[i], NULL, on_e2e_handshake, p);
+  while (p->pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  *sharer_fd = tandem_share_e2e_steal_plain_fd (p->e2e[0]);
+  *viewer_fd = tandem_share_e2e_steal_plain_fd (p->e2e[1]);
+  g_print ("  end to end: %s\n", tandem_share_e2e_get_description (p->e2e[0]));
+  for (int i = 0; i < 2; i++)
+    {
+      g_object_unref (cert[i]);
+      g_free (fp[i]);
+    }
+  return p;
+}
+
+static void
+e2e_free (E2ePair *p)
+{
+  g_autofree char *cmd = NULL;
+
+  if (p == NULL)
+    return;
+  for (int i = 0; i < 2; i++)
+    {
+      tandem_share_e2e_close (p->e2e[i]);
+      g_object_unref (p->e2e[i]);
+    }
+  cmd = g_strdup_printf ("rm -rf '%s'", p->dir);
+  (void) !system (cmd);
+  g_free (p->dir);
+  g_free (p);
+}
+
+static TandemTestKamailio *relay;
+
+static void
+run_tandem_on (TandemTestLinkKind kind,
+               gboolean           e2e,
+               guint              changes,
+               gboolean           decoder,
+               Result            *r)
 {
   static const char * const engine[] = { "tandem-vnc-serv", NULL };
   g_autoptr(GError) error = NULL;
@@ -667,10 +755,15 @@ run_tandem (guint     changes,
   gint64 t0 = g_get_monotonic_time ();
   double cpu0;
 
+  E2ePair *pair = NULL;
+
   r->name = decoder ? "Tandem/MSRP, decoder process" : "Tandem/MSRP";
-  link = tandem_test_share_link_new (TANDEM_TEST_LINK_DIRECT, NULL, &sharer_fd, &viewer_fd, &error);
+  link = tandem_test_share_link_new (kind, kind == TANDEM_TEST_LINK_RELAY ? relay : NULL,
+                                     &sharer_fd, &viewer_fd, &error);
   if (link == NULL)
     g_error ("link: %s", error->message);
+  if (e2e)
+    pair = e2e_wrap (&sharer_fd, &viewer_fd);
   server = tandem_vnc_server_new (TANDEM_CAPTURE (capture), "bench");
   g_signal_connect (server, "viewer-added", G_CALLBACK (on_viewer_added), NULL);
   if (!tandem_vnc_server_start (server, &error))
@@ -695,7 +788,16 @@ run_tandem (guint     changes,
   while (tandem_vnc_server_get_running (server))
     pump (5);
   g_object_unref (server);
+  e2e_free (pair);
   tandem_test_share_link_free (link);
+}
+
+static void
+run_tandem (guint     changes,
+            gboolean  decoder,
+            Result   *r)
+{
+  run_tandem_on (TANDEM_TEST_LINK_DIRECT, FALSE, changes, decoder, r);
 }
 
 /* ---- x11vnc ---------------------------------------------------------------- */
@@ -1128,12 +1230,15 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
   gboolean wayland = TRUE;
+  gboolean relayed = FALSE;
   guint changes = 50;
-  Result t = { 0 }, x = { 0 }, w = { 0 }, d = { 0 }, a = { 0 };
+  Result t = { 0 }, x = { 0 }, w = { 0 }, d = { 0 }, a = { 0 }, rp = { 0 }, re = { 0 };
 
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "--no-wayland"))
       wayland = FALSE;
+    else if (g_str_equal (argv[i], "--relay"))
+      relayed = TRUE;
     else
       changes = (guint) atoi (argv[i]);
   set_probe = x11_set_probe;
@@ -1151,6 +1256,31 @@ main (int    argc,
   probe = make_window (dpy, PROBE_X, PROBE_Y, PROBE_SIZE, PROBE_SIZE);
   XSync (dpy, False);
 
+  if (relayed)
+    {
+      g_setenv ("TANDEM_SOURCE_DIR", TANDEM_SOURCE_DIR, FALSE);
+      if ((relay = tandem_test_kamailio_start (&error)) == NULL)
+        g_error ("kamailio: %s", error->message);
+      /* alternating, so that a busy moment of the machine hits both */
+      run_tandem_on (TANDEM_TEST_LINK_RELAY, FALSE, changes, TRUE, &rp);
+      run_tandem_on (TANDEM_TEST_LINK_RELAY, TRUE, changes, TRUE, &re);
+      tandem_test_kamailio_stop (relay);
+      g_print ("\nthrough the kamailio MSRP relay (msrp, both behind it), decoder-process viewer:\n"
+               "end-to-end TLS inside the RFB stream (two Tandems) against the stream as is (Blink peer)\n");
+      g_print ("  %-26s %10s %10s %-5s %8s   %-22s\n", "", "e2e", "plain", "", "e/p", "target");
+      row ("first complete frame", re.first_frame_ms, rp.first_frame_ms, "ms", "(info)", TRUE);
+      row ("change -> pixels p50", re.latency_p50_ms, rp.latency_p50_ms, "ms", "<= 1.2x plain",
+           re.latency_p50_ms <= 1.2 * rp.latency_p50_ms);
+      row ("change -> pixels p95", re.latency_p95_ms, rp.latency_p95_ms, "ms", "(info)", TRUE);
+      row ("640x480 region, fps", re.fps, rp.fps, "fps", ">= 1/1.2 plain", re.fps * 1.2 >= rp.fps);
+      row ("bytes per frame (wire)", re.bytes_per_frame / 1024, rp.bytes_per_frame / 1024, "KiB", "(info)", TRUE);
+      row ("idle CPU (5 s)", re.idle_cpu_percent, rp.idle_cpu_percent, "%", "(info)", TRUE);
+      if (re.latency_misses || rp.latency_misses)
+        g_print ("  latency probes not seen within 2 s: e2e %d, plain %d\n", re.latency_misses, rp.latency_misses);
+      XCloseDisplay (dpy);
+      tandem_test_xvfb_stop (xvfb);
+      return 0;
+    }
   run_tandem (changes, FALSE, &t);
   run_tandem (changes, TRUE, &d);
   run_x11vnc (changes, &x);
