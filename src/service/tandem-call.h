@@ -20,6 +20,10 @@ const char      *tandem_call_get_end_reason    (TandemCall  *self);
 guint            tandem_call_get_duration      (TandemCall  *self);
 double           tandem_call_get_quality       (TandemCall  *self);
 gboolean         tandem_call_get_muted         (TandemCall  *self);
+TandemCallSecurity tandem_call_get_security    (TandemCall  *self);
+const char      *tandem_call_get_security_code (TandemCall  *self);
+gboolean         tandem_call_mark_verified     (TandemCall  *self,
+                                                GError     **error);
 
 gboolean         tandem_call_accept            (TandemCall  *self,
                                                 GError     **error);

@@ -53,6 +53,7 @@ struct _TandemManager
 
   TandemPresence   presence;
   char            *presence_note;
+  TandemCallEncryption call_encryption;
   gboolean         use_keyring;      /* passwords in the Secret Service */
   KeyringState     keyring_state;    /* whether one answers, once asked */
   GCancellable    *keyring_cancellable; /* keyring calls of this start */
@@ -433,6 +434,53 @@ load_call_history (TandemManager *self)
   update_missed_calls (self);
 }
 
+static void
+on_call_encryption_changed (LinphoneCore *core,
+                            LinphoneCall *call,
+                            bool_t        on,
+                            const char   *token)
+{
+  TandemCall *wrapped = linphone_call_get_user_data (call);
+
+  g_debug ("call encryption %s%s%s", on ? "on" : "off", token ? ", code " : "", token ? token : "");
+  if (wrapped != NULL)
+    _tandem_call_update_security (wrapped);
+}
+
+/* liblinphone's side of the "Encrypt calls" preference: what it offers
+ * and how it answers.  Outgoing calls choose per call (see
+ * tandem_manager_call()). */
+static void
+apply_call_encryption (TandemManager *self)
+{
+  if (self->core == NULL)
+    return;
+  linphone_core_set_media_encryption (self->core,
+                                      self->call_encryption == TANDEM_CALL_ENCRYPTION_NEVER
+                                      ? LinphoneMediaEncryptionNone : LinphoneMediaEncryptionZRTP);
+  /* Not liblinphone's mandatory flag: it would refuse a plain offer
+   * before the user sees it.  Tandem refuses it itself (update_call()),
+   * with a reason on both sides. */
+  linphone_core_set_media_encryption_mandatory (self->core, FALSE);
+}
+
+TandemCallEncryption
+tandem_manager_get_call_encryption (TandemManager *self)
+{
+  g_return_val_if_fail (TANDEM_IS_MANAGER (self), TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE);
+  return self->call_encryption;
+}
+
+void
+tandem_manager_set_call_encryption (TandemManager        *self,
+                                    TandemCallEncryption  encryption)
+{
+  g_return_if_fail (TANDEM_IS_MANAGER (self));
+
+  self->call_encryption = encryption;
+  apply_call_encryption (self);
+}
+
 static void update_call (TandemManager     *self,
                          LinphoneCall      *call,
                          LinphoneCallState  state,
@@ -482,9 +530,27 @@ update_call (TandemManager     *self,
    * later, after the last SIP transaction of the call has timed out). */
   if (state == LinphoneCallStateEnd || state == LinphoneCallStateError)
     record_call (self, call);
+  if (state == LinphoneCallStateIncomingReceived && !_tandem_call_peer_can_encrypt (wrapped) &&
+      self->call_encryption == TANDEM_CALL_ENCRYPTION_ALWAYS)
+    {
+      g_message ("Refusing the unencrypted call from %s (Encrypt calls: always)",
+                 tandem_call_get_peer_address (wrapped));
+      _tandem_call_update (wrapped, state);
+      _tandem_call_refuse_unencrypted (wrapped);
+      return;
+    }
+  if (state == LinphoneCallStateConnected &&
+      !_tandem_call_settle_unencrypted_answer (wrapped, self->call_encryption == TANDEM_CALL_ENCRYPTION_ALWAYS))
+    g_message ("Ending the call with %s: it cannot be encrypted (Encrypt calls: always)",
+               tandem_call_get_peer_address (wrapped));
   if (_tandem_call_update (wrapped, state) &&
       g_list_store_find (self->calls, wrapped, &position))
-    g_list_store_remove (self->calls, position);
+    {
+      if (tandem_call_get_end_reason (wrapped) != NULL)
+        g_message ("The call with %s ended: %s", tandem_call_get_peer_address (wrapped),
+                   tandem_call_get_end_reason (wrapped));
+      g_list_store_remove (self->calls, position);
+    }
 }
 
 /* ----- life cycle ---------------------------------------------------- */
@@ -867,7 +933,9 @@ apply_headless_audio (TandemManager *self)
   linphone_core_set_use_files (self->core, TRUE);
   linphone_core_set_ring (self->core, NULL);
   linphone_core_set_ringback (self->core, NULL);
-  linphone_core_set_play_file (self->core, NULL);
+  /* What the "microphone" says: nothing, or TANDEM_PLAY_FILE (a WAV
+   * file; tests use one to have audio on the wire). */
+  linphone_core_set_play_file (self->core, g_getenv ("TANDEM_PLAY_FILE"));
   linphone_core_set_record_file (self->core, NULL);
 }
 
@@ -923,6 +991,7 @@ tandem_manager_start (TandemManager  *self,
   linphone_core_cbs_set_message_received (self->cbs, on_message_received);
   linphone_core_cbs_set_is_composing_received (self->cbs, on_is_composing_received);
   linphone_core_cbs_set_call_state_changed (self->cbs, on_call_state_changed);
+  linphone_core_cbs_set_call_encryption_changed (self->cbs, on_call_encryption_changed);
   linphone_core_add_callbacks (self->core, self->cbs);
 
   linphone_core_set_user_agent (self->core, "Tandem", PACKAGE_VERSION);
@@ -940,6 +1009,7 @@ tandem_manager_start (TandemManager  *self,
   linphone_core_set_transports (self->core, transports);
   linphone_transports_unref (transports);
   linphone_core_set_audio_port (self->core, -1);
+  apply_call_encryption (self);
 
   self->shares = _tandem_manager_shares_new (self);
 
@@ -1503,6 +1573,9 @@ tandem_manager_call (TandemManager  *self,
 {
   LinphoneAddress *peer;
   LinphoneCall *call;
+  LinphoneCallParams *params;
+  LinphoneAccount *account;
+  gboolean tls;
 
   g_return_val_if_fail (TANDEM_IS_MANAGER (self), NULL);
 
@@ -1512,7 +1585,25 @@ tandem_manager_call (TandemManager  *self,
   peer = parse_sip_address (self, address, error);
   if (peer == NULL)
     return NULL;
-  call = linphone_core_invite_address (self->core, peer);
+
+  /* ZRTP agrees on keys in the media path and needs nothing from the
+   * signalling; SDES puts the keys in the SDP, so it is offered only when
+   * the signalling is TLS, where many phones without ZRTP expect it. */
+  account = linphone_core_get_default_account (self->core);
+  tls = account != NULL &&
+        linphone_account_params_get_transport (linphone_account_get_params (account)) == LinphoneTransportTls;
+  params = linphone_core_create_call_params (self->core, NULL);
+  if (self->call_encryption == TANDEM_CALL_ENCRYPTION_NEVER)
+    linphone_call_params_set_media_encryption (params, LinphoneMediaEncryptionNone);
+  else
+    linphone_call_params_set_media_encryption (params, tls ? LinphoneMediaEncryptionSRTP
+                                                           : LinphoneMediaEncryptionZRTP);
+  /* Nothing in the clear while the keys are agreed; an answer without
+   * encryption is settled in update_call(). */
+  linphone_call_params_enable_mandatory_media_encryption (params,
+                                                          self->call_encryption != TANDEM_CALL_ENCRYPTION_NEVER);
+  call = linphone_core_invite_address_with_params (self->core, peer, params);
+  linphone_call_params_unref (params);
   linphone_address_unref (peer);
   if (call == NULL)
     {

@@ -102,6 +102,9 @@ void            tandem_manager_clear_call_history (TandemManager *self);
 TandemCall     *tandem_manager_call              (TandemManager  *self,
                                                   const char     *address,
                                                   GError        **error);
+TandemCallEncryption tandem_manager_get_call_encryption (TandemManager *self);
+void            tandem_manager_set_call_encryption (TandemManager        *self,
+                                                    TandemCallEncryption  encryption);
 
 TandemPresence  tandem_manager_get_presence      (TandemManager  *self);
 const char     *tandem_manager_get_presence_note (TandemManager  *self);

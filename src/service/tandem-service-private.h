@@ -58,6 +58,15 @@ void                _tandem_conversation_update_composing (TandemConversation *s
 TandemCall         *_tandem_call_new                     (gpointer            linphone_call);
 gboolean            _tandem_call_update                  (TandemCall         *self,
                                                           int                 linphone_state);
+void                _tandem_call_update_security         (TandemCall         *self);
+gboolean            _tandem_call_peer_can_encrypt        (TandemCall         *self);
+void                _tandem_call_refuse_unencrypted      (TandemCall         *self);
+gboolean            _tandem_call_settle_unencrypted_answer (TandemCall       *self,
+                                                          gboolean            refuse);
+
+/* The SIP reason phrase of a 488 for an unencrypted offer refused by a
+ * Tandem set to "Encrypt calls: always"; both ends turn it into words. */
+#define TANDEM_CALL_ENCRYPTED_ONLY_PHRASE "Encrypted calls only"
 
 TandemCallRecord   *_tandem_call_record_new              (gpointer            linphone_call_log);
 
