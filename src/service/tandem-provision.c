@@ -88,7 +88,7 @@ apply_account (GKeyFile       *keyfile,
       return FALSE;
     }
 
-  return tandem_manager_add_account (manager, identity, password, server, transport, error) != NULL;
+  return tandem_accounts_add (tandem_manager_get_accounts (manager), identity, password, server, transport, error) != NULL;
 }
 
 static gboolean
@@ -109,7 +109,7 @@ apply_contact (GKeyFile       *keyfile,
   if (name == NULL)
     name = g_strdup (group + strlen ("contact "));
 
-  return tandem_manager_add_contact (manager, name, address, error) != NULL;
+  return tandem_contacts_add (tandem_manager_get_contacts (manager), name, address, error) != NULL;
 }
 
 static gboolean
@@ -129,7 +129,7 @@ apply_presence (GKeyFile       *keyfile,
       return FALSE;
     }
 
-  tandem_manager_set_presence (manager, presence, note);
+  tandem_contacts_set_presence (tandem_manager_get_contacts (manager), presence, note);
   return TRUE;
 }
 
@@ -149,10 +149,10 @@ apply_share (GKeyFile       *keyfile,
       return FALSE;
     }
   if (local_error != NULL)
-    tls = tandem_manager_get_share_tls (manager);
-  if (relay != NULL && !tandem_manager_set_share_relay (manager, relay, error))
+    tls = tandem_shares_get_tls (tandem_manager_get_shares (manager));
+  if (relay != NULL && !tandem_shares_set_relay (tandem_manager_get_shares (manager), relay, error))
     return FALSE;
-  tandem_manager_set_share_tls (manager, tls);
+  tandem_shares_set_tls (tandem_manager_get_shares (manager), tls);
   return TRUE;
 }
 

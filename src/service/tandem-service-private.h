@@ -11,7 +11,7 @@
 #include "tandem-chat-message.h"
 #include "tandem-contact.h"
 #include "tandem-conversation.h"
-#include "tandem-manager.h"
+#include "tandem-service-types.h"
 
 G_BEGIN_DECLS
 
@@ -69,41 +69,5 @@ gboolean            _tandem_call_settle_unencrypted_answer (TandemCall       *se
 #define TANDEM_CALL_ENCRYPTED_ONLY_PHRASE "Encrypted calls only"
 
 TandemCallRecord   *_tandem_call_record_new              (gpointer            linphone_call_log);
-
-/* tandem-manager.c, for tandem-manager-settings.c */
-gpointer            _tandem_manager_get_core             (TandemManager      *self);
-void                _tandem_manager_forget_account       (TandemManager      *self,
-                                                          TandemAccount      *account);
-void                _tandem_manager_forget_password      (TandemManager      *self,
-                                                          const char         *identity);
-gboolean            _tandem_manager_store_password       (TandemManager      *self,
-                                                          const char         *key,
-                                                          const char         *password);
-void                _tandem_manager_add_turn_auth        (TandemManager      *self,
-                                                          const char         *username,
-                                                          const char         *password);
-
-/* tandem-manager.c, for tandem-manager-shares.c */
-typedef struct _TandemManagerShares TandemManagerShares;
-const char          *_tandem_manager_get_bind_address    (TandemManager      *self);
-const char          *_tandem_manager_get_root_ca         (TandemManager      *self);
-TandemManagerShares *_tandem_manager_get_shares          (TandemManager      *self);
-char                *_tandem_manager_normalize_address   (TandemManager      *self,
-                                                          const char         *address,
-                                                          GError            **error);
-
-/* tandem-manager-shares.c */
-TandemManagerShares *_tandem_manager_shares_new          (TandemManager       *manager);
-void                 _tandem_manager_shares_free         (TandemManagerShares *shares);
-void                 _tandem_manager_shares_account_registered (TandemManagerShares *shares,
-                                                          gpointer             linphone_account);
-void                 _tandem_manager_shares_remember_password (TandemManagerShares *shares,
-                                                          const char          *username,
-                                                          const char          *domain,
-                                                          const char          *password);
-gboolean             _tandem_manager_shares_hold_call    (TandemManagerShares *shares,
-                                                          gpointer             linphone_call);
-void                 _tandem_manager_announce_call       (TandemManager       *self,
-                                                          gpointer             linphone_call);
 
 G_END_DECLS

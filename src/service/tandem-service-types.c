@@ -95,3 +95,19 @@ tandem_nat_settings_clear (TandemNatSettings *settings)
   g_clear_pointer (&settings->turn_username, g_free);
   g_clear_pointer (&settings->turn_password, g_free);
 }
+
+gboolean
+tandem_transport_from_string (const char      *str,
+                              TandemTransport *out_transport)
+{
+  static const char *names[] = { "udp", "tcp", "tls" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (str ? str : "", names[i]) == 0)
+      {
+        *out_transport = (TandemTransport) i;
+        return TRUE;
+      }
+
+  return FALSE;
+}

@@ -68,6 +68,12 @@ typedef enum {
 } TandemCallEncryption;
 
 typedef enum {
+  TANDEM_TRANSPORT_UDP,
+  TANDEM_TRANSPORT_TCP,
+  TANDEM_TRANSPORT_TLS,
+} TandemTransport;
+
+typedef enum {
   TANDEM_AUDIO_CAPTURE,     /* microphone */
   TANDEM_AUDIO_PLAYBACK,    /* the call's sound */
   TANDEM_AUDIO_RINGER,      /* the ring tone */
@@ -109,6 +115,9 @@ GType          tandem_call_encryption_get_type    (void) G_GNUC_CONST;
 GQuark         tandem_service_error_quark         (void);
 
 void           tandem_nat_settings_clear   (TandemNatSettings *settings);
+
+gboolean       tandem_transport_from_string (const char      *str,
+                                             TandemTransport *out_transport);
 
 const char    *tandem_presence_to_string   (TandemPresence presence);
 gboolean       tandem_presence_from_string (const char     *str,

@@ -9,8 +9,9 @@
  *   - an INVITE without an RFB-over-MSRP stream (audio, video, or no SDP
  *     at all) gets 488 here and is left to liblinphone;
  *   - an INVITE with one (m=application ... TCP/MSRP or TCP/TLS/MSRP, parsed
- *     by tandem-share-sdp) gets 180 and ::share-offered; the caller answers
- *     with tandem_share_stack_accept() (200 OK) or _decline() (603).
+ *     by tandem-share-sdp) becomes a TandemShareSession, announced by
+ *     ::share-offered, then 180; the caller answers with
+ *     tandem_share_session_accept() (200 OK) or _decline() (603).
  *   - a mixed offer (Blink adds m=audio to a share session) is treated
  *     as a share offer: the answer built here keeps every other m= line
  *     of the offer, in order, with port 0 (rejected), and the session says
@@ -18,7 +19,7 @@
  *     fork and rings too; when this stack answers first, the proxy CANCELs
  *     liblinphone's branch.  Accepting such an offer in liblinphone 5.1
  *     crashes when the application stream comes before the audio one:
- *     guarding against that is TandemManager's job, not this stack's.
+ *     guarding against that is TandemShares' job, not this stack's.
  *
  * Threads and iteration: everything runs on the thread-default main
  * context of tandem_share_stack_start(); a GLib timeout of its own runs
@@ -32,28 +33,69 @@
  * tandem_share_stack_stop() ends the sessions (CANCEL, BYE, 480) and
  * unregisters, waiting at most two seconds for the registrar's answer.
  *
- * Known limits of this first block: incoming INVITEs over TLS are
- * untested (the stack has no server certificate, so they can only come
- * over the connection it opened to the proxy, if the proxy reuses it);
- * re-INVITEs get 488; ended sessions
- * stay in memory until the stack is stopped.  The sessions themselves
- * live in tandem-share-stack-sessions.c.
+ * Sessions: each dialog is a TandemShareSession, which owns its
+ * transactions and emits its own signals; the stack routes the requests,
+ * responses, timeouts and network errors of a dialog to it by Call-ID,
+ * and drops it SESSION_LINGER_S after it is over (late retransmissions,
+ * a 200 OK crossing our CANCEL, still find it).
+ *
+ * Known limits: incoming INVITEs over TLS are untested (the stack has no
+ * server certificate, so they can only come over the connection it
+ * opened to the proxy, if the proxy reuses it); re-INVITEs get 488.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "tandem-share-stack"
 
+#include "config.h"
+
+#include <glib/gi18n.h>
 #include <string.h>
 #include <belle-sip/belle-sip.h>
 #include <bctoolbox/logging.h>
 
-#include "tandem-share-private.h"
-#include "tandem-share-stack-private.h"
+#include "tandem-service-types.h"
 #include "tandem-share-stack.h"
 
+#define ALLOWED_METHODS "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO"
 #define ITERATE_INTERVAL_MS 20
+/* How long an ended session still absorbs its dialog's late messages:
+ * 64 * T1, a transaction's longest life. */
+#define SESSION_LINGER_S 32
 #define REGISTER_EXPIRES_S 600
 #define UNREGISTER_WAIT_MS 2000
+
+struct _TandemShareStack
+{
+  GObject                  parent_instance;
+
+  char                    *identity;
+  char                    *user;
+  char                    *domain;
+  char                    *proxy;
+  TandemTransport          transport;
+  char                    *bind_address;
+  char                    *root_ca;
+  char                    *password;
+  char                    *ha1;       /* when only the digest hash is known */
+  char                    *instance_id;
+  char                    *contact;
+
+  belle_sip_stack_t       *stack;
+  belle_sip_provider_t    *provider;
+  belle_sip_listening_point_t *listening_point;
+  belle_sip_listener_t    *listener;
+  belle_sip_refresher_t   *refresher;
+  belle_sip_uri_t         *outbound;
+  guint                    iterate_id;
+  gboolean                 unregistering;
+
+  TandemRegistrationState  state;
+  char                    *state_message;
+  GPtrArray               *bindings;  /* of char* */
+  GHashTable              *sessions;  /* Call-ID -> TandemShareSession */
+  GHashTable              *lingering; /* Call-ID -> timeout dropping an ended one */
+};
 
 G_DEFINE_FINAL_TYPE (TandemShareStack, tandem_share_stack, G_TYPE_OBJECT)
 
@@ -67,12 +109,6 @@ enum {
 
 enum {
   SIGNAL_SHARE_OFFERED,
-  SIGNAL_SHARE_CANCELLED,
-  SIGNAL_SHARE_RINGING,
-  SIGNAL_SHARE_ACCEPTED,
-  SIGNAL_SHARE_FAILED,
-  SIGNAL_SHARE_ENDED,
-  SIGNAL_SHARE_CONTROL,
   SIGNAL_OTHER_INVITE,
   N_SIGNALS
 };
@@ -111,12 +147,12 @@ route_belle_sip_logs (void)
     }
 }
 
-/* ----- helpers shared with tandem-share-stack-sessions.c ----------- */
+/* ----- for the sessions ------------------------------------------------ */
 
-void
-_tandem_share_stack_add_contact (TandemShareStack    *self,
-                                 belle_sip_message_t *message,
-                                 gboolean             with_instance)
+static void
+add_contact (TandemShareStack    *self,
+             belle_sip_message_t *message,
+             gboolean             with_instance)
 {
   g_autofree char *value = with_instance
     ? g_strdup_printf ("Contact: <%s>;+sip.instance=\"<urn:uuid:%s>\"", self->contact, self->instance_id)
@@ -129,11 +165,22 @@ _tandem_share_stack_add_contact (TandemShareStack    *self,
   belle_sip_message_add_header (message, BELLE_SIP_HEADER (belle_sip_header_allow_create (ALLOWED_METHODS)));
 }
 
+/* The Contact (and Allow) of a session's INVITE, 180 or 200. */
+void
+tandem_share_stack_add_contact (TandemShareStack *self,
+                                gpointer          message)
+{
+  g_return_if_fail (TANDEM_IS_SHARE_STACK (self));
+  add_contact (self, BELLE_SIP_MESSAGE (message), FALSE);
+}
+
 /* Kept alive by the stack: a refresher passes the outbound URI of its
  * previous transaction to the next one after releasing the previous one. */
-belle_sip_uri_t *
-_tandem_share_stack_get_outbound (TandemShareStack *self)
+gpointer
+tandem_share_stack_get_outbound (TandemShareStack *self)
 {
+  g_return_val_if_fail (TANDEM_IS_SHARE_STACK (self), NULL);
+
   if (self->outbound == NULL)
     {
       self->outbound = belle_sip_uri_parse (self->proxy);
@@ -141,6 +188,35 @@ _tandem_share_stack_get_outbound (TandemShareStack *self)
         belle_sip_object_ref (self->outbound);
     }
   return self->outbound;
+}
+
+/* The belle_sip_provider_t, NULL unless started. */
+gpointer
+tandem_share_stack_get_provider (TandemShareStack *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SHARE_STACK (self), NULL);
+  return self->provider;
+}
+
+/* Answers @request (a belle_sip_request_t) outside any session. */
+void
+tandem_share_stack_respond (TandemShareStack *self,
+                            gpointer          request,
+                            int               code)
+{
+  belle_sip_server_transaction_t *transaction;
+  belle_sip_response_t *response;
+
+  g_return_if_fail (TANDEM_IS_SHARE_STACK (self));
+
+  if (self->provider == NULL)
+    return;
+  transaction = belle_sip_provider_create_server_transaction (self->provider, request);
+  response = belle_sip_response_create_from_request (request, code);
+  if (code == 405)
+    belle_sip_message_add_header (BELLE_SIP_MESSAGE (response),
+                                  BELLE_SIP_HEADER (belle_sip_header_allow_create (ALLOWED_METHODS)));
+  belle_sip_server_transaction_send_response (transaction, response);
 }
 
 static const char *
@@ -257,7 +333,7 @@ send_register (TandemShareStack  *self,
   belle_sip_request_t *request;
   belle_sip_client_transaction_t *transaction;
   belle_sip_uri_t *request_uri = belle_sip_uri_parse (registrar);
-  belle_sip_uri_t *outbound = _tandem_share_stack_get_outbound (self);
+  belle_sip_uri_t *outbound = tandem_share_stack_get_outbound (self);
 
   if (request_uri == NULL || outbound == NULL)
     {
@@ -275,7 +351,7 @@ send_register (TandemShareStack  *self,
                                       belle_sip_header_to_create2 (self->identity, NULL),
                                       belle_sip_header_via_new (),
                                       70);
-  _tandem_share_stack_add_contact (self, BELLE_SIP_MESSAGE (request), TRUE);
+  add_contact (self, BELLE_SIP_MESSAGE (request), TRUE);
   belle_sip_message_add_header (BELLE_SIP_MESSAGE (request),
                                 BELLE_SIP_HEADER (belle_sip_header_expires_create (REGISTER_EXPIRES_S)));
 
@@ -311,6 +387,246 @@ on_auth_requested (void                   *user_data,
     belle_sip_auth_event_set_ha1 (event, self->ha1);
 }
 
+/* ----- sessions -------------------------------------------------------- */
+
+static const char *
+message_call_id (belle_sip_message_t *message)
+{
+  belle_sip_header_call_id_t *call_id = belle_sip_message_get_header_by_type (message, belle_sip_header_call_id_t);
+
+  return call_id != NULL ? belle_sip_header_call_id_get_call_id (call_id) : NULL;
+}
+
+static TandemShareSession *
+find_session (TandemShareStack    *self,
+              belle_sip_message_t *message)
+{
+  const char *call_id = message != NULL ? message_call_id (message) : NULL;
+
+  return call_id != NULL ? g_hash_table_lookup (self->sessions, call_id) : NULL;
+}
+
+static TandemShareSession *
+find_session_of (TandemShareStack               *self,
+                 belle_sip_client_transaction_t *transaction)
+{
+  if (transaction == NULL)
+    return NULL;
+  return find_session (self, BELLE_SIP_MESSAGE (
+                         belle_sip_transaction_get_request (BELLE_SIP_TRANSACTION (transaction))));
+}
+
+typedef struct {
+  TandemShareStack *self;
+  char             *call_id;
+} Linger;
+
+static void
+linger_free (gpointer data)
+{
+  Linger *linger = data;
+
+  g_free (linger->call_id);
+  g_free (linger);
+}
+
+static gboolean
+on_linger_over (gpointer data)
+{
+  Linger *linger = data;
+
+  gpointer key = NULL;
+
+  g_debug ("dropping the share session %s", linger->call_id);
+  if (g_hash_table_steal_extended (linger->self->lingering, linger->call_id, &key, NULL))
+    g_free (key);
+  g_hash_table_remove (linger->self->sessions, linger->call_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remove_source (gpointer id)
+{
+  g_source_remove (GPOINTER_TO_UINT (id));
+}
+
+/* A session that is over is dropped a little later: nothing keeps the
+ * dialogs of ended shares (the TandemShare that shows one holds its own
+ * reference). */
+static void
+on_session_state (TandemShareSession *session,
+                  GParamSpec         *pspec,
+                  TandemShareStack   *self)
+{
+  TandemShareSessionState state = tandem_share_session_get_state (session);
+  const char *call_id = tandem_share_session_get_call_id (session);
+  Linger *linger;
+  guint id;
+
+  if ((state != TANDEM_SHARE_SESSION_ENDED && state != TANDEM_SHARE_SESSION_FAILED) ||
+      call_id == NULL || g_hash_table_contains (self->lingering, call_id))
+    return;
+  linger = g_new0 (Linger, 1);
+  linger->self = self;
+  linger->call_id = g_strdup (call_id);
+  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, SESSION_LINGER_S, on_linger_over, linger, linger_free);
+  g_hash_table_insert (self->lingering, g_strdup (call_id), GUINT_TO_POINTER (id));
+}
+
+static void
+add_session (TandemShareStack   *self,
+             TandemShareSession *session)
+{
+  g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state), self, 0);
+  g_hash_table_replace (self->sessions, g_strdup (tandem_share_session_get_call_id (session)),
+                        g_object_ref (session));
+}
+
+static void
+on_invite (TandemShareStack    *self,
+           belle_sip_request_t *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemShareSession) session = NULL;
+  const char *call_id = message_call_id (BELLE_SIP_MESSAGE (request));
+
+  session = call_id != NULL ? tandem_share_session_new_incoming (self, request, &error) : NULL;
+  if (session == NULL)
+    {
+      /* Audio, video, no offer: liblinphone's branch of the fork. */
+      g_debug ("INVITE without a share stream (%s): 488",
+               error != NULL ? error->message : "no Call-ID");
+      tandem_share_stack_respond (self, request, 488);
+      if (call_id != NULL)
+        g_signal_emit (self, signals[SIGNAL_OTHER_INVITE], 0, call_id);
+      return;
+    }
+  add_session (self, session);
+  /* The handler may refuse the offer before it rings (an MSRP transport
+   * that does not fit the local policy). */
+  g_signal_emit (self, signals[SIGNAL_SHARE_OFFERED], 0, session,
+                 tandem_share_session_get_peer_address (session),
+                 tandem_share_session_get_remote_share (session));
+  tandem_share_session_ring (session);
+}
+
+static void
+on_request (void                            *user_data,
+            const belle_sip_request_event_t *event)
+{
+  TandemShareStack *self = user_data;
+  belle_sip_request_t *request = belle_sip_request_event_get_request (event);
+  const char *method = belle_sip_request_get_method (request);
+  TandemShareSession *session;
+
+  if (strcmp (method, "ACK") == 0)
+    return; /* the dialog has absorbed it */
+  if (strcmp (method, "INVITE") == 0 && belle_sip_request_event_get_dialog (event) == NULL)
+    {
+      on_invite (self, request);
+      return;
+    }
+  if (strcmp (method, "OPTIONS") == 0)
+    {
+      tandem_share_stack_respond (self, request, 200);
+      return;
+    }
+  if (strcmp (method, "INVITE") != 0 && strcmp (method, "CANCEL") != 0 &&
+      strcmp (method, "BYE") != 0 && strcmp (method, "INFO") != 0)
+    {
+      tandem_share_stack_respond (self, request, 405); /* MESSAGE, NOTIFY...: liblinphone's */
+      return;
+    }
+  session = find_session (self, BELLE_SIP_MESSAGE (request));
+  if (session != NULL)
+    tandem_share_session_handle_request (session, request);
+  else
+    tandem_share_stack_respond (self, request, strcmp (method, "CANCEL") == 0 ? 200 : 481);
+}
+
+static void
+on_response (void                             *user_data,
+             const belle_sip_response_event_t *event)
+{
+  TandemShareStack *self = user_data;
+  TandemShareSession *session =
+    find_session (self, BELLE_SIP_MESSAGE (belle_sip_response_event_get_response (event)));
+
+  /* The REGISTER's are the refresher's. */
+  if (session != NULL)
+    tandem_share_session_handle_response (session, (gpointer) event);
+}
+
+static void
+on_timeout (void                            *user_data,
+            const belle_sip_timeout_event_t *event)
+{
+  TandemShareStack *self = user_data;
+  belle_sip_client_transaction_t *transaction = belle_sip_timeout_event_get_client_transaction (event);
+  TandemShareSession *session = find_session_of (self, transaction);
+
+  if (session != NULL)
+    tandem_share_session_handle_timeout (session, transaction);
+}
+
+static void
+on_io_error (void                             *user_data,
+             const belle_sip_io_error_event_t *event)
+{
+  TandemShareStack *self = user_data;
+  belle_sip_object_t *source = belle_sip_io_error_event_get_source (event);
+  TandemShareSession *session;
+
+  if (source == NULL || !BELLE_SIP_OBJECT_IS_INSTANCE_OF (source, belle_sip_client_transaction_t))
+    return;
+  session = find_session_of (self, (belle_sip_client_transaction_t *) source);
+  if (session != NULL)
+    tandem_share_session_handle_io_error (session, source);
+}
+
+static void
+end_sessions (TandemShareStack *self)
+{
+  g_autoptr(GList) sessions = g_hash_table_get_values (self->sessions);
+
+  for (GList *l = sessions; l != NULL; l = l->next)
+    tandem_share_session_terminate (l->data);
+}
+
+/**
+ * tandem_share_stack_invite:
+ * @peer: the address of record to share with, "sip:bob@example.org"
+ * @offer_sdp: the whole offer (tandem_share_sdp_to_string())
+ *
+ * Sends an INVITE through the account's proxy.  The session then signals
+ * ::ringing, ::accepted (with the answer), ::failed (with the status and
+ * reason) and ::ended.  (transfer none): the stack keeps it until a while
+ * after it is over.
+ */
+TandemShareSession *
+tandem_share_stack_invite (TandemShareStack  *self,
+                           const char        *peer,
+                           const char        *offer_sdp,
+                           GError           **error)
+{
+  g_autoptr(TandemShareSession) session = NULL;
+
+  g_return_val_if_fail (TANDEM_IS_SHARE_STACK (self), NULL);
+  g_return_val_if_fail (peer != NULL && offer_sdp != NULL, NULL);
+
+  if (self->stack == NULL)
+    {
+      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
+                           _("Screen sharing is not running"));
+      return NULL;
+    }
+  session = tandem_share_session_new_outgoing (self, peer, offer_sdp, error);
+  if (session == NULL)
+    return NULL;
+  add_session (self, session);
+  return session;
+}
+
 /* ----- life cycle ------------------------------------------------------ */
 
 static gboolean
@@ -331,7 +647,8 @@ teardown (TandemShareStack *self)
       belle_sip_refresher_stop (self->refresher);
       g_clear_pointer (&self->refresher, belle_sip_object_unref);
     }
-  g_ptr_array_set_size (self->legs, 0);
+  g_hash_table_remove_all (self->lingering);
+  g_hash_table_remove_all (self->sessions);
   if (self->provider != NULL && self->listener != NULL)
     belle_sip_provider_remove_sip_listener (self->provider, self->listener);
   g_clear_pointer (&self->listener, belle_sip_object_unref);
@@ -370,7 +687,8 @@ tandem_share_stack_finalize (GObject *object)
   g_free (self->contact);
   g_free (self->state_message);
   g_ptr_array_unref (self->bindings);
-  g_ptr_array_unref (self->legs);
+  g_hash_table_unref (self->sessions);
+  g_hash_table_unref (self->lingering);
 
   G_OBJECT_CLASS (tandem_share_stack_parent_class)->finalize (object);
 }
@@ -421,45 +739,25 @@ tandem_share_stack_class_init (TandemShareStackClass *klass)
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* (session, peer address, the parsed share stream of the offer) */
+  /* (session, peer address, the parsed share stream of the offer): a new
+   * incoming session; the handler may refuse it before it rings. */
   signals[SIGNAL_SHARE_OFFERED] =
     g_signal_new ("share-offered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3,
                   TANDEM_TYPE_SHARE_SESSION, G_TYPE_STRING, TANDEM_TYPE_SHARE_SDP);
-  signals[SIGNAL_SHARE_CANCELLED] =
-    g_signal_new ("share-cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, TANDEM_TYPE_SHARE_SESSION);
-  signals[SIGNAL_SHARE_RINGING] =
-    g_signal_new ("share-ringing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, TANDEM_TYPE_SHARE_SESSION);
-  /* (session, the whole answer SDP) */
-  signals[SIGNAL_SHARE_ACCEPTED] =
-    g_signal_new ("share-accepted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, TANDEM_TYPE_SHARE_SESSION, G_TYPE_STRING);
-  /* (session, SIP status, "<status> <reason phrase>") */
-  signals[SIGNAL_SHARE_FAILED] =
-    g_signal_new ("share-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 3,
-                  TANDEM_TYPE_SHARE_SESSION, G_TYPE_UINT, G_TYPE_STRING);
-  signals[SIGNAL_SHARE_ENDED] =
-    g_signal_new ("share-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, TANDEM_TYPE_SHARE_SESSION);
   /* (Call-ID) An INVITE without a share stream (an audio call, forked
    * to this binding too), refused with 488: liblinphone's to take. */
   signals[SIGNAL_OTHER_INVITE] =
     g_signal_new ("other-invite", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* (session, "request" | "grant" | "revoke") from the peer */
-  signals[SIGNAL_SHARE_CONTROL] =
-    g_signal_new ("share-control", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, TANDEM_TYPE_SHARE_SESSION, G_TYPE_STRING);
 }
 
 static void
 tandem_share_stack_init (TandemShareStack *self)
 {
   self->bindings = g_ptr_array_new_with_free_func (g_free);
-  self->legs = g_ptr_array_new_with_free_func (_tandem_share_leg_free);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->lingering = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, remove_source);
   self->instance_id = g_uuid_string_random ();
 }
 
@@ -467,7 +765,7 @@ tandem_share_stack_init (TandemShareStack *self)
  * tandem_share_stack_new:
  * @identity: the account's address of record, "sip:alice@example.org"
  * @proxy: (nullable): the outbound proxy / registrar URI, as for
- *   tandem_manager_add_account(); NULL: the identity's domain
+ *   tandem_accounts_add(); NULL: the identity's domain
  * @transport: the account's transport
  * @bind_address: (nullable): the local address to listen on (and to put
  *   in Contact), e.g. "127.0.0.1"; NULL: all, Contact filled by belle-sip
@@ -543,10 +841,10 @@ tandem_share_stack_start (TandemShareStack  *self,
   const char *transport = transport_name (self->transport);
   g_autofree char *upper = g_ascii_strup (transport, -1);
   belle_sip_listener_callbacks_t callbacks = {
-    .process_request_event = _tandem_share_stack_on_request,
-    .process_response_event = _tandem_share_stack_on_response,
-    .process_timeout = _tandem_share_stack_on_timeout,
-    .process_io_error = _tandem_share_stack_on_io_error,
+    .process_request_event = on_request,
+    .process_response_event = on_response,
+    .process_timeout = on_timeout,
+    .process_io_error = on_io_error,
     .process_auth_requested = on_auth_requested,
   };
 
@@ -655,7 +953,7 @@ tandem_share_stack_stop (TandemShareStack *self)
     return;
   loop = belle_sip_stack_get_main_loop (self->stack);
 
-  _tandem_share_stack_end_sessions (self);
+  end_sessions (self);
 
   /* A REGISTER still on its way would leave a binding behind that
    * nobody answers for: let it finish, then take it back. */

@@ -7,7 +7,6 @@
 
 #include <gio/gio.h>
 
-#include "tandem-manager.h"
 #include "tandem-service-types.h"
 #include "tandem-share-sdp.h"
 #include "tandem-share-session.h"
@@ -39,43 +38,27 @@ TandemRegistrationState tandem_share_stack_get_state     (TandemShareStack  *sel
 const char             *tandem_share_stack_get_state_message (TandemShareStack *self);
 GStrv                   tandem_share_stack_dup_bindings  (TandemShareStack  *self);
 
-/* Incoming (after ::share-offered). */
-gboolean                tandem_share_stack_accept        (TandemShareStack   *self,
-                                                          TandemShareSession *session,
-                                                          const char         *answer_sdp,
-                                                          GError            **error);
-gboolean                tandem_share_stack_decline       (TandemShareStack   *self,
-                                                          TandemShareSession *session,
-                                                          GError            **error);
-gboolean                tandem_share_stack_refuse        (TandemShareStack   *self,
-                                                          TandemShareSession *session,
-                                                          guint               code,
-                                                          const char         *phrase,
-                                                          GError            **error);
-
 /* The reason phrase of the 606 that refuses a plain TCP/MSRP offer where
  * TLS is required (before it rings). */
 #define TANDEM_SHARE_PHRASE_TLS_REQUIRED "Encrypted Screen Sharing Required"
 
-/* Outgoing. */
+/* Outgoing; the session emits its own signals (tandem-share-session.h).
+ * Incoming sessions arrive as ::share-offered, unanswered sessions of
+ * other kinds (an audio call forked here too) as ::other-invite. */
 TandemShareSession     *tandem_share_stack_invite        (TandemShareStack   *self,
                                                           const char         *peer,
                                                           const char         *offer_sdp,
                                                           GError            **error);
 
-/* Either direction: CANCEL before the answer, BYE after it. */
-gboolean                tandem_share_stack_hang_up       (TandemShareStack   *self,
-                                                          TandemShareSession *session,
-                                                          GError            **error);
-
-/* Control signalling in the share dialog (INFO, application/x-tandem-control):
- * "request", "grant", "revoke".  Arrives as ::share-control. */
-gboolean                tandem_share_stack_send_control  (TandemShareStack   *self,
-                                                          TandemShareSession *session,
-                                                          const char         *what,
-                                                          GError            **error);
-
-gboolean                tandem_share_stack_ping          (TandemShareStack   *self,
-                                                          TandemShareSession *session);
+/* For TandemShareSession.  The gpointers are belle-sip objects (a
+ * belle_sip_provider_t, a belle_sip_uri_t, a belle_sip_message_t, a
+ * belle_sip_request_t), kept out of this header. */
+gpointer                tandem_share_stack_get_provider  (TandemShareStack   *self);
+gpointer                tandem_share_stack_get_outbound  (TandemShareStack   *self);
+void                    tandem_share_stack_add_contact   (TandemShareStack   *self,
+                                                          gpointer            message);
+void                    tandem_share_stack_respond       (TandemShareStack   *self,
+                                                          gpointer            request,
+                                                          int                 code);
 
 G_END_DECLS

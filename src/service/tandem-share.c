@@ -112,7 +112,7 @@ end (TandemShare *self,
   self->end_reason = g_strdup (reason);
   g_cancellable_cancel (self->cancellable);
   if (hang_up && self->session != NULL)
-    tandem_share_stack_hang_up (self->stack, self->session, NULL);
+    tandem_share_session_hang_up (self->session, NULL);
   if (self->media != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->media, self);
@@ -122,7 +122,8 @@ end (TandemShare *self,
     close (self->vnc_fd);
   self->vnc_fd = -1;
   set_control (self, FALSE, FALSE);
-  g_signal_handlers_disconnect_by_data (self->stack, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   set_state (self, TANDEM_SHARE_ENDED);
   g_object_unref (self);
 }
@@ -144,7 +145,7 @@ on_ping (gpointer data)
   if (self->session != NULL)
     {
       g_debug ("share with %s: OPTIONS, to notice a peer gone behind the relay", self->peer_address);
-      tandem_share_stack_ping (self->stack, self->session);
+      tandem_share_session_ping (self->session);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -188,22 +189,17 @@ start_media (TandemShare          *self,
 /* ----- the dialog ------------------------------------------------------ */
 
 static void
-on_stack_ringing (TandemShareStack   *stack,
-                  TandemShareSession *session,
-                  TandemShare        *self)
+on_session_ringing (TandemShareSession *session,
+                    TandemShare        *self)
 {
-  if (session == self->session)
-    g_debug ("share with %s: ringing", self->peer_address);
+  g_debug ("share with %s: ringing", self->peer_address);
 }
 
 static void
-on_stack_accepted (TandemShareStack   *stack,
-                   TandemShareSession *session,
-                   const char         *sdp,
-                   TandemShare        *self)
+on_session_accepted (TandemShareSession *session,
+                     const char         *sdp,
+                     TandemShare        *self)
 {
-  if (session != self->session)
-    return;
   self->has_audio = tandem_share_session_has_audio (session);
   start_media (self, tandem_share_session_get_remote_share (session));
 }
@@ -220,16 +216,13 @@ dup_user_name (const char *address)
 }
 
 static void
-on_stack_failed (TandemShareStack   *stack,
-                 TandemShareSession *session,
-                 guint               code,
-                 const char         *text,
-                 TandemShare        *self)
+on_session_failed (TandemShareSession *session,
+                   guint               code,
+                   const char         *text,
+                   TandemShare        *self)
 {
   g_autofree char *reason = NULL;
 
-  if (session != self->session)
-    return;
   switch (code)
     {
     case 486:
@@ -265,12 +258,9 @@ on_stack_failed (TandemShareStack   *stack,
 }
 
 static void
-on_stack_ended (TandemShareStack   *stack,
-                TandemShareSession *session,
-                TandemShare        *self)
+on_session_ended (TandemShareSession *session,
+                  TandemShare        *self)
 {
-  if (session != self->session)
-    return;
   if (tandem_share_session_get_status_code (session) != 0)
     end (self, _("The other side is gone"), FALSE);
   else
@@ -278,21 +268,18 @@ on_stack_ended (TandemShareStack   *stack,
 }
 
 static void
-on_stack_cancelled (TandemShareStack   *stack,
-                    TandemShareSession *session,
-                    TandemShare        *self)
+on_session_cancelled (TandemShareSession *session,
+                      TandemShare        *self)
 {
-  if (session == self->session)
-    end (self, _("Withdrawn by the other side"), FALSE);
+  end (self, _("Withdrawn by the other side"), FALSE);
 }
 
 static void
-on_stack_control (TandemShareStack   *stack,
-                  TandemShareSession *session,
-                  const char         *what,
-                  TandemShare        *self)
+on_session_control (TandemShareSession *session,
+                    const char         *what,
+                    TandemShare        *self)
 {
-  if (session != self->session || self->state == TANDEM_SHARE_ENDED)
+  if (self->state == TANDEM_SHARE_ENDED)
     return;
   if (self->sharer && g_str_equal (what, "request") && !self->control)
     set_control (self, FALSE, TRUE);
@@ -304,15 +291,18 @@ on_stack_control (TandemShareStack   *stack,
     g_debug ("share with %s: control message “%s” ignored", self->peer_address, what);
 }
 
+/* The dialog of this share: its own signals, nobody else's. */
 static void
-watch_stack (TandemShare *self)
+set_session (TandemShare        *self,
+             TandemShareSession *session)
 {
-  g_signal_connect (self->stack, "share-ringing", G_CALLBACK (on_stack_ringing), self);
-  g_signal_connect (self->stack, "share-accepted", G_CALLBACK (on_stack_accepted), self);
-  g_signal_connect (self->stack, "share-failed", G_CALLBACK (on_stack_failed), self);
-  g_signal_connect (self->stack, "share-ended", G_CALLBACK (on_stack_ended), self);
-  g_signal_connect (self->stack, "share-cancelled", G_CALLBACK (on_stack_cancelled), self);
-  g_signal_connect (self->stack, "share-control", G_CALLBACK (on_stack_control), self);
+  self->session = g_object_ref (session);
+  g_signal_connect (session, "ringing", G_CALLBACK (on_session_ringing), self);
+  g_signal_connect (session, "accepted", G_CALLBACK (on_session_accepted), self);
+  g_signal_connect (session, "failed", G_CALLBACK (on_session_failed), self);
+  g_signal_connect (session, "ended", G_CALLBACK (on_session_ended), self);
+  g_signal_connect (session, "cancelled", G_CALLBACK (on_session_cancelled), self);
+  g_signal_connect (session, "control", G_CALLBACK (on_session_control), self);
 }
 
 /* ----- outgoing -------------------------------------------------------- */
@@ -333,6 +323,7 @@ on_prepared_outgoing (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(TandemShareSdp) offer = NULL;
   g_autofree char *text = NULL;
+  TandemShareSession *session;
 
   if (!tandem_share_media_prepare_finish (TANDEM_SHARE_MEDIA (source), result, &error))
     {
@@ -346,13 +337,13 @@ on_prepared_outgoing (GObject      *source,
   offer = tandem_share_media_create_offer (self->media, self->sharer ? TANDEM_RFB_SETUP_PASSIVE
                                                                      : TANDEM_RFB_SETUP_ACTIVE);
   text = sdp_text (offer);
-  self->session = tandem_share_stack_invite (self->stack, self->peer_address, text, &error);
-  if (self->session == NULL)
+  session = tandem_share_stack_invite (self->stack, self->peer_address, text, &error);
+  if (session == NULL)
     {
       end (self, error->message, FALSE);
       return;
     }
-  g_object_ref (self->session);
+  set_session (self, session);
 }
 
 /* ----- incoming -------------------------------------------------------- */
@@ -371,7 +362,7 @@ on_prepared_incoming (GObject      *source,
     {
       if (self->state != TANDEM_SHARE_ENDED)
         {
-          tandem_share_stack_decline (self->stack, self->session, NULL);
+          tandem_share_session_decline (self->session, NULL);
           end (self, error->message, FALSE);
         }
       return;
@@ -383,13 +374,13 @@ on_prepared_incoming (GObject      *source,
   if (answer != NULL)
     {
       text = sdp_text (answer);
-      if (tandem_share_stack_accept (self->stack, self->session, text, &error))
+      if (tandem_share_session_accept (self->session, text, &error))
         {
           start_media (self, self->offer);
           return;
         }
     }
-  tandem_share_stack_decline (self->stack, self->session, NULL);
+  tandem_share_session_decline (self->session, NULL);
   end (self, error->message, FALSE);
 }
 
@@ -411,7 +402,6 @@ share_new (TandemShareStack              *stack,
   self->sharer = sharer;
   g_signal_connect (self->media, "connected", G_CALLBACK (on_media_connected), self);
   g_signal_connect (self->media, "ended", G_CALLBACK (on_media_ended), self);
-  watch_stack (self);
   return self;
 }
 
@@ -441,7 +431,7 @@ _tandem_share_new_incoming (TandemShareStack              *stack,
   TandemShare *self = share_new (stack, options, tandem_share_session_get_peer_address (session),
                                  TRUE, sharer);
 
-  self->session = g_object_ref (session);
+  set_session (self, session);
   self->offer = tandem_share_sdp_copy (offer);
   self->has_audio = tandem_share_session_has_audio (session);
   self->state = TANDEM_SHARE_PENDING;
@@ -484,7 +474,7 @@ tandem_share_decline (TandemShare  *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("This share request is no longer waiting"));
       return FALSE;
     }
-  tandem_share_stack_decline (self->stack, self->session, NULL);
+  tandem_share_session_decline (self->session, NULL);
   end (self, _("Declined"), FALSE);
   return TRUE;
 }
@@ -519,7 +509,7 @@ tandem_share_set_control (TandemShare  *self,
   {
     g_autoptr(GError) local_error = NULL;
 
-    if (!tandem_share_stack_send_control (self->stack, self->session, control ? "grant" : "revoke",
+    if (!tandem_share_session_send_control (self->session, control ? "grant" : "revoke",
                                           &local_error))
       g_message ("Control change not sent to %s: %s", self->peer_address, local_error->message);
   }
@@ -538,7 +528,7 @@ tandem_share_request_control (TandemShare  *self,
                    _("Control can only be requested while viewing a shared screen"));
       return FALSE;
     }
-  if (!tandem_share_stack_send_control (self->stack, self->session, "request", error))
+  if (!tandem_share_session_send_control (self->session, "request", error))
     return FALSE;
   set_control (self, self->control, TRUE);
   return TRUE;
@@ -629,6 +619,8 @@ tandem_share_dispose (GObject *object)
   if (self->state != TANDEM_SHARE_ENDED && self->stack != NULL)
     end (self, _("Stopped"), TRUE);
   g_clear_object (&self->media);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_object (&self->stack);
 

@@ -164,7 +164,7 @@ on_send_message (GSimpleAction *action,
   const char *address, *text;
 
   g_variant_get (parameter, "(&s&s)", &address, &text);
-  conversation = tandem_manager_get_conversation (self->manager, address, &error);
+  conversation = tandem_conversations_get (tandem_manager_get_conversations (self->manager), address, &error);
   if (conversation == NULL || tandem_conversation_send_text (conversation, text, &error) == NULL)
     {
       /* Translators: %s says why, e.g. "The SIP stack is not running" */
@@ -180,7 +180,7 @@ static TandemCall *
 find_call (TandemApplication *self,
            gboolean           incoming)
 {
-  GListModel *calls = tandem_manager_get_calls (self->manager);
+  GListModel *calls = G_LIST_MODEL (tandem_manager_get_calls (self->manager));
 
   for (guint i = g_list_model_get_n_items (calls); i > 0; i--)
     {
@@ -278,7 +278,7 @@ on_call (GSimpleAction *action,
   TandemApplication *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (tandem_manager_call (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+  if (tandem_calls_call (tandem_manager_get_calls (self->manager), g_variant_get_string (parameter, NULL), &error) == NULL)
     report (self, _("The call could not be started"), error);
 }
 
@@ -351,7 +351,7 @@ on_set_presence (GSimpleAction *action,
       return;
     }
 
-  tandem_manager_set_presence (self->manager, presence, note);
+  tandem_contacts_set_presence (tandem_manager_get_contacts (self->manager), presence, note);
   if (self->settings != NULL)
     {
       g_settings_set_string (self->settings, "presence", status);
@@ -367,7 +367,7 @@ on_allow_subscriber (GSimpleAction *action,
   TandemApplication *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (tandem_manager_allow_subscriber (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+  if (tandem_contacts_allow_subscriber (tandem_manager_get_contacts (self->manager), g_variant_get_string (parameter, NULL), &error) == NULL)
     report (self, _("The request could not be allowed"), error);
 }
 
@@ -379,7 +379,7 @@ on_deny_subscriber (GSimpleAction *action,
   TandemApplication *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!tandem_manager_deny_subscriber (self->manager, g_variant_get_string (parameter, NULL), &error))
+  if (!tandem_contacts_deny_subscriber (tandem_manager_get_contacts (self->manager), g_variant_get_string (parameter, NULL), &error))
     report (self, _("The request could not be denied"), error);
 }
 
@@ -510,8 +510,8 @@ on_call_encryption_changed (GSettings         *settings,
   g_autofree char *nick = g_settings_get_string (settings, "call-encryption");
   GEnumValue *value = g_enum_get_value_by_nick (klass, nick);
 
-  tandem_manager_set_call_encryption (self->manager,
-                                      value ? value->value : TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE);
+  tandem_calls_set_encryption (tandem_manager_get_calls (self->manager),
+                               value ? value->value : TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE);
   g_type_class_unref (klass);
 }
 
@@ -554,7 +554,7 @@ tandem_application_startup (GApplication *app)
     }
 
   self->manager = tandem_manager_new (self->profile_dir);
-  tandem_manager_set_presence (self->manager, presence, note);
+  tandem_contacts_set_presence (tandem_manager_get_contacts (self->manager), presence, note);
   if (self->settings != NULL)
     {
       on_call_encryption_changed (self->settings, "call-encryption", self);
@@ -574,7 +574,7 @@ tandem_application_startup (GApplication *app)
   if (self->provision != NULL)
     provision (self, self->provision);
 
-  g_signal_connect (tandem_manager_get_calls (self->manager), "items-changed",
+  g_signal_connect (G_LIST_MODEL (tandem_manager_get_calls (self->manager)), "items-changed",
                     G_CALLBACK (on_calls_changed), self);
   update_call_actions (self);
   self->notifier = tandem_notifier_new (GTK_APPLICATION (self), self->manager, self->settings);
@@ -593,7 +593,7 @@ tandem_application_shutdown (GApplication *app)
   g_clear_object (&self->shares);
   if (self->manager != NULL)
     {
-      g_signal_handlers_disconnect_by_data (tandem_manager_get_calls (self->manager), self);
+      g_signal_handlers_disconnect_by_data (G_LIST_MODEL (tandem_manager_get_calls (self->manager)), self);
       tandem_manager_stop (self->manager);
     }
 

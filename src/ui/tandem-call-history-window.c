@@ -90,7 +90,7 @@ create_row (gpointer item,
 static void
 update_empty (TandemCallHistoryWindow *self)
 {
-  guint n = g_list_model_get_n_items (tandem_manager_get_call_history (self->manager));
+  guint n = g_list_model_get_n_items (tandem_calls_get_history (tandem_manager_get_calls (self->manager)));
 
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
   gtk_widget_set_sensitive (self->clear_button, n > 0);
@@ -110,7 +110,7 @@ on_row_activated (TandemCallHistoryWindow *self,
 static void
 on_clear_clicked (TandemCallHistoryWindow *self)
 {
-  tandem_manager_clear_call_history (self->manager);
+  tandem_calls_clear_history (tandem_manager_get_calls (self->manager));
 }
 
 static void
@@ -119,7 +119,7 @@ tandem_call_history_window_dispose (GObject *object)
   TandemCallHistoryWindow *self = TANDEM_CALL_HISTORY_WINDOW (object);
 
   if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (tandem_manager_get_call_history (self->manager), self);
+    g_signal_handlers_disconnect_by_data (tandem_calls_get_history (tandem_manager_get_calls (self->manager)), self);
   g_clear_object (&self->manager);
 
   G_OBJECT_CLASS (tandem_call_history_window_parent_class)->dispose (object);
@@ -154,13 +154,13 @@ tandem_call_history_window_new (GtkWindow     *parent,
 {
   TandemCallHistoryWindow *self = g_object_new (TANDEM_TYPE_CALL_HISTORY_WINDOW,
                                                 "transient-for", parent, NULL);
-  GListModel *history = tandem_manager_get_call_history (manager);
+  GListModel *history = tandem_calls_get_history (tandem_manager_get_calls (manager));
 
   self->manager = g_object_ref (manager);
   gtk_list_box_bind_model (self->list, history, create_row, self, NULL);
   g_signal_connect_swapped (history, "items-changed", G_CALLBACK (update_empty), self);
   update_empty (self);
-  tandem_manager_reset_missed_calls (manager);
+  tandem_calls_reset_missed_calls (tandem_manager_get_calls (manager));
 
   return GTK_WIDGET (self);
 }

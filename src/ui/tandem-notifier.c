@@ -157,7 +157,7 @@ on_message_received (TandemNotifier     *self,
 {
   NotifyNotification *notification;
   const char *address = tandem_conversation_get_peer_address (conversation);
-  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+  TandemContact *contact = tandem_contacts_find (tandem_manager_get_contacts (self->manager), address);
   g_autofree char *summary = NULL;
 
   if (self->application == NULL || conversation_in_front (self, conversation))
@@ -242,7 +242,7 @@ on_share_added (TandemNotifier *self,
 {
   NotifyNotification *notification;
   const char *address = tandem_share_get_peer_address (share);
-  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+  TandemContact *contact = tandem_contacts_find (tandem_manager_get_contacts (self->manager), address);
   const char *name = contact ? tandem_contact_get_name (contact) : address;
   g_autofree char *summary = NULL;
 
@@ -274,7 +274,12 @@ tandem_notifier_dispose (GObject *object)
   TandemNotifier *self = TANDEM_NOTIFIER (object);
 
   if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (self->manager, self);
+    {
+      g_signal_handlers_disconnect_by_data (tandem_manager_get_calls (self->manager), self);
+      g_signal_handlers_disconnect_by_data (tandem_manager_get_conversations (self->manager), self);
+      g_signal_handlers_disconnect_by_data (tandem_manager_get_contacts (self->manager), self);
+      g_signal_handlers_disconnect_by_data (tandem_manager_get_shares (self->manager), self);
+    }
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->subscribers, g_hash_table_unref);
@@ -308,11 +313,11 @@ tandem_notifier_new (GtkApplication *application,
   g_set_weak_pointer (&self->application, application);
   self->manager = g_object_ref (manager);
   self->settings = settings ? g_object_ref (settings) : NULL;
-  g_signal_connect_swapped (manager, "call-added", G_CALLBACK (on_call_added), self);
-  g_signal_connect_swapped (manager, "message-received", G_CALLBACK (on_message_received), self);
-  g_signal_connect_swapped (manager, "subscription-requested", G_CALLBACK (on_subscription_requested), self);
-  g_signal_connect_swapped (manager, "share-added", G_CALLBACK (on_share_added), self);
-  g_signal_connect_swapped (manager, "subscription-handled", G_CALLBACK (on_subscription_handled), self);
+  g_signal_connect_swapped (tandem_manager_get_calls (manager), "call-added", G_CALLBACK (on_call_added), self);
+  g_signal_connect_swapped (tandem_manager_get_conversations (manager), "message-received", G_CALLBACK (on_message_received), self);
+  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "subscription-requested", G_CALLBACK (on_subscription_requested), self);
+  g_signal_connect_swapped (tandem_manager_get_shares (manager), "share-added", G_CALLBACK (on_share_added), self);
+  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "subscription-handled", G_CALLBACK (on_subscription_handled), self);
 
   return self;
 }

@@ -89,7 +89,7 @@ on_remove_clicked (GtkButton               *button,
   TandemAccount *account = g_object_get_data (G_OBJECT (button), "tandem-account");
   g_autoptr(GError) error = NULL;
 
-  if (!tandem_manager_remove_account (self->manager, account, &error))
+  if (!tandem_accounts_remove (tandem_manager_get_accounts (self->manager), account, &error))
     show_error (self->account_error_label, error->message);
 }
 
@@ -155,7 +155,7 @@ on_add_account_clicked (TandemPreferencesWindow *self)
   if (*identity != '\0' && !g_str_has_prefix (identity, "sip:") && !g_str_has_prefix (identity, "sips:"))
     identity = with_scheme = g_strconcat ("sip:", identity, NULL);
 
-  if (tandem_manager_add_account (self->manager, identity,
+  if (tandem_accounts_add (tandem_manager_get_accounts (self->manager), identity,
                                   gtk_entry_get_text (self->password_entry),
                                   gtk_entry_get_text (self->server_entry),
                                   transport, &error) == NULL)
@@ -173,7 +173,7 @@ on_add_account_clicked (TandemPreferencesWindow *self)
 static void
 update_password_storage (TandemPreferencesWindow *self)
 {
-  if (g_strcmp0 (tandem_manager_get_password_storage (self->manager), "keyring") == 0)
+  if (g_strcmp0 (tandem_accounts_get_password_storage (tandem_manager_get_accounts (self->manager)), "keyring") == 0)
     gtk_label_set_text (self->password_storage_label, _("Passwords are kept in your keyring."));
   else
     gtk_label_set_text (self->password_storage_label,
@@ -188,8 +188,8 @@ fill_audio_combo (TandemPreferencesWindow *self,
                   GtkComboBoxText         *combo,
                   TandemAudioRole          role)
 {
-  g_auto(GStrv) devices = tandem_manager_list_audio_devices (self->manager, role);
-  g_autofree char *current = tandem_manager_get_audio_device (self->manager, role);
+  g_auto(GStrv) devices = tandem_settings_list_audio_devices (tandem_manager_get_settings (self->manager), role);
+  g_autofree char *current = tandem_settings_get_audio_device (tandem_manager_get_settings (self->manager), role);
 
   gtk_combo_box_text_remove_all (combo);
   for (guint i = 0; devices[i] != NULL; i++)
@@ -213,7 +213,7 @@ on_audio_changed (TandemPreferencesWindow *self,
 
   if (self->filling || id == NULL)
     return;
-  if (!tandem_manager_set_audio_device (self->manager, role, id, &error))
+  if (!tandem_settings_set_audio_device (tandem_manager_get_settings (self->manager), role, id, &error))
     g_message ("%s", error->message);
 }
 
@@ -224,7 +224,7 @@ fill_network (TandemPreferencesWindow *self)
 {
   TandemNatSettings nat;
 
-  tandem_manager_get_nat (self->manager, &nat);
+  tandem_settings_get_nat (tandem_manager_get_settings (self->manager), &nat);
   gtk_entry_set_text (self->stun_entry, nat.stun_server ? nat.stun_server : "");
   gtk_toggle_button_set_active (self->stun_check, nat.stun);
   gtk_toggle_button_set_active (self->ice_check, nat.ice);
@@ -232,7 +232,7 @@ fill_network (TandemPreferencesWindow *self)
   gtk_entry_set_text (self->turn_user_entry, nat.turn_username ? nat.turn_username : "");
   tandem_nat_settings_clear (&nat);
   {
-    g_autofree char *relay = tandem_manager_dup_share_relay (self->manager);
+    g_autofree char *relay = tandem_shares_dup_relay (tandem_manager_get_shares (self->manager));
 
     gtk_entry_set_text (self->share_relay_entry, relay);
   }
@@ -251,8 +251,8 @@ on_apply_network_clicked (TandemPreferencesWindow *self)
   };
   g_autoptr(GError) error = NULL;
 
-  if (!tandem_manager_set_nat (self->manager, &nat, &error) ||
-      !tandem_manager_set_share_relay (self->manager, gtk_entry_get_text (self->share_relay_entry), &error))
+  if (!tandem_settings_set_nat (tandem_manager_get_settings (self->manager), &nat, &error) ||
+      !tandem_shares_set_relay (tandem_manager_get_shares (self->manager), gtk_entry_get_text (self->share_relay_entry), &error))
     show_error (self->network_error_label, error->message);
   else
     show_error (self->network_error_label, NULL);
@@ -388,9 +388,9 @@ tandem_preferences_window_new (GtkWindow     *parent,
   self->manager = g_object_ref (manager);
   self->settings = settings ? g_object_ref (settings) : NULL;
 
-  gtk_list_box_bind_model (self->accounts_list, tandem_manager_get_accounts (manager),
+  gtk_list_box_bind_model (self->accounts_list, G_LIST_MODEL (tandem_manager_get_accounts (manager)),
                            create_account_row, self, NULL);
-  g_signal_connect_object (manager, "notify::password-storage", G_CALLBACK (update_password_storage),
+  g_signal_connect_object (tandem_manager_get_accounts (manager), "notify::password-storage", G_CALLBACK (update_password_storage),
                            self, G_CONNECT_SWAPPED);
   update_password_storage (self);
 
@@ -415,7 +415,7 @@ tandem_preferences_window_new (GtkWindow     *parent,
   /* The profile keeps the screen sharing settings, the manager owns them:
    * the next share offers what the switch says. */
   if (tandem_manager_is_started (manager))
-    g_object_bind_property (manager, "share-tls", self->share_tls_check, "active",
+    g_object_bind_property (tandem_manager_get_shares (manager), "tls", self->share_tls_check, "active",
                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   else
     gtk_widget_set_sensitive (self->share_tls_check, FALSE);

@@ -102,7 +102,7 @@ peer_name (TandemShareController *self,
            TandemShare           *share)
 {
   const char *address = tandem_share_get_peer_address (share);
-  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+  TandemContact *contact = tandem_contacts_find (tandem_manager_get_contacts (self->manager), address);
 
   return contact != NULL ? tandem_contact_get_name (contact) : address;
 }
@@ -533,7 +533,7 @@ show_prompt (TandemShareController *self,
   else
     /* Translators: %s is the person offering */
     text = g_strdup_printf (_("%s wants to show you their screen."), name);
-  if (tandem_manager_find_call (self->manager, tandem_share_get_peer_address (entry->share)) != NULL)
+  if (tandem_calls_find (tandem_manager_get_calls (self->manager), tandem_share_get_peer_address (entry->share)) != NULL)
     {
       /* Translators: a share prompt from the person on the current call */
       g_autofree char *on_call = g_strdup_printf (_("On your call: %s"), text);
@@ -696,7 +696,7 @@ on_share_screen (GSimpleAction *action,
   TandemShareController *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (tandem_manager_share_screen (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+  if (tandem_shares_share_screen (tandem_manager_get_shares (self->manager), g_variant_get_string (parameter, NULL), &error) == NULL)
     report (self, _("Your screen could not be shared"), error);
 }
 
@@ -708,7 +708,7 @@ on_request_screen (GSimpleAction *action,
   TandemShareController *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (tandem_manager_request_screen (self->manager, g_variant_get_string (parameter, NULL), &error) == NULL)
+  if (tandem_shares_request_screen (tandem_manager_get_shares (self->manager), g_variant_get_string (parameter, NULL), &error) == NULL)
     report (self, _("The screen could not be requested"), error);
 }
 
@@ -760,7 +760,7 @@ on_choose_share_screen (GSimpleAction *action,
 {
   TandemShareController *self = user_data;
   const char *address = g_variant_get_string (parameter, NULL);
-  TandemContact *contact = tandem_manager_find_contact (self->manager, address);
+  TandemContact *contact = tandem_contacts_find (tandem_manager_get_contacts (self->manager), address);
 
   choose_scope (self, contact ? tandem_contact_get_name (contact) : address, "share-screen", parameter);
 }
@@ -908,7 +908,7 @@ tandem_share_controller_dispose (GObject *object)
   TandemShareController *self = TANDEM_SHARE_CONTROLLER (object);
 
   if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (self->manager, self);
+    g_signal_handlers_disconnect_by_data (tandem_manager_get_shares (self->manager), self);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
@@ -941,7 +941,7 @@ tandem_share_controller_new (GtkApplication *application,
   self->settings = settings ? g_object_ref (settings) : NULL;
   g_action_map_add_action_entries (G_ACTION_MAP (application), share_actions,
                                    G_N_ELEMENTS (share_actions), self);
-  g_signal_connect_swapped (manager, "share-added", G_CALLBACK (on_share_added), self);
+  g_signal_connect_swapped (tandem_manager_get_shares (manager), "share-added", G_CALLBACK (on_share_added), self);
   update_actions (self);
 
   return self;

@@ -59,7 +59,7 @@ G_DEFINE_FINAL_TYPE (TandemWindow, tandem_window, GTK_TYPE_APPLICATION_WINDOW)
 static void
 update_idle_page (TandemWindow *self)
 {
-  const char *page = g_list_model_get_n_items (tandem_manager_get_accounts (self->manager)) == 0
+  const char *page = g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (self->manager))) == 0
                      ? "welcome" : "empty";
 
   if (self->peer_address == NULL)
@@ -154,7 +154,7 @@ update_presence_combo (TandemWindow *self)
 {
   self->updating_presence = TRUE;
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->presence_combo),
-                               tandem_presence_to_string (tandem_manager_get_presence (self->manager)));
+                               tandem_presence_to_string (tandem_contacts_get_presence (tandem_manager_get_contacts (self->manager))));
   self->updating_presence = FALSE;
 }
 
@@ -163,7 +163,7 @@ on_presence_combo_changed (GtkComboBox  *combo,
                            TandemWindow *self)
 {
   const char *id = gtk_combo_box_get_active_id (combo);
-  const char *note = tandem_manager_get_presence_note (self->manager);
+  const char *note = tandem_contacts_get_presence_note (tandem_manager_get_contacts (self->manager));
 
   if (self->updating_presence || id == NULL)
     return;
@@ -195,7 +195,7 @@ on_call_linger_done (gpointer user_data)
 static void
 pick_call (TandemWindow *self)
 {
-  GListModel *calls = tandem_manager_get_calls (self->manager);
+  GListModel *calls = G_LIST_MODEL (tandem_manager_get_calls (self->manager));
   guint n = g_list_model_get_n_items (calls);
   g_autoptr(TandemCall) newest = n > 0 ? g_list_model_get_item (calls, n - 1) : NULL;
   TandemCall *shown = tandem_call_bar_get_call (self->call_bar);
@@ -227,7 +227,7 @@ on_calls_changed (GListModel   *calls,
 static void
 update_missed_calls (TandemWindow *self)
 {
-  guint missed = tandem_manager_get_missed_calls (self->manager);
+  guint missed = tandem_calls_get_missed_calls (tandem_manager_get_calls (self->manager));
   g_autofree char *count = g_strdup_printf ("%u", missed);
   /* Translators: accessible name of the missed-calls button */
   g_autofree char *accessible = g_strdup_printf (ngettext ("%u missed call", "%u missed calls", missed), missed);
@@ -316,7 +316,7 @@ set_peer (TandemWindow  *self,
 
   if (tandem_manager_is_started (self->manager))
     {
-      conversation = tandem_manager_get_conversation (self->manager, self->peer_address, &error);
+      conversation = tandem_conversations_get (tandem_manager_get_conversations (self->manager), self->peer_address, &error);
       if (conversation == NULL)
         tandem_window_show_error (self, error->message);
     }
@@ -344,7 +344,7 @@ tandem_window_open_conversation (TandemWindow *self,
 
   g_return_if_fail (TANDEM_IS_WINDOW (self));
 
-  contact = tandem_manager_find_contact (self->manager, address);
+  contact = tandem_contacts_find (tandem_manager_get_contacts (self->manager), address);
   rows = gtk_container_get_children (GTK_CONTAINER (self->contact_list));
   for (GList *l = rows; l != NULL; l = l->next)
     if (contact != NULL && tandem_contact_row_get_contact (l->data) == contact)
@@ -375,7 +375,7 @@ tandem_window_show_error (TandemWindow *self,
 static void
 update_subscription_bar (TandemWindow *self)
 {
-  g_auto(GStrv) pending = tandem_manager_dup_pending_subscribers (self->manager);
+  g_auto(GStrv) pending = tandem_contacts_dup_pending_subscribers (tandem_manager_get_contacts (self->manager));
   g_autofree char *text = NULL;
   GVariant *target;
 
@@ -484,7 +484,7 @@ tandem_window_dispose (GObject *object)
   g_clear_handle_id (&self->call_linger_id, g_source_remove);
   if (self->manager != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->manager, self);
+      g_signal_handlers_disconnect_by_data (tandem_manager_get_contacts (self->manager), self);
       g_signal_handlers_disconnect_by_data (tandem_manager_get_accounts (self->manager), self);
       g_signal_handlers_disconnect_by_data (tandem_manager_get_calls (self->manager), self);
     }
@@ -581,24 +581,24 @@ tandem_window_new (GtkApplication *application,
   if (self->settings != NULL)
     restore_window_state (self);
 
-  gtk_list_box_bind_model (self->contact_list, tandem_manager_get_contacts (manager),
+  gtk_list_box_bind_model (self->contact_list, G_LIST_MODEL (tandem_manager_get_contacts (manager)),
                            create_contact_row, self, NULL);
 
-  accounts = tandem_manager_get_accounts (manager);
+  accounts = G_LIST_MODEL (tandem_manager_get_accounts (manager));
   g_signal_connect (accounts, "items-changed", G_CALLBACK (on_accounts_changed), self);
   on_accounts_changed (accounts, 0, 0, 0, self);
   update_account (self);
 
-  g_signal_connect (tandem_manager_get_calls (manager), "items-changed",
+  g_signal_connect (G_LIST_MODEL (tandem_manager_get_calls (manager)), "items-changed",
                     G_CALLBACK (on_calls_changed), self);
   pick_call (self);
 
-  g_signal_connect_swapped (manager, "notify::missed-calls", G_CALLBACK (update_missed_calls), self);
-  g_signal_connect_swapped (manager, "subscription-requested", G_CALLBACK (update_subscription_bar), self);
-  g_signal_connect_swapped (manager, "subscription-handled", G_CALLBACK (update_subscription_bar), self);
+  g_signal_connect_swapped (tandem_manager_get_calls (manager), "notify::missed-calls", G_CALLBACK (update_missed_calls), self);
+  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "subscription-requested", G_CALLBACK (update_subscription_bar), self);
+  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "subscription-handled", G_CALLBACK (update_subscription_bar), self);
   update_missed_calls (self);
 
-  g_signal_connect_swapped (manager, "notify::presence", G_CALLBACK (update_presence_combo), self);
+  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "notify::presence", G_CALLBACK (update_presence_combo), self);
   update_presence_combo (self);
 
   return self;

@@ -354,7 +354,7 @@ interop_add_account (TandemManager      *manager,
   g_autofree char *proxy = tandem_test_kamailio_dup_proxy_uri (world, "udp");
   TandemAccount *account;
 
-  account = tandem_manager_add_account (manager, identity,
+  account = tandem_accounts_add (tandem_manager_get_accounts (manager), identity,
                                         tandem_test_kamailio_get_password (user),
                                         proxy, TANDEM_TRANSPORT_UDP, &error);
   g_assert_no_error (error);

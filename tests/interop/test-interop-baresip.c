@@ -324,7 +324,7 @@ ensure_bob (void)
 
   if (bob_contact == NULL)
     {
-      bob_contact = tandem_manager_add_contact (alice, "Bob", BOB, &error);
+      bob_contact = tandem_contacts_add (tandem_manager_get_contacts (alice), "Bob", BOB, &error);
       g_assert_no_error (error);
     }
   if (bob == NULL)
@@ -353,7 +353,7 @@ test_presence_seen_by_tandem (void)
   /* First case: baresip has not run yet, bob is offline for alice ... */
   g_assert_null (bob);
   INTEROP_WAIT_UNTIL (tandem_account_get_state (alice_account) == TANDEM_REGISTRATION_OK, 10000);
-  bob_contact = tandem_manager_add_contact (alice, "Bob", BOB, &error);
+  bob_contact = tandem_contacts_add (tandem_manager_get_contacts (alice), "Bob", BOB, &error);
   g_assert_no_error (error);
   interop_sleep_ms (1500);
   g_assert_cmpint (tandem_contact_get_presence (bob_contact), ==, TANDEM_PRESENCE_OFFLINE);
@@ -397,7 +397,7 @@ test_message_to_client (void)
   ensure_bob ();
   from = interop_peer_log_size (bob);
   expected = g_strdup_printf (ALICE ": \"%s\"", text);
-  conversation = tandem_manager_get_conversation (alice, BOB, &error);
+  conversation = tandem_conversations_get (tandem_manager_get_conversations (alice), BOB, &error);
   g_assert_no_error (error);
   message = tandem_conversation_send_text (conversation, text, &error);
   g_assert_no_error (error);
@@ -436,10 +436,10 @@ test_message_from_client (void)
   gulong handler;
 
   ensure_bob ();
-  handler = g_signal_connect (alice, "message-received", G_CALLBACK (on_message_received), &received);
+  handler = g_signal_connect (tandem_manager_get_conversations (alice), "message-received", G_CALLBACK (on_message_received), &received);
   ctrl_command_ok ("message", text);
   INTEROP_WAIT_UNTIL (received.text != NULL, 10000);
-  g_signal_handler_disconnect (alice, handler);
+  g_signal_handler_disconnect (tandem_manager_get_conversations (alice), handler);
 
   g_assert_cmpstr (received.text, ==, text);
   g_assert_cmpstr (tandem_conversation_get_peer_address (received.conversation), ==, BOB);
@@ -482,7 +482,7 @@ test_presence_seen_by_client (void)
   };
 
   ensure_bob ();
-  tandem_manager_set_presence (alice, TANDEM_PRESENCE_AVAILABLE, NULL);
+  tandem_contacts_set_presence (tandem_manager_get_contacts (alice), TANDEM_PRESENCE_AVAILABLE, NULL);
   INTEROP_WAIT_UNTIL (client_shows_alice ("Online"), 15000);
   g_assert_true (client_shows_alice ("Online"));
 
@@ -490,7 +490,7 @@ test_presence_seen_by_client (void)
     {
       gint64 start = g_get_monotonic_time ();
 
-      tandem_manager_set_presence (alice, steps[i].presence, NULL);
+      tandem_contacts_set_presence (tandem_manager_get_contacts (alice), steps[i].presence, NULL);
       INTEROP_WAIT_UNTIL (client_shows_alice (steps[i].shown), 10000);
       g_test_message ("baresip shows alice (%s) as %s after %" G_GINT64_FORMAT " ms",
                       tandem_presence_to_string (steps[i].presence), steps[i].shown,
@@ -552,7 +552,7 @@ test_call_tandem_to_client (void)
   g_assert_no_error (error);
   ctrl_pump ();
   from = ctrl_msgs->len;
-  call = tandem_manager_call (alice, BOB, &error);
+  call = tandem_calls_call (tandem_manager_get_calls (alice), BOB, &error);
   g_assert_no_error (error);
   g_object_ref (call);
   g_assert_false (tandem_call_is_incoming (call));
@@ -581,7 +581,7 @@ test_call_tandem_to_client (void)
   g_assert_true (tandem_call_hang_up (call, &error));
   g_assert_no_error (error);
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ENDED &&
-                      g_list_model_get_n_items (tandem_manager_get_calls (alice)) == 0, 10000);
+                      g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (alice))) == 0, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
   assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
   g_object_unref (call);
@@ -598,10 +598,10 @@ test_call_client_to_tandem (void)
   ensure_bob ();
   ctrl_pump ();
   from = ctrl_msgs->len;
-  handler = g_signal_connect (alice, "call-added", G_CALLBACK (on_call_added), &call);
+  handler = g_signal_connect (tandem_manager_get_calls (alice), "call-added", G_CALLBACK (on_call_added), &call);
   ctrl_command_ok ("dial", ALICE);
   INTEROP_WAIT_UNTIL (call != NULL, 10000);
-  g_signal_handler_disconnect (alice, handler);
+  g_signal_handler_disconnect (tandem_manager_get_calls (alice), handler);
   g_assert_nonnull (call);
   g_assert_true (tandem_call_is_incoming (call));
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_INCOMING);
@@ -621,7 +621,7 @@ test_call_client_to_tandem (void)
   /* baresip hangs up; Tandem sees the end. */
   ctrl_command_ok ("hangup", NULL);
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ENDED &&
-                      g_list_model_get_n_items (tandem_manager_get_calls (alice)) == 0, 10000);
+                      g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (alice))) == 0, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
   assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
 }
@@ -639,13 +639,13 @@ test_always_refuses_plain (void)
   guint from;
 
   ensure_bob ();
-  tandem_manager_set_call_encryption (alice, TANDEM_CALL_ENCRYPTION_ALWAYS);
+  tandem_calls_set_encryption (tandem_manager_get_calls (alice), TANDEM_CALL_ENCRYPTION_ALWAYS);
   ctrl_pump ();
   from = ctrl_msgs->len;
-  handler = g_signal_connect (alice, "call-added", G_CALLBACK (on_call_added), &call);
+  handler = g_signal_connect (tandem_manager_get_calls (alice), "call-added", G_CALLBACK (on_call_added), &call);
   ctrl_command_ok ("dial", ALICE);
   INTEROP_WAIT_UNTIL (call != NULL && tandem_call_get_state (call) != TANDEM_CALL_INCOMING, 10000);
-  g_signal_handler_disconnect (alice, handler);
+  g_signal_handler_disconnect (tandem_manager_get_calls (alice), handler);
   g_assert_nonnull (call);
   g_assert_cmpint (tandem_call_get_state (call), !=, TANDEM_CALL_ACTIVE);
   g_test_message ("tandem: %s", tandem_call_get_end_reason (call));
@@ -655,7 +655,7 @@ test_always_refuses_plain (void)
 
   ctrl_pump ();
   from = ctrl_msgs->len;
-  outgoing = tandem_manager_call (alice, BOB, &error);
+  outgoing = tandem_calls_call (tandem_manager_get_calls (alice), BOB, &error);
   g_assert_no_error (error);
   g_object_ref (outgoing);
   assert_event (from, "CALL_INCOMING", "\"peeruri\":\"" ALICE "\"");
@@ -668,7 +668,7 @@ test_always_refuses_plain (void)
   assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
   g_object_unref (outgoing);
 
-  tandem_manager_set_call_encryption (alice, TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE);
+  tandem_calls_set_encryption (tandem_manager_get_calls (alice), TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE);
 }
 
 /* carol, a Tandem signed in over TLS, calls dave (baresip over TLS, SDES
@@ -693,7 +693,7 @@ test_sdes_over_tls (void)
   tandem_manager_set_root_ca (carol, tandem_test_kamailio_get_cert_file (world));
   g_assert_true (tandem_manager_start (carol, &error));
   g_assert_no_error (error);
-  account = tandem_manager_add_account (carol, "sip:carol@tandem.test", "carol-pw", proxy,
+  account = tandem_accounts_add (tandem_manager_get_accounts (carol), "sip:carol@tandem.test", "carol-pw", proxy,
                                         TANDEM_TRANSPORT_TLS, &error);
   g_assert_no_error (error);
   INTEROP_WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
@@ -703,7 +703,7 @@ test_sdes_over_tls (void)
   g_assert_no_error (error);
   ctrl_pump ();
   from = ctrl_msgs->len;
-  call = tandem_manager_call (carol, DAVE, &error);
+  call = tandem_calls_call (tandem_manager_get_calls (carol), DAVE, &error);
   g_assert_no_error (error);
   g_object_ref (call);
   assert_event (from, "CALL_INCOMING", "\"peeruri\":\"sip:carol@tandem.test\"");
@@ -719,7 +719,7 @@ test_sdes_over_tls (void)
   g_assert_cmpuint (stats.rtp_repeated, ==, 0);
 
   g_assert_true (tandem_call_hang_up (call, &error));
-  INTEROP_WAIT_UNTIL (g_list_model_get_n_items (tandem_manager_get_calls (carol)) == 0, 10000);
+  INTEROP_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (carol))) == 0, 10000);
   g_object_unref (call);
   tandem_manager_stop (carol);
   g_object_unref (carol);

@@ -151,7 +151,7 @@ test_message_to_client (void)
   TandemChatMessage *message;
   gsize from = ensure_bob_log_size ();
 
-  conversation = tandem_manager_get_conversation (alice, BOB, &error);
+  conversation = tandem_conversations_get (tandem_manager_get_conversations (alice), BOB, &error);
   g_assert_no_error (error);
   message = tandem_conversation_send_text (conversation, text, &error);
   g_assert_no_error (error);
@@ -192,10 +192,10 @@ test_message_from_client (void)
   gulong handler;
 
   ensure_bob ();
-  handler = g_signal_connect (alice, "message-received", G_CALLBACK (on_message_received), &received);
+  handler = g_signal_connect (tandem_manager_get_conversations (alice), "message-received", G_CALLBACK (on_message_received), &received);
   interop_peer_send_line (bob, command);
   INTEROP_WAIT_UNTIL (received.text != NULL, 10000);
-  g_signal_handler_disconnect (alice, handler);
+  g_signal_handler_disconnect (tandem_manager_get_conversations (alice), handler);
 
   g_assert_cmpstr (received.text, ==, text);
   g_assert_nonnull (received.conversation);
@@ -230,7 +230,7 @@ test_presence_seen_by_client (void)
   };
   gsize from = ensure_bob_log_size ();
 
-  tandem_manager_set_presence (alice, TANDEM_PRESENCE_AVAILABLE, NULL);
+  tandem_contacts_set_presence (tandem_manager_get_contacts (alice), TANDEM_PRESENCE_AVAILABLE, NULL);
   interop_peer_send_line (bob, "friend add alice " ALICE);
   assert_peer_log (from, "Friend \"alice\" <" ALICE "> is Online", 15000);
 
@@ -241,7 +241,7 @@ test_presence_seen_by_client (void)
       gint64 start = g_get_monotonic_time ();
 
       from = interop_peer_log_size (bob);
-      tandem_manager_set_presence (alice, steps[i].presence, NULL);
+      tandem_contacts_set_presence (tandem_manager_get_contacts (alice), steps[i].presence, NULL);
       assert_peer_log (from, expected, 10000);
       g_test_message ("linphonec shows alice %s after %" G_GINT64_FORMAT " ms", steps[i].shown,
                       (g_get_monotonic_time () - start) / 1000);
@@ -258,7 +258,7 @@ ensure_contact (void)
 
   if (bob_contact != NULL)
     return;
-  bob_contact = tandem_manager_add_contact (alice, "Bob", BOB, &error);
+  bob_contact = tandem_contacts_add (tandem_manager_get_contacts (alice), "Bob", BOB, &error);
   g_assert_no_error (error);
 }
 
@@ -360,7 +360,7 @@ test_call_tandem_to_client (void)
   TandemCall *call;
   gsize from = ensure_bob_log_size ();
 
-  call = tandem_manager_call (alice, BOB, &error);
+  call = tandem_calls_call (tandem_manager_get_calls (alice), BOB, &error);
   g_assert_no_error (error);
   g_object_ref (call);
   g_assert_false (tandem_call_is_incoming (call));
@@ -372,7 +372,7 @@ test_call_tandem_to_client (void)
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
   assert_peer_log (from, "Media streams established with " ALICE, 10000);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_calls (alice)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (alice))), ==, 1);
 
   assert_zrtp (call, from);
 
@@ -384,7 +384,7 @@ test_call_tandem_to_client (void)
   g_assert_true (tandem_call_hang_up (call, &error));
   g_assert_no_error (error);
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ENDED &&
-                      g_list_model_get_n_items (tandem_manager_get_calls (alice)) == 0, 10000);
+                      g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (alice))) == 0, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
   assert_peer_log (from, "with " ALICE " ended", 10000);
   g_object_unref (call);
@@ -398,10 +398,10 @@ test_call_client_to_tandem (void)
   gsize from = ensure_bob_log_size ();
   gulong handler;
 
-  handler = g_signal_connect (alice, "call-added", G_CALLBACK (on_call_added), &call);
+  handler = g_signal_connect (tandem_manager_get_calls (alice), "call-added", G_CALLBACK (on_call_added), &call);
   interop_peer_send_line (bob, "call " ALICE);
   INTEROP_WAIT_UNTIL (call != NULL, 10000);
-  g_signal_handler_disconnect (alice, handler);
+  g_signal_handler_disconnect (tandem_manager_get_calls (alice), handler);
   g_assert_nonnull (call);
   g_assert_true (tandem_call_is_incoming (call));
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_INCOMING);
@@ -422,9 +422,9 @@ test_call_client_to_tandem (void)
   /* linphonec hangs up; Tandem sees the end. */
   interop_peer_send_line (bob, "terminate");
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ENDED &&
-                      g_list_model_get_n_items (tandem_manager_get_calls (alice)) == 0, 10000);
+                      g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (alice))) == 0, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_calls (alice)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (alice))), ==, 0);
   assert_peer_log (from, "with " ALICE " ended", 10000);
 }
 

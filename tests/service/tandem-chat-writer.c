@@ -41,7 +41,7 @@ main (int   argc,
   manager = tandem_manager_new (argv[1]);
   tandem_manager_set_bind_address (manager, "127.0.0.1");
   if (!tandem_manager_start (manager, &error) ||
-      (account = tandem_manager_add_account (manager, "sip:alice@tandem.test", "alice-pw", argv[2],
+      (account = tandem_accounts_add (tandem_manager_get_accounts (manager), "sip:alice@tandem.test", "alice-pw", argv[2],
                                              TANDEM_TRANSPORT_UDP, &error)) == NULL)
     {
       g_printerr ("%s\n", error->message);
@@ -51,7 +51,7 @@ main (int   argc,
   while (tandem_account_get_state (account) != TANDEM_REGISTRATION_OK)
     g_main_context_iteration (NULL, TRUE);
 
-  conversation = tandem_manager_get_conversation (manager, "sip:bob@tandem.test", &error);
+  conversation = tandem_conversations_get (tandem_manager_get_conversations (manager), "sip:bob@tandem.test", &error);
   for (int i = 3; i < argc && conversation != NULL; i++)
     {
       TandemChatMessage *message = tandem_conversation_send_text (conversation, argv[i], &error);

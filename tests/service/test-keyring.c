@@ -64,9 +64,9 @@ test_keyring (void)
 
   g_assert_true (tandem_secrets_available ());
   manager = start (profile);
-  g_assert_cmpstr (tandem_manager_get_password_storage (manager), ==, "keyring");
+  g_assert_cmpstr (tandem_accounts_get_password_storage (tandem_manager_get_accounts (manager)), ==, "keyring");
 
-  account = tandem_manager_add_account (manager, "sip:alice@tandem.test", "alice-pw", proxy,
+  account = tandem_accounts_add (tandem_manager_get_accounts (manager), "sip:alice@tandem.test", "alice-pw", proxy,
                                         TANDEM_TRANSPORT_UDP, &error);
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
@@ -85,12 +85,12 @@ test_keyring (void)
   g_assert_null (strstr (rc, "alice-pw"));
   g_assert_null (strstr (rc, "ha1=")); /* nothing of the credentials */
   manager = start (profile);
-  account = g_list_model_get_item (tandem_manager_get_accounts (manager), 0);
+  account = g_list_model_get_item (G_LIST_MODEL (tandem_manager_get_accounts (manager)), 0);
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
   g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
 
   /* ...and removing the account removes its password. */
-  g_assert_true (tandem_manager_remove_account (manager, account, &error));
+  g_assert_true (tandem_accounts_remove (tandem_manager_get_accounts (manager), account, &error));
   g_assert_no_error (error);
   g_object_unref (account);
   g_clear_pointer (&secret, g_free);
@@ -116,9 +116,9 @@ test_no_keyring (void)
   g_setenv ("TANDEM_NO_KEYRING", "1", TRUE);
   manager = start (profile);
   g_unsetenv ("TANDEM_NO_KEYRING");
-  g_assert_cmpstr (tandem_manager_get_password_storage (manager), ==, "profile");
+  g_assert_cmpstr (tandem_accounts_get_password_storage (tandem_manager_get_accounts (manager)), ==, "profile");
 
-  account = tandem_manager_add_account (manager, "sip:bob@tandem.test", "bob-pw", proxy,
+  account = tandem_accounts_add (tandem_manager_get_accounts (manager), "sip:bob@tandem.test", "bob-pw", proxy,
                                         TANDEM_TRANSPORT_UDP, &error);
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);

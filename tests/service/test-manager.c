@@ -64,7 +64,7 @@ add_account (TandemManager   *manager,
   TandemAccount *account;
 
   g_assert_true (tandem_transport_from_string (transport, &t));
-  account = tandem_manager_add_account (manager, identity, password, proxy, t, &error);
+  account = tandem_accounts_add (tandem_manager_get_accounts (manager), identity, password, proxy, t, &error);
   g_assert_no_error (error);
   g_assert_nonnull (account);
   return account;
@@ -78,7 +78,7 @@ test_register_ok (void)
 
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
   g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (manager))), ==, 1);
 
   tandem_manager_stop (manager);
   g_object_unref (manager);
@@ -119,7 +119,7 @@ test_register_tls (void)
   {
     g_autofree char *proxy = g_strdup_printf ("sip:tandem.test:%u;transport=tls;maddr=127.0.0.1",
                                               tandem_test_kamailio_get_tls_port (world));
-    account = tandem_manager_add_account (manager, "sip:dave@tandem.test", "dave-pw", proxy,
+    account = tandem_accounts_add (tandem_manager_get_accounts (manager), "sip:dave@tandem.test", "dave-pw", proxy,
                                           TANDEM_TRANSPORT_TLS, &error);
     g_assert_no_error (error);
   }
@@ -174,7 +174,7 @@ test_register_unreachable (void)
   TandemAccount *account;
 
   /* Nothing listens on port 9 of loopback: TCP is refused at once. */
-  account = tandem_manager_add_account (manager, "sip:dave@tandem.test", "dave-pw",
+  account = tandem_accounts_add (tandem_manager_get_accounts (manager), "sip:dave@tandem.test", "dave-pw",
                                         "sip:127.0.0.1:9", TANDEM_TRANSPORT_TCP, &error);
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_FAILED, 15000);
@@ -192,21 +192,21 @@ test_bad_addresses (void)
   TandemManager *manager = start_manager ("bad");
   g_autoptr(GError) error = NULL;
 
-  g_assert_null (tandem_manager_add_account (manager, "alice at tandem.test", "x", NULL,
+  g_assert_null (tandem_accounts_add (tandem_manager_get_accounts (manager), "alice at tandem.test", "x", NULL,
                                              TANDEM_TRANSPORT_UDP, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_clear_error (&error);
-  g_assert_null (tandem_manager_add_account (manager, "sip:alice@tandem.test", "x", "http://x",
+  g_assert_null (tandem_accounts_add (tandem_manager_get_accounts (manager), "sip:alice@tandem.test", "x", "http://x",
                                              TANDEM_TRANSPORT_UDP, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_clear_error (&error);
-  g_assert_null (tandem_manager_add_account (manager, "sip:jane at example org", "x", NULL,
+  g_assert_null (tandem_accounts_add (tandem_manager_get_accounts (manager), "sip:jane at example org", "x", NULL,
                                              TANDEM_TRANSPORT_UDP, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_clear_error (&error);
-  g_assert_null (tandem_manager_add_contact (manager, "x", "", &error));
+  g_assert_null (tandem_contacts_add (tandem_manager_get_contacts (manager), "x", "", &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (manager))), ==, 0);
 
   tandem_manager_stop (manager);
   g_object_unref (manager);
@@ -243,9 +243,9 @@ test_presence_between_two_stacks (void)
   bob = start_manager ("bob-presence");
   add_account (alice, "alice", "alice-pw", "udp");
   add_account (bob, "bob", "bob-pw", "udp");
-  bob_seen_by_alice = tandem_manager_add_contact (alice, "Bob", "sip:bob@tandem.test", &error);
+  bob_seen_by_alice = tandem_contacts_add (tandem_manager_get_contacts (alice), "Bob", "sip:bob@tandem.test", &error);
   g_assert_no_error (error);
-  alice_seen_by_bob = tandem_manager_add_contact (bob, "Alice", "sip:alice@tandem.test", &error);
+  alice_seen_by_bob = tandem_contacts_add (tandem_manager_get_contacts (bob), "Alice", "sip:alice@tandem.test", &error);
   g_assert_no_error (error);
 
   WAIT_UNTIL (presence_is (bob_seen_by_alice, TANDEM_PRESENCE_AVAILABLE, NULL) &&
@@ -265,7 +265,7 @@ test_presence_between_two_stacks (void)
     for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
       {
         start = g_get_monotonic_time ();
-        tandem_manager_set_presence (bob, steps[i].p, steps[i].note);
+        tandem_contacts_set_presence (tandem_manager_get_contacts (bob), steps[i].p, steps[i].note);
         WAIT_UNTIL (presence_is (bob_seen_by_alice, steps[i].p, steps[i].note), 10000);
         g_test_message ("presence %s seen after %" G_GINT64_FORMAT " ms",
                         tandem_presence_to_string (steps[i].p),
@@ -277,9 +277,9 @@ test_presence_between_two_stacks (void)
 
   /* Contacts survive a restart of the stack. */
   alice = restart_manager (alice);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_contacts (alice)), ==, 1);
-  g_assert_nonnull (tandem_manager_find_contact (alice, "sip:bob@tandem.test"));
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (alice)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_contacts (alice))), ==, 1);
+  g_assert_nonnull (tandem_contacts_find (tandem_manager_get_contacts (alice), "sip:bob@tandem.test"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (alice))), ==, 1);
 
   tandem_manager_stop (bob);
   g_object_unref (bob);
@@ -317,18 +317,18 @@ test_subscription_requests (void)
   alice_account = add_account (alice, "alice", "alice-pw", "udp");
   add_account (carol, "carol", "carol-pw", "udp");
   add_account (dave, "dave", "dave-pw", "udp");
-  g_signal_connect (alice, "subscription-requested", G_CALLBACK (on_subscription_requested), requests);
+  g_signal_connect (tandem_manager_get_contacts (alice), "subscription-requested", G_CALLBACK (on_subscription_requested), requests);
   WAIT_UNTIL (tandem_account_get_state (alice_account) == TANDEM_REGISTRATION_OK, 10000);
-  direct = tandem_manager_dup_contact_address (alice);
+  direct = tandem_accounts_dup_contact_address (tandem_manager_get_accounts (alice));
   g_assert_nonnull (direct);
 
-  alice_seen_by_carol = tandem_manager_add_contact (carol, "Alice", direct, &error);
+  alice_seen_by_carol = tandem_contacts_add (tandem_manager_get_contacts (carol), "Alice", direct, &error);
   g_assert_no_error (error);
-  alice_seen_by_dave = tandem_manager_add_contact (dave, "Alice", direct, &error);
+  alice_seen_by_dave = tandem_contacts_add (tandem_manager_get_contacts (dave), "Alice", direct, &error);
   g_assert_no_error (error);
   WAIT_UNTIL (requests->len == 2, 15000);
   g_assert_cmpuint (requests->len, ==, 2);
-  pending = tandem_manager_dup_pending_subscribers (alice);
+  pending = tandem_contacts_dup_pending_subscribers (tandem_manager_get_contacts (alice));
   g_assert_cmpuint (g_strv_length (pending), ==, 2);
   g_assert_true (g_strv_contains ((const char * const *) pending, "sip:carol@tandem.test"));
   g_assert_true (g_strv_contains ((const char * const *) pending, "sip:dave@tandem.test"));
@@ -337,29 +337,29 @@ test_subscription_requests (void)
   WAIT_UNTIL (g_get_monotonic_time () > until, 3000);
   g_assert_cmpint (tandem_contact_get_presence (alice_seen_by_carol), ==, TANDEM_PRESENCE_OFFLINE);
 
-  g_assert_true (tandem_manager_deny_subscriber (alice, "sip:dave@tandem.test", &error));
+  g_assert_true (tandem_contacts_deny_subscriber (tandem_manager_get_contacts (alice), "sip:dave@tandem.test", &error));
   g_assert_no_error (error);
-  g_assert_false (tandem_manager_deny_subscriber (alice, "sip:dave@tandem.test", &error));
+  g_assert_false (tandem_contacts_deny_subscriber (tandem_manager_get_contacts (alice), "sip:dave@tandem.test", &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED);
   g_clear_error (&error);
 
-  carol_contact = tandem_manager_allow_subscriber (alice, "sip:carol@tandem.test", &error);
+  carol_contact = tandem_contacts_allow_subscriber (tandem_manager_get_contacts (alice), "sip:carol@tandem.test", &error);
   g_assert_no_error (error);
   g_assert_nonnull (carol_contact);
   g_assert_cmpstr (tandem_contact_get_address (carol_contact), ==, "sip:carol@tandem.test");
-  g_assert_true (tandem_manager_find_contact (alice, "sip:carol@tandem.test") == carol_contact);
+  g_assert_true (tandem_contacts_find (tandem_manager_get_contacts (alice), "sip:carol@tandem.test") == carol_contact);
   WAIT_UNTIL (presence_is (alice_seen_by_carol, TANDEM_PRESENCE_AVAILABLE, NULL), 10000);
   g_assert_cmpint (tandem_contact_get_presence (alice_seen_by_carol), ==, TANDEM_PRESENCE_AVAILABLE);
 
   /* Dave keeps seeing nothing, even when alice changes her status. */
-  tandem_manager_set_presence (alice, TANDEM_PRESENCE_AWAY, "Denied people must not see this");
+  tandem_contacts_set_presence (tandem_manager_get_contacts (alice), TANDEM_PRESENCE_AWAY, "Denied people must not see this");
   WAIT_UNTIL (presence_is (alice_seen_by_carol, TANDEM_PRESENCE_AWAY, "Denied people must not see this"), 10000);
   until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
   WAIT_UNTIL (g_get_monotonic_time () > until, 3000);
   g_assert_cmpint (tandem_contact_get_presence (alice_seen_by_dave), ==, TANDEM_PRESENCE_OFFLINE);
   g_assert_null (tandem_contact_get_note (alice_seen_by_dave));
   g_strfreev (g_steal_pointer (&pending));
-  pending = tandem_manager_dup_pending_subscribers (alice);
+  pending = tandem_contacts_dup_pending_subscribers (tandem_manager_get_contacts (alice));
   g_assert_cmpuint (g_strv_length (pending), ==, 0);
 
   for (TandemManager **m = (TandemManager *[]) { dave, carol, alice, NULL }; *m; m++)
@@ -401,7 +401,7 @@ test_chat_between_two_stacks (void)
   WAIT_UNTIL (tandem_account_get_state (alice_account) == TANDEM_REGISTRATION_OK, 10000);
 
   /* Bob is not registered yet: the message fails, and is kept. */
-  to_bob = tandem_manager_get_conversation (alice, "sip:bob@tandem.test", &error);
+  to_bob = tandem_conversations_get (tandem_manager_get_conversations (alice), "sip:bob@tandem.test", &error);
   g_assert_no_error (error);
   offline = g_object_ref (tandem_conversation_send_text (to_bob, "Are you there?", &error));
   g_assert_no_error (error);
@@ -418,7 +418,7 @@ test_chat_between_two_stacks (void)
   g_clear_error (&error);
 
   bob_account = add_account (bob, "bob", "bob-pw", "udp");
-  g_signal_connect (bob, "message-received", G_CALLBACK (on_message_received), &at_bob);
+  g_signal_connect (tandem_manager_get_conversations (bob), "message-received", G_CALLBACK (on_message_received), &at_bob);
   WAIT_UNTIL (tandem_account_get_state (bob_account) == TANDEM_REGISTRATION_OK, 10000);
 
   /* Retried once bob is there, it arrives. */
@@ -452,7 +452,7 @@ test_chat_between_two_stacks (void)
 
   /* History survives a restart, in order. */
   alice = restart_manager (alice);
-  to_bob = tandem_manager_get_conversation (alice, "sip:bob@tandem.test", &error);
+  to_bob = tandem_conversations_get (tandem_manager_get_conversations (alice), "sip:bob@tandem.test", &error);
   g_assert_no_error (error);
   messages = tandem_conversation_get_messages (to_bob);
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
@@ -490,12 +490,12 @@ test_calls_between_two_stacks (void)
   g_autoptr(TandemCall) at_bob = NULL;
   TandemCall *call;
 
-  g_signal_connect (bob, "call-added", G_CALLBACK (on_call_added), &at_bob);
+  g_signal_connect (tandem_manager_get_calls (bob), "call-added", G_CALLBACK (on_call_added), &at_bob);
   WAIT_UNTIL (tandem_account_get_state (a) == TANDEM_REGISTRATION_OK &&
               tandem_account_get_state (b) == TANDEM_REGISTRATION_OK, 10000);
 
   /* alice calls, bob answers. */
-  call = tandem_manager_call (alice, "sip:bob@tandem.test", &error);
+  call = tandem_calls_call (tandem_manager_get_calls (alice), "sip:bob@tandem.test", &error);
   g_assert_no_error (error);
   g_object_ref (call);
   g_assert_false (tandem_call_is_incoming (call));
@@ -504,7 +504,7 @@ test_calls_between_two_stacks (void)
   g_assert_true (tandem_call_is_incoming (at_bob));
   g_assert_cmpint (tandem_call_get_state (at_bob), ==, TANDEM_CALL_INCOMING);
   g_assert_cmpstr (tandem_call_get_peer_address (at_bob), ==, "sip:alice@tandem.test");
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_calls (bob)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (bob))), ==, 1);
   g_assert_true (tandem_call_accept (at_bob, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE &&
@@ -532,7 +532,7 @@ test_calls_between_two_stacks (void)
   /* alice hangs up; both sides end and forget the call. */
   g_assert_true (tandem_call_hang_up (call, &error));
   WAIT_UNTIL (tandem_call_get_state (at_bob) == TANDEM_CALL_ENDED &&
-              g_list_model_get_n_items (tandem_manager_get_calls (alice)) == 0, 10000);
+              g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (alice))) == 0, 10000);
   g_assert_cmpint (tandem_call_get_state (at_bob), ==, TANDEM_CALL_ENDED);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
   g_assert_false (tandem_call_hang_up (call, &error));
@@ -541,7 +541,7 @@ test_calls_between_two_stacks (void)
   g_clear_object (&at_bob);
 
   /* bob declines the next one: alice learns why. */
-  call = g_object_ref (tandem_manager_call (alice, "sip:bob@tandem.test", &error));
+  call = g_object_ref (tandem_calls_call (tandem_manager_get_calls (alice), "sip:bob@tandem.test", &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_bob != NULL, 10000);
   g_assert_true (tandem_call_decline (at_bob, &error));
@@ -552,30 +552,30 @@ test_calls_between_two_stacks (void)
   g_object_unref (call);
 
   /* Nobody registered as carol: the call fails with the server's reason. */
-  call = g_object_ref (tandem_manager_call (alice, "sip:carol@tandem.test", &error));
+  call = g_object_ref (tandem_calls_call (tandem_manager_get_calls (alice), "sip:carol@tandem.test", &error));
   WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_FAILED ||
               tandem_call_get_state (call) == TANDEM_CALL_ENDED, 10000);
   g_test_message ("unreachable callee: %s", tandem_call_get_end_reason (call));
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_FAILED);
   g_object_unref (call);
 
-  g_assert_null (tandem_manager_call (alice, "not an address", &error));
+  g_assert_null (tandem_calls_call (tandem_manager_get_calls (alice), "not an address", &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_clear_error (&error);
 
   /* alice gives up before bob answers: a missed call for bob. */
   g_clear_object (&at_bob);
-  call = g_object_ref (tandem_manager_call (alice, "sip:bob@tandem.test", &error));
+  call = g_object_ref (tandem_calls_call (tandem_manager_get_calls (alice), "sip:bob@tandem.test", &error));
   WAIT_UNTIL (at_bob != NULL, 10000);
   g_assert_true (tandem_call_hang_up (call, &error));
   WAIT_UNTIL (tandem_call_get_state (at_bob) == TANDEM_CALL_ENDED ||
               tandem_call_get_state (at_bob) == TANDEM_CALL_FAILED, 10000);
   g_object_unref (call);
-  WAIT_UNTIL (g_list_model_get_n_items (tandem_manager_get_call_history (bob)) == 3, 5000);
+  WAIT_UNTIL (g_list_model_get_n_items (tandem_calls_get_history (tandem_manager_get_calls (bob))) == 3, 5000);
 
   /* The history, newest first, on both sides. */
   {
-    GListModel *history = tandem_manager_get_call_history (bob);
+    GListModel *history = tandem_calls_get_history (tandem_manager_get_calls (bob));
     g_autoptr(TandemCallRecord) missed = NULL;
     g_autoptr(TandemCallRecord) declined = NULL;
     g_autoptr(TandemCallRecord) answered = NULL;
@@ -589,15 +589,15 @@ test_calls_between_two_stacks (void)
     g_assert_cmpint (tandem_call_record_get_outcome (declined), ==, TANDEM_CALL_OUTCOME_DECLINED);
     g_assert_cmpint (tandem_call_record_get_outcome (answered), ==, TANDEM_CALL_OUTCOME_ANSWERED);
     g_assert_cmpstr (tandem_call_record_get_peer_address (answered), ==, "sip:alice@tandem.test");
-    g_assert_cmpuint (tandem_manager_get_missed_calls (bob), ==, 1);
-    tandem_manager_reset_missed_calls (bob);
-    g_assert_cmpuint (tandem_manager_get_missed_calls (bob), ==, 0);
+    g_assert_cmpuint (tandem_calls_get_missed_calls (tandem_manager_get_calls (bob)), ==, 1);
+    tandem_calls_reset_missed_calls (tandem_manager_get_calls (bob));
+    g_assert_cmpuint (tandem_calls_get_missed_calls (tandem_manager_get_calls (bob)), ==, 0);
   }
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_call_history (alice)), ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_calls_get_history (tandem_manager_get_calls (alice))), ==, 4);
 
   /* It survives a restart. */
   bob = restart_manager (bob);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_call_history (bob)), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_calls_get_history (tandem_manager_get_calls (bob))), ==, 3);
 
   tandem_manager_stop (bob);
   g_object_unref (bob);
@@ -633,15 +633,15 @@ test_provision_twice (void)
       g_assert_true (tandem_provision_apply (keyfile, manager, &error));
       g_assert_no_error (error);
     }
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_contacts (manager)), ==, 2);
-  g_assert_cmpstr (tandem_contact_get_name (tandem_manager_find_contact (manager, "sip:carol@tandem.test")),
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (manager))), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_contacts (manager))), ==, 2);
+  g_assert_cmpstr (tandem_contact_get_name (tandem_contacts_find (tandem_manager_get_contacts (manager), "sip:carol@tandem.test")),
                    ==, "Carol C.");
-  g_assert_cmpstr (tandem_contact_get_name (tandem_manager_find_contact (manager, "sip:bob@tandem.test")),
+  g_assert_cmpstr (tandem_contact_get_name (tandem_contacts_find (tandem_manager_get_contacts (manager), "sip:bob@tandem.test")),
                    ==, "bob");
-  g_assert_cmpint (tandem_manager_get_presence (manager), ==, TANDEM_PRESENCE_AWAY);
+  g_assert_cmpint (tandem_contacts_get_presence (tandem_manager_get_contacts (manager)), ==, TANDEM_PRESENCE_AWAY);
 
-  account = g_list_model_get_item (tandem_manager_get_accounts (manager), 0);
+  account = g_list_model_get_item (G_LIST_MODEL (tandem_manager_get_accounts (manager)), 0);
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
   g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
   g_object_unref (account);
@@ -699,7 +699,7 @@ test_chat_survives_kill (void)
   tandem_manager_set_bind_address (alice, "127.0.0.1");
   g_assert_true (tandem_manager_start (alice, &error));
   g_assert_no_error (error);
-  conversation = tandem_manager_get_conversation (alice, "sip:bob@tandem.test", &error);
+  conversation = tandem_conversations_get (tandem_manager_get_conversations (alice), "sip:bob@tandem.test", &error);
   g_assert_no_error (error);
   messages = tandem_conversation_get_messages (conversation);
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
@@ -729,7 +729,7 @@ test_settings (void)
 
   /* Audio: whatever the machine has; choosing one that exists works, a
    * made-up one is refused. */
-  playback = tandem_manager_list_audio_devices (manager, TANDEM_AUDIO_PLAYBACK);
+  playback = tandem_settings_list_audio_devices (tandem_manager_get_settings (manager), TANDEM_AUDIO_PLAYBACK);
   g_test_message ("%u playback devices", g_strv_length (playback));
   for (guint i = 0; playback[i] != NULL; i++)
     {
@@ -738,17 +738,17 @@ test_settings (void)
       /* A listed device can still be one the sound layer cannot open
        * (ALSA "default" without a card): then a clear error, not a
        * silent no-op. */
-      if (!tandem_manager_set_audio_device (manager, TANDEM_AUDIO_PLAYBACK, playback[i], &error))
+      if (!tandem_settings_set_audio_device (tandem_manager_get_settings (manager), TANDEM_AUDIO_PLAYBACK, playback[i], &error))
         {
           g_test_message ("%s", error->message);
           g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED);
           g_clear_error (&error);
           continue;
         }
-      chosen = tandem_manager_get_audio_device (manager, TANDEM_AUDIO_PLAYBACK);
+      chosen = tandem_settings_get_audio_device (tandem_manager_get_settings (manager), TANDEM_AUDIO_PLAYBACK);
       g_assert_cmpstr (chosen, ==, playback[i]);
     }
-  g_assert_false (tandem_manager_set_audio_device (manager, TANDEM_AUDIO_CAPTURE, "No such card", &error));
+  g_assert_false (tandem_settings_set_audio_device (tandem_manager_get_settings (manager), TANDEM_AUDIO_CAPTURE, "No such card", &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
@@ -758,10 +758,10 @@ test_settings (void)
   nat.turn = TRUE;
   nat.turn_username = g_strdup ("carol");
   nat.turn_password = g_strdup ("turn-secret");
-  g_assert_true (tandem_manager_set_nat (manager, &nat, &error));
+  g_assert_true (tandem_settings_set_nat (tandem_manager_get_settings (manager), &nat, &error));
   g_assert_no_error (error);
   tandem_nat_settings_clear (&nat);
-  tandem_manager_get_nat (manager, &nat);
+  tandem_settings_get_nat (tandem_manager_get_settings (manager), &nat);
   g_assert_cmpstr (nat.stun_server, ==, "stun.example.org:3478");
   g_assert_true (nat.ice);
   g_assert_true (nat.turn);
@@ -769,32 +769,32 @@ test_settings (void)
   tandem_nat_settings_clear (&nat);
 
   bad.ice = TRUE;
-  g_assert_false (tandem_manager_set_nat (manager, &bad, &error));
+  g_assert_false (tandem_settings_set_nat (tandem_manager_get_settings (manager), &bad, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   bad.stun_server = (char *) "stun example org";
-  g_assert_false (tandem_manager_set_nat (manager, &bad, &error));
+  g_assert_false (tandem_settings_set_nat (tandem_manager_get_settings (manager), &bad, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_clear_error (&error);
 
   /* Both survive a restart (kept in the profile). */
   manager = restart_manager (manager);
-  tandem_manager_get_nat (manager, &nat);
+  tandem_settings_get_nat (tandem_manager_get_settings (manager), &nat);
   g_assert_cmpstr (nat.stun_server, ==, "stun.example.org:3478");
   g_assert_true (nat.ice);
   tandem_nat_settings_clear (&nat);
 
   /* Removing the account. */
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 1);
-  account = g_list_model_get_item (tandem_manager_get_accounts (manager), 0);
-  g_assert_true (tandem_manager_remove_account (manager, account, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (manager))), ==, 1);
+  account = g_list_model_get_item (G_LIST_MODEL (tandem_manager_get_accounts (manager)), 0);
+  g_assert_true (tandem_accounts_remove (tandem_manager_get_accounts (manager), account, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);
-  g_assert_false (tandem_manager_remove_account (manager, account, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (manager))), ==, 0);
+  g_assert_false (tandem_accounts_remove (tandem_manager_get_accounts (manager), account, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
   g_object_unref (account);
   manager = restart_manager (manager);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (manager))), ==, 0);
 
   tandem_manager_stop (manager);
   g_object_unref (manager);

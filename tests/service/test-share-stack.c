@@ -73,8 +73,8 @@ on_log (GLogLevelFlags   level,
       domain = fields[i].value;
     else if (g_str_equal (fields[i].key, "MESSAGE"))
       message = fields[i].value;
-  if (g_strcmp0 (domain, "tandem-manager-shares") == 0 && message != NULL &&
-      g_str_has_prefix (message, "declining liblinphone's branch"))
+  if (g_strcmp0 (domain, "tandem-shares") == 0 && message != NULL &&
+      g_str_has_prefix (message, "declined liblinphone's branch"))
     branches_declined++;
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
@@ -123,7 +123,7 @@ add_account (TandemManager *manager,
   g_autofree char *proxy = tandem_test_kamailio_dup_proxy_uri (world, "udp");
   TandemAccount *account;
 
-  account = tandem_manager_add_account (manager, identity, tandem_test_kamailio_get_password (user),
+  account = tandem_accounts_add (tandem_manager_get_accounts (manager), identity, tandem_test_kamailio_get_password (user),
                                         proxy, TANDEM_TRANSPORT_UDP, &error);
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
@@ -179,6 +179,62 @@ typedef struct {
 } Seen;
 
 static void
+on_share_cancelled (TandemShareSession *session,
+                    Seen               *seen)
+{
+  seen->cancelled++;
+}
+
+static void
+on_share_ringing (TandemShareSession *session,
+                  Seen               *seen)
+{
+  seen->ringing++;
+}
+
+static void
+on_share_accepted (TandemShareSession *session,
+                   const char         *sdp,
+                   Seen               *seen)
+{
+  g_free (seen->accepted_sdp);
+  seen->accepted_sdp = g_strdup (sdp);
+}
+
+static void
+on_share_failed (TandemShareSession *session,
+                 guint               code,
+                 const char         *reason,
+                 Seen               *seen)
+{
+  seen->failed_code = code;
+  g_free (seen->failed_reason);
+  seen->failed_reason = g_strdup (reason);
+}
+
+static void
+on_share_ended (TandemShareSession *session,
+                Seen               *seen)
+{
+  seen->ended++;
+}
+
+/* Each session emits its own signals. */
+static TandemShareSession *
+watch_session (TandemShareSession *session,
+               Seen               *seen)
+{
+  if (session == NULL)
+    return NULL;
+  g_signal_connect (session, "cancelled", G_CALLBACK (on_share_cancelled), seen);
+  g_signal_connect (session, "ringing", G_CALLBACK (on_share_ringing), seen);
+  g_signal_connect (session, "accepted", G_CALLBACK (on_share_accepted), seen);
+  g_signal_connect (session, "failed", G_CALLBACK (on_share_failed), seen);
+  g_signal_connect (session, "ended", G_CALLBACK (on_share_ended), seen);
+  return session;
+}
+
+static void
 on_share_offered (TandemShareStack   *stack,
                   TandemShareSession *session,
                   const char         *peer,
@@ -190,52 +246,7 @@ on_share_offered (TandemShareStack   *stack,
   seen->offered_peer = g_strdup (peer);
   g_clear_pointer (&seen->offered_sdp, tandem_share_sdp_free);
   seen->offered_sdp = tandem_share_sdp_copy (sdp);
-}
-
-static void
-on_share_cancelled (TandemShareStack   *stack,
-                    TandemShareSession *session,
-                    Seen               *seen)
-{
-  seen->cancelled++;
-}
-
-static void
-on_share_ringing (TandemShareStack   *stack,
-                  TandemShareSession *session,
-                  Seen               *seen)
-{
-  seen->ringing++;
-}
-
-static void
-on_share_accepted (TandemShareStack   *stack,
-                   TandemShareSession *session,
-                   const char         *sdp,
-                   Seen               *seen)
-{
-  g_free (seen->accepted_sdp);
-  seen->accepted_sdp = g_strdup (sdp);
-}
-
-static void
-on_share_failed (TandemShareStack   *stack,
-                 TandemShareSession *session,
-                 guint               code,
-                 const char         *reason,
-                 Seen               *seen)
-{
-  seen->failed_code = code;
-  g_free (seen->failed_reason);
-  seen->failed_reason = g_strdup (reason);
-}
-
-static void
-on_share_ended (TandemShareStack   *stack,
-                TandemShareSession *session,
-                Seen               *seen)
-{
-  seen->ended++;
+  watch_session (session, seen);
 }
 
 static void
@@ -243,11 +254,6 @@ watch (TandemShareStack *stack,
        Seen             *seen)
 {
   g_signal_connect (stack, "share-offered", G_CALLBACK (on_share_offered), seen);
-  g_signal_connect (stack, "share-cancelled", G_CALLBACK (on_share_cancelled), seen);
-  g_signal_connect (stack, "share-ringing", G_CALLBACK (on_share_ringing), seen);
-  g_signal_connect (stack, "share-accepted", G_CALLBACK (on_share_accepted), seen);
-  g_signal_connect (stack, "share-failed", G_CALLBACK (on_share_failed), seen);
-  g_signal_connect (stack, "share-ended", G_CALLBACK (on_share_ended), seen);
 }
 
 static void
@@ -328,8 +334,8 @@ test_two_bindings (void)
 
   /* liblinphone keeps its registration, and its chat still arrives
    * (the share stack answers the forked MESSAGE 405). */
-  g_signal_connect (alice, "message-received", G_CALLBACK (on_message_received), &at_alice);
-  to_alice = tandem_manager_get_conversation (bob, "sip:alice@tandem.test", &error);
+  g_signal_connect (tandem_manager_get_conversations (alice), "message-received", G_CALLBACK (on_message_received), &at_alice);
+  to_alice = tandem_conversations_get (tandem_manager_get_conversations (bob), "sip:alice@tandem.test", &error);
   g_assert_no_error (error);
   tandem_conversation_send_text (to_alice, "Both of you there?", &error);
   g_assert_no_error (error);
@@ -394,7 +400,7 @@ test_offer_accept_bye (void)
   watch (alice, &at_alice);
   watch (bob, &at_bob);
 
-  session = tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error);
+  session = watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error), &at_bob);
   g_assert_no_error (error);
   g_assert_nonnull (session);
   g_object_ref (session);
@@ -409,7 +415,7 @@ test_offer_accept_bye (void)
   g_assert_cmpint (at_alice.offered_sdp->setup, ==, TANDEM_MSRP_SETUP_ACTPASS);
   g_assert_cmpuint (at_alice.offered_sdp->port, ==, 2855);
 
-  g_assert_true (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  g_assert_true (tandem_share_session_accept (at_alice.offered, ANSWER_SDP, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_bob.accepted_sdp != NULL, 10000);
   g_assert_nonnull (at_bob.accepted_sdp);
@@ -418,12 +424,12 @@ test_offer_accept_bye (void)
   g_assert_cmpint (tandem_share_session_get_state (session), ==, TANDEM_SHARE_SESSION_ACTIVE);
   g_assert_cmpint (tandem_share_session_get_remote_share (session)->rfbsetup, ==, TANDEM_RFB_SETUP_ACTIVE);
   /* Accepting twice is refused. */
-  g_assert_false (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  g_assert_false (tandem_share_session_accept (at_alice.offered, ANSWER_SDP, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
   /* bob ends it: BYE reaches alice. */
-  g_assert_true (tandem_share_stack_hang_up (bob, session, &error));
+  g_assert_true (tandem_share_session_hang_up (session, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice.ended > 0, 10000);
   g_assert_cmpuint (at_alice.ended, ==, 1);
@@ -435,11 +441,11 @@ test_offer_accept_bye (void)
   g_object_unref (session);
   seen_clear (&at_alice);
   seen_clear (&at_bob);
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error));
+  session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error), &at_bob));
   WAIT_UNTIL (at_alice.offered != NULL, 10000);
-  g_assert_true (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  g_assert_true (tandem_share_session_accept (at_alice.offered, ANSWER_SDP, &error));
   WAIT_UNTIL (at_bob.accepted_sdp != NULL, 10000);
-  g_assert_true (tandem_share_stack_hang_up (alice, at_alice.offered, &error));
+  g_assert_true (tandem_share_session_hang_up (at_alice.offered, &error));
   WAIT_UNTIL (at_bob.ended > 0, 10000);
   g_assert_cmpuint (at_bob.ended, ==, 1);
   g_assert_cmpint (tandem_share_session_get_state (session), ==, TANDEM_SHARE_SESSION_ENDED);
@@ -471,9 +477,9 @@ test_audio_call_left_to_liblinphone (void)
   add_account (bob, "bob");
   share = start_registered_share ("alice");
   watch (share, &seen);
-  g_signal_connect (alice, "call-added", G_CALLBACK (on_call_added), &at_alice);
+  g_signal_connect (tandem_manager_get_calls (alice), "call-added", G_CALLBACK (on_call_added), &at_alice);
 
-  call = g_object_ref (tandem_manager_call (bob, "sip:alice@tandem.test", &error));
+  call = g_object_ref (tandem_calls_call (tandem_manager_get_calls (bob), "sip:alice@tandem.test", &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice != NULL, 10000);
   g_assert_nonnull (at_alice);
@@ -515,10 +521,10 @@ test_decline (void)
   watch (alice, &at_alice);
   watch (bob, &at_bob);
 
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error));
+  session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error), &at_bob));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice.offered != NULL, 10000);
-  g_assert_true (tandem_share_stack_decline (alice, at_alice.offered, &error));
+  g_assert_true (tandem_share_session_decline (at_alice.offered, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_bob.failed_code != 0, 10000);
   g_test_message ("declined: %s", at_bob.failed_reason);
@@ -530,16 +536,16 @@ test_decline (void)
   /* Nobody registered as dave: the server's reason. */
   g_object_unref (session);
   at_bob.failed_code = 0;
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:dave@tandem.test", OFFER_SDP, &error));
+  session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:dave@tandem.test", OFFER_SDP, &error), &at_bob));
   WAIT_UNTIL (at_bob.failed_code != 0, 10000);
   g_test_message ("nobody there: %s", at_bob.failed_reason);
   g_assert_cmpuint (at_bob.failed_code, >=, 400);
 
   /* Bad input is refused before anything is sent. */
-  g_assert_null (tandem_share_stack_invite (bob, "sip:alice@tandem.test", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n", &error));
+  g_assert_null (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n", &error), &at_bob));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  g_assert_null (tandem_share_stack_invite (bob, "not an address", OFFER_SDP, &error));
+  g_assert_null (watch_session (tandem_share_stack_invite (bob, "not an address", OFFER_SDP, &error), &at_bob));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_clear_error (&error);
 
@@ -566,11 +572,11 @@ test_cancel (void)
   watch (alice, &at_alice);
   watch (bob, &at_bob);
 
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error));
+  session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error), &at_bob));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice.offered != NULL && at_bob.ringing > 0, 10000);
   g_assert_nonnull (at_alice.offered);
-  g_assert_true (tandem_share_stack_hang_up (bob, session, &error));
+  g_assert_true (tandem_share_session_hang_up (session, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice.cancelled > 0, 10000);
   g_assert_cmpuint (at_alice.cancelled, ==, 1);
@@ -578,7 +584,7 @@ test_cancel (void)
   g_assert_cmpuint (at_bob.ended, ==, 1);
   g_assert_cmpuint (at_bob.failed_code, ==, 0);
   /* Too late to accept. */
-  g_assert_false (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  g_assert_false (tandem_share_session_accept (at_alice.offered, ANSWER_SDP, &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
@@ -608,16 +614,16 @@ test_mixed_offer (void)
   start_world ();
   alice_manager = start_manager ("alice-mixed");
   add_account (alice_manager, "alice");
-  g_signal_connect (alice_manager, "call-added", G_CALLBACK (on_call_added), &rung);
-  WAIT_UNTIL (tandem_manager_can_share (alice_manager), 20000);
-  g_assert_true (tandem_manager_can_share (alice_manager));
+  g_signal_connect (tandem_manager_get_calls (alice_manager), "call-added", G_CALLBACK (on_call_added), &rung);
+  WAIT_UNTIL (tandem_shares_can_share (tandem_manager_get_shares (alice_manager)), 20000);
+  g_assert_true (tandem_shares_can_share (tandem_manager_get_shares (alice_manager)));
   alice = start_registered_share ("alice");
   bob = start_registered_share ("bob");
   watch (alice, &at_alice);
   watch (bob, &at_bob);
 
   branches_declined = 0;
-  session = g_object_ref (tandem_share_stack_invite (bob, "sip:alice@tandem.test", MIXED_OFFER_SDP, &error));
+  session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", MIXED_OFFER_SDP, &error), &at_bob));
   g_assert_no_error (error);
   WAIT_UNTIL (at_alice.offered != NULL, 10000);
   g_assert_nonnull (at_alice.offered);
@@ -628,7 +634,7 @@ test_mixed_offer (void)
   g_assert_cmpuint (branches_declined, ==, 1);
   g_assert_null (rung);
 
-  g_assert_true (tandem_share_stack_accept (alice, at_alice.offered, ANSWER_SDP, &error));
+  g_assert_true (tandem_share_session_accept (at_alice.offered, ANSWER_SDP, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (at_bob.accepted_sdp != NULL, 10000);
   g_assert_nonnull (at_bob.accepted_sdp);
@@ -637,7 +643,7 @@ test_mixed_offer (void)
   g_assert_nonnull (strstr (at_bob.accepted_sdp, "m=audio 0 RTP/AVP 0"));
   g_assert_true (strstr (at_bob.accepted_sdp, "m=application") < strstr (at_bob.accepted_sdp, "m=audio"));
   g_assert_null (rung);
-  g_assert_true (tandem_share_stack_hang_up (bob, session, &error));
+  g_assert_true (tandem_share_session_hang_up (session, &error));
   WAIT_UNTIL (at_alice.ended > 0, 10000);
   g_assert_cmpuint (at_alice.ended, ==, 1);
 

@@ -42,8 +42,8 @@ on_log (GLogLevelFlags   level,
     options_sent++;
   if (g_strcmp0 (domain, "tandem-share") == 0 && message != NULL && g_str_has_suffix (message, ": ringing"))
     ringing_seen++;
-  if (g_strcmp0 (domain, "tandem-manager-shares") == 0 && message != NULL &&
-      g_str_has_prefix (message, "declining liblinphone's branch"))
+  if (g_strcmp0 (domain, "tandem-shares") == 0 && message != NULL &&
+      g_str_has_prefix (message, "declined liblinphone's branch"))
     branches_declined++;
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
@@ -96,14 +96,14 @@ start_manager (Fixture    *f,
   tandem_manager_set_bind_address (manager, "127.0.0.1");
   g_assert_true (tandem_manager_start (manager, &error));
   g_assert_no_error (error);
-  tandem_manager_set_share_options (manager, g_str_equal (tls, "tls"), relay);
-  account = tandem_manager_add_account (manager, identity, password, proxy, TANDEM_TRANSPORT_TCP, &error);
+  tandem_shares_set_options (tandem_manager_get_shares (manager), g_str_equal (tls, "tls"), relay);
+  account = tandem_accounts_add (tandem_manager_get_accounts (manager), identity, password, proxy, TANDEM_TRANSPORT_TCP, &error);
   g_assert_no_error (error);
-  g_signal_connect (manager, "share-added", G_CALLBACK (on_share_added), shares);
+  g_signal_connect (tandem_manager_get_shares (manager), "share-added", G_CALLBACK (on_share_added), shares);
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
   g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
-  WAIT_UNTIL (tandem_manager_can_share (manager), 10000);
-  g_assert_true (tandem_manager_can_share (manager));
+  WAIT_UNTIL (tandem_shares_can_share (tandem_manager_get_shares (manager)), 10000);
+  g_assert_true (tandem_shares_can_share (tandem_manager_get_shares (manager)));
   return manager;
 }
 
@@ -188,7 +188,7 @@ test_share_and_stop (Fixture       *f,
   gint64 start;
 
   /* alice shares her screen with bob; bob is asked. */
-  mine = tandem_manager_share_screen (f->alice, "sip:bob@tandem.test", &error);
+  mine = tandem_shares_share_screen (tandem_manager_get_shares (f->alice), "sip:bob@tandem.test", &error);
   g_assert_no_error (error);
   g_assert_nonnull (mine);
   g_assert_true (tandem_share_is_sharer (mine));
@@ -201,7 +201,7 @@ test_share_and_stop (Fixture       *f,
   g_assert_cmpstr (tandem_share_get_peer_address (theirs), ==, "sip:alice@tandem.test");
   g_assert_cmpint (tandem_share_get_state (mine), ==, TANDEM_SHARE_CALLING);
   /* liblinphone's branch of the fork never rang at bob. */
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_calls (f->bob)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (f->bob))), ==, 0);
 
   g_assert_true (tandem_share_accept (theirs, &error));
   g_assert_no_error (error);
@@ -256,8 +256,8 @@ test_share_and_stop (Fixture       *f,
   g_test_message ("alice saw the end after %" G_GINT64_FORMAT " ms: %s",
                   (g_get_monotonic_time () - start) / 1000, tandem_share_get_end_reason (mine));
   g_assert_nonnull (tandem_share_get_end_reason (mine));
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_shares (f->alice)), ==, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_shares (f->bob)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_shares (f->alice))), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_shares (f->bob))), ==, 0);
   close (sharer_fd);
   close (viewer_fd);
 }
@@ -270,7 +270,7 @@ test_request_declined (Fixture       *f,
   TandemShare *mine, *theirs;
 
   /* alice asks for bob's screen; bob's side is the sharer, and declines. */
-  mine = tandem_manager_request_screen (f->alice, "sip:bob@tandem.test", &error);
+  mine = tandem_shares_request_screen (tandem_manager_get_shares (f->alice), "sip:bob@tandem.test", &error);
   g_assert_no_error (error);
   g_assert_false (tandem_share_is_sharer (mine));
   WAIT_UNTIL (is_state (last (f->bob_shares), TANDEM_SHARE_PENDING), 10000);
@@ -287,7 +287,7 @@ test_request_declined (Fixture       *f,
   g_assert_cmpint (tandem_share_steal_vnc_fd (mine), ==, -1);
 
   /* Withdrawn before the answer: bob's prompt goes. */
-  mine = tandem_manager_request_screen (f->alice, "sip:bob@tandem.test", &error);
+  mine = tandem_shares_request_screen (tandem_manager_get_shares (f->alice), "sip:bob@tandem.test", &error);
   g_assert_no_error (error);
   WAIT_UNTIL (f->bob_shares->len == 2 && is_state (last (f->bob_shares), TANDEM_SHARE_PENDING), 10000);
   theirs = last (f->bob_shares);
@@ -296,10 +296,10 @@ test_request_declined (Fixture       *f,
   g_assert_cmpint (tandem_share_get_state (theirs), ==, TANDEM_SHARE_ENDED);
 
   /* Nobody there, a bad address. */
-  g_assert_null (tandem_manager_share_screen (f->alice, "bob at nowhere", &error));
+  g_assert_null (tandem_shares_share_screen (tandem_manager_get_shares (f->alice), "bob at nowhere", &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_clear_error (&error);
-  mine = tandem_manager_share_screen (f->alice, "sip:nobody@tandem.test", &error);
+  mine = tandem_shares_share_screen (tandem_manager_get_shares (f->alice), "sip:nobody@tandem.test", &error);
   g_assert_no_error (error);
   WAIT_UNTIL (is_state (mine, TANDEM_SHARE_ENDED), 10000);
   g_assert_true (g_str_has_prefix (tandem_share_get_end_reason (mine), "Not reachable"));
@@ -317,11 +317,11 @@ test_transport_policy (Fixture       *f,
   TandemShare *theirs;
   int sharer_fd, viewer_fd;
 
-  tandem_manager_set_share_tls (f->bob, TRUE);
-  WAIT_UNTIL (tandem_manager_can_share (f->bob), 20000);
-  g_assert_true (tandem_manager_can_share (f->bob));
+  tandem_shares_set_tls (tandem_manager_get_shares (f->bob), TRUE);
+  WAIT_UNTIL (tandem_shares_can_share (tandem_manager_get_shares (f->bob)), 20000);
+  g_assert_true (tandem_shares_can_share (tandem_manager_get_shares (f->bob)));
   ringing_seen = 0;
-  mine = g_object_ref (tandem_manager_share_screen (f->alice, "sip:bob@tandem.test", &error));
+  mine = g_object_ref (tandem_shares_share_screen (tandem_manager_get_shares (f->alice), "sip:bob@tandem.test", &error));
   g_assert_no_error (error);
   WAIT_UNTIL (is_state (mine, TANDEM_SHARE_ENDED), 10000);
   g_assert_cmpint (tandem_share_get_state (mine), ==, TANDEM_SHARE_ENDED);
@@ -330,14 +330,14 @@ test_transport_policy (Fixture       *f,
   /* It never rang, on either side, in neither of bob's stacks. */
   g_assert_cmpuint (ringing_seen, ==, 0);
   g_assert_cmpuint (f->bob_shares->len, ==, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_calls (f->bob)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (f->bob))), ==, 0);
 
   /* The other way round: bob plain, alice TLS; bob takes TLS. */
-  tandem_manager_set_share_tls (f->bob, FALSE);
-  tandem_manager_set_share_tls (f->alice, TRUE);
-  WAIT_UNTIL (tandem_manager_can_share (f->alice), 20000);
+  tandem_shares_set_tls (tandem_manager_get_shares (f->bob), FALSE);
+  tandem_shares_set_tls (tandem_manager_get_shares (f->alice), TRUE);
+  WAIT_UNTIL (tandem_shares_can_share (tandem_manager_get_shares (f->alice)), 20000);
   g_clear_object (&mine);
-  mine = g_object_ref (tandem_manager_share_screen (f->alice, "sip:bob@tandem.test", &error));
+  mine = g_object_ref (tandem_shares_share_screen (tandem_manager_get_shares (f->alice), "sip:bob@tandem.test", &error));
   g_assert_no_error (error);
   WAIT_UNTIL (is_state (last (f->bob_shares), TANDEM_SHARE_PENDING), 10000);
   theirs = last (f->bob_shares);
@@ -360,8 +360,7 @@ test_transport_policy (Fixture       *f,
  * crash accepting that; its branch must be declined and never ring, and
  * the share stack answers with the audio refused. */
 static void
-on_carol_accepted (TandemShareStack   *stack,
-                   TandemShareSession *session,
+on_carol_accepted (TandemShareSession *session,
                    const char         *sdp,
                    char              **answer)
 {
@@ -399,17 +398,19 @@ test_mixed_offer (Fixture       *f,
     "a=rtpmap:101 telephone-event/8000\r\n"
     "a=sendrecv\r\n";
   TandemShare *theirs;
+  TandemShareSession *session;
   guint calls_added = 0;
 
-  g_signal_connect_swapped (f->bob, "call-added", G_CALLBACK (count_call), &calls_added);
+  g_signal_connect_swapped (tandem_manager_get_calls (f->bob), "call-added", G_CALLBACK (count_call), &calls_added);
   branches_declined = 0;
   tandem_share_stack_set_password (carol, "carol-pw");
   g_assert_true (tandem_share_stack_start (carol, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_share_stack_get_state (carol) == TANDEM_REGISTRATION_OK, 10000);
-  g_signal_connect (carol, "share-accepted", G_CALLBACK (on_carol_accepted), &answer);
-  g_assert_nonnull (tandem_share_stack_invite (carol, "sip:bob@tandem.test", offer, &error));
+  session = tandem_share_stack_invite (carol, "sip:bob@tandem.test", offer, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (session);
+  g_signal_connect (session, "accepted", G_CALLBACK (on_carol_accepted), &answer);
 
   WAIT_UNTIL (is_state (last (f->bob_shares), TANDEM_SHARE_PENDING), 10000);
   theirs = last (f->bob_shares);
@@ -420,7 +421,7 @@ test_mixed_offer (Fixture       *f,
   WAIT_UNTIL (branches_declined > 0, 10000);
   g_assert_cmpuint (branches_declined, ==, 1);
   g_assert_cmpuint (calls_added, ==, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_calls (f->bob)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (f->bob))), ==, 0);
 
   g_assert_true (tandem_share_accept (theirs, &error));
   g_assert_no_error (error);
@@ -438,7 +439,7 @@ test_mixed_offer (Fixture       *f,
   g_test_message ("ended: %s", tandem_share_get_end_reason (theirs));
   tandem_share_stack_stop (carol);
   g_assert_true (tandem_manager_is_started (f->bob));
-  g_signal_handlers_disconnect_by_data (f->bob, &calls_added);
+  g_signal_handlers_disconnect_by_data (tandem_manager_get_calls (f->bob), &calls_added);
 }
 
 int

@@ -107,7 +107,7 @@ offer_and_accept (void)
 
   for (int attempt = 0; attempt < 10; attempt++)
     {
-      share = tandem_manager_share_screen (alice, "sip:bob@tandem.test", &error);
+      share = tandem_shares_share_screen (tandem_manager_get_shares (alice), "sip:bob@tandem.test", &error);
       g_assert_no_error (error);
       WAIT_UNTIL (tandem_test_app_action_enabled (bob, "accept-share"), 3000);
       if (tandem_test_app_action_enabled (bob, "accept-share"))
@@ -309,15 +309,15 @@ start_alice (void)
   tandem_manager_set_bind_address (alice, "127.0.0.1");
   g_assert_true (tandem_manager_start (alice, &error));
   g_assert_no_error (error);
-  tandem_manager_set_share_options (alice, TRUE, "");
-  account = tandem_manager_add_account (alice, "sip:alice@tandem.test", "alice-pw", proxy,
+  tandem_shares_set_options (tandem_manager_get_shares (alice), TRUE, "");
+  account = tandem_accounts_add (tandem_manager_get_accounts (alice), "sip:alice@tandem.test", "alice-pw", proxy,
                                         TANDEM_TRANSPORT_TCP, &error);
   g_assert_no_error (error);
-  g_signal_connect (alice, "share-added", G_CALLBACK (on_share_added), NULL);
+  g_signal_connect (tandem_manager_get_shares (alice), "share-added", G_CALLBACK (on_share_added), NULL);
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
   g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
-  WAIT_UNTIL (tandem_manager_can_share (alice), 10000);
-  g_assert_true (tandem_manager_can_share (alice));
+  WAIT_UNTIL (tandem_shares_can_share (tandem_manager_get_shares (alice)), 10000);
+  g_assert_true (tandem_shares_can_share (tandem_manager_get_shares (alice)));
 }
 
 static void

@@ -133,7 +133,7 @@ test_keyring_prompts (void)
   manager = start (profile);
   window = GTK_WIDGET (tandem_window_new (app, manager, NULL));
   gtk_widget_show (window);
-  account = tandem_manager_add_account (manager, "sip:alice@tandem.test", "alice-pw", proxy,
+  account = tandem_accounts_add (tandem_manager_get_accounts (manager), "sip:alice@tandem.test", "alice-pw", proxy,
                                         TANDEM_TRANSPORT_UDP, &error);
   g_assert_no_error (error);
   WAIT_UNTIL ((prompt = find_prompt ()) != 0, 20000);
@@ -149,7 +149,7 @@ test_keyring_prompts (void)
   answer_prompt (prompt, KEYRING_PASSWORD, TRUE);
   WAIT_UNTIL (has_secret (profile, "sip:alice@tandem.test", "alice-pw"), 20000);
   g_assert_true (has_secret (profile, "sip:alice@tandem.test", "alice-pw"));
-  g_assert_cmpstr (tandem_manager_get_password_storage (manager), ==, "keyring");
+  g_assert_cmpstr (tandem_accounts_get_password_storage (tandem_manager_get_accounts (manager)), ==, "keyring");
   gtk_widget_destroy (window);
   tandem_manager_stop (manager);
   g_object_unref (manager);
@@ -159,7 +159,7 @@ test_keyring_prompts (void)
   manager = start (profile);
   window = GTK_WIDGET (tandem_window_new (app, manager, NULL));
   gtk_widget_show (window);
-  account = g_list_model_get_item (tandem_manager_get_accounts (manager), 0);
+  account = g_list_model_get_item (G_LIST_MODEL (tandem_manager_get_accounts (manager)), 0);
   WAIT_UNTIL ((prompt = find_prompt ()) != 0, 20000);
   g_assert_cmpuint (prompt, !=, 0);
   tandem_test_flush_events ();

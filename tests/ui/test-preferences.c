@@ -58,14 +58,14 @@ next_offer_sdp (TandemManager    *alice,
   g_autoptr(TandemShare) share = NULL;
   char *sdp;
 
-  WAIT_UNTIL (tandem_manager_can_share (alice), 20000);
-  g_assert_true (tandem_manager_can_share (alice));
-  share = tandem_manager_share_screen (alice, "sip:bob@tandem.test", &error);
+  WAIT_UNTIL (tandem_shares_can_share (tandem_manager_get_shares (alice)), 20000);
+  g_assert_true (tandem_shares_can_share (tandem_manager_get_shares (alice)));
+  share = tandem_shares_share_screen (tandem_manager_get_shares (alice), "sip:bob@tandem.test", &error);
   g_assert_no_error (error);
   g_object_ref (share);  /* the manager drops it once ended */
   WAIT_UNTIL (seen->sdp != NULL, 10000);
   g_assert_nonnull (seen->sdp);
-  g_assert_true (tandem_share_stack_decline (bob, seen->session, &error));
+  g_assert_true (tandem_share_session_decline (seen->session, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_share_get_state (share) == TANDEM_SHARE_ENDED, 10000);
   g_assert_cmpint (tandem_share_get_state (share), ==, TANDEM_SHARE_ENDED);
@@ -109,7 +109,7 @@ test_share_tls_switch (void)
   tandem_manager_set_bind_address (alice, "127.0.0.1");
   g_assert_true (tandem_manager_start (alice, &error));
   g_assert_no_error (error);
-  account = tandem_manager_add_account (alice, "sip:alice@tandem.test", "alice-pw", proxy,
+  account = tandem_accounts_add (tandem_manager_get_accounts (alice), "sip:alice@tandem.test", "alice-pw", proxy,
                                         TANDEM_TRANSPORT_TCP, &error);
   g_assert_no_error (error);
   WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK &&
@@ -160,7 +160,7 @@ test_share_tls_switch (void)
   tandem_test_flush_events ();
   g_assert_false (gtk_widget_get_visible (error_label));
   {
-    g_autofree char *stored = tandem_manager_dup_share_relay (alice);
+    g_autofree char *stored = tandem_shares_dup_relay (tandem_manager_get_shares (alice));
     g_autofree char *path = g_strdup_printf ("\na=path:msrp://127.0.0.1:%u/",
                                              tandem_test_kamailio_get_msrp_port (world));
 
@@ -177,7 +177,7 @@ test_share_tls_switch (void)
   gtk_button_clicked (GTK_BUTTON (apply));
   gtk_button_clicked (GTK_BUTTON (tls_check));
   tandem_test_flush_events ();
-  g_assert_true (tandem_manager_get_share_tls (alice));
+  g_assert_true (tandem_shares_get_tls (tandem_manager_get_shares (alice)));
   sdp = next_offer_sdp (alice, bob, &seen);
   g_assert_nonnull (strstr (sdp, " TCP/TLS/MSRP "));
   g_free (sdp);
@@ -192,7 +192,7 @@ test_share_tls_switch (void)
   tandem_manager_set_bind_address (alice, "127.0.0.1");
   g_assert_true (tandem_manager_start (alice, &error));
   g_assert_no_error (error);
-  g_assert_false (tandem_manager_get_share_tls (alice));
+  g_assert_false (tandem_shares_get_tls (tandem_manager_get_shares (alice)));
   sdp = next_offer_sdp (alice, bob, &seen);
   g_assert_nonnull (strstr (sdp, " TCP/MSRP "));
   g_free (sdp);

@@ -69,7 +69,7 @@ test_preferences_add_account (void)
   gtk_button_clicked (GTK_BUTTON (add));
   g_assert_true (tandem_test_wait_for (label_visible, error_label, 1000));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "not a valid SIP address"));
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (manager))), ==, 0);
 
   /* What people type, without "sip:". */
   gtk_entry_set_text (GTK_ENTRY (identity), "jane@tandem.test");
@@ -77,7 +77,7 @@ test_preferences_add_account (void)
   gtk_button_clicked (GTK_BUTTON (add));
   tandem_test_flush_events ();
   g_assert_false (gtk_widget_get_visible (error_label));
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (manager))), ==, 1);
   g_assert_nonnull (tandem_test_find_label (prefs, "sip:jane@tandem.test"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (tandem_test_find_named (GTK_WIDGET (window), "main_stack"))),
                    ==, "empty");
@@ -89,7 +89,7 @@ test_preferences_add_account (void)
   gtk_button_clicked (GTK_BUTTON (tandem_test_find_widget (tandem_test_find_named (prefs, "accounts_list"),
                                                            GTK_TYPE_BUTTON)));
   tandem_test_flush_events ();
-  g_assert_cmpuint (g_list_model_get_n_items (tandem_manager_get_accounts (manager)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_accounts (manager))), ==, 0);
 
   gtk_widget_destroy (prefs);
   gtk_widget_destroy (GTK_WIDGET (window));
@@ -125,12 +125,12 @@ test_window_contacts_and_search (void)
   GtkWidget *search;
   guint visible = 0;
 
-  g_assert_nonnull (tandem_manager_add_contact (manager, "bob", "sip:bob@tandem.test", &error));
+  g_assert_nonnull (tandem_contacts_add (tandem_manager_get_contacts (manager), "bob", "sip:bob@tandem.test", &error));
   g_assert_no_error (error);
-  g_assert_nonnull (tandem_manager_add_contact (manager, "carol", "sip:carol@tandem.test", &error));
+  g_assert_nonnull (tandem_contacts_add (tandem_manager_get_contacts (manager), "carol", "sip:carol@tandem.test", &error));
   g_assert_no_error (error);
   /* A bad address is refused with a clear message. */
-  g_assert_null (tandem_manager_add_contact (manager, "x", "bob at example", &error));
+  g_assert_null (tandem_contacts_add (tandem_manager_get_contacts (manager), "x", "bob at example", &error));
   g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS);
   g_assert_nonnull (strstr (error->message, "not a valid SIP address"));
   g_clear_error (&error);
@@ -221,12 +221,12 @@ test_window_subscription_request (void)
 
   g_assert_no_error (error);
   proxy = tandem_test_kamailio_dup_proxy_uri (world, "udp");
-  account = tandem_manager_add_account (manager, "sip:alice@tandem.test", "alice-pw", proxy,
+  account = tandem_accounts_add (tandem_manager_get_accounts (manager), "sip:alice@tandem.test", "alice-pw", proxy,
                                         TANDEM_TRANSPORT_UDP, &error);
   g_assert_no_error (error);
   window = new_window ();
   TANDEM_TEST_WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
-  direct = tandem_manager_dup_contact_address (manager);
+  direct = tandem_accounts_dup_contact_address (tandem_manager_get_accounts (manager));
   g_assert_nonnull (direct);
 
   dave_profile = g_dir_make_tmp ("tandem-test-window-dave-XXXXXX", &error);
@@ -234,9 +234,9 @@ test_window_subscription_request (void)
   dave = tandem_manager_new (dave_profile);
   tandem_manager_set_bind_address (dave, "127.0.0.1");
   g_assert_true (tandem_manager_start (dave, &error));
-  tandem_manager_add_account (dave, "sip:dave@tandem.test", "dave-pw", proxy, TANDEM_TRANSPORT_UDP, &error);
+  tandem_accounts_add (tandem_manager_get_accounts (dave), "sip:dave@tandem.test", "dave-pw", proxy, TANDEM_TRANSPORT_UDP, &error);
   g_assert_no_error (error);
-  tandem_manager_add_contact (dave, "Alice", direct, &error);
+  tandem_contacts_add (tandem_manager_get_contacts (dave), "Alice", direct, &error);
   g_assert_no_error (error);
 
   bar = tandem_test_find_named (GTK_WIDGET (window), "subscription_bar");
@@ -254,15 +254,15 @@ test_window_subscription_request (void)
   g_assert_true (tandem_test_save_screenshot (GTK_WIDGET (window), "window-subscription-request", &error));
   g_assert_no_error (error);
 
-  g_assert_nonnull (tandem_manager_allow_subscriber (manager, "sip:dave@tandem.test", &error));
+  g_assert_nonnull (tandem_contacts_allow_subscriber (tandem_manager_get_contacts (manager), "sip:dave@tandem.test", &error));
   g_assert_no_error (error);
   tandem_test_flush_events ();
   g_assert_false (gtk_widget_get_visible (bar));
-  g_assert_nonnull (tandem_manager_find_contact (manager, "sip:dave@tandem.test"));
+  g_assert_nonnull (tandem_contacts_find (tandem_manager_get_contacts (manager), "sip:dave@tandem.test"));
 
   tandem_manager_stop (dave);
   gtk_widget_destroy (GTK_WIDGET (window));
-  g_assert_true (tandem_manager_remove_account (manager, account, &error));
+  g_assert_true (tandem_accounts_remove (tandem_manager_get_accounts (manager), account, &error));
   g_assert_no_error (error);
 }
 

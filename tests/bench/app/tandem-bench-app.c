@@ -725,7 +725,7 @@ manager_for (const char *profile,
     g_error ("%s: %s", user, error->message);
   /* Adding the same identity again replaces the account: the server's
    * port changes from run to run. */
-  if (tandem_manager_add_account (manager, identity, tandem_test_kamailio_get_password (user),
+  if (tandem_accounts_add (tandem_manager_get_accounts (manager), identity, tandem_test_kamailio_get_password (user),
                                   server, TANDEM_TRANSPORT_UDP, &error) == NULL)
     g_error ("%s: %s", user, error->message);
   return manager;
@@ -739,7 +739,7 @@ wait_registered (TandemManager *manager,
 
   while (now_ms () < until)
     {
-      GListModel *accounts = tandem_manager_get_accounts (manager);
+      GListModel *accounts = G_LIST_MODEL (tandem_manager_get_accounts (manager));
       gboolean ok = g_list_model_get_n_items (accounts) > 0;
 
       for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
@@ -813,12 +813,12 @@ generate_history (const char *dir,
       g_error ("history: bob%d did not register", b);
   if (!wait_registered (alice, 10000))
     g_error ("history: alice did not register");
-  if (tandem_manager_add_contact (alice, "Bob", "sip:bob@tandem.test", &error) == NULL ||
-      tandem_manager_add_contact (alice, "Carol", "sip:carol@tandem.test", &error) == NULL)
+  if (tandem_contacts_add (tandem_manager_get_contacts (alice), "Bob", "sip:bob@tandem.test", &error) == NULL ||
+      tandem_contacts_add (tandem_manager_get_contacts (alice), "Carol", "sip:carol@tandem.test", &error) == NULL)
     g_error ("%s", error->message);
-  rooms[0] = tandem_manager_get_conversation (alice, "sip:bob@tandem.test", &error);
+  rooms[0] = tandem_conversations_get (tandem_manager_get_conversations (alice), "sip:bob@tandem.test", &error);
   for (int b = 0; b < BOB_SENDERS && error == NULL; b++)
-    rooms[b + 1] = tandem_manager_get_conversation (bobs[b], "sip:alice@tandem.test", &error);
+    rooms[b + 1] = tandem_conversations_get (tandem_manager_get_conversations (bobs[b]), "sip:alice@tandem.test", &error);
   if (error != NULL)
     g_error ("%s", error->message);
 

@@ -47,7 +47,6 @@
 #include "tandem-msrp-relay-client.h"
 #include "tandem-msrp-session.h"
 #include "tandem-rfb-tunnel.h"
-#include "tandem-service-types.h"
 #include "tandem-share-media.h"
 #include "tandem-tls-identity.h"
 
@@ -365,7 +364,7 @@ finish_direct (TandemShareMedia *self,
   if (!tandem_msrp_session_listen (self->session, self->listen_address, 0, &error))
     {
       g_clear_object (&self->session);
-      finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+      finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FAILED,
                                          "Cannot listen for the share connection on %s: %s",
                                          address, error->message));
       return;
@@ -392,11 +391,11 @@ on_relay_auth (GObject      *source,
       else if (self->relay_auto)
         finish_direct (self, error->message);
       else if (g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_AUTH_FAILED))
-        finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+        finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_AUTH_FAILED,
                                            "The MSRP relay did not accept the account's user "
                                            "name or password (%s)", error->message));
       else
-        finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+        finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FAILED,
                                            "The MSRP relay cannot be used: %s", error->message));
       return;
     }
@@ -430,7 +429,7 @@ on_relay_discovered (GObject      *source,
       if (self->relay_auto)
         finish_direct (self, error->message);
       else
-        finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+        finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
                                            "The MSRP relay setting “%s” is not usable: %s",
                                            self->relay_setting, error->message));
       return;
@@ -439,7 +438,7 @@ on_relay_discovered (GObject      *source,
     {
       g_autofree char *text = tandem_msrp_uri_to_string (relay_uri);
 
-      finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+      finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
                                          self->tls ? "The MSRP relay %s does not use TLS (msrps), "
                                                      "and sharing is set to TLS"
                                                    : "The MSRP relay %s uses TLS (msrps), "
@@ -503,7 +502,7 @@ tandem_share_media_prepare_async (TandemShareMedia    *self,
     }
   if (self->tls && self->certificate == NULL)
     {
-      finish_prepare (self, g_error_new_literal (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+      finish_prepare (self, g_error_new_literal (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
                                                  "Sharing over TLS needs a certificate"));
       return;
     }
@@ -512,7 +511,7 @@ tandem_share_media_prepare_async (TandemShareMedia    *self,
   self->listen_address = g_inet_address_new_from_string (self->local_address);
   if (self->listen_address == NULL)
     {
-      finish_prepare (self, g_error_new (TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
+      finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
                                          "“%s” is not an IP address to share from",
                                          self->local_address));
       return;
@@ -605,7 +604,7 @@ check_remote (TandemShareMedia     *self,
     why = "it uses TLS without a certificate fingerprint to check";
   if (why == NULL)
     return TRUE;
-  g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+  g_set_error (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP,
                "The peer's screen sharing %s is not usable: %s", what, why);
   return FALSE;
 }
@@ -706,7 +705,7 @@ tandem_share_media_start (TandemShareMedia     *self,
     setup = self->answer_setup;
   else if (remote->setup == TANDEM_MSRP_SETUP_ACTPASS)
     {
-      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+      g_set_error_literal (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP,
                            "The peer's screen sharing answer is not usable: "
                            "it leaves open who connects (a=setup:actpass)");
       return FALSE;
@@ -716,7 +715,7 @@ tandem_share_media_start (TandemShareMedia     *self,
   if (self->relay != NULL &&
       tandem_msrp_connection_is_closed (tandem_msrp_relay_client_get_connection (self->relay)))
     {
-      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
+      g_set_error_literal (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
                            "The connection to the MSRP relay was lost");
       return FALSE;
     }

@@ -1,39 +1,41 @@
-/* tandem-manager-settings.c
+/* tandem-settings.c
  *
- * The TandemManager functions behind the preferences: audio devices, NAT
- * traversal, removing an account.  Kept apart from tandem-manager.c, which
- * deals with events; liblinphone stores all of it in the profile.
+ * What Preferences sets in the SIP stack: the audio devices and NAT
+ * traversal (STUN, ICE, TURN).  liblinphone stores all of it in the
+ * profile; the TURN password goes to the keyring through TandemAccounts.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-manager-settings"
+#define G_LOG_DOMAIN "tandem-settings"
 
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
 #include <linphone/core.h>
 
-#include "tandem-manager.h"
-#include "tandem-service-private.h"
+#include "tandem-settings.h"
+#include "tandem-sip-address.h"
 
-static LinphoneCore *
-get_core (TandemManager  *self,
-          GError        **error)
+struct _TandemSettings
 {
-  LinphoneCore *core = _tandem_manager_get_core (self);
+  GObject         parent_instance;
 
-  if (core == NULL)
-    g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_NOT_STARTED,
-                 "The SIP stack is not running");
-  return core;
-}
+  TandemAccounts *accounts;
+  LinphoneCore   *core;     /* while started */
+};
+
+G_DEFINE_FINAL_TYPE (TandemSettings, tandem_settings, G_TYPE_OBJECT)
 
 /* ----- audio devices -------------------------------------------------- */
 
 /* The ids of the devices that can take @role; the names users read are
  * the ids themselves ("ALSA: Built-in Audio", "PulseAudio: …"). */
 GStrv
-tandem_manager_list_audio_devices (TandemManager   *self,
+tandem_settings_list_audio_devices (TandemSettings  *self,
                                    TandemAudioRole  role)
 {
-  LinphoneCore *core = get_core (self, NULL);
+  LinphoneCore *core = self->core;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   LinphoneAudioDeviceCapabilities wanted =
     role == TANDEM_AUDIO_CAPTURE ? LinphoneAudioDeviceCapabilityRecord : LinphoneAudioDeviceCapabilityPlay;
@@ -52,11 +54,11 @@ tandem_manager_list_audio_devices (TandemManager   *self,
 }
 
 char *
-tandem_manager_get_audio_device (TandemManager   *self,
+tandem_settings_get_audio_device (TandemSettings  *self,
                                  TandemAudioRole  role)
 {
   static const char *keys[] = { "capture_dev_id", "playback_dev_id", "ringer_dev_id" };
-  LinphoneCore *core = get_core (self, NULL);
+  LinphoneCore *core = self->core;
   const char *current;
 
   if (core == NULL)
@@ -85,23 +87,23 @@ tandem_manager_get_audio_device (TandemManager   *self,
 }
 
 gboolean
-tandem_manager_set_audio_device (TandemManager    *self,
+tandem_settings_set_audio_device (TandemSettings   *self,
                                  TandemAudioRole   role,
                                  const char       *id,
                                  GError          **error)
 {
-  LinphoneCore *core = get_core (self, error);
+  LinphoneCore *core = self->core;
   g_auto(GStrv) known = NULL;
   LinphoneStatus status;
 
-  if (core == NULL)
+  if (!tandem_sip_require_core (core, error))
     return FALSE;
 
-  known = tandem_manager_list_audio_devices (self, role);
+  known = tandem_settings_list_audio_devices (self, role);
   if (id == NULL || !g_strv_contains ((const char * const *) known, id))
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "No such audio device: %s", id ? id : "(none)");
+                   _("No such audio device: %s"), id ? id : "(none)");
       return FALSE;
     }
 
@@ -121,12 +123,12 @@ tandem_manager_set_audio_device (TandemManager    *self,
 
   /* liblinphone answers 0 even when it found no such card: check. */
   {
-    g_autofree char *now = tandem_manager_get_audio_device (self, role);
+    g_autofree char *now = tandem_settings_get_audio_device (self, role);
 
     if (status != 0 || g_strcmp0 (now, id) != 0)
       {
         g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                     "The audio device %s could not be used", id);
+                     _("The audio device %s could not be used"), id);
         return FALSE;
       }
   }
@@ -136,10 +138,10 @@ tandem_manager_set_audio_device (TandemManager    *self,
 /* ----- NAT traversal -------------------------------------------------- */
 
 void
-tandem_manager_get_nat (TandemManager     *self,
+tandem_settings_get_nat (TandemSettings    *self,
                         TandemNatSettings *out)
 {
-  LinphoneCore *core = get_core (self, NULL);
+  LinphoneCore *core = self->core;
   LinphoneNatPolicy *policy = core ? linphone_core_get_nat_policy (core) : NULL;
 
   memset (out, 0, sizeof *out);
@@ -154,34 +156,34 @@ tandem_manager_get_nat (TandemManager     *self,
 }
 
 gboolean
-tandem_manager_set_nat (TandemManager            *self,
+tandem_settings_set_nat (TandemSettings           *self,
                         const TandemNatSettings  *settings,
                         GError                  **error)
 {
-  LinphoneCore *core = get_core (self, error);
+  LinphoneCore *core = self->core;
   LinphoneNatPolicy *policy;
   const char *server = settings->stun_server;
   gboolean has_server = server != NULL && *server != '\0';
 
-  if (core == NULL)
+  if (!tandem_sip_require_core (core, error))
     return FALSE;
 
   if ((settings->stun || settings->ice || settings->turn) && !has_server)
     {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "STUN, ICE and TURN need a STUN/TURN server");
+      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+                           _("STUN, ICE and TURN need a STUN/TURN server"));
       return FALSE;
     }
   if (has_server && (strchr (server, ' ') != NULL || strchr (server, '/') != NULL))
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
-                   "“%s” is not a host name with an optional port", server);
+                   _("“%s” is not a host name with an optional port"), server);
       return FALSE;
     }
   if (settings->turn && (settings->turn_username == NULL || *settings->turn_username == '\0'))
     {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "TURN needs a user name");
+      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+                           _("TURN needs a user name"));
       return FALSE;
     }
 
@@ -192,16 +194,12 @@ tandem_manager_set_nat (TandemManager            *self,
   linphone_nat_policy_enable_turn (policy, settings->turn);
   if (settings->turn)
     {
-      g_autofree char *key = g_strconcat ("turn:", settings->turn_username, NULL);
-
       linphone_nat_policy_set_stun_server_username (policy, settings->turn_username);
       /* The TURN credentials are an auth info keyed by the user name; the
        * password also goes to the keyring when there is one. */
       if (settings->turn_password != NULL && *settings->turn_password != '\0')
-        {
-          _tandem_manager_store_password (self, key, settings->turn_password);
-          _tandem_manager_add_turn_auth (self, settings->turn_username, settings->turn_password);
-        }
+        tandem_accounts_set_turn_password (self->accounts, settings->turn_username,
+                                           settings->turn_password);
     }
   linphone_core_set_nat_policy (core, policy);
   linphone_nat_policy_unref (policy);
@@ -209,30 +207,53 @@ tandem_manager_set_nat (TandemManager            *self,
   return TRUE;
 }
 
-/* ----- accounts ------------------------------------------------------- */
+/* ----- GObject ------------------------------------------------------- */
 
-gboolean
-tandem_manager_remove_account (TandemManager  *self,
-                               TandemAccount  *account,
-                               GError        **error)
+TandemSettings *
+tandem_settings_new (TandemAccounts *accounts)
 {
-  LinphoneCore *core = get_core (self, error);
-  const bctbx_list_t *l;
+  TandemSettings *self = g_object_new (TANDEM_TYPE_SETTINGS, NULL);
 
-  if (core == NULL)
-    return FALSE;
+  self->accounts = g_object_ref (accounts);
+  return self;
+}
 
-  for (l = linphone_core_get_account_list (core); l != NULL; l = l->next)
-    if (linphone_account_get_user_data (l->data) == account)
-      {
-        _tandem_manager_forget_password (self, tandem_account_get_identity (account));
-        _tandem_manager_forget_account (self, account);
-        linphone_account_set_user_data (l->data, NULL);
-        linphone_core_remove_account (core, l->data);
-        return TRUE;
-      }
+void
+tandem_settings_start (TandemSettings *self,
+                       gpointer        linphone_core)
+{
+  g_return_if_fail (TANDEM_IS_SETTINGS (self));
+  g_return_if_fail (self->core == NULL);
 
-  g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-               "That account is not in this profile");
-  return FALSE;
+  self->core = linphone_core_ref (linphone_core);
+}
+
+void
+tandem_settings_stop (TandemSettings *self)
+{
+  g_return_if_fail (TANDEM_IS_SETTINGS (self));
+
+  g_clear_pointer (&self->core, linphone_core_unref);
+}
+
+static void
+tandem_settings_dispose (GObject *object)
+{
+  TandemSettings *self = TANDEM_SETTINGS (object);
+
+  tandem_settings_stop (self);
+  g_clear_object (&self->accounts);
+
+  G_OBJECT_CLASS (tandem_settings_parent_class)->dispose (object);
+}
+
+static void
+tandem_settings_class_init (TandemSettingsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tandem_settings_dispose;
+}
+
+static void
+tandem_settings_init (TandemSettings *self)
+{
 }

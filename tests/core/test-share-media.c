@@ -24,7 +24,7 @@
 #include <glib/gstdio.h>
 
 #include "tandem-msrp-uri.h"
-#include "tandem-service-types.h"
+#include "tandem-msrp-error.h"
 #include "tandem-share-media.h"
 #include "tandem-share-sdp.h"
 #include "tandem-test-fds.h"
@@ -546,7 +546,7 @@ test_relay_wrong_password (void)
   side_prepare_async (&a);
   WAIT_UNTIL (a.prepare_done, LONG_MS);
   g_assert_true (a.prepare_done);
-  g_assert_error (a.prepare_error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED);
+  g_assert_error (a.prepare_error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_AUTH_FAILED);
   g_test_message ("%s", a.prepare_error->message);
   g_assert_nonnull (strstr (a.prepare_error->message, "user name or password"));
   g_assert_nonnull (strstr (a.prepare_error->message, "401"));
@@ -868,14 +868,14 @@ test_unusable (void)
   side_prepare (&a);
   answer = tandem_share_media_create_answer (a.media, tcp, &error);
   g_assert_null (answer);
-  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED);
+  g_assert_error (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "plain TCP"));
   g_clear_error (&error);
 
   answer = tandem_share_media_create_answer (a.media, unpinned, &error);
   g_assert_null (answer);
-  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED);
+  g_assert_error (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "fingerprint"));
   g_clear_error (&error);
@@ -900,7 +900,7 @@ test_unusable (void)
   no_rfb->accept_types = g_strdupv ((char **) types);
   answer = tandem_share_media_create_answer (b.media, no_rfb, &error);
   g_assert_null (answer);
-  g_assert_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED);
+  g_assert_error (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "application/x-rfb"));
   g_clear_error (&error);
