@@ -157,10 +157,7 @@ refused_unencrypted (const LinphoneErrorInfo *info)
 {
   const LinphoneErrorInfo *sub = linphone_error_info_get_sub_error_info (info);
 
-  g_debug ("488: phrase %s, warnings %s, reason %s", linphone_error_info_get_phrase (info),
-           linphone_error_info_get_warnings (info), sub ? linphone_error_info_get_phrase (sub) : NULL);
   return g_strcmp0 (linphone_error_info_get_phrase (info), TANDEM_CALL_ENCRYPTED_ONLY_PHRASE) == 0 ||
-         g_strcmp0 (linphone_error_info_get_warnings (info), TANDEM_CALL_ENCRYPTED_ONLY_PHRASE) == 0 ||
          (sub != NULL && g_strcmp0 (linphone_error_info_get_phrase (sub), TANDEM_CALL_ENCRYPTED_ONLY_PHRASE) == 0);
 }
 
@@ -613,10 +610,10 @@ _tandem_call_refuse_unencrypted (TandemCall *self)
   /* Translators: shown after "Call ended: "; %s is the caller, e.g. "alice" */
   self->end_reason = g_strdup_printf (_("refused, %s's call was not encrypted"), tandem_call_get_peer_name (self));
   info = linphone_factory_create_error_info (linphone_factory_get ());
-  /* The phrase, a Warning header and a Reason header all say it:
-   * whichever the caller's stack keeps. */
-  linphone_error_info_set (info, "SIP", LinphoneReasonNotAcceptable, 488, TANDEM_CALL_ENCRYPTED_ONLY_PHRASE,
-                           TANDEM_CALL_ENCRYPTED_ONLY_PHRASE);
+  /* liblinphone sends its own reason phrase ("Not acceptable here"); the
+   * Reason header carries ours, and the caller's Tandem reads it from the
+   * sub error info (refused_unencrypted()). */
+  linphone_error_info_set (info, "SIP", LinphoneReasonNotAcceptable, 488, TANDEM_CALL_ENCRYPTED_ONLY_PHRASE, NULL);
   sub = linphone_factory_create_error_info (linphone_factory_get ());
   linphone_error_info_set (sub, "SIP", LinphoneReasonNotAcceptable, 488, TANDEM_CALL_ENCRYPTED_ONLY_PHRASE, NULL);
   linphone_error_info_set_sub_error_info (info, sub);

@@ -121,8 +121,8 @@ update_security (TandemCallBar *self,
     case TANDEM_CALL_SECURITY_SRTP:
       icon = "channel-secure-symbolic";
       class = "secure";
-      /* Translators: the keys came over the encrypted signalling (SDES) */
-      text = g_strdup (_("Encrypted (keys sent over TLS)"));
+      /* Translators: SRTP whose keys came with the call setup (SDES, DTLS), so no code to compare */
+      text = g_strdup (_("Encrypted (keys sent with the call setup)"));
       break;
     case TANDEM_CALL_SECURITY_ZRTP:
       icon = "channel-secure-symbolic";
