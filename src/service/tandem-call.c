@@ -306,6 +306,18 @@ _tandem_call_update (TandemCall *self,
 {
   TandemCallState state = self->state;
 
+  /* An ended call stays ended (a refused one ends before liblinphone
+   * says so); only its LinphoneCall is let go. */
+  if (state == TANDEM_CALL_ENDED || state == TANDEM_CALL_FAILED)
+    {
+      if (linphone_state == LinphoneCallStateReleased && self->call != NULL)
+        {
+          linphone_call_set_user_data (self->call, NULL);
+          g_clear_pointer (&self->call, linphone_call_unref);
+        }
+      return TRUE;
+    }
+
   switch ((LinphoneCallState) linphone_state)
     {
     case LinphoneCallStateIncomingReceived:
@@ -620,6 +632,9 @@ _tandem_call_refuse_unencrypted (TandemCall *self)
   linphone_error_info_unref (sub);
   linphone_call_decline_with_error_info (self->call, info);
   linphone_error_info_unref (info);
+  /* Ended already: it never rings. */
+  self->state = TANDEM_CALL_ENDED;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
 /* An outgoing call offered encryption as mandatory (nothing leaves in the

@@ -97,6 +97,16 @@ wrap_call (TandemCalls  *self,
   if (wrapped == NULL)
     {
       wrapped = _tandem_call_new (call);
+      /* "Always": an offer that cannot be encrypted is declined (488,
+       * Reason "Encrypted calls only") before it is announced, so it
+       * never rings nor notifies; the call bar says why. */
+      if (tandem_call_is_incoming (wrapped) && self->encryption == TANDEM_CALL_ENCRYPTION_ALWAYS &&
+          !_tandem_call_peer_can_encrypt (wrapped))
+        {
+          g_message ("Refusing the unencrypted call from %s (Encrypt calls: always)",
+                     tandem_call_get_peer_address (wrapped));
+          _tandem_call_refuse_unencrypted (wrapped);
+        }
       g_list_store_append (self->store, wrapped);
       g_object_unref (wrapped);
       g_signal_emit (self, signals[CALL_ADDED], 0, wrapped);
@@ -161,15 +171,6 @@ update_call (TandemCalls       *self,
    * later, after the last SIP transaction of the call has timed out). */
   if (state == LinphoneCallStateEnd || state == LinphoneCallStateError)
     record_call (self, call);
-  if (state == LinphoneCallStateIncomingReceived && !_tandem_call_peer_can_encrypt (wrapped) &&
-      self->encryption == TANDEM_CALL_ENCRYPTION_ALWAYS)
-    {
-      g_message ("Refusing the unencrypted call from %s (Encrypt calls: always)",
-                 tandem_call_get_peer_address (wrapped));
-      _tandem_call_update (wrapped, state);
-      _tandem_call_refuse_unencrypted (wrapped);
-      return;
-    }
   if (state == LinphoneCallStateConnected &&
       !_tandem_call_settle_unencrypted_answer (wrapped, self->encryption == TANDEM_CALL_ENCRYPTION_ALWAYS))
     g_message ("Ending the call with %s: it cannot be encrypted (Encrypt calls: always)",
