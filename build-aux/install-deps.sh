@@ -24,13 +24,14 @@ TEST_PKGS="
   desktop-file-utils appstream jq
   linphone-cli baresip-core x11vnc iproute2
   dbus dbus-x11 librsvg2-bin libxml2-utils gnome-keyring
-  mutter pipewire pipewire-bin wireplumber xdg-desktop-portal xdg-desktop-portal-gnome
+  mutter gnome-shell pipewire pipewire-bin wireplumber xdg-desktop-portal xdg-desktop-portal-gnome
   gstreamer1.0-pipewire gstreamer1.0-tools python3-gi python3-gi-cairo python3-dbus
   python3-pyatspi at-spi2-core fuse3 libegl-mesa0 libgl1-mesa-dri
 "
 
 # libportal, libpipewire: screen sharing on Wayland (the portals).
-# mutter ... python3-pyatspi: the headless GNOME session of the Wayland tests.
+# mutter ... python3-pyatspi: the headless GNOME session of the Wayland tests
+# (gnome-shell: its window picker, for sharing one window).
 # openssl: the share session's per-profile TLS certificate is made with it.
 want="$BUILD_PKGS kamailio-presence-modules"
 [ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"

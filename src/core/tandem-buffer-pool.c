@@ -7,7 +7,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-core"
+#define G_LOG_DOMAIN "tandem-buffer-pool"
 
 #include "tandem-buffer-pool.h"
 

@@ -31,7 +31,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-msrp"
+#define G_LOG_DOMAIN "tandem-msrp-connection"
 
 #include <string.h>
 #include <netinet/in.h>

@@ -2,13 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-msrp"
+#define G_LOG_DOMAIN "tandem-msrp-message"
 
 #include <string.h>
 
 #include "tandem-msrp-error.h"
 #include "tandem-msrp-message.h"
-#include "tandem-msrp-private.h"
 
 G_DEFINE_BOXED_TYPE (TandemMsrpMessage, tandem_msrp_message,
                      tandem_msrp_message_ref, tandem_msrp_message_unref)
@@ -243,10 +242,10 @@ skip_to_dashes (const guint8 *hay,
 /* The first occurrence of @marker ("\r\n-------<tid>", at least 13
  * bytes) in @haystack, or NULL: memmem() semantics. */
 const guint8 *
-_tandem_msrp_find_end_line (const guint8 *haystack,
-                            gsize         len,
-                            const char   *marker,
-                            gsize         marker_len)
+tandem_msrp_find_end_line (const guint8 *haystack,
+                           gsize         len,
+                           const char   *marker,
+                           gsize         marker_len)
 {
   gsize i = 0, last;
 
@@ -285,7 +284,7 @@ tid_collides (const char   *tid,
   mlen = g_snprintf (marker, sizeof marker, "\r\n-------%s", tid);
   if (body_len >= mlen - 2 && memcmp (body, marker + 2, mlen - 2) == 0)
     return TRUE;
-  return _tandem_msrp_find_end_line (body, body_len, marker, mlen) != NULL;
+  return tandem_msrp_find_end_line (body, body_len, marker, mlen) != NULL;
 }
 
 static void

@@ -100,4 +100,11 @@ GBytes            *tandem_msrp_message_serialize    (TandemMsrpMessage *msg,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TandemMsrpMessage, tandem_msrp_message_unref)
 
+/* The first occurrence of an end-line @marker ("\r\n-------<tid>") in
+ * @haystack, or NULL (memmem(); shared by the parser and the session). */
+const guint8 *tandem_msrp_find_end_line (const guint8 *haystack,
+                                         gsize         len,
+                                         const char   *marker,
+                                         gsize         marker_len);
+
 G_END_DECLS

@@ -13,18 +13,18 @@
  * body (RFC 4975 section 7.1), so for a well-formed chunk that is the
  * first end-line a scan would find too. Otherwise (the end-line is not
  * there: an interrupted chunk, a lying Byte-Range, or the end is not fed
- * yet) the bytes are scanned, with _tandem_msrp_find_end_line() instead
+ * yet) the bytes are scanned, with tandem_msrp_find_end_line() instead
  * of memmem().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-msrp"
+#define G_LOG_DOMAIN "tandem-msrp-parser"
 
 #include <string.h>
 
 #include "tandem-msrp-error.h"
 #include "tandem-msrp-parser.h"
-#include "tandem-msrp-private.h"
+#include "tandem-msrp-message.h"
 #include "tandem-msrp-uri.h"
 
 typedef enum {
@@ -526,7 +526,7 @@ feed_body (TandemMsrpParser *parser,
           const guint8 *hit;
 
           /* a body comes out in one piece per feed */
-          while ((hit = _tandem_msrp_find_end_line (scan, end - scan, parser->marker, ml)) != NULL &&
+          while ((hit = tandem_msrp_find_end_line (scan, end - scan, parser->marker, ml)) != NULL &&
                  hit < tail)
             {
               if ((hit[ml] == '$' || hit[ml] == '+' || hit[ml] == '#') &&

@@ -14,7 +14,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-relay"
+#define G_LOG_DOMAIN "tandem-msrp-relay-client"
 
 #include <string.h>
 

@@ -24,7 +24,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-msrp"
+#define G_LOG_DOMAIN "tandem-msrp-session"
 
 #include <string.h>
 #include <netinet/in.h>
@@ -38,7 +38,6 @@
 #include "tandem-msrp-connection.h"
 #include "tandem-msrp-error.h"
 #include "tandem-msrp-message.h"
-#include "tandem-msrp-private.h"
 #include "tandem-msrp-session.h"
 #include "tandem-tls-identity.h"
 
@@ -1016,7 +1015,7 @@ skip_blocks_avx2 (const guint8 *hay,
 #endif
 
 /* Does @marker ("\r\n-------<tid>") occur in @body? The shared search
- * (_tandem_msrp_find_end_line()) looks at each 128 bytes with a
+ * (tandem_msrp_find_end_line()) looks at each 128 bytes with a
  * reduction that costs more than the loads; the sender scans every
  * byte it sends, so with AVX2 blocks without a "----" word are skipped
  * here first and the shared search only looks around a block that has
@@ -1042,14 +1041,14 @@ marker_in_body (const guint8 *body,
           from = i >= 5 ? i - 5 : 0;
           to = MIN (len, i + 254 + marker_len);
           if (to - from >= marker_len &&
-              _tandem_msrp_find_end_line (body + from, to - from, marker, marker_len) != NULL)
+              tandem_msrp_find_end_line (body + from, to - from, marker, marker_len) != NULL)
             return TRUE;
           i += 256;
         }
       return FALSE;
     }
 #endif
-  return _tandem_msrp_find_end_line (body, len, marker, marker_len) != NULL;
+  return tandem_msrp_find_end_line (body, len, marker, marker_len) != NULL;
 }
 
 /* A transaction id (as tandem_msrp_new_transaction_id(): 12 of

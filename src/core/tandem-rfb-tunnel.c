@@ -24,7 +24,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-tunnel"
+#define G_LOG_DOMAIN "tandem-rfb-tunnel"
 
 #include "tandem-msrp-error.h"
 #include "tandem-rfb-tunnel.h"

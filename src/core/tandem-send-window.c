@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-window"
+#define G_LOG_DOMAIN "tandem-send-window"
 
 #include "tandem-send-window.h"
 

@@ -37,6 +37,7 @@
 #define G_LOG_DOMAIN "tandem-share-media"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/select.h>
@@ -191,18 +192,18 @@ describe_error (TandemShareMedia *self,
                 const GError     *error)
 {
   if (g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FINGERPRINT_MISMATCH))
-    return g_strdup ("The peer's certificate does not match the fingerprint it advertised");
+    return g_strdup (_("The peer's certificate does not match the fingerprint it advertised"));
   if (g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_TIMED_OUT))
     return g_strdup (self->setup == TANDEM_MSRP_SETUP_ACTIVE
-                     ? "The peer could not be reached in time"
-                     : "The peer did not connect in time");
+                     ? _("The peer could not be reached in time")
+                     : _("The peer did not connect in time"));
   if (g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_BIND_REFUSED))
-    return g_strdup_printf ("The peer refused the share connection (%s)", error->message);
+    return g_strdup_printf (_("The peer refused the share connection (%s)"), error->message);
   if (error->domain == G_TLS_ERROR)
-    return g_strdup_printf ("The secure connection to the peer failed: %s", error->message);
+    return g_strdup_printf (_("The secure connection to the peer failed: %s"), error->message);
   if (error->domain == G_IO_ERROR)
-    return g_strdup_printf (self->connected ? "The connection to the peer was lost: %s"
-                                            : "Could not connect to the peer: %s",
+    return g_strdup_printf (self->connected ? _("The connection to the peer was lost: %s")
+                                            : _("Could not connect to the peer: %s"),
                             error->message);
   return g_strdup (error->message);
 }
@@ -365,7 +366,7 @@ finish_direct (TandemShareMedia *self,
     {
       g_clear_object (&self->session);
       finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FAILED,
-                                         "Cannot listen for the share connection on %s: %s",
+                                         _("Cannot listen for the share connection on %s: %s"),
                                          address, error->message));
       return;
     }
@@ -392,11 +393,11 @@ on_relay_auth (GObject      *source,
         finish_direct (self, error->message);
       else if (g_error_matches (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_AUTH_FAILED))
         finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_AUTH_FAILED,
-                                           "The MSRP relay did not accept the account's user "
-                                           "name or password (%s)", error->message));
+                                           _("The MSRP relay did not accept the account's user "
+                                             "name or password (%s)"), error->message));
       else
         finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_FAILED,
-                                           "The MSRP relay cannot be used: %s", error->message));
+                                           _("The MSRP relay cannot be used: %s"), error->message));
       return;
     }
   path = tandem_msrp_relay_client_dup_advertised_path (relay);
@@ -430,7 +431,7 @@ on_relay_discovered (GObject      *source,
         finish_direct (self, error->message);
       else
         finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
-                                           "The MSRP relay setting “%s” is not usable: %s",
+                                           _("The MSRP relay setting “%s” is not usable: %s"),
                                            self->relay_setting, error->message));
       return;
     }
@@ -439,10 +440,10 @@ on_relay_discovered (GObject      *source,
       g_autofree char *text = tandem_msrp_uri_to_string (relay_uri);
 
       finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
-                                         self->tls ? "The MSRP relay %s does not use TLS (msrps), "
-                                                     "and sharing is set to TLS"
-                                                   : "The MSRP relay %s uses TLS (msrps), "
-                                                     "and sharing is set to plain TCP", text));
+                                         self->tls ? _("The MSRP relay %s does not use TLS (msrps), "
+                                                       "and sharing is set to TLS")
+                                                   : _("The MSRP relay %s uses TLS (msrps), "
+                                                       "and sharing is set to plain TCP"), text));
       return;
     }
   self->relay = tandem_msrp_relay_client_new (relay_uri, self->username, self->password);
@@ -503,7 +504,7 @@ tandem_share_media_prepare_async (TandemShareMedia    *self,
   if (self->tls && self->certificate == NULL)
     {
       finish_prepare (self, g_error_new_literal (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
-                                                 "Sharing over TLS needs a certificate"));
+                                                 _("Sharing over TLS needs a certificate")));
       return;
     }
   if (self->local_address == NULL)
@@ -512,7 +513,7 @@ tandem_share_media_prepare_async (TandemShareMedia    *self,
   if (self->listen_address == NULL)
     {
       finish_prepare (self, g_error_new (TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_ARGUMENT,
-                                         "“%s” is not an IP address to share from",
+                                         _("“%s” is not an IP address to share from"),
                                          self->local_address));
       return;
     }
@@ -584,28 +585,30 @@ tandem_share_media_create_offer (TandemShareMedia *self,
 static gboolean
 check_remote (TandemShareMedia     *self,
               const TandemShareSdp *remote,
-              const char           *what,
+              gboolean              answer,
               GError              **error)
 {
   const char *why = NULL;
 
   if (remote->accept_types == NULL ||
       !g_strv_contains ((const char * const *) remote->accept_types, TANDEM_RFB_CONTENT_TYPE))
-    why = "it does not carry application/x-rfb (a screen)";
+    why = _("it does not carry application/x-rfb (a screen)");
   else if (remote->path == NULL || remote->path->len == 0)
-    why = "it has no MSRP path";
+    why = _("it has no MSRP path");
   else if (remote->tls && !self->tls)
-    why = "it wants TLS (msrps) and Tandem is set to plain TCP";
+    why = _("it wants TLS (msrps) and Tandem is set to plain TCP");
   else if (!remote->tls && self->tls)
-    why = "it wants plain TCP and Tandem is set to TLS (msrps)";
+    why = _("it wants plain TCP and Tandem is set to TLS (msrps)");
   else if (((TandemMsrpUri *) g_ptr_array_index (remote->path, 0))->secure != remote->tls)
-    why = "its protocol and its path disagree about TLS";
+    why = _("its protocol and its path disagree about TLS");
   else if (remote->tls && remote->fingerprint == NULL && !self->allow_unpinned)
-    why = "it uses TLS without a certificate fingerprint to check";
+    why = _("it uses TLS without a certificate fingerprint to check");
   if (why == NULL)
     return TRUE;
   g_set_error (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP,
-               "The peer's screen sharing %s is not usable: %s", what, why);
+               /* Translators: %s says why, e.g. "it has no MSRP path" */
+               answer ? _("The peer's screen sharing answer is not usable: %s")
+                      : _("The peer's screen sharing offer is not usable: %s"), why);
   return FALSE;
 }
 
@@ -619,7 +622,7 @@ tandem_share_media_create_answer (TandemShareMedia     *self,
   g_return_val_if_fail (self->session != NULL, NULL);
   g_return_val_if_fail (!self->started, NULL);
 
-  if (!check_remote (self, offer, "offer", error))
+  if (!check_remote (self, offer, FALSE, error))
     return NULL;
   self->offered = FALSE;
   self->answered = TRUE;
@@ -652,7 +655,7 @@ on_started (GObject      *source,
   apply_keepalive (self, tandem_msrp_session_get_connection (self->session));
   /* libvncserver and libvncclient select() on the VNC fd */
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
-    message = g_strdup_printf ("Cannot make the VNC connection: %s", g_strerror (errno));
+    message = g_strdup_printf (_("Cannot make the VNC connection: %s"), g_strerror (errno));
   else if (fds[1] >= FD_SETSIZE)
     message = g_strdup ("Too many open files for the VNC connection");
   else if ((self->tunnel = tandem_rfb_tunnel_new (self->session, fds[0], &error)) == NULL)
@@ -699,15 +702,15 @@ tandem_share_media_start (TandemShareMedia     *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The share session has ended");
       return FALSE;
     }
-  if (!check_remote (self, remote, self->offered ? "answer" : "offer", error))
+  if (!check_remote (self, remote, self->offered, error))
     return FALSE;
   if (self->answered)
     setup = self->answer_setup;
   else if (remote->setup == TANDEM_MSRP_SETUP_ACTPASS)
     {
       g_set_error_literal (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_INVALID_SDP,
-                           "The peer's screen sharing answer is not usable: "
-                           "it leaves open who connects (a=setup:actpass)");
+                           _("The peer's screen sharing answer is not usable: "
+                             "it leaves open who connects (a=setup:actpass)"));
       return FALSE;
     }
   else
@@ -716,7 +719,7 @@ tandem_share_media_start (TandemShareMedia     *self,
       tandem_msrp_connection_is_closed (tandem_msrp_relay_client_get_connection (self->relay)))
     {
       g_set_error_literal (error, TANDEM_MSRP_ERROR, TANDEM_MSRP_ERROR_CLOSED,
-                           "The connection to the MSRP relay was lost");
+                           _("The connection to the MSRP relay was lost"));
       return FALSE;
     }
   /* pin only a peer we talk TLS with: behind a relay, TLS ends there */

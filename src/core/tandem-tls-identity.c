@@ -8,7 +8,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-tls"
+#define G_LOG_DOMAIN "tandem-tls-identity"
 
 #include <glib/gstdio.h>
 

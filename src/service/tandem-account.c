@@ -8,7 +8,6 @@
 #define G_LOG_DOMAIN "tandem-account"
 
 #include "tandem-account.h"
-#include "tandem-service-private.h"
 
 struct _TandemAccount
 {
@@ -114,8 +113,8 @@ tandem_account_init (TandemAccount *self)
 }
 
 TandemAccount *
-_tandem_account_new (const char *identity,
-                     const char *server)
+tandem_account_new (const char *identity,
+                    const char *server)
 {
   TandemAccount *self = g_object_new (TANDEM_TYPE_ACCOUNT, NULL);
 
@@ -126,9 +125,9 @@ _tandem_account_new (const char *identity,
 }
 
 void
-_tandem_account_set_state (TandemAccount           *self,
-                           TandemRegistrationState  state,
-                           const char              *message)
+tandem_account_set_state (TandemAccount           *self,
+                          TandemRegistrationState  state,
+                          const char              *message)
 {
   g_return_if_fail (TANDEM_IS_ACCOUNT (self));
 
@@ -138,14 +137,14 @@ _tandem_account_set_state (TandemAccount           *self,
       self->state = state;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
     }
-  if (_tandem_set_str (&self->state_message, message))
+  if (tandem_set_str (&self->state_message, message))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_MESSAGE]);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
 void
-_tandem_account_set_waiting_for_keyring (TandemAccount *self,
-                                         gboolean       waiting)
+tandem_account_set_waiting_for_keyring (TandemAccount *self,
+                                        gboolean       waiting)
 {
   g_return_if_fail (TANDEM_IS_ACCOUNT (self));
 

@@ -18,4 +18,13 @@ TandemRegistrationState  tandem_account_get_state         (TandemAccount *self);
 const char              *tandem_account_get_state_message (TandemAccount *self);
 gboolean                 tandem_account_get_waiting_for_keyring (TandemAccount *self);
 
+/* For TandemAccounts. */
+TandemAccount *tandem_account_new          (const char              *identity,
+                                            const char              *server);
+void           tandem_account_set_state    (TandemAccount           *self,
+                                            TandemRegistrationState  state,
+                                            const char              *message);
+void           tandem_account_set_waiting_for_keyring (TandemAccount *self,
+                                                       gboolean       waiting);
+
 G_END_DECLS

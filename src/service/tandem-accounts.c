@@ -24,7 +24,6 @@
 
 #include "tandem-accounts.h"
 #include "tandem-secrets.h"
-#include "tandem-service-private.h"
 #include "tandem-sip-address.h"
 
 /* A publication left behind by a crash or a lost network stays on the
@@ -117,7 +116,7 @@ wrap_account (TandemAccounts  *self,
   const LinphoneAddress *server = linphone_account_params_get_server_address (params);
   g_autofree char *identity_str = identity ? linphone_address_as_string_uri_only (identity) : NULL;
   g_autofree char *server_str = server ? linphone_address_as_string_uri_only (server) : NULL;
-  TandemAccount *wrapped = _tandem_account_new (identity_str, server_str);
+  TandemAccount *wrapped = tandem_account_new (identity_str, server_str);
 
   /* The store holds the reference; the LinphoneAccount points back. */
   linphone_account_set_user_data (account, wrapped);
@@ -174,7 +173,7 @@ on_account_registration_state_changed (LinphoneCore              *core,
     reason = describe_registration_failure (account, message);
   g_debug ("%s: registration %d (%s)", tandem_account_get_identity (wrapped), state,
            reason ? reason : message);
-  _tandem_account_set_state (wrapped, from_linphone_registration (state), reason);
+  tandem_account_set_state (wrapped, from_linphone_registration (state), reason);
 }
 
 static void
@@ -300,7 +299,7 @@ set_waiting_for_keyring (LinphoneAccount *account,
   TandemAccount *wrapped = account != NULL ? lookup_account (account) : NULL;
 
   if (wrapped != NULL)
-    _tandem_account_set_waiting_for_keyring (wrapped, waiting);
+    tandem_account_set_waiting_for_keyring (wrapped, waiting);
 }
 
 /* No keyring, or it refused: the profile keeps the digest hash (HA1) of
@@ -718,11 +717,13 @@ tandem_accounts_dup_password (TandemAccounts  *self,
                               char           **ha1)
 {
   const LinphoneAuthInfo *auth;
-  g_autofree char *key = g_strdup_printf ("%s@%s", username, domain);
-  const char *known = g_hash_table_lookup (self->passwords, key);
+  g_autofree char *key = NULL;
+  const char *known;
 
   g_return_val_if_fail (TANDEM_IS_ACCOUNTS (self), NULL);
 
+  key = g_strdup_printf ("%s@%s", username, domain);
+  known = g_hash_table_lookup (self->passwords, key);
   auth = self->core ? linphone_core_find_auth_info (self->core, NULL, username, domain) : NULL;
   *ha1 = auth && linphone_auth_info_get_ha1 (auth) ? g_strdup (linphone_auth_info_get_ha1 (auth)) : NULL;
   if (known != NULL)

@@ -10,7 +10,6 @@
 #include <linphone/core.h>
 
 #include "tandem-call-record.h"
-#include "tandem-service-private.h"
 
 struct _TandemCallRecord
 {
@@ -49,7 +48,7 @@ tandem_call_record_init (TandemCallRecord *self)
 }
 
 TandemCallRecord *
-_tandem_call_record_new (gpointer linphone_call_log)
+tandem_call_record_new_for (gpointer linphone_call_log)
 {
   LinphoneCallLog *log = linphone_call_log_ref (linphone_call_log);
   TandemCallRecord *self = g_object_new (TANDEM_TYPE_CALL_RECORD, NULL);

@@ -19,4 +19,7 @@ TandemCallOutcome  tandem_call_record_get_outcome      (TandemCallRecord *self);
 gint64             tandem_call_record_get_start        (TandemCallRecord *self);
 guint              tandem_call_record_get_duration     (TandemCallRecord *self);
 
+/* For TandemCalls; the gpointer is a LinphoneCallLog. */
+TandemCallRecord   *tandem_call_record_new_for          (gpointer            linphone_call_log);
+
 G_END_DECLS

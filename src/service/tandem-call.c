@@ -19,7 +19,10 @@
 #include <linphone/core.h>
 
 #include "tandem-call.h"
-#include "tandem-service-private.h"
+
+/* The SIP reason of a 488 for an unencrypted offer refused by a Tandem set
+ * to "Encrypt calls: always"; the caller's Tandem turns it into words. */
+#define TANDEM_CALL_ENCRYPTED_ONLY_PHRASE "Encrypted calls only"
 
 struct _TandemCall
 {
@@ -191,7 +194,7 @@ describe_end (LinphoneCall *call)
 }
 
 TandemCall *
-_tandem_call_new (gpointer linphone_call)
+tandem_call_new_for (gpointer linphone_call)
 {
   TandemCall *self = g_object_new (TANDEM_TYPE_CALL, NULL);
   const LinphoneAddress *remote;
@@ -217,7 +220,7 @@ _tandem_call_new (gpointer linphone_call)
  * the remote parameters), or ZRTP's zrtp-hash (which it does not; the
  * attribute is there among the SDP's attributes). */
 gboolean
-_tandem_call_peer_can_encrypt (TandemCall *self)
+tandem_call_peer_can_encrypt (TandemCall *self)
 {
   const LinphoneCallParams *remote;
 
@@ -253,7 +256,7 @@ set_security (TandemCall         *self,
 /* Reads what protects the media now from liblinphone.  Called on every
  * state change and when liblinphone says the encryption changed. */
 void
-_tandem_call_update_security (TandemCall *self)
+tandem_call_update_security (TandemCall *self)
 {
   const LinphoneCallParams *current;
   const LinphoneCallParams *asked;
@@ -291,7 +294,7 @@ _tandem_call_update_security (TandemCall *self)
     default:
       /* Still agreeing on keys when both sides asked for encryption
        * (ZRTP needs a few round trips after the streams start). */
-      if (wanted != LinphoneMediaEncryptionNone && _tandem_call_peer_can_encrypt (self))
+      if (wanted != LinphoneMediaEncryptionNone && tandem_call_peer_can_encrypt (self))
         set_security (self, TANDEM_CALL_SECURITY_PENDING, NULL);
       else
         set_security (self, TANDEM_CALL_SECURITY_NONE, NULL);
@@ -301,8 +304,8 @@ _tandem_call_update_security (TandemCall *self)
 
 /* Returns TRUE when the call has ended for good. */
 gboolean
-_tandem_call_update (TandemCall *self,
-                     int         linphone_state)
+tandem_call_update (TandemCall *self,
+                    int         linphone_state)
 {
   TandemCallState state = self->state;
 
@@ -367,7 +370,7 @@ _tandem_call_update (TandemCall *self,
       self->state = state;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
     }
-  _tandem_call_update_security (self);
+  tandem_call_update_security (self);
 
   if (linphone_state == LinphoneCallStateReleased && self->call != NULL)
     {
@@ -384,8 +387,8 @@ check_live (TandemCall  *self,
 {
   if (self->call == NULL || self->state == TANDEM_CALL_ENDED || self->state == TANDEM_CALL_FAILED)
     {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "The call has ended");
+      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+                           _("The call has ended"));
       return FALSE;
     }
   return TRUE;
@@ -393,13 +396,12 @@ check_live (TandemCall  *self,
 
 static gboolean
 check_status (LinphoneStatus   status,
-              const char      *what,
+              const char      *message,
               GError         **error)
 {
   if (status != 0)
     {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                   "Could not %s the call", what);
+      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED, message);
       return FALSE;
     }
   return TRUE;
@@ -415,14 +417,14 @@ tandem_call_accept (TandemCall  *self,
     return FALSE;
   if (self->state != TANDEM_CALL_INCOMING)
     {
-      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "Only a ringing incoming call can be answered");
+      g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+                           _("Only a ringing incoming call can be answered"));
       return FALSE;
     }
   /* An encrypted offer is answered with encryption made mandatory: no
    * packet of audio leaves in the clear while ZRTP is still agreeing on
    * keys. */
-  if (_tandem_call_peer_can_encrypt (self))
+  if (tandem_call_peer_can_encrypt (self))
     {
       LinphoneCallParams *params = linphone_core_create_call_params (linphone_call_get_core (self->call),
                                                                      self->call);
@@ -431,9 +433,9 @@ tandem_call_accept (TandemCall  *self,
       linphone_call_params_enable_mandatory_media_encryption (params, TRUE);
       status = linphone_call_accept_with_params (self->call, params);
       linphone_call_params_unref (params);
-      return check_status (status, "answer", error);
+      return check_status (status, _("The call could not be answered"), error);
     }
-  return check_status (linphone_call_accept (self->call), "answer", error);
+  return check_status (linphone_call_accept (self->call), _("The call could not be answered"), error);
 }
 
 gboolean
@@ -447,7 +449,7 @@ tandem_call_decline (TandemCall  *self,
   if (self->state != TANDEM_CALL_INCOMING)
     return tandem_call_hang_up (self, error);
   self->end_reason = g_strdup ("Declined");
-  return check_status (linphone_call_decline (self->call, LinphoneReasonDeclined), "decline", error);
+  return check_status (linphone_call_decline (self->call, LinphoneReasonDeclined), _("The call could not be declined"), error);
 }
 
 gboolean
@@ -458,7 +460,7 @@ tandem_call_hang_up (TandemCall  *self,
 
   if (!check_live (self, error))
     return FALSE;
-  return check_status (linphone_call_terminate (self->call), "hang up", error);
+  return check_status (linphone_call_terminate (self->call), _("The call could not be hung up"), error);
 }
 
 gboolean
@@ -469,7 +471,7 @@ tandem_call_hold (TandemCall  *self,
 
   if (!check_live (self, error))
     return FALSE;
-  return check_status (linphone_call_pause (self->call), "hold", error);
+  return check_status (linphone_call_pause (self->call), _("The call could not be put on hold"), error);
 }
 
 gboolean
@@ -480,7 +482,7 @@ tandem_call_resume (TandemCall  *self,
 
   if (!check_live (self, error))
     return FALSE;
-  return check_status (linphone_call_resume (self->call), "resume", error);
+  return check_status (linphone_call_resume (self->call), _("The call could not be resumed"), error);
 }
 
 void
@@ -507,10 +509,10 @@ tandem_call_send_dtmf (TandemCall  *self,
   if (strchr ("0123456789*#ABCD", digit) == NULL || digit == '\0')
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "“%c” is not a DTMF digit", digit);
+                   _("“%c” is not a key of the keypad"), digit);
       return FALSE;
     }
-  return check_status (linphone_call_send_dtmf (self->call, digit), "send a tone on", error);
+  return check_status (linphone_call_send_dtmf (self->call, digit), _("No tone could be sent in the call"), error);
 }
 
 const char *
@@ -603,7 +605,7 @@ tandem_call_mark_verified (TandemCall  *self,
     }
   linphone_call_set_authentication_token_verified (self->call, TRUE);
   self->peer_was_verified = TRUE;
-  _tandem_call_update_security (self);
+  tandem_call_update_security (self);
   return TRUE;
 }
 
@@ -611,7 +613,7 @@ tandem_call_mark_verified (TandemCall  *self,
  * encrypted calls only: declined with a reason the caller's Tandem turns
  * into words (describe_end()), and ours says why too. */
 void
-_tandem_call_refuse_unencrypted (TandemCall *self)
+tandem_call_refuse_unencrypted (TandemCall *self)
 {
   LinphoneErrorInfo *info;
   LinphoneErrorInfo *sub;
@@ -643,7 +645,7 @@ _tandem_call_refuse_unencrypted (TandemCall *self)
  * that drops the demand); with "always" it ends, saying why.  Returns
  * FALSE when it ended the call. */
 gboolean
-_tandem_call_settle_unencrypted_answer (TandemCall *self,
+tandem_call_settle_unencrypted_answer (TandemCall *self,
                                         gboolean    refuse)
 {
   const LinphoneCallParams *asked;
@@ -653,7 +655,7 @@ _tandem_call_settle_unencrypted_answer (TandemCall *self,
     return TRUE;
   asked = linphone_call_get_params (self->call);
   if (asked == NULL || !linphone_call_params_mandatory_media_encryption_enabled (asked) ||
-      _tandem_call_peer_can_encrypt (self))
+      tandem_call_peer_can_encrypt (self))
     return TRUE;
 
   if (refuse)

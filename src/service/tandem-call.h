@@ -41,4 +41,21 @@ gboolean         tandem_call_send_dtmf         (TandemCall  *self,
                                                 char         digit,
                                                 GError     **error);
 
+/* For TandemCalls; the gpointer is a LinphoneCall, the int its
+ * LinphoneCallState, kept out of this header.  update() says whether the
+ * call is over. */
+TandemCall         *tandem_call_new_for                 (gpointer            linphone_call);
+gboolean            tandem_call_update                  (TandemCall         *self,
+                                                         int                 linphone_state);
+/* Also for TandemCalls: what protects the media, read again (on a state
+ * or encryption change); whether the peer's SDP offers a way to encrypt;
+ * declining an offer that cannot be encrypted (488, Reason "Encrypted
+ * calls only"); an outgoing call whose answer cannot encrypt goes on
+ * unencrypted, or with @refuse ends (FALSE). */
+void                tandem_call_update_security         (TandemCall         *self);
+gboolean            tandem_call_peer_can_encrypt        (TandemCall         *self);
+void                tandem_call_refuse_unencrypted      (TandemCall         *self);
+gboolean            tandem_call_settle_unencrypted_answer (TandemCall       *self,
+                                                         gboolean            refuse);
+
 G_END_DECLS

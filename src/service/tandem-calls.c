@@ -27,7 +27,6 @@
 #include <linphone/core.h>
 
 #include "tandem-calls.h"
-#include "tandem-service-private.h"
 #include "tandem-sip-address.h"
 
 #define HOLD_MAX_MS 2000
@@ -96,16 +95,16 @@ wrap_call (TandemCalls  *self,
 
   if (wrapped == NULL)
     {
-      wrapped = _tandem_call_new (call);
+      wrapped = tandem_call_new_for (call);
       /* "Always": an offer that cannot be encrypted is declined (488,
        * Reason "Encrypted calls only") before it is announced, so it
        * never rings nor notifies; the call bar says why. */
       if (tandem_call_is_incoming (wrapped) && self->encryption == TANDEM_CALL_ENCRYPTION_ALWAYS &&
-          !_tandem_call_peer_can_encrypt (wrapped))
+          !tandem_call_peer_can_encrypt (wrapped))
         {
           g_message ("Refusing the unencrypted call from %s (Encrypt calls: always)",
                      tandem_call_get_peer_address (wrapped));
-          _tandem_call_refuse_unencrypted (wrapped);
+          tandem_call_refuse_unencrypted (wrapped);
         }
       g_list_store_append (self->store, wrapped);
       g_object_unref (wrapped);
@@ -136,7 +135,7 @@ record_call (TandemCalls  *self,
 
   if (log == NULL)
     return;
-  record = _tandem_call_record_new (log);
+  record = tandem_call_record_new_for (log);
   g_list_store_insert (self->history, 0, record);
   update_missed_calls (self);
 }
@@ -149,7 +148,7 @@ load_history (TandemCalls *self)
 
   /* liblinphone keeps the newest first, like the model. */
   for (const bctbx_list_t *l = logs; l != NULL; l = l->next)
-    g_ptr_array_add (records, _tandem_call_record_new (l->data));
+    g_ptr_array_add (records, tandem_call_record_new_for (l->data));
   g_list_store_splice (self->history, 0, g_list_model_get_n_items (G_LIST_MODEL (self->history)),
                        records->pdata, records->len);
   update_missed_calls (self);
@@ -172,10 +171,10 @@ update_call (TandemCalls       *self,
   if (state == LinphoneCallStateEnd || state == LinphoneCallStateError)
     record_call (self, call);
   if (state == LinphoneCallStateConnected &&
-      !_tandem_call_settle_unencrypted_answer (wrapped, self->encryption == TANDEM_CALL_ENCRYPTION_ALWAYS))
+      !tandem_call_settle_unencrypted_answer (wrapped, self->encryption == TANDEM_CALL_ENCRYPTION_ALWAYS))
     g_message ("Ending the call with %s: it cannot be encrypted (Encrypt calls: always)",
                tandem_call_get_peer_address (wrapped));
-  if (_tandem_call_update (wrapped, state) &&
+  if (tandem_call_update (wrapped, state) &&
       g_list_store_find (self->store, wrapped, &position))
     {
       if (tandem_call_get_end_reason (wrapped) != NULL)
@@ -195,7 +194,7 @@ on_call_encryption_changed (LinphoneCore *core,
 
   g_debug ("call encryption %s%s%s", on ? "on" : "off", token ? ", code " : "", token ? token : "");
   if (wrapped != NULL)
-    _tandem_call_update_security (wrapped);
+    tandem_call_update_security (wrapped);
 }
 
 /* liblinphone's side of the policy: what it answers with.  Outgoing calls

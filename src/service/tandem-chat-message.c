@@ -9,7 +9,6 @@
 #include <linphone/core.h>
 
 #include "tandem-chat-message.h"
-#include "tandem-service-private.h"
 
 struct _TandemChatMessage
 {
@@ -163,7 +162,7 @@ tandem_chat_message_init (TandemChatMessage *self)
 }
 
 TandemChatMessage *
-_tandem_chat_message_new (gpointer linphone_message)
+tandem_chat_message_new_for (gpointer linphone_message)
 {
   LinphoneChatMessage *message = linphone_message;
   TandemChatMessage *self = g_object_new (TANDEM_TYPE_CHAT_MESSAGE, NULL);
@@ -184,7 +183,7 @@ _tandem_chat_message_new (gpointer linphone_message)
 }
 
 gpointer
-_tandem_chat_message_get_linphone (TandemChatMessage *self)
+tandem_chat_message_get_linphone (TandemChatMessage *self)
 {
   return self->message;
 }

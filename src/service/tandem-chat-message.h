@@ -18,4 +18,9 @@ gint64              tandem_chat_message_get_time     (TandemChatMessage *self);
 TandemMessageState  tandem_chat_message_get_state    (TandemChatMessage *self);
 const char         *tandem_chat_message_get_id       (TandemChatMessage *self);
 
+/* For TandemConversation; the gpointer is a LinphoneChatMessage, kept
+ * out of this header. */
+TandemChatMessage *tandem_chat_message_new_for (gpointer           linphone_message);
+gpointer           tandem_chat_message_get_linphone (TandemChatMessage *self);
+
 G_END_DECLS

@@ -9,7 +9,6 @@
 #define G_LOG_DOMAIN "tandem-contact"
 
 #include "tandem-contact.h"
-#include "tandem-service-private.h"
 
 struct _TandemContact
 {
@@ -104,8 +103,8 @@ tandem_contact_init (TandemContact *self)
 }
 
 TandemContact *
-_tandem_contact_new (const char *name,
-                     const char *address)
+tandem_contact_new (const char *name,
+                    const char *address)
 {
   TandemContact *self = g_object_new (TANDEM_TYPE_CONTACT, NULL);
 
@@ -116,19 +115,19 @@ _tandem_contact_new (const char *name,
 }
 
 void
-_tandem_contact_set_name (TandemContact *self,
-                          const char    *name)
+tandem_contact_set_name (TandemContact *self,
+                         const char    *name)
 {
   g_return_if_fail (TANDEM_IS_CONTACT (self));
 
-  if (_tandem_set_str (&self->name, name))
+  if (tandem_set_str (&self->name, name))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
 void
-_tandem_contact_set_presence (TandemContact  *self,
-                              TandemPresence  presence,
-                              const char     *note)
+tandem_contact_set_presence (TandemContact  *self,
+                             TandemPresence  presence,
+                             const char     *note)
 {
   g_return_if_fail (TANDEM_IS_CONTACT (self));
 
@@ -138,7 +137,7 @@ _tandem_contact_set_presence (TandemContact  *self,
       self->presence = presence;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
     }
-  if (_tandem_set_str (&self->note, note))
+  if (tandem_set_str (&self->note, note))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
   g_object_thaw_notify (G_OBJECT (self));
 }

@@ -17,4 +17,13 @@ const char     *tandem_contact_get_address  (TandemContact *self);
 TandemPresence  tandem_contact_get_presence (TandemContact *self);
 const char     *tandem_contact_get_note     (TandemContact *self);
 
+/* For TandemContacts. */
+TandemContact *tandem_contact_new          (const char     *name,
+                                            const char     *address);
+void           tandem_contact_set_name     (TandemContact  *self,
+                                            const char     *name);
+void           tandem_contact_set_presence (TandemContact  *self,
+                                            TandemPresence  presence,
+                                            const char     *note);
+
 G_END_DECLS

@@ -17,7 +17,6 @@
 #include <linphone/core.h>
 
 #include "tandem-contacts.h"
-#include "tandem-service-private.h"
 #include "tandem-sip-address.h"
 
 /* Least time between two presence PUBLISHes, see schedule_publish(). */
@@ -115,7 +114,7 @@ update_contact_presence (TandemContact  *contact,
   const LinphonePresenceModel *model = linphone_friend_get_presence_model (friend);
   LinphonePresenceNote *note = model ? linphone_presence_model_get_note (model, NULL) : NULL;
 
-  _tandem_contact_set_presence (contact,
+  tandem_contact_set_presence (contact,
                                 presence_from_model (model, linphone_friend_get_consolidated_presence (friend)),
                                 note ? linphone_presence_note_get_content (note) : NULL);
 }
@@ -126,7 +125,7 @@ wrap_friend (TandemContacts *self,
 {
   const LinphoneAddress *address = linphone_friend_get_address (friend);
   g_autofree char *address_str = address ? linphone_address_as_string_uri_only (address) : NULL;
-  TandemContact *contact = _tandem_contact_new (linphone_friend_get_name (friend), address_str);
+  TandemContact *contact = tandem_contact_new (linphone_friend_get_name (friend), address_str);
 
   linphone_friend_set_user_data (friend, contact);
   g_object_set_data_full (G_OBJECT (contact), "tandem-friend",
@@ -349,7 +348,7 @@ tandem_contacts_add (TandemContacts  *self,
       linphone_friend_edit (friend);
       linphone_friend_set_name (friend, name);
       linphone_friend_done (friend);
-      _tandem_contact_set_name (contact, name);
+      tandem_contact_set_name (contact, name);
       return contact;
     }
 
@@ -503,7 +502,7 @@ tandem_contacts_set_presence (TandemContacts *self,
       self->presence = presence;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
     }
-  if (_tandem_set_str (&self->presence_note, note && *note ? note : NULL))
+  if (tandem_set_str (&self->presence_note, note && *note ? note : NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE_NOTE]);
 
   if (self->core != NULL)

@@ -9,10 +9,10 @@
  */
 #define G_LOG_DOMAIN "tandem-conversation"
 
+#include <glib/gi18n.h>
 #include <linphone/core.h>
 
 #include "tandem-conversation.h"
-#include "tandem-service-private.h"
 
 #define HISTORY_PAGE 100
 
@@ -129,7 +129,7 @@ update_unread (TandemConversation *self)
 }
 
 TandemConversation *
-_tandem_conversation_new (gpointer linphone_room)
+tandem_conversation_new_for (gpointer linphone_room)
 {
   TandemConversation *self = g_object_new (TANDEM_TYPE_CONVERSATION, NULL);
   const LinphoneAddress *peer;
@@ -143,7 +143,7 @@ _tandem_conversation_new (gpointer linphone_room)
 }
 
 gpointer
-_tandem_conversation_get_room (TandemConversation *self)
+tandem_conversation_get_room (TandemConversation *self)
 {
   return self->room;
 }
@@ -159,7 +159,7 @@ wrap_history (TandemConversation *self,
   GPtrArray *wrapped = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (bctbx_list_t *l = history; l != NULL; l = l->next)
-    g_ptr_array_add (wrapped, _tandem_chat_message_new (l->data));
+    g_ptr_array_add (wrapped, tandem_chat_message_new_for (l->data));
   bctbx_list_free_with_data (history, (bctbx_list_free_func) linphone_chat_message_unref);
 
   return wrapped;
@@ -224,13 +224,13 @@ append_message (TandemConversation  *self,
   if (!self->loaded)
     return;
 
-  wrapped = _tandem_chat_message_new (message);
+  wrapped = tandem_chat_message_new_for (message);
   g_list_store_append (self->messages, wrapped);
 }
 
 void
-_tandem_conversation_add_received (TandemConversation *self,
-                                   gpointer            message)
+tandem_conversation_add_received (TandemConversation *self,
+                                  gpointer            message)
 {
   append_message (self, message);
   if (self->remote_composing)
@@ -242,7 +242,7 @@ _tandem_conversation_add_received (TandemConversation *self,
 }
 
 void
-_tandem_conversation_update_composing (TandemConversation *self)
+tandem_conversation_update_composing (TandemConversation *self)
 {
   gboolean composing = linphone_chat_room_is_remote_composing (self->room);
 
@@ -276,13 +276,13 @@ tandem_conversation_send_text (TandemConversation  *self,
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "The message is not valid UTF-8");
+                   _("The message is not valid UTF-8"));
       return NULL;
     }
   if (is_blank (text))
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "An empty message cannot be sent");
+                   _("An empty message cannot be sent"));
       return NULL;
     }
 
@@ -291,7 +291,7 @@ tandem_conversation_send_text (TandemConversation  *self,
   /* Wrap first, so the state callbacks of the send reach the wrapper.
    * liblinphone stores the message before sending: if the network fails
    * it stays in the history, marked failed, and can be retried. */
-  wrapped = _tandem_chat_message_new (message);
+  wrapped = tandem_chat_message_new_for (message);
   g_list_store_append (self->messages, wrapped);
   linphone_chat_message_send (message);
   linphone_chat_message_unref (message);
@@ -311,11 +311,11 @@ tandem_conversation_retry (TandemConversation  *self,
   if (tandem_chat_message_get_state (message) != TANDEM_MESSAGE_FAILED)
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
-                   "Only a message that failed can be sent again");
+                   _("Only a message that failed can be sent again"));
       return FALSE;
     }
 
-  linphone_chat_message_send (_tandem_chat_message_get_linphone (message));
+  linphone_chat_message_send (tandem_chat_message_get_linphone (message));
   return TRUE;
 }
 

@@ -28,4 +28,12 @@ guint              tandem_conversation_get_unread_count     (TandemConversation 
 void               tandem_conversation_set_composing        (TandemConversation  *self);
 gboolean           tandem_conversation_get_remote_composing (TandemConversation  *self);
 
+/* For TandemConversations; the gpointers are liblinphone objects
+ * (LinphoneChatRoom, LinphoneChatMessage), kept out of this header. */
+TandemConversation *tandem_conversation_new_for         (gpointer            linphone_room);
+gpointer            tandem_conversation_get_room        (TandemConversation *self);
+void                tandem_conversation_add_received    (TandemConversation *self,
+                                                         gpointer            linphone_message);
+void                tandem_conversation_update_composing (TandemConversation *self);
+
 G_END_DECLS

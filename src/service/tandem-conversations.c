@@ -14,7 +14,6 @@
 #include <linphone/core.h>
 
 #include "tandem-conversations.h"
-#include "tandem-service-private.h"
 #include "tandem-sip-address.h"
 
 struct _TandemConversations
@@ -44,7 +43,7 @@ wrap_room (TandemConversations *self,
 
   if (conversation == NULL)
     {
-      conversation = _tandem_conversation_new (room);
+      conversation = tandem_conversation_new_for (room);
       g_hash_table_insert (self->conversations, key, conversation);
     }
   else
@@ -68,7 +67,7 @@ on_message_received (LinphoneCore        *core,
     return;
 
   g_debug ("message from %s", tandem_conversation_get_peer_address (conversation));
-  _tandem_conversation_add_received (conversation, message);
+  tandem_conversation_add_received (conversation, message);
   g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, conversation, text);
 }
 
@@ -78,7 +77,7 @@ on_is_composing_received (LinphoneCore     *core,
 {
   TandemConversations *self = linphone_core_cbs_get_user_data (linphone_core_get_current_callbacks (core));
 
-  _tandem_conversation_update_composing (wrap_room (self, room));
+  tandem_conversation_update_composing (wrap_room (self, room));
 }
 
 void

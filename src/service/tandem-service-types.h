@@ -123,4 +123,17 @@ const char    *tandem_presence_to_string   (TandemPresence presence);
 gboolean       tandem_presence_from_string (const char     *str,
                                             TandemPresence *out_presence);
 
+/* Like g_set_str() of GLib 2.76: replace *dest by a copy of src and say
+ * whether it changed. */
+static inline gboolean
+tandem_set_str (char       **dest,
+                const char  *src)
+{
+  if (g_strcmp0 (*dest, src) == 0)
+    return FALSE;
+  g_free (*dest);
+  *dest = g_strdup (src);
+  return TRUE;
+}
+
 G_END_DECLS

@@ -12,14 +12,10 @@
  *     by tandem-share-sdp) becomes a TandemShareSession, announced by
  *     ::share-offered, then 180; the caller answers with
  *     tandem_share_session_accept() (200 OK) or _decline() (603).
- *   - a mixed offer (Blink adds m=audio to a share session) is treated
- *     as a share offer: the answer built here keeps every other m= line
- *     of the offer, in order, with port 0 (rejected), and the session says
- *     tandem_share_session_has_audio().  liblinphone receives the same
- *     fork and rings too; when this stack answers first, the proxy CANCELs
- *     liblinphone's branch.  Accepting such an offer in liblinphone 5.1
- *     crashes when the application stream comes before the audio one:
- *     guarding against that is TandemShares' job, not this stack's.
+ *   - a mixed offer (Blink adds m=audio to a share session) is a share
+ *     offer whose answer rejects the other streams (the session's
+ *     has_audio()); keeping liblinphone's copy from ringing is
+ *     TandemShares' job (see there), not this stack's.
  *
  * Threads and iteration: everything runs on the thread-default main
  * context of tandem_share_stack_start(); a GLib timeout of its own runs
@@ -36,8 +32,8 @@
  * Sessions: each dialog is a TandemShareSession, which owns its
  * transactions and emits its own signals; the stack routes the requests,
  * responses, timeouts and network errors of a dialog to it by Call-ID,
- * and drops it SESSION_LINGER_S after it is over (late retransmissions,
- * a 200 OK crossing our CANCEL, still find it).
+ * and drops it SESSION_LINGER_S (or set_session_linger()) after it is
+ * over (late retransmissions, a 200 OK crossing our CANCEL, still find it).
  *
  * Known limits: incoming INVITEs over TLS are untested (the stack has no
  * server certificate, so they can only come over the connection it
@@ -95,6 +91,7 @@ struct _TandemShareStack
   GPtrArray               *bindings;  /* of char* */
   GHashTable              *sessions;  /* Call-ID -> TandemShareSession */
   GHashTable              *lingering; /* Call-ID -> timeout dropping an ended one */
+  guint                    linger_s;
 };
 
 G_DEFINE_FINAL_TYPE (TandemShareStack, tandem_share_stack, G_TYPE_OBJECT)
@@ -188,6 +185,17 @@ tandem_share_stack_get_outbound (TandemShareStack *self)
         belle_sip_object_ref (self->outbound);
     }
   return self->outbound;
+}
+
+/* How long an ended session still answers for its dialog before the
+ * stack drops it (default 32 s, a transaction's longest life); tests
+ * shorten it to see the session freed. */
+void
+tandem_share_stack_set_session_linger (TandemShareStack *self,
+                                       guint             seconds)
+{
+  g_return_if_fail (TANDEM_IS_SHARE_STACK (self));
+  self->linger_s = MAX (seconds, 1);
 }
 
 /* The belle_sip_provider_t, NULL unless started. */
@@ -340,7 +348,7 @@ send_register (TandemShareStack  *self,
       if (request_uri != NULL)
         belle_sip_object_unref (request_uri);
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
-                   "The server address %s is not valid", self->proxy);
+                   _("The server address %s is not valid"), self->proxy);
       return FALSE;
     }
 
@@ -361,7 +369,7 @@ send_register (TandemShareStack  *self,
   if (self->refresher == NULL)
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                   "The registration of %s could not be sent", self->identity);
+                   _("The registration of %s could not be sent"), self->identity);
       return FALSE;
     }
   belle_sip_object_ref (self->refresher);
@@ -469,7 +477,7 @@ on_session_state (TandemShareSession *session,
   linger = g_new0 (Linger, 1);
   linger->self = self;
   linger->call_id = g_strdup (call_id);
-  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, SESSION_LINGER_S, on_linger_over, linger, linger_free);
+  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, self->linger_s, on_linger_over, linger, linger_free);
   g_hash_table_insert (self->lingering, g_strdup (call_id), GUINT_TO_POINTER (id));
 }
 
@@ -593,16 +601,9 @@ end_sessions (TandemShareStack *self)
     tandem_share_session_terminate (l->data);
 }
 
-/**
- * tandem_share_stack_invite:
- * @peer: the address of record to share with, "sip:bob@example.org"
- * @offer_sdp: the whole offer (tandem_share_sdp_to_string())
- *
- * Sends an INVITE through the account's proxy.  The session then signals
- * ::ringing, ::accepted (with the answer), ::failed (with the status and
- * reason) and ::ended.  (transfer none): the stack keeps it until a while
- * after it is over.
- */
+/* An INVITE with @offer_sdp (tandem_share_sdp_to_string()) to @peer
+ * ("sip:bob@example.org"); the session (transfer none: the stack keeps
+ * it until a while after it is over) then signals how it goes. */
 TandemShareSession *
 tandem_share_stack_invite (TandemShareStack  *self,
                            const char        *peer,
@@ -758,6 +759,7 @@ tandem_share_stack_init (TandemShareStack *self)
   self->bindings = g_ptr_array_new_with_free_func (g_free);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->lingering = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, remove_source);
+  self->linger_s = SESSION_LINGER_S;
   self->instance_id = g_uuid_string_random ();
 }
 
@@ -859,7 +861,7 @@ tandem_share_stack_start (TandemShareStack  *self,
       if (identity_uri != NULL)
         belle_sip_object_unref (identity_uri);
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
-                   "%s is not a SIP address", self->identity);
+                   _("%s is not a SIP address"), self->identity);
       return FALSE;
     }
   g_free (self->user);
@@ -878,7 +880,7 @@ tandem_share_stack_start (TandemShareStack  *self,
     if (uri == NULL)
       {
         g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ADDRESS,
-                     "The server address %s is not valid", self->proxy);
+                     _("The server address %s is not valid"), self->proxy);
         return FALSE;
       }
     if (belle_sip_uri_get_transport_param (uri) == NULL)
@@ -904,7 +906,7 @@ tandem_share_stack_start (TandemShareStack  *self,
   if (self->listening_point == NULL)
     {
       g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_FAILED,
-                   "No %s port could be opened for screen sharing", upper);
+                   _("No %s port could be opened for screen sharing"), upper);
       teardown (self);
       return FALSE;
     }

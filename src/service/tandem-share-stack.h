@@ -50,6 +50,9 @@ TandemShareSession     *tandem_share_stack_invite        (TandemShareStack   *se
                                                           const char         *offer_sdp,
                                                           GError            **error);
 
+void                    tandem_share_stack_set_session_linger (TandemShareStack *self,
+                                                          guint              seconds);
+
 /* For TandemShareSession.  The gpointers are belle-sip objects (a
  * belle_sip_provider_t, a belle_sip_uri_t, a belle_sip_message_t, a
  * belle_sip_request_t), kept out of this header. */

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "tandem-share.h"
-#include "tandem-share-private-manager.h"
+#include "tandem-share.h"
 
 struct _TandemShare
 {
@@ -406,10 +406,10 @@ share_new (TandemShareStack              *stack,
 }
 
 TandemShare *
-_tandem_share_new_outgoing (TandemShareStack              *stack,
-                            const TandemShareMediaOptions *options,
-                            const char                    *peer_address,
-                            gboolean                       sharer)
+tandem_share_new_outgoing (TandemShareStack              *stack,
+                           const TandemShareMediaOptions *options,
+                           const char                    *peer_address,
+                           gboolean                       sharer)
 {
   TandemShare *self = share_new (stack, options, peer_address, FALSE, sharer);
 
@@ -420,10 +420,10 @@ _tandem_share_new_outgoing (TandemShareStack              *stack,
 }
 
 TandemShare *
-_tandem_share_new_incoming (TandemShareStack              *stack,
-                            const TandemShareMediaOptions *options,
-                            TandemShareSession            *session,
-                            const TandemShareSdp          *offer)
+tandem_share_new_incoming (TandemShareStack              *stack,
+                           const TandemShareMediaOptions *options,
+                           TandemShareSession            *session,
+                           const TandemShareSdp          *offer)
 {
   /* rfbsetup is the VNC role of the offerer; none means active (the
    * offerer views, we share). */
@@ -439,7 +439,7 @@ _tandem_share_new_incoming (TandemShareStack              *stack,
 }
 
 TandemShareSession *
-_tandem_share_get_session (TandemShare *self)
+tandem_share_get_session (TandemShare *self)
 {
   return self->session;
 }

@@ -1,6 +1,6 @@
 /* tandem-share.h: one screen share as the user sees it: who, which way,
- * its state, and control.  TandemManager creates them (outgoing from
- * tandem_manager_share_screen() / _request_screen(), incoming from the
+ * its state, and control.  TandemShares creates them (outgoing from
+ * tandem_shares_share_screen() / _request_screen(), incoming from the
  * share stack) and lists them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,6 +8,9 @@
 #pragma once
 
 #include <gio/gio.h>
+
+#include "tandem-share-media.h"
+#include "tandem-share-stack.h"
 
 G_BEGIN_DECLS
 
@@ -59,5 +62,17 @@ gboolean          tandem_share_set_control          (TandemShare  *self,
 /* Viewer: ask the sharer for control. */
 gboolean          tandem_share_request_control      (TandemShare  *self,
                                                      GError      **error);
+
+/* For TandemShares: a share over a new outgoing dialog, or over an
+ * offered one; and the dialog of a share. */
+TandemShare        *tandem_share_new_outgoing (TandemShareStack              *stack,
+                                                const TandemShareMediaOptions *options,
+                                                const char                    *peer_address,
+                                                gboolean                       sharer);
+TandemShare        *tandem_share_new_incoming (TandemShareStack              *stack,
+                                                const TandemShareMediaOptions *options,
+                                                TandemShareSession            *session,
+                                                const TandemShareSdp          *offer);
+TandemShareSession *tandem_share_get_session  (TandemShare                   *self);
 
 G_END_DECLS

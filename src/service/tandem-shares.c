@@ -30,7 +30,7 @@
 #include <linphone/core.h>
 
 #include "tandem-msrp-uri.h"
-#include "tandem-share-private-manager.h"
+#include "tandem-share.h"
 #include "tandem-shares.h"
 #include "tandem-sip-address.h"
 #include "tandem-tls-identity.h"
@@ -433,7 +433,7 @@ on_share_offered (TandemShareStack     *stack,
       tandem_share_session_decline (session, NULL);
       return;
     }
-  share = _tandem_share_new_incoming (stack, &o.options, session, offer);
+  share = tandem_share_new_incoming (stack, &o.options, session, offer);
   add_share (self, share);
 }
 
@@ -510,7 +510,7 @@ start_share (TandemShares  *self,
   peer = tandem_sip_address_normalize (address, error);
   if (peer == NULL || !fill_options (self, &o, tandem_shares_get_tls (self), error))
     return NULL;
-  share = _tandem_share_new_outgoing (self->stack, &o.options, peer, sharer);
+  share = tandem_share_new_outgoing (self->stack, &o.options, peer, sharer);
   add_share (self, share);
   g_object_unref (share);
   return share;

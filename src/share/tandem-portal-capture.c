@@ -17,10 +17,17 @@
  * as SPA_META_Cursor (position, and a bitmap when it changes) when the
  * portal offers metadata mode, else embedded in the pixels.
  *
+ * A shared window comes as a stream the size of its monitor with the
+ * window's pixels at the top left; SPA_META_VideoCrop says where: the
+ * framebuffer is that region (and follows it when the window is resized).
+ *
  * Input: the RemoteDesktop session, created on request (control
  * granted).  inject_*() on the server thread queue the events; the main
  * thread sends them to the portal in order.  Pointer positions are
- * absolute on the RemoteDesktop session's stream.
+ * absolute on the RemoteDesktop session's stream: for a monitor, scaled
+ * to it; for a shared window, the RemoteDesktop session streams a window
+ * too (the user picks it again in the portal's dialog) and positions are
+ * the window's own, which mutter maps onto wherever the window is.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,11 +42,13 @@
 #include <sys/eventfd.h>
 #include <linux/input-event-codes.h>
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <pipewire/pipewire.h>
 #include <spa/buffer/meta.h>
 #include <spa/param/video/format-utils.h>
 #include <spa/utils/result.h>
 
+#include "tandem-context.h"
 #include "tandem-portal-capture.h"
 
 #define MAX_DAMAGE_RECTS   32
@@ -81,8 +90,10 @@ struct _TandemPortalCapture
   char            *restore_token;
   gboolean         remember;
   XdpCursorMode    cursor_mode;
+  guint            source_type;   /* of the ScreenCast stream: XDP_OUTPUT_* */
   guint            rd_node;
   int              rd_width, rd_height;
+  gboolean         rd_window;     /* the RemoteDesktop stream is a window */
   guint            buttons;       /* as last sent to the portal */
   int              sent_x, sent_y;
   gboolean         failed;
@@ -114,10 +125,14 @@ struct _TandemPortalCapture
   gboolean         refreshing;
   struct pw_core  *core;
   struct spa_hook  core_listener;
+  struct pw_registry *registry;   /* says when the producer's node goes */
+  struct spa_hook  registry_listener;
   struct pw_stream *stream;
   struct spa_hook  stream_listener;
   gboolean         negotiated;
   gboolean         lost;
+  int              stream_width, stream_height; /* as negotiated */
+  int              crop_x, crop_y; /* where the framebuffer is in the stream */
   int              width, height;
   int              fb_width, fb_height;  /* as get_size() last told the server */
   guint8          *shadow;        /* width * height * 4 */
@@ -182,17 +197,13 @@ report_failure (TandemPortalCapture *self,
                 ...)
 {
   Failure *f = g_new0 (Failure, 1);
-  GSource *source = g_idle_source_new ();
   va_list args;
 
   va_start (args, format);
   f->self = g_object_ref (self);
   f->error = g_error_new_valist (TANDEM_SHARE_ERROR, code, format, args);
   va_end (args);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_failure, f, failure_free);
-  g_source_attach (source, self->main_context);
-  g_source_unref (source);
+  tandem_context_post (self->main_context, on_failure, f, failure_free);
 }
 
 /* ---- server thread: the PipeWire stream --------------------------------- */
@@ -242,6 +253,28 @@ on_core_error (void       *data,
 static const struct pw_core_events core_events = {
   PW_VERSION_CORE_EVENTS,
   .error = on_core_error,
+};
+
+/* PipeWire thread.  A shared window that closes takes its node away; our
+ * stream then only pauses (mutter 43 closes no portal session for it). */
+static void
+on_global_remove (void     *data,
+                  uint32_t  id)
+{
+  TandemPortalCapture *self = data;
+
+  if (id != self->node)
+    return;
+  g_debug ("the producer's node %u is gone", id);
+  g_mutex_lock (&self->lock);
+  lose (self, TANDEM_SHARE_ERROR_SOURCE_CLOSED, "the shared window or screen is gone");
+  g_mutex_unlock (&self->lock);
+  wake (self);
+}
+
+static const struct pw_registry_events registry_events = {
+  PW_VERSION_REGISTRY_EVENTS,
+  .global_remove = on_global_remove,
 };
 
 static void
@@ -298,7 +331,7 @@ on_param_changed (void                 *data,
   struct spa_video_info_raw info = { 0 };
   guint8 buffer[1024];
   struct spa_pod_builder b = SPA_POD_BUILDER_INIT (buffer, sizeof buffer);
-  const struct spa_pod *params[4];
+  const struct spa_pod *params[5];
 
   if (param == NULL || id != SPA_PARAM_Format)
     return;
@@ -311,6 +344,8 @@ on_param_changed (void                 *data,
     {
       g_debug ("format %u, %ux%u", info.format, info.size.width, info.size.height);
       self->negotiated = TRUE;
+      self->stream_width = (int) info.size.width;
+      self->stream_height = (int) info.size.height;
       set_size (self, (int) info.size.width, (int) info.size.height);
     }
   g_mutex_unlock (&self->lock);
@@ -336,7 +371,10 @@ on_param_changed (void                 *data,
                                           SPA_PARAM_META_size,
                                           SPA_POD_CHOICE_RANGE_Int (CURSOR_META_SIZE (64, 64), CURSOR_META_SIZE (1, 1),
                                                                     CURSOR_META_SIZE (MAX_CURSOR_SIZE, MAX_CURSOR_SIZE)));
-  pw_stream_update_params (self->stream, params, 4);
+  params[4] = spa_pod_builder_add_object (&b, SPA_TYPE_OBJECT_ParamMeta, SPA_PARAM_Meta,
+                                          SPA_PARAM_META_type, SPA_POD_Id (SPA_META_VideoCrop),
+                                          SPA_PARAM_META_size, SPA_POD_Int (sizeof (struct spa_meta_region)));
+  pw_stream_update_params (self->stream, params, 5);
 }
 
 static void
@@ -447,9 +485,11 @@ read_buffer (TandemPortalCapture *self,
   struct spa_meta_header *header;
   struct spa_meta_cursor *cursor;
   struct spa_meta *damage;
+  struct spa_meta_region *crop;
   const guint8 *src;
   gsize size;
   int stride;
+  int cx = 0, cy = 0, cw = self->stream_width, ch = self->stream_height;
 
   cursor = spa_buffer_find_meta_data (buf, SPA_META_Cursor, sizeof *cursor);
   if (cursor != NULL)
@@ -471,7 +511,36 @@ read_buffer (TandemPortalCapture *self,
   src = SPA_PTROFF (d->data, d->chunk->offset, guint8);
   size = MIN ((gsize) d->chunk->size, (gsize) d->maxsize - d->chunk->offset);
 
-  damage = spa_buffer_find_meta (buf, SPA_META_VideoDamage);
+  /* A window: only its region of the stream is ours. */
+  crop = spa_buffer_find_meta_data (buf, SPA_META_VideoCrop, sizeof *crop);
+  if (crop != NULL && spa_meta_region_is_valid (crop) &&
+      crop->region.position.x >= 0 && crop->region.position.y >= 0 &&
+      crop->region.position.x + (int) crop->region.size.width <= self->stream_width &&
+      crop->region.position.y + (int) crop->region.size.height <= self->stream_height)
+    {
+      cx = crop->region.position.x;
+      cy = crop->region.position.y;
+      cw = (int) crop->region.size.width;
+      ch = (int) crop->region.size.height;
+    }
+  if (cw != self->width || ch != self->height)
+    {
+      g_debug ("region %dx%d+%d+%d of the stream", cw, ch, cx, cy);
+      set_size (self, cw, ch);
+      damage = NULL;
+    }
+  self->crop_x = cx;
+  self->crop_y = cy;
+  {
+    gsize skip = (gsize) cy * stride + (gsize) cx * 4;
+
+    if (skip >= size)
+      return;
+    src += skip;
+    size -= skip;
+  }
+
+  damage = self->all_damaged ? NULL : spa_buffer_find_meta (buf, SPA_META_VideoDamage);
   if (damage == NULL)
     {
       copy_rect (self, src, stride, size, 0, 0, self->width, self->height);
@@ -485,9 +554,9 @@ read_buffer (TandemPortalCapture *self,
         {
           if (!spa_meta_region_is_valid (r))
             break;
-          copy_rect (self, src, stride, size, r->region.position.x, r->region.position.y,
+          copy_rect (self, src, stride, size, r->region.position.x - cx, r->region.position.y - cy,
                      (int) r->region.size.width, (int) r->region.size.height);
-          add_damage (self, r->region.position.x, r->region.position.y,
+          add_damage (self, r->region.position.x - cx, r->region.position.y - cy,
                       (int) r->region.size.width, (int) r->region.size.height);
         }
     }
@@ -582,7 +651,7 @@ capture_open (TandemCapture *capture,
   if (self->pw_fd < 0)
     {
       g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_FAILED,
-                   "The screen cast was not prepared");
+                   _("The screen cast was not prepared"));
       return FALSE;
     }
   pw_init (NULL, NULL);
@@ -597,7 +666,7 @@ capture_open (TandemCapture *capture,
     {
       close (fd);
       g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                   "Cannot start PipeWire");
+                   _("Cannot start PipeWire"));
       return FALSE;
     }
   pw_thread_loop_lock (self->tloop);
@@ -606,10 +675,13 @@ capture_open (TandemCapture *capture,
     {
       pw_thread_loop_unlock (self->tloop);
       g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                   "Cannot connect to PipeWire: %s", g_strerror (errno));
+                   _("Cannot connect to PipeWire: %s"), g_strerror (errno));
       return FALSE;
     }
   pw_core_add_listener (self->core, &self->core_listener, &core_events, self);
+  self->registry = pw_core_get_registry (self->core, PW_VERSION_REGISTRY, 0);
+  if (self->registry != NULL)
+    pw_registry_add_listener (self->registry, &self->registry_listener, &registry_events, self);
   self->stream = pw_stream_new (self->core, "Tandem screen share",
                                 pw_properties_new (PW_KEY_MEDIA_TYPE, "Video",
                                                    PW_KEY_MEDIA_CATEGORY, "Capture",
@@ -618,7 +690,7 @@ capture_open (TandemCapture *capture,
     {
       pw_thread_loop_unlock (self->tloop);
       g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                   "Cannot create a PipeWire stream: %s", g_strerror (errno));
+                   _("Cannot create a PipeWire stream: %s"), g_strerror (errno));
       return FALSE;
     }
   pw_stream_add_listener (self->stream, &self->stream_listener, &stream_events, self);
@@ -639,7 +711,7 @@ capture_open (TandemCapture *capture,
     {
       pw_thread_loop_unlock (self->tloop);
       g_set_error (error, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                   "Cannot connect the PipeWire stream to node %u", self->node);
+                   _("Cannot connect the PipeWire stream to node %u"), self->node);
       return FALSE;
     }
   pw_thread_loop_unlock (self->tloop);
@@ -664,6 +736,12 @@ capture_close (TandemCapture *capture)
       spa_hook_remove (&self->stream_listener);
       pw_stream_destroy (self->stream);
       self->stream = NULL;
+    }
+  if (self->registry != NULL)
+    {
+      spa_hook_remove (&self->registry_listener);
+      pw_proxy_destroy ((struct pw_proxy *) self->registry);
+      self->registry = NULL;
     }
   if (self->core != NULL)
     {
@@ -846,7 +924,17 @@ send_event (TandemPortalCapture *self,
     }
   self->sent_x = ev->x;
   self->sent_y = ev->y;
-  if (ev->width > 0 && ev->height > 0 && self->rd_width > 0 && self->rd_height > 0)
+  if (self->rd_window)
+    {
+      int crop_x, crop_y;
+
+      g_mutex_lock (&self->lock);
+      crop_x = self->crop_x;
+      crop_y = self->crop_y;
+      g_mutex_unlock (&self->lock);
+      xdp_session_pointer_position (self->rd_session, self->rd_node, ev->x + crop_x, ev->y + crop_y);
+    }
+  else if (ev->width > 0 && ev->height > 0 && self->rd_width > 0 && self->rd_height > 0)
     xdp_session_pointer_position (self->rd_session, self->rd_node,
                                   (double) ev->x * self->rd_width / ev->width,
                                   (double) ev->y * self->rd_height / ev->height);
@@ -947,14 +1035,7 @@ queue_event (TandemPortalCapture *self,
   self->input_scheduled = TRUE;
   g_mutex_unlock (&self->input_lock);
   if (schedule)
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, on_input, g_object_ref (self), g_object_unref);
-      g_source_attach (source, self->main_context);
-      g_source_unref (source);
-    }
+    tandem_context_post (self->main_context, on_input, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -988,8 +1069,9 @@ portal_error (GError     *error,
 {
   GError *mapped;
 
+  /* Translators: %s is what was asked, e.g. "Choosing what to share" */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_CANCELLED, "%s was cancelled", what);
+    mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_CANCELLED, _("%s was cancelled"), what);
   else if (error->domain == G_DBUS_ERROR)
     mapped = g_error_new (TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL, "%s: %s", what, error->message);
   else
@@ -1002,6 +1084,7 @@ portal_error (GError     *error,
 static gboolean
 first_stream (XdpSession *session,
               guint      *node,
+              guint      *source_type,
               int        *width,
               int        *height)
 {
@@ -1016,6 +1099,8 @@ first_stream (XdpSession *session,
   if (!g_variant_iter_next (&iter, "(u@a{sv})", node, &props))
     return FALSE;
   g_variant_lookup (props, "size", "(ii)", width, height);
+  *source_type = XDP_OUTPUT_MONITOR;
+  g_variant_lookup (props, "source_type", "u", source_type);
   return TRUE;
 }
 
@@ -1037,20 +1122,20 @@ on_started (GObject      *source,
 
   if (!xdp_session_start_finish (XDP_SESSION (source), result, &error))
     {
-      g_task_return_error (task, portal_error (error, "Choosing what to share"));
+      g_task_return_error (task, portal_error (error, _("Choosing what to share")));
       return;
     }
-  if (!first_stream (self->session, &self->node, &self->initial_width, &self->initial_height))
+  if (!first_stream (self->session, &self->node, &self->source_type, &self->initial_width, &self->initial_height))
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                               "The portal gave no stream");
+                               _("The portal gave no stream"));
       return;
     }
   self->pw_fd = xdp_session_open_pipewire_remote (self->session);
   if (self->pw_fd < 0)
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_STREAM_FAILED,
-                               "The portal gave no PipeWire connection");
+                               _("The portal gave no PipeWire connection"));
       return;
     }
   g_free (self->restore_token);
@@ -1074,7 +1159,7 @@ on_session_created (GObject      *source,
   self->session = xdp_portal_create_screencast_session_finish (XDP_PORTAL (source), result, &error);
   if (self->session == NULL)
     {
-      g_task_return_error (task, portal_error (error, "The screen cast"));
+      g_task_return_error (task, portal_error (error, _("The screen cast")));
       return;
     }
   xdp_session_start (self->session, self->parent, cancellable, on_started,
@@ -1099,7 +1184,7 @@ on_screencast_props (GObject      *source,
   if (reply == NULL)
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL,
-                               "No ScreenCast portal: %s", error->message);
+                               _("No ScreenCast portal: %s"), error->message);
       return;
     }
   g_variant_get (reply, "(@a{sv})", &props);
@@ -1107,7 +1192,7 @@ on_screencast_props (GObject      *source,
       !g_variant_lookup (props, "version", "u", NULL))
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL,
-                               "No ScreenCast portal");
+                               _("No ScreenCast portal"));
       return;
     }
   self->cursor_mode = (modes & XDP_CURSOR_MODE_METADATA) ? XDP_CURSOR_MODE_METADATA : XDP_CURSOR_MODE_EMBEDDED;
@@ -1134,7 +1219,7 @@ on_bus (GObject      *source,
   if (bus == NULL)
     {
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_PORTAL,
-                               "No session bus: %s", error->message);
+                               _("No session bus: %s"), error->message);
       return;
     }
   g_dbus_connection_call (bus, "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
@@ -1189,22 +1274,24 @@ on_rd_started (GObject      *source,
   TandemPortalCapture *self = g_task_get_source_object (task);
   XdpSession *session = XDP_SESSION (source);
   GError *error = NULL;
+  guint rd_type = XDP_OUTPUT_MONITOR;
 
   if (!xdp_session_start_finish (session, result, &error))
     {
       g_clear_object (&self->rd_session);
-      g_task_return_error (task, portal_error (error, "Allowing control"));
+      g_task_return_error (task, portal_error (error, _("Allowing control")));
       return;
     }
   if ((xdp_session_get_devices (session) & (XDP_DEVICE_POINTER | XDP_DEVICE_KEYBOARD)) == 0 ||
-      !first_stream (session, &self->rd_node, &self->rd_width, &self->rd_height))
+      !first_stream (session, &self->rd_node, &rd_type, &self->rd_width, &self->rd_height))
     {
       xdp_session_close (session);
       g_clear_object (&self->rd_session);
       g_task_return_new_error (task, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_NO_INPUT,
-                               "Remote interaction was not allowed");
+                               _("Remote interaction was not allowed"));
       return;
     }
+  self->rd_window = rd_type == XDP_OUTPUT_WINDOW;
   /* mutter makes its virtual keyboard and pointer on their first event and
    * drops that event (and those right after it): wake both with harmless
    * events, and say yes once they had time to exist. */
@@ -1214,8 +1301,8 @@ on_rd_started (GObject      *source,
       xdp_session_keyboard_key (session, TRUE, XK_Shift_L, XDP_KEY_RELEASED);
     }
   xdp_session_pointer_axis (session, TRUE, 0, 0);
-  g_debug ("remote desktop: devices %x, node %u, %dx%d", xdp_session_get_devices (session),
-           self->rd_node, self->rd_width, self->rd_height);
+  g_debug ("remote desktop: devices %x, node %u, %dx%d, %s", xdp_session_get_devices (session),
+           self->rd_node, self->rd_width, self->rd_height, self->rd_window ? "a window" : "a monitor");
   {
     GSource *source = g_timeout_source_new (INPUT_WARMUP_MS);
 
@@ -1238,7 +1325,7 @@ on_rd_created (GObject      *source,
   self->rd_session = xdp_portal_create_remote_desktop_session_finish (XDP_PORTAL (source), result, &error);
   if (self->rd_session == NULL)
     {
-      g_task_return_error (task, portal_error (error, "Remote control"));
+      g_task_return_error (task, portal_error (error, _("Remote control")));
       return;
     }
   xdp_session_start (self->rd_session, self->parent, cancellable, on_rd_started,
@@ -1264,8 +1351,12 @@ tandem_portal_capture_request_input_async (TandemPortalCapture *self,
     }
   if (self->portal == NULL)
     self->portal = xdp_portal_new ();
+  /* A shared window: the RemoteDesktop session streams a window too, so
+   * positions on it are the window's own. */
   xdp_portal_create_remote_desktop_session (self->portal, XDP_DEVICE_POINTER | XDP_DEVICE_KEYBOARD,
-                                            XDP_OUTPUT_MONITOR, XDP_REMOTE_DESKTOP_FLAG_NONE,
+                                            self->source_type == XDP_OUTPUT_WINDOW ? XDP_OUTPUT_WINDOW
+                                                                                   : XDP_OUTPUT_MONITOR,
+                                            XDP_REMOTE_DESKTOP_FLAG_NONE,
                                             XDP_CURSOR_MODE_HIDDEN, cancellable, on_rd_created, task);
 }
 

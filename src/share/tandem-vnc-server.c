@@ -6,8 +6,9 @@
  * changed rectangles are marked modified and rfbProcessEvents(screen, 0)
  * reads requests and writes updates.  The main thread talks to it through
  * a command queue plus the pipe; the thread answers with
- * g_main_context_invoke().  Nothing here blocks the main thread: stop()
- * only asks, and "running" turns FALSE when the thread is gone.
+ * tandem_context_post().  Nothing here blocks the main thread: stop()
+ * only asks (CMD_STOP through the pipe), the thread closes the viewers'
+ * fds and ends, and "running" turns FALSE once it is joined.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -29,6 +30,7 @@
 #include <glib/gi18n.h>
 #include <rfb/rfb.h>
 
+#include "tandem-context.h"
 #include "tandem-share-error.h"
 #include "tandem-vnc-server.h"
 
@@ -219,13 +221,7 @@ notify_main (TandemVncServer *self,
   n->viewer = viewer != NULL ? viewer_ref (viewer) : NULL;
   n->text = text;
   n->error = error;
-  GSource *source = g_idle_source_new ();
-
-  /* Always through a source: invoke() could run it on this thread. */
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_notify, n, notify_free);
-  g_source_attach (source, self->main_context);
-  g_source_unref (source);
+  tandem_context_post (self->main_context, on_notify, n, notify_free);
 }
 
 static void

@@ -32,8 +32,9 @@
 #include <glib/gi18n.h>
 
 #include "tandem-share-error.h"
-#include "tandem-share-private.h"
 #include "tandem-x11-capture.h"
+#include "tandem-x11-errors.h"
+#include "tandem-x11-input.h"
 
 #define MAX_DAMAGE_RECTS 16
 
@@ -76,33 +77,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TandemX11Capture, tandem_x11_capture, G_TYPE_OBJE
                                G_IMPLEMENT_INTERFACE (TANDEM_TYPE_CAPTURE,
                                                       tandem_x11_capture_iface_init))
 
-/* X errors on our displays are expected (a shared window vanishes): they
- * are recorded for the thread that made the call instead of exiting.
- * Errors on anyone else's display go to the handler that was there. */
-static XErrorHandler  old_error_handler;
-static GMutex         displays_lock;
-static GSList        *our_displays;
-static __thread int   last_x_error;
-
-static int
-on_x_error (Display     *display,
-            XErrorEvent *event)
-{
-  gboolean ours;
-
-  g_mutex_lock (&displays_lock);
-  ours = g_slist_find (our_displays, display) != NULL;
-  g_mutex_unlock (&displays_lock);
-  if (ours)
-    {
-      last_x_error = event->error_code;
-      g_debug ("X error %d (request %d.%d)", event->error_code,
-               event->request_code, event->minor_code);
-      return 0;
-    }
-  return old_error_handler != NULL ? old_error_handler (display, event) : 0;
-}
-
 static gboolean
 rect_intersect (const TandemCaptureRect *a,
                 const TandemCaptureRect *b,
@@ -135,8 +109,6 @@ static void
 tandem_x11_capture_class_init (TandemX11CaptureClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = tandem_x11_capture_finalize;
-  /* From the thread that creates the first capture: the main thread. */
-  old_error_handler = XSetErrorHandler (on_x_error);
 }
 
 static void
@@ -224,10 +196,10 @@ shm_setup (TandemX11Capture *self)
       return FALSE;
     }
   self->shm.readOnly = False;
-  last_x_error = 0;
+  tandem_x11_errors_reset ();
   XShmAttach (self->display, &self->shm);
   XSync (self->display, False);
-  if (last_x_error != 0)
+  if (tandem_x11_errors_last () != 0)
     {
       shm_release (self);
       return FALSE;
@@ -245,8 +217,8 @@ window_rect (Display           *display,
 {
   XWindowAttributes attrs;
 
-  last_x_error = 0;
-  if (!XGetWindowAttributes (display, window, &attrs) || last_x_error != 0)
+  tandem_x11_errors_reset ();
+  if (!XGetWindowAttributes (display, window, &attrs) || tandem_x11_errors_last () != 0)
     return FALSE;
   if (need_viewable && (attrs.map_state != IsViewable || attrs.class != InputOutput))
     return FALSE;
@@ -266,8 +238,8 @@ toplevel_of (Display *display,
       Window r, parent, *children = NULL;
       unsigned int n;
 
-      last_x_error = 0;
-      if (!XQueryTree (display, window, &r, &parent, &children, &n) || last_x_error != 0)
+      tandem_x11_errors_reset ();
+      if (!XQueryTree (display, window, &r, &parent, &children, &n) || tandem_x11_errors_last () != 0)
         return None;
       if (children != NULL)
         XFree (children);
@@ -319,10 +291,10 @@ update_geometry (TandemX11Capture *self)
         int x = 0, y = 0;
         gboolean above = FALSE;
 
-        last_x_error = 0;
-        if (!XGetWindowAttributes (self->display, self->window, &attrs) || last_x_error != 0
+        tandem_x11_errors_reset ();
+        if (!XGetWindowAttributes (self->display, self->window, &attrs) || tandem_x11_errors_last () != 0
             || !XTranslateCoordinates (self->display, self->window, self->root, 0, 0, &x, &y, &child)
-            || last_x_error != 0)
+            || tandem_x11_errors_last () != 0)
           {
             self->lost = TRUE;
             break;
@@ -395,9 +367,7 @@ tandem_x11_capture_open (TandemCapture *capture,
                            _("Too many files are open to share the screen"));
       return FALSE;
     }
-  g_mutex_lock (&displays_lock);
-  our_displays = g_slist_prepend (our_displays, self->display);
-  g_mutex_unlock (&displays_lock);
+  tandem_x11_errors_watch (self->display);
 
   self->root = DefaultRootWindow (self->display);
   visual = DefaultVisual (self->display, DefaultScreen (self->display));
@@ -442,7 +412,7 @@ tandem_x11_capture_open (TandemCapture *capture,
       XSelectInput (self->display, self->root, SubstructureNotifyMask);
       XSelectInput (self->display, self->window, StructureNotifyMask);
     }
-  self->input = _tandem_x11_input_new (self->display);
+  self->input = tandem_x11_input_new (self->display);
   XSync (self->display, False);
   self->need_full = TRUE;
   return TRUE;
@@ -460,7 +430,7 @@ tandem_x11_capture_close (TandemCapture *capture)
   if (self->display == NULL)
     return;
 
-  g_clear_pointer (&self->input, _tandem_x11_input_free);
+  g_clear_pointer (&self->input, tandem_x11_input_free);
   if (self->damage != None)
     XDamageDestroy (self->display, self->damage);
   if (self->region != None)
@@ -469,9 +439,7 @@ tandem_x11_capture_close (TandemCapture *capture)
   self->region = None;
   shm_release (self);
   XSync (self->display, False);
-  g_mutex_lock (&displays_lock);
-  our_displays = g_slist_remove (our_displays, self->display);
-  g_mutex_unlock (&displays_lock);
+  tandem_x11_errors_unwatch (self->display);
   XCloseDisplay (self->display);
   self->display = NULL;
   g_clear_pointer (&self->row, g_free);
@@ -593,7 +561,7 @@ update_rect (TandemX11Capture        *self,
 
   if (have)
     {
-      last_x_error = 0;
+      tandem_x11_errors_reset ();
       if (self->use_shm)
         {
           image = XShmCreateImage (self->display,
@@ -612,7 +580,7 @@ update_rect (TandemX11Capture        *self,
       else
         image = XGetImage (self->display, self->root, grab.x + self->area.x,
                            grab.y + self->area.y, grab.width, grab.height, AllPlanes, ZPixmap);
-      if (image == NULL || last_x_error != 0 || image->bits_per_pixel != 32)
+      if (image == NULL || tandem_x11_errors_last () != 0 || image->bits_per_pixel != 32)
         {
           if (image != NULL)
             {
@@ -805,7 +773,7 @@ tandem_x11_capture_inject_pointer (TandemCapture *capture,
     return;
   x = CLAMP (x, 0, self->area.width - 1);
   y = CLAMP (y, 0, self->area.height - 1);
-  _tandem_x11_input_pointer (self->input, self->area.x + x, self->area.y + y, button_mask);
+  tandem_x11_input_pointer (self->input, self->area.x + x, self->area.y + y, button_mask);
 }
 
 static void
@@ -816,7 +784,7 @@ tandem_x11_capture_inject_key (TandemCapture *capture,
   TandemX11Capture *self = TANDEM_X11_CAPTURE (capture);
 
   if (self->input != NULL)
-    _tandem_x11_input_key (self->input, down, keysym);
+    tandem_x11_input_key (self->input, down, keysym);
 }
 
 static void

@@ -13,7 +13,7 @@
 #include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
 
-#include "tandem-share-private.h"
+#include "tandem-x11-input.h"
 
 #define N_SPARE 8
 
@@ -29,7 +29,7 @@ struct _TandemX11Input
 };
 
 TandemX11Input *
-_tandem_x11_input_new (Display *display)
+tandem_x11_input_new (Display *display)
 {
   TandemX11Input *input = g_new0 (TandemX11Input, 1);
   int min_kc, max_kc, per;
@@ -56,7 +56,7 @@ _tandem_x11_input_new (Display *display)
 }
 
 void
-_tandem_x11_input_release_all (TandemX11Input *input)
+tandem_x11_input_release_all (TandemX11Input *input)
 {
   GHashTableIter iter;
   gpointer key, value;
@@ -74,12 +74,12 @@ _tandem_x11_input_release_all (TandemX11Input *input)
 }
 
 void
-_tandem_x11_input_free (TandemX11Input *input)
+tandem_x11_input_free (TandemX11Input *input)
 {
   if (input == NULL)
     return;
 
-  _tandem_x11_input_release_all (input);
+  tandem_x11_input_release_all (input);
   /* Give the borrowed keycodes back. */
   for (guint i = 0; i < input->n_spare; i++)
     if (input->spare_sym[i] != NoSymbol)
@@ -94,10 +94,10 @@ _tandem_x11_input_free (TandemX11Input *input)
 }
 
 void
-_tandem_x11_input_pointer (TandemX11Input *input,
-                           int             root_x,
-                           int             root_y,
-                           guint           button_mask)
+tandem_x11_input_pointer (TandemX11Input *input,
+                          int             root_x,
+                          int             root_y,
+                          guint           button_mask)
 {
   XTestFakeMotionEvent (input->display, -1, root_x, root_y, CurrentTime);
   for (int b = 0; b < 8; b++)
@@ -149,9 +149,9 @@ remap_spare (TandemX11Input *input,
 }
 
 void
-_tandem_x11_input_key (TandemX11Input *input,
-                       gboolean        down,
-                       guint32         keysym)
+tandem_x11_input_key (TandemX11Input *input,
+                      gboolean        down,
+                      guint32         keysym)
 {
   gpointer held;
   KeyCode kc;

@@ -18,6 +18,7 @@
 #include <X11/Xutil.h>
 #include <glib.h>
 
+#include "tandem-x11-errors.h"
 #include "tandem-x11-windows.h"
 
 #define MIN_SIZE 32
@@ -43,30 +44,6 @@ static char *atom_names[N_ATOMS] = {
   "_NET_WM_WINDOW_TYPE_DESKTOP",
 };
 
-static XErrorHandler  old_error_handler;
-static GMutex         displays_lock;
-static GSList        *our_displays;
-static __thread int   last_x_error;
-
-static int
-on_x_error (Display     *display,
-            XErrorEvent *event)
-{
-  gboolean ours;
-
-  g_mutex_lock (&displays_lock);
-  ours = g_slist_find (our_displays, display) != NULL;
-  g_mutex_unlock (&displays_lock);
-  if (ours)
-    {
-      last_x_error = event->error_code;
-      g_debug ("X error %d (request %d.%d)", event->error_code,
-               event->request_code, event->minor_code);
-      return 0;
-    }
-  return old_error_handler != NULL ? old_error_handler (display, event) : 0;
-}
-
 void
 tandem_x11_window_free (TandemX11Window *window)
 {
@@ -91,10 +68,10 @@ get_longs (Display       *display,
   unsigned char *data = NULL;
 
   *n_items = 0;
-  last_x_error = 0;
+  tandem_x11_errors_reset ();
   if (XGetWindowProperty (display, window, property, 0, 4096, False, type, &actual_type,
                           &actual_format, n_items, &after, &data) != Success
-      || last_x_error != 0 || actual_type != type || actual_format != 32)
+      || tandem_x11_errors_last () != 0 || actual_type != type || actual_format != 32)
     {
       if (data != NULL)
         XFree (data);
@@ -116,16 +93,16 @@ get_title (Display    *display,
   XTextProperty text = { 0 };
   char *title = NULL;
 
-  last_x_error = 0;
+  tandem_x11_errors_reset ();
   if (XGetWindowProperty (display, window, atoms[NET_WM_NAME], 0, 1024, False, atoms[UTF8_STRING],
                           &actual_type, &actual_format, &n, &after, &data) == Success
-      && last_x_error == 0 && actual_type == atoms[UTF8_STRING] && actual_format == 8 && n > 0)
+      && tandem_x11_errors_last () == 0 && actual_type == atoms[UTF8_STRING] && actual_format == 8 && n > 0)
     title = g_utf8_make_valid ((const char *) data, (gssize) n);
   if (data != NULL)
     XFree (data);
 
-  last_x_error = 0;
-  if (title == NULL && XGetWMName (display, window, &text) && last_x_error == 0 && text.value != NULL)
+  tandem_x11_errors_reset ();
+  if (title == NULL && XGetWMName (display, window, &text) && tandem_x11_errors_last () == 0 && text.value != NULL)
     {
       char **list = NULL;
       int count = 0;
@@ -174,8 +151,8 @@ look_at (Display    *display,
   TandemX11Window *result;
   char *title;
 
-  last_x_error = 0;
-  if (!XGetWindowAttributes (display, window, &attrs) || last_x_error != 0)
+  tandem_x11_errors_reset ();
+  if (!XGetWindowAttributes (display, window, &attrs) || tandem_x11_errors_last () != 0)
     return NULL;  /* gone meanwhile */
   if (attrs.map_state != IsViewable || attrs.class != InputOutput || attrs.override_redirect
       || attrs.width < MIN_SIZE || attrs.height < MIN_SIZE)
@@ -196,7 +173,6 @@ GPtrArray *
 tandem_x11_list_windows (const char *display_name)
 {
   GPtrArray *windows = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_x11_window_free);
-  static gsize handler_installed = 0;
   Atom atoms[N_ATOMS];
   Display *display;
   Window root;
@@ -206,21 +182,13 @@ tandem_x11_list_windows (const char *display_name)
   Window *children = NULL;
   unsigned int n_children = 0;
 
-  if (g_once_init_enter (&handler_installed))
-    {
-      old_error_handler = XSetErrorHandler (on_x_error);
-      g_once_init_leave (&handler_installed, 1);
-    }
-
   display = XOpenDisplay (display_name);
   if (display == NULL)
     {
       g_debug ("Cannot open X display %s", display_name ? display_name : g_getenv ("DISPLAY"));
       return windows;
     }
-  g_mutex_lock (&displays_lock);
-  our_displays = g_slist_prepend (our_displays, display);
-  g_mutex_unlock (&displays_lock);
+  tandem_x11_errors_watch (display);
 
   root = DefaultRootWindow (display);
   XInternAtoms (display, atom_names, N_ATOMS, False, atoms);
@@ -240,9 +208,9 @@ tandem_x11_list_windows (const char *display_name)
   else
     {
       /* No window manager: clients are the root's children. */
-      last_x_error = 0;
+      tandem_x11_errors_reset ();
       if (!XQueryTree (display, root, &(Window) { 0 }, &(Window) { 0 }, &children, &n_children)
-          || last_x_error != 0)
+          || tandem_x11_errors_last () != 0)
         n_children = 0;
       n = n_children;
       candidates = g_new (Window, MAX (n, 1));
@@ -265,8 +233,6 @@ tandem_x11_list_windows (const char *display_name)
 
   XSync (display, False);
   XCloseDisplay (display);
-  g_mutex_lock (&displays_lock);
-  our_displays = g_slist_remove (our_displays, display);
-  g_mutex_unlock (&displays_lock);
+  tandem_x11_errors_unwatch (display);
   return windows;
 }

@@ -198,7 +198,7 @@ find_call (TandemApplication *self,
  * one ("zrtp:4kd9", "verified:4kd9", "none"; "" without a call).  It is
  * enabled while there is a code to confirm. */
 static void
-update_verify_action (TandemApplication *self)
+on_call_security_changed (TandemApplication *self)
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "verify-call");
   TandemCall *call = find_call (self, FALSE);
@@ -222,7 +222,7 @@ update_verify_action (TandemApplication *self)
 }
 
 static void
-update_call_actions (TandemApplication *self)
+on_call_state_changed (TandemApplication *self)
 {
   static const struct { const char *name; gboolean incoming; } actions[] = {
     { "answer", TRUE }, { "decline", TRUE }, { "hangup", FALSE },
@@ -234,7 +234,7 @@ update_call_actions (TandemApplication *self)
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
                                    find_call (self, actions[i].incoming) != NULL);
     }
-  update_verify_action (self);
+  on_call_security_changed (self);
 }
 
 static void
@@ -247,16 +247,16 @@ on_calls_changed (GListModel        *calls,
   for (guint i = position; i < position + added; i++)
     {
       g_autoptr(TandemCall) call = g_list_model_get_item (calls, i);
-      g_signal_connect_object (call, "notify::state", G_CALLBACK (update_call_actions),
+      g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state_changed),
                                self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (call, "notify::security", G_CALLBACK (update_verify_action),
+      g_signal_connect_object (call, "notify::security", G_CALLBACK (on_call_security_changed),
                                self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (call, "notify::security-code", G_CALLBACK (update_verify_action),
+      g_signal_connect_object (call, "notify::security-code", G_CALLBACK (on_call_security_changed),
                                self, G_CONNECT_SWAPPED);
       if (tandem_call_get_state (call) == TANDEM_CALL_INCOMING)
         gtk_window_present (GTK_WINDOW (get_window (self)));
     }
-  update_call_actions (self);
+  on_call_state_changed (self);
 }
 
 static void
@@ -398,7 +398,7 @@ static const GActionEntry app_actions[] = {
   { "decline", on_decline, NULL, NULL, NULL, { 0 } },
   { "hangup", on_hangup, NULL, NULL, NULL, { 0 } },
   /* Marks the call's security code as compared; the state tells what
-   * protects the call (see update_verify_action()). */
+   * protects the call (see on_call_security_changed()). */
   { "verify-call", on_verify_call, NULL, "''", NULL, { 0 } },
   /* Answers a presence subscription request from the address. */
   { "allow-subscriber", on_allow_subscriber, "s", NULL, NULL, { 0 } },
@@ -576,7 +576,7 @@ tandem_application_startup (GApplication *app)
 
   g_signal_connect (G_LIST_MODEL (tandem_manager_get_calls (self->manager)), "items-changed",
                     G_CALLBACK (on_calls_changed), self);
-  update_call_actions (self);
+  on_call_state_changed (self);
   self->notifier = tandem_notifier_new (GTK_APPLICATION (self), self->manager, self->settings);
   self->shares = tandem_share_controller_new (GTK_APPLICATION (self), self->manager, self->settings);
 

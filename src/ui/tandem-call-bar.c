@@ -106,6 +106,7 @@ update_security (TandemCallBar *self,
   const char *class = "insecure";
   g_autofree char *text = NULL;
   g_autofree char *bold = NULL;
+  g_autofree char *escaped = NULL;
   gboolean verify = FALSE;
 
   gtk_widget_set_visible (self->security_box, live);
@@ -113,16 +114,17 @@ update_security (TandemCallBar *self,
     return;
 
   bold = g_markup_printf_escaped ("<b>%s</b>", code ? code : "");
+  peer = escaped = g_markup_escape_text (peer, -1);
   switch (tandem_call_get_security (self->call))
     {
     case TANDEM_CALL_SECURITY_PENDING:
-      text = g_strdup (_("Encrypting…"));
+      text = g_markup_escape_text (_("Encrypting…"), -1);
       break;
     case TANDEM_CALL_SECURITY_SRTP:
       icon = "channel-secure-symbolic";
       class = "secure";
       /* Translators: SRTP whose keys came with the call setup (SDES, DTLS), so no code to compare */
-      text = g_strdup (_("Encrypted (keys sent with the call setup)"));
+      text = g_markup_escape_text (_("Encrypted (keys sent with the call setup)"), -1);
       break;
     case TANDEM_CALL_SECURITY_ZRTP:
       icon = "channel-secure-symbolic";
@@ -136,7 +138,7 @@ update_security (TandemCallBar *self,
       icon = "channel-secure-symbolic";
       class = "secure";
       /* Translators: %s is the peer, e.g. "bob" */
-      text = g_markup_printf_escaped (_("Encrypted, %s verified"), peer);
+      text = g_strdup_printf (_("Encrypted, %s verified"), peer);
       break;
     case TANDEM_CALL_SECURITY_MISMATCH:
       icon = "dialog-warning-symbolic";
@@ -148,7 +150,7 @@ update_security (TandemCallBar *self,
       break;
     case TANDEM_CALL_SECURITY_NONE:
     default:
-      text = g_strdup (_("Not encrypted"));
+      text = g_markup_escape_text (_("Not encrypted"), -1);
       break;
     }
 
@@ -161,7 +163,7 @@ update_security (TandemCallBar *self,
 }
 
 static void
-update (TandemCallBar *self)
+on_call_changed (TandemCallBar *self)
 {
   static const char *classes[] = { "incoming", "held", "ended" };
   GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (self));
@@ -232,7 +234,7 @@ update (TandemCallBar *self)
 static gboolean
 on_tick (gpointer user_data)
 {
-  update (user_data);
+  on_call_changed (user_data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -289,9 +291,9 @@ tandem_call_bar_set_call (TandemCallBar *self,
   if (call == NULL)
     return;
 
-  g_signal_connect_swapped (call, "notify", G_CALLBACK (update), self);
+  g_signal_connect_swapped (call, "notify", G_CALLBACK (on_call_changed), self);
   self->tick_id = g_timeout_add_seconds (1, on_tick, self);
-  update (self);
+  on_call_changed (self);
 }
 
 TandemCall *

@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-call-history"
+#define G_LOG_DOMAIN "tandem-call-history-window"
 
 #include "config.h"
 
@@ -88,7 +88,7 @@ create_row (gpointer item,
 }
 
 static void
-update_empty (TandemCallHistoryWindow *self)
+on_history_changed (TandemCallHistoryWindow *self)
 {
   guint n = g_list_model_get_n_items (tandem_calls_get_history (tandem_manager_get_calls (self->manager)));
 
@@ -158,8 +158,8 @@ tandem_call_history_window_new (GtkWindow     *parent,
 
   self->manager = g_object_ref (manager);
   gtk_list_box_bind_model (self->list, history, create_row, self, NULL);
-  g_signal_connect_swapped (history, "items-changed", G_CALLBACK (update_empty), self);
-  update_empty (self);
+  g_signal_connect_swapped (history, "items-changed", G_CALLBACK (on_history_changed), self);
+  on_history_changed (self);
   tandem_calls_reset_missed_calls (tandem_manager_get_calls (manager));
 
   return GTK_WIDGET (self);

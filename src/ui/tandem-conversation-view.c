@@ -55,7 +55,7 @@ peer_name (TandemConversationView *self)
 }
 
 static void
-update_header (TandemConversationView *self)
+on_contact_changed (TandemConversationView *self)
 {
   static const char *classes[] = { "offline", "available", "away", "busy", "dnd" };
   GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (self->presence_image));
@@ -86,7 +86,7 @@ update_header (TandemConversationView *self)
 }
 
 static void
-update_composing (TandemConversationView *self)
+on_composing_changed (TandemConversationView *self)
 {
   gboolean composing = self->conversation && tandem_conversation_get_remote_composing (self->conversation);
 
@@ -242,11 +242,11 @@ tandem_conversation_view_set_peer (TandemConversationView *self,
   self->stick_to_bottom = TRUE;
 
   if (self->contact != NULL)
-    g_signal_connect_swapped (self->contact, "notify", G_CALLBACK (update_header), self);
+    g_signal_connect_swapped (self->contact, "notify", G_CALLBACK (on_contact_changed), self);
   if (self->conversation != NULL)
     {
       g_signal_connect_swapped (self->conversation, "notify::remote-composing",
-                                G_CALLBACK (update_composing), self);
+                                G_CALLBACK (on_composing_changed), self);
       /* What arrives while the user is looking is read. */
       g_signal_connect_swapped (self->conversation, "notify::unread-count",
                                 G_CALLBACK (tandem_conversation_view_mark_read), self);
@@ -268,8 +268,8 @@ tandem_conversation_view_set_peer (TandemConversationView *self,
   update_share_slot (self);
   gtk_entry_set_text (self->message_entry, "");
   on_entry_changed (self);
-  update_header (self);
-  update_composing (self);
+  on_contact_changed (self);
+  on_composing_changed (self);
   tandem_conversation_view_mark_read (self);
 }
 

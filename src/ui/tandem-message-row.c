@@ -66,7 +66,7 @@ format_time (gint64 unix_time)
 }
 
 static void
-update (TandemMessageRow *self)
+on_message_changed (TandemMessageRow *self)
 {
   TandemMessageState state = tandem_chat_message_get_state (self->message);
   GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (self->bubble));
@@ -149,8 +149,8 @@ tandem_message_row_new (TandemConversation *conversation,
   gtk_widget_set_halign (GTK_WIDGET (self->meta_label), outgoing ? GTK_ALIGN_END : GTK_ALIGN_START);
   if (outgoing)
     gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self->bubble)), "outgoing");
-  g_signal_connect_swapped (message, "notify::state", G_CALLBACK (update), self);
-  update (self);
+  g_signal_connect_swapped (message, "notify::state", G_CALLBACK (on_message_changed), self);
+  on_message_changed (self);
 
   return GTK_WIDGET (self);
 }

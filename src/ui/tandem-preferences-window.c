@@ -5,7 +5,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-preferences"
+#define G_LOG_DOMAIN "tandem-preferences-window"
 
 #include "config.h"
 
@@ -94,7 +94,7 @@ on_remove_clicked (GtkButton               *button,
 }
 
 static void
-update_account_row (GtkLabel *status)
+on_account_changed (GtkLabel *status)
 {
   TandemAccount *account = g_object_get_data (G_OBJECT (status), "tandem-account");
   g_autofree char *text = state_label (account);
@@ -126,8 +126,8 @@ create_account_row (gpointer item,
   atk_object_set_name (gtk_widget_get_accessible (remove), remove_name);
 
   g_object_set_data_full (G_OBJECT (status), "tandem-account", g_object_ref (account), g_object_unref);
-  g_signal_connect_object (account, "notify", G_CALLBACK (update_account_row), status, G_CONNECT_SWAPPED);
-  update_account_row (GTK_LABEL (status));
+  g_signal_connect_object (account, "notify", G_CALLBACK (on_account_changed), status, G_CONNECT_SWAPPED);
+  on_account_changed (GTK_LABEL (status));
   g_object_set_data_full (G_OBJECT (remove), "tandem-account", g_object_ref (account), g_object_unref);
   g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
 
@@ -171,7 +171,7 @@ on_add_account_clicked (TandemPreferencesWindow *self)
 }
 
 static void
-update_password_storage (TandemPreferencesWindow *self)
+on_password_storage_changed (TandemPreferencesWindow *self)
 {
   if (g_strcmp0 (tandem_accounts_get_password_storage (tandem_manager_get_accounts (self->manager)), "keyring") == 0)
     gtk_label_set_text (self->password_storage_label, _("Passwords are kept in your keyring."));
@@ -318,7 +318,7 @@ tandem_preferences_window_init (TandemPreferencesWindow *self)
 /* ----- screen sharing on Wayland: the remembered choice ------------- */
 
 static void
-update_share_forget (TandemPreferencesWindow *self)
+on_share_forget_changed (TandemPreferencesWindow *self)
 {
   GtkWidget *forget = g_object_get_data (G_OBJECT (self), "tandem-share-forget");
   g_autofree char *token = g_settings_get_string (self->settings, "share-restore-token");
@@ -371,9 +371,9 @@ add_share_remember (TandemPreferencesWindow *self)
   g_signal_connect_object (self->settings, "changed::share-remember",
                            G_CALLBACK (on_share_remember_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::share-restore-token",
-                           G_CALLBACK (update_share_forget), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_share_forget_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (forget, "clicked", G_CALLBACK (on_share_forget_clicked), self);
-  update_share_forget (self);
+  on_share_forget_changed (self);
 }
 
 GtkWidget *
@@ -390,9 +390,9 @@ tandem_preferences_window_new (GtkWindow     *parent,
 
   gtk_list_box_bind_model (self->accounts_list, G_LIST_MODEL (tandem_manager_get_accounts (manager)),
                            create_account_row, self, NULL);
-  g_signal_connect_object (tandem_manager_get_accounts (manager), "notify::password-storage", G_CALLBACK (update_password_storage),
+  g_signal_connect_object (tandem_manager_get_accounts (manager), "notify::password-storage", G_CALLBACK (on_password_storage_changed),
                            self, G_CONNECT_SWAPPED);
-  update_password_storage (self);
+  on_password_storage_changed (self);
 
   self->filling = TRUE;
   fill_audio_combo (self, self->capture_combo, TANDEM_AUDIO_CAPTURE);

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-ui"
+#define G_LOG_DOMAIN "tandem-presence-label"
 
 #include "config.h"
 

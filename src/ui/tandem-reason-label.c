@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-ui"
+#define G_LOG_DOMAIN "tandem-reason-label"
 
 #include "config.h"
 

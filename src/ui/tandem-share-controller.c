@@ -304,6 +304,20 @@ say (TandemShareController *self,
     g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (message));
 }
 
+/* A new share makes what was said about the last one old news: the window
+ * stops showing it (if it still does; other errors stay). */
+static void
+unsay (TandemShareController *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->application), "share-message");
+  g_autoptr(GVariant) said = action != NULL ? g_action_get_state (action) : NULL;
+
+  if (said == NULL || *g_variant_get_string (said, NULL) == '\0')
+    return;
+  tandem_window_dismiss_error (get_window (self), g_variant_get_string (said, NULL));
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (""));
+}
+
 /* Ends the share (the peer is told) and says why in the window. */
 static void
 end_share_with_error (TandemShareController *self,
@@ -654,6 +668,7 @@ on_share_added (TandemShareController *self,
   g_signal_connect (share, "notify::state", G_CALLBACK (on_share_state), self);
   g_signal_connect (share, "notify::control", G_CALLBACK (on_share_control), self);
   g_signal_connect (share, "notify::control-requested", G_CALLBACK (on_share_control), self);
+  unsay (self);
   if (tandem_share_get_state (share) == TANDEM_SHARE_PENDING)
     show_prompt (self, entry);
   update_actions (self);

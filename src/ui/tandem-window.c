@@ -150,7 +150,7 @@ on_accounts_changed (GListModel   *accounts,
 /* ----- presence ------------------------------------------------------ */
 
 static void
-update_presence_combo (TandemWindow *self)
+on_presence_changed (TandemWindow *self)
 {
   self->updating_presence = TRUE;
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->presence_combo),
@@ -225,7 +225,7 @@ on_calls_changed (GListModel   *calls,
 }
 
 static void
-update_missed_calls (TandemWindow *self)
+on_missed_calls_changed (TandemWindow *self)
 {
   guint missed = tandem_calls_get_missed_calls (tandem_manager_get_calls (self->manager));
   g_autofree char *count = g_strdup_printf ("%u", missed);
@@ -369,11 +369,23 @@ tandem_window_show_error (TandemWindow *self,
   gtk_widget_show (GTK_WIDGET (self->error_bar));
 }
 
+/* Hides the error bar if it still shows @message. */
+void
+tandem_window_dismiss_error (TandemWindow *self,
+                             const char   *message)
+{
+  g_return_if_fail (TANDEM_IS_WINDOW (self));
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->error_bar)) &&
+      g_strcmp0 (gtk_label_get_text (self->error_label), message) == 0)
+    gtk_widget_hide (GTK_WIDGET (self->error_bar));
+}
+
 /* ----- presence subscription requests -------------------------------- */
 
 /* One request at a time; the next shows once it is answered. */
 static void
-update_subscription_bar (TandemWindow *self)
+on_subscriptions_changed (TandemWindow *self)
 {
   g_auto(GStrv) pending = tandem_contacts_dup_pending_subscribers (tandem_manager_get_contacts (self->manager));
   g_autofree char *text = NULL;
@@ -593,13 +605,13 @@ tandem_window_new (GtkApplication *application,
                     G_CALLBACK (on_calls_changed), self);
   pick_call (self);
 
-  g_signal_connect_swapped (tandem_manager_get_calls (manager), "notify::missed-calls", G_CALLBACK (update_missed_calls), self);
-  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "subscription-requested", G_CALLBACK (update_subscription_bar), self);
-  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "subscription-handled", G_CALLBACK (update_subscription_bar), self);
-  update_missed_calls (self);
+  g_signal_connect_swapped (tandem_manager_get_calls (manager), "notify::missed-calls", G_CALLBACK (on_missed_calls_changed), self);
+  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "subscription-requested", G_CALLBACK (on_subscriptions_changed), self);
+  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "subscription-handled", G_CALLBACK (on_subscriptions_changed), self);
+  on_missed_calls_changed (self);
 
-  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "notify::presence", G_CALLBACK (update_presence_combo), self);
-  update_presence_combo (self);
+  g_signal_connect_swapped (tandem_manager_get_contacts (manager), "notify::presence", G_CALLBACK (on_presence_changed), self);
+  on_presence_changed (self);
 
   return self;
 }

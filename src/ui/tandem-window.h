@@ -19,6 +19,8 @@ void          tandem_window_open_conversation (TandemWindow   *self,
                                                const char     *address);
 void          tandem_window_show_error        (TandemWindow   *self,
                                                const char     *message);
+void          tandem_window_dismiss_error     (TandemWindow   *self,
+                                               const char     *message);
 void          tandem_window_add_bar           (TandemWindow   *self,
                                                GtkWidget      *bar);
 void          tandem_window_set_share_view    (TandemWindow   *self,

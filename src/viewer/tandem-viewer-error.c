@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-viewer"
+#define G_LOG_DOMAIN "tandem-viewer-error"
 
 #include "config.h"
 

@@ -39,8 +39,9 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "tandem-context.h"
 #include "tandem-viewer-error.h"
-#include "tandem-viewer-private.h"
+#include "tandem-vnc-connection.h"
 #include "tandem-vnc-decoder-protocol.h"
 
 /* Output that the decoder does not read is dropped past this. */
@@ -565,26 +566,20 @@ spawn_thread (gpointer data)
 {
   Spawn *sp = data;
   gint64 start = g_get_monotonic_time ();
-  GSource *source;
-
   sp->process = g_subprocess_launcher_spawn (sp->launcher, &sp->error, sp->decoder, sp->quality, NULL);
   sp->ms = (g_get_monotonic_time () - start) / 1000.0;
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_spawned, sp, NULL);
-  g_source_attach (source, sp->conn->main_context);
-  g_source_unref (source);
+  tandem_context_post (sp->conn->main_context, on_spawned, sp, NULL);
   return NULL;
 }
 
 /* Takes @fd.  A decoder that cannot be started ends the view through the
  * ended callback, like any other end. */
 TandemVncConnection *
-_tandem_vnc_connection_new (int                                 fd,
-                            int                                 jpeg_quality,
-                            const TandemVncConnectionCallbacks *callbacks,
-                            gpointer                            data,
-                            GError                            **error)
+tandem_vnc_connection_new (int                                 fd,
+                           int                                 jpeg_quality,
+                           const TandemVncConnectionCallbacks *callbacks,
+                           gpointer                            data,
+                           GError                            **error)
 {
   TandemVncConnection *conn;
   Spawn *sp;
@@ -631,7 +626,7 @@ _tandem_vnc_connection_new (int                                 fd,
 
 /* Ends the session; no callback runs after this.  Never blocks. */
 void
-_tandem_vnc_connection_close (TandemVncConnection *conn)
+tandem_vnc_connection_close (TandemVncConnection *conn)
 {
   if (conn == NULL)
     return;
@@ -642,10 +637,10 @@ _tandem_vnc_connection_close (TandemVncConnection *conn)
 }
 
 void
-_tandem_vnc_connection_pointer (TandemVncConnection *conn,
-                                int                  x,
-                                int                  y,
-                                guint                button_mask)
+tandem_vnc_connection_pointer (TandemVncConnection *conn,
+                               int                  x,
+                               int                  y,
+                               guint                button_mask)
 {
   gint32 ints[3] = { x, y, (gint32) button_mask };
 
@@ -653,9 +648,9 @@ _tandem_vnc_connection_pointer (TandemVncConnection *conn,
 }
 
 void
-_tandem_vnc_connection_key (TandemVncConnection *conn,
-                            guint32              keysym,
-                            gboolean             down)
+tandem_vnc_connection_key (TandemVncConnection *conn,
+                           guint32              keysym,
+                           gboolean             down)
 {
   gint32 ints[2] = { (gint32) keysym, down != FALSE };
 
@@ -664,8 +659,8 @@ _tandem_vnc_connection_key (TandemVncConnection *conn,
 
 /* Sent as Latin-1 cut text (what 0.9.14 handles safely). */
 void
-_tandem_vnc_connection_cut_text (TandemVncConnection *conn,
-                                 const char          *utf8)
+tandem_vnc_connection_cut_text (TandemVncConnection *conn,
+                                const char          *utf8)
 {
   g_autofree char *latin1 = g_convert_with_fallback (utf8, -1, "ISO-8859-1", "UTF-8", "?", NULL, NULL, NULL);
 
@@ -674,8 +669,8 @@ _tandem_vnc_connection_cut_text (TandemVncConnection *conn,
 }
 
 void
-_tandem_vnc_connection_set_quality (TandemVncConnection *conn,
-                                    int                  jpeg_quality)
+tandem_vnc_connection_set_quality (TandemVncConnection *conn,
+                                   int                  jpeg_quality)
 {
   gint32 ints[1] = { CLAMP (jpeg_quality, 0, 9) };
 
@@ -685,11 +680,11 @@ _tandem_vnc_connection_set_quality (TandemVncConnection *conn,
 /* The remote screen (RGB24), as the decoder last finished it; NULL before
  * the first frame.  Main thread only: "lock" is kept for the callers. */
 const guint8 *
-_tandem_vnc_connection_lock (TandemVncConnection *conn,
-                             int                 *width,
-                             int                 *height,
-                             int                 *stride,
-                             guint               *generation)
+tandem_vnc_connection_lock (TandemVncConnection *conn,
+                            int                 *width,
+                            int                 *height,
+                            int                 *stride,
+                            guint               *generation)
 {
   *width = conn->width;
   *height = conn->height;
@@ -699,6 +694,6 @@ _tandem_vnc_connection_lock (TandemVncConnection *conn,
 }
 
 void
-_tandem_vnc_connection_unlock (TandemVncConnection *conn)
+tandem_vnc_connection_unlock (TandemVncConnection *conn)
 {
 }

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <gtk/gtk.h>
 
-#include "tandem-viewer-private.h"
+#include "tandem-vnc-connection.h"
 #include "tandem-vnc-view.h"
 
 struct _TandemVncView
@@ -153,7 +153,7 @@ on_ended (gpointer      data,
 {
   TandemVncView *self = data;
 
-  g_clear_pointer (&self->conn, _tandem_vnc_connection_close);
+  g_clear_pointer (&self->conn, tandem_vnc_connection_close);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
   g_hash_table_remove_all (self->keys_down);
   self->buttons = 0;
@@ -252,7 +252,7 @@ on_clipboard_text (GtkClipboard *clipboard,
     return;
   g_free (self->clipboard_last);
   self->clipboard_last = g_strdup (text);
-  _tandem_vnc_connection_cut_text (self->conn, text);
+  tandem_vnc_connection_cut_text (self->conn, text);
 }
 
 static void
@@ -287,7 +287,7 @@ tandem_vnc_view_draw (GtkWidget *widget,
   if (self->conn == NULL)
     return FALSE;
 
-  pixels = _tandem_vnc_connection_lock (self->conn, &w, &h, &stride, &generation);
+  pixels = tandem_vnc_connection_lock (self->conn, &w, &h, &stride, &generation);
   if (pixels != NULL && w == self->remote_width && h == self->remote_height)
     {
       if (self->surface == NULL || generation != self->generation)
@@ -309,7 +309,7 @@ tandem_vnc_view_draw (GtkWidget *widget,
       cairo_fill (cr);
       cairo_restore (cr);
     }
-  _tandem_vnc_connection_unlock (self->conn);
+  tandem_vnc_connection_unlock (self->conn);
   return FALSE;
 }
 
@@ -383,7 +383,7 @@ tandem_vnc_view_button_event (GtkWidget      *widget,
   else
     self->buttons &= ~button_bit (event->button);
   if (to_remote (self, event->x, event->y, &x, &y))
-    _tandem_vnc_connection_pointer (self->conn, x, y, self->buttons);
+    tandem_vnc_connection_pointer (self->conn, x, y, self->buttons);
   return TRUE;
 }
 
@@ -396,7 +396,7 @@ tandem_vnc_view_motion_notify_event (GtkWidget      *widget,
 
   if (!input_allowed (self) || !to_remote (self, event->x, event->y, &x, &y))
     return FALSE;
-  _tandem_vnc_connection_pointer (self->conn, x, y, self->buttons);
+  tandem_vnc_connection_pointer (self->conn, x, y, self->buttons);
   return TRUE;
 }
 
@@ -406,8 +406,8 @@ click_wheel (TandemVncView *self,
              int            y,
              guint          bit)
 {
-  _tandem_vnc_connection_pointer (self->conn, x, y, self->buttons | bit);
-  _tandem_vnc_connection_pointer (self->conn, x, y, self->buttons);
+  tandem_vnc_connection_pointer (self->conn, x, y, self->buttons | bit);
+  tandem_vnc_connection_pointer (self->conn, x, y, self->buttons);
 }
 
 static gboolean
@@ -464,12 +464,12 @@ tandem_vnc_view_key_event (GtkWidget   *widget,
       if (g_hash_table_lookup_extended (self->keys_down, key, NULL, &sent))
         keysym = GPOINTER_TO_UINT (sent);
       g_hash_table_insert (self->keys_down, key, GUINT_TO_POINTER (keysym));
-      _tandem_vnc_connection_key (self->conn, keysym, TRUE);
+      tandem_vnc_connection_key (self->conn, keysym, TRUE);
     }
   else if (g_hash_table_lookup_extended (self->keys_down, key, NULL, &sent))
     {
       /* The release the remote gets matches the press it got. */
-      _tandem_vnc_connection_key (self->conn, GPOINTER_TO_UINT (sent), FALSE);
+      tandem_vnc_connection_key (self->conn, GPOINTER_TO_UINT (sent), FALSE);
       g_hash_table_remove (self->keys_down, key);
     }
   return TRUE;
@@ -485,7 +485,7 @@ release_all (TandemVncView *self)
     {
       g_hash_table_iter_init (&iter, self->keys_down);
       while (g_hash_table_iter_next (&iter, NULL, &value))
-        _tandem_vnc_connection_key (self->conn, GPOINTER_TO_UINT (value), FALSE);
+        tandem_vnc_connection_key (self->conn, GPOINTER_TO_UINT (value), FALSE);
     }
   g_hash_table_remove_all (self->keys_down);
   self->buttons = 0;
@@ -506,7 +506,7 @@ tandem_vnc_view_dispose (GObject *object)
 {
   TandemVncView *self = TANDEM_VNC_VIEW (object);
 
-  g_clear_pointer (&self->conn, _tandem_vnc_connection_close);
+  g_clear_pointer (&self->conn, tandem_vnc_connection_close);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
   g_clear_object (&self->cursor);
   G_OBJECT_CLASS (tandem_vnc_view_parent_class)->dispose (object);
@@ -650,7 +650,7 @@ tandem_vnc_view_open_fd (TandemVncView *self,
   g_clear_error (&self->error);
   self->remote_width = self->remote_height = 0;
   set_state (self, TANDEM_VNC_VIEW_CONNECTING);
-  self->conn = _tandem_vnc_connection_new (fd, self->jpeg_quality, &connection_callbacks, self, &error);
+  self->conn = tandem_vnc_connection_new (fd, self->jpeg_quality, &connection_callbacks, self, &error);
   if (self->conn == NULL)
     {
       self->error = g_steal_pointer (&error);
@@ -668,7 +668,7 @@ tandem_vnc_view_close (TandemVncView *self)
   if (self->conn == NULL)
     return;
   release_all (self);
-  g_clear_pointer (&self->conn, _tandem_vnc_connection_close);
+  g_clear_pointer (&self->conn, tandem_vnc_connection_close);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
   set_state (self, TANDEM_VNC_VIEW_DISCONNECTED);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -775,7 +775,7 @@ tandem_vnc_view_set_jpeg_quality (TandemVncView *self,
     return;
   self->jpeg_quality = quality;
   if (self->conn != NULL)
-    _tandem_vnc_connection_set_quality (self->conn, quality);
+    tandem_vnc_connection_set_quality (self->conn, quality);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JPEG_QUALITY]);
 }
 
@@ -791,7 +791,7 @@ tandem_vnc_view_snapshot (TandemVncView *self)
   g_return_val_if_fail (TANDEM_IS_VNC_VIEW (self), NULL);
   if (self->conn == NULL)
     return NULL;
-  pixels = _tandem_vnc_connection_lock (self->conn, &w, &h, &stride, &generation);
+  pixels = tandem_vnc_connection_lock (self->conn, &w, &h, &stride, &generation);
   if (pixels != NULL)
     {
       copy = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
@@ -801,7 +801,7 @@ tandem_vnc_view_snapshot (TandemVncView *self)
                 pixels + y * stride, w * 4);
       cairo_surface_mark_dirty (copy);
     }
-  _tandem_vnc_connection_unlock (self->conn);
+  tandem_vnc_connection_unlock (self->conn);
   return copy;
 }
 

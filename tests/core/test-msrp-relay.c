@@ -10,58 +10,12 @@
 #include "tandem-msrp-relay-client.h"
 #include "tandem-msrp-session.h"
 #include "tandem-test-kamailio.h"
+#include "tandem-test-resolver.h"
 #include "tandem-test-wait.h"
 
 static TandemTestKamailio *world;
 
 /* ---- discovery with a fake resolver ----------------------------------- */
-
-typedef struct {
-  GResolver parent_instance;
-} FakeResolver;
-
-typedef struct {
-  GResolverClass parent_class;
-} FakeResolverClass;
-
-static GType fake_resolver_get_type (void);
-G_DEFINE_TYPE (FakeResolver, fake_resolver, G_TYPE_RESOLVER)
-
-static void
-fake_lookup_service_async (GResolver *resolver, const char *rrname, GCancellable *cancellable,
-                           GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-
-  if (strcmp (rrname, "_msrps._tcp.srv.test") == 0)
-    g_task_return_pointer (task, g_list_append (NULL, g_srv_target_new ("relay.srv.test", 2856, 0, 0)),
-                           NULL);
-  else if (strcmp (rrname, "_msrp._tcp.plain.test") == 0)
-    g_task_return_pointer (task, g_list_append (NULL, g_srv_target_new ("relay.plain.test", 2857, 0, 0)),
-                           NULL);
-  else
-    g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no %s", rrname);
-}
-
-static GList *
-fake_lookup_service_finish (GResolver *resolver, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-fake_resolver_class_init (FakeResolverClass *klass)
-{
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  resolver_class->lookup_service_async = fake_lookup_service_async;
-  resolver_class->lookup_service_finish = fake_lookup_service_finish;
-}
-
-static void
-fake_resolver_init (FakeResolver *self)
-{
-}
 
 static void
 on_discovered (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -88,7 +42,7 @@ discover (const char *setting, const char *domain, gboolean tls)
 static void
 test_discovery (void)
 {
-  g_autoptr(GResolver) fake = g_object_new (fake_resolver_get_type (), NULL);
+  g_autoptr(TandemTestResolver) fake = tandem_test_resolver_new ();
   g_autoptr(GResolver) old = g_resolver_get_default ();
   struct { const char *setting, *domain; gboolean tls; const char *expected; } cases[] = {
     { "msrps://relay.example.org:4444;tcp", "example.org", TRUE, "msrps://relay.example.org:4444;tcp" },
@@ -99,7 +53,9 @@ test_discovery (void)
     { NULL, "nothing.test", FALSE, "msrp://nothing.test:2855;tcp" },
   };
 
-  g_resolver_set_default (fake);
+  tandem_test_resolver_add_srv (fake, "_msrps._tcp.srv.test", "relay.srv.test", 2856);
+  tandem_test_resolver_add_srv (fake, "_msrp._tcp.plain.test", "relay.plain.test", 2857);
+  g_resolver_set_default (G_RESOLVER (fake));
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *got = discover (cases[i].setting, cases[i].domain, cases[i].tls);

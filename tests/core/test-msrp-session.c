@@ -12,6 +12,7 @@
 #include "tandem-msrp-session.h"
 #include "tandem-share-sdp.h"
 #include "tandem-tls-identity.h"
+#include "tandem-test-wait.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define TRANSFER_BYTES (24u * 1024 * 1024)
@@ -231,8 +232,8 @@ close_pair (TandemMsrpSession *a, TandemMsrpSession *b)
 
   g_signal_connect (b, "closed", G_CALLBACK (on_closed_count), &closed);
   tandem_msrp_session_close (a);
-  while (closed == 0)
-    g_main_context_iteration (NULL, TRUE);
+  TANDEM_TEST_WAIT_UNTIL (closed > 0, 10000);
+  g_assert_cmpint (closed, >, 0);
   g_object_unref (a);
   g_object_unref (b);
 }
@@ -496,8 +497,9 @@ test_responses (void)
   g_main_loop_run (ctx.loop);
   g_assert_no_error (ctx.error_a);
   g_assert_no_error (ctx.error_b);
-  while (closed == 0 || !g_atomic_int_get (&peer.done))
-    g_main_context_iteration (NULL, TRUE);
+  TANDEM_TEST_WAIT_UNTIL (closed > 0 && g_atomic_int_get (&peer.done), 10000);
+  g_assert_cmpint (closed, >, 0);
+  g_assert_true (g_atomic_int_get (&peer.done));
   g_thread_join (thread);
 
   g_assert_cmpstr (got->str, ==, "RFB1RFB2RFB3");
@@ -669,8 +671,8 @@ wire_peer_start (WirePeer *w, TandemMsrpSession *b)
   g_ptr_array_add (path, tandem_msrp_uri_parse (uri, NULL));
   g_socket_listener_accept_async (w->listener, NULL, on_accepted, &w->conn);
   tandem_msrp_session_start_async (b, TANDEM_MSRP_SETUP_ACTIVE, path, NULL, NULL, on_started, &ctx);
-  while (w->conn == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  TANDEM_TEST_WAIT_UNTIL (w->conn != NULL, 10000);
+  g_assert_nonnull (w->conn);
   g_socket_set_timeout (g_socket_connection_get_socket (w->conn), 10);
   wire_peer_read (w, 1);
   ok = tandem_msrp_message_new_response (g_ptr_array_index (w->log.msgs, 0), 200, uri);
@@ -701,8 +703,8 @@ wire_peer_free (WirePeer *w)
 static void
 flush_session (TandemMsrpSession *s)
 {
-  while (tandem_msrp_session_get_queued_bytes (s) > 0)
-    g_main_context_iteration (NULL, TRUE);
+  TANDEM_TEST_WAIT_UNTIL (tandem_msrp_session_get_queued_bytes (s) == 0, 30000);
+  g_assert_cmpuint (tandem_msrp_session_get_queued_bytes (s), ==, 0);
 }
 
 /* Data SENDs are framed by the session itself (not through

@@ -10,6 +10,7 @@
 #include "tandem-msrp-message.h"
 #include "tandem-msrp-session.h"
 #include "tandem-rfb-tunnel.h"
+#include "tandem-test-wait.h"
 
 #define TOTAL (48u * 1024 * 1024)
 
@@ -139,6 +140,8 @@ run_transfer (guint delay_ms)
   Pump wa = { 0 }, ra = { 0 }, wb = { 0 }, rb = { 0 };
   GThread *threads[4];
   gsize written_at_stall = 0;
+  gboolean expired = FALSE;
+  guint expiry;
   gint64 start;
 
   make_pair (&a, &b);
@@ -160,13 +163,18 @@ run_transfer (guint delay_ms)
   threads[2] = g_thread_new ("wb", writer_thread, &wb);
   threads[3] = g_thread_new ("ra", reader_thread, &ra);
 
-  while (!g_atomic_int_get (&wa.finished) || !g_atomic_int_get (&rb.finished) ||
-         !g_atomic_int_get (&wb.finished) || !g_atomic_int_get (&ra.finished))
+  /* Bounded like TANDEM_TEST_WAIT_UNTIL, with the stall measured on the way. */
+  expiry = g_timeout_add (90000, tandem_test_on_wait_expired, &expired);
+  while (!expired &&
+         (!g_atomic_int_get (&wa.finished) || !g_atomic_int_get (&rb.finished) ||
+          !g_atomic_int_get (&wb.finished) || !g_atomic_int_get (&ra.finished)))
     {
       g_main_context_iteration (NULL, TRUE);
       if (delay_ms > 0 && g_get_monotonic_time () - start < (delay_ms - 100) * 1000)
         written_at_stall = g_atomic_pointer_get (&wa.done_bytes);
     }
+  g_assert_false (expired);
+  g_source_remove (expiry);
   for (guint i = 0; i < 4; i++)
     g_thread_join (threads[i]);
   g_test_message ("%u MB + %u MB through the tunnel in %.2f s; buffered at most %" G_GSIZE_FORMAT
@@ -193,8 +201,8 @@ run_transfer (guint delay_ms)
     char c;
 
     close (pa[0]);
-    while (tandem_msrp_session_is_ready (b))
-      g_main_context_iteration (NULL, TRUE);
+    TANDEM_TEST_WAIT_UNTIL (!tandem_msrp_session_is_ready (b), 10000);
+    g_assert_false (tandem_msrp_session_is_ready (b));
     g_assert_cmpint (read (pb[0], &c, 1), ==, 0);
     close (pb[0]);
   }

@@ -29,6 +29,7 @@
 #include "tandem-share-sdp.h"
 #include "tandem-test-fds.h"
 #include "tandem-test-kamailio.h"
+#include "tandem-test-resolver.h"
 #include "tandem-test-wait.h"
 #include "tandem-tls-identity.h"
 
@@ -558,63 +559,6 @@ test_relay_wrong_password (void)
   assert_no_fd_leak (fds);
 }
 
-/* SRV answers for discovery: _msrp._tcp.relay.test is the fixture's relay,
- * _msrp._tcp.dead.test a port where nothing listens. */
-typedef struct {
-  GResolver parent_instance;
-} FakeResolver;
-
-typedef struct {
-  GResolverClass parent_class;
-} FakeResolverClass;
-
-static GType fake_resolver_get_type (void);
-G_DEFINE_TYPE (FakeResolver, fake_resolver, G_TYPE_RESOLVER)
-
-static guint16 dead_port;
-
-static void
-fake_lookup_service_async (GResolver          *resolver,
-                           const char         *rrname,
-                           GCancellable       *cancellable,
-                           GAsyncReadyCallback callback,
-                           gpointer            user_data)
-{
-  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-
-  if (strcmp (rrname, "_msrp._tcp.relay.test") == 0)
-    g_task_return_pointer (task, g_list_append (NULL, g_srv_target_new ("127.0.0.1",
-                                                tandem_test_kamailio_get_msrp_port (world), 0, 0)),
-                           NULL);
-  else if (strcmp (rrname, "_msrp._tcp.dead.test") == 0)
-    g_task_return_pointer (task, g_list_append (NULL, g_srv_target_new ("127.0.0.1", dead_port, 0, 0)),
-                           NULL);
-  else
-    g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no %s", rrname);
-}
-
-static GList *
-fake_lookup_service_finish (GResolver    *resolver,
-                            GAsyncResult *result,
-                            GError      **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-fake_resolver_class_init (FakeResolverClass *klass)
-{
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  resolver_class->lookup_service_async = fake_lookup_service_async;
-  resolver_class->lookup_service_finish = fake_lookup_service_finish;
-}
-
-static void
-fake_resolver_init (FakeResolver *self)
-{
-}
-
 static guint16
 unused_port (void)
 {
@@ -636,15 +580,21 @@ static void
 test_relay_auto (void)
 {
   int fds;
-  g_autoptr(GResolver) fake = g_object_new (fake_resolver_get_type (), NULL);
+  g_autoptr(TandemTestResolver) fake = tandem_test_resolver_new ();
   g_autoptr(GResolver) old = g_resolver_get_default ();
+  guint16 dead_port;
   TandemShareMediaOptions oa = options_for (0, FALSE);
   TandemShareMediaOptions ob = options_for (1, FALSE);
   Side a, b;
 
-  g_resolver_set_default (fake);
   fds = tandem_test_count_fds ();
   dead_port = unused_port ();
+  /* SRV answers for discovery: _msrp._tcp.relay.test is the fixture's
+   * relay, _msrp._tcp.dead.test a port where nothing listens. */
+  tandem_test_resolver_add_srv (fake, "_msrp._tcp.relay.test", "127.0.0.1",
+                                tandem_test_kamailio_get_msrp_port (world));
+  tandem_test_resolver_add_srv (fake, "_msrp._tcp.dead.test", "127.0.0.1", dead_port);
+  g_resolver_set_default (G_RESOLVER (fake));
   /* alice finds the relay; bob's is dead: he goes direct, with a message */
   oa.relay = "auto";
   oa.domain = "relay.test";

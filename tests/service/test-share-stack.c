@@ -152,6 +152,7 @@ start_registered_share (const char *user)
 {
   TandemShareStack *stack = start_share (user, tandem_test_kamailio_get_password (user));
 
+  tandem_share_stack_set_session_linger (stack, 1);
   WAIT_UNTIL (tandem_share_stack_get_state (stack) != TANDEM_REGISTRATION_PROGRESS, 10000);
   g_test_message ("%s share stack: %s", user, tandem_share_stack_get_state_message (stack));
   g_assert_cmpint (tandem_share_stack_get_state (stack), ==, TANDEM_REGISTRATION_OK);
@@ -437,8 +438,19 @@ test_offer_accept_bye (void)
   g_assert_cmpint (tandem_share_session_get_state (at_alice.offered), ==, TANDEM_SHARE_SESSION_ENDED);
   g_assert_cmpint (tandem_share_session_get_state (session), ==, TANDEM_SHARE_SESSION_ENDED);
 
+  /* An ended dialog is dropped once its late messages can no longer
+   * come (the linger time, shortened here): nothing keeps it then. */
+  {
+    gpointer gone = session;
+
+    g_object_add_weak_pointer (G_OBJECT (gone), &gone);
+    g_object_unref (session);
+    g_assert_nonnull (gone);   /* bob's stack still answers for it */
+    WAIT_UNTIL (gone == NULL, 5000);
+    g_assert_null (gone);
+  }
+
   /* And the other way round: alice's BYE reaches bob. */
-  g_object_unref (session);
   seen_clear (&at_alice);
   seen_clear (&at_bob);
   session = g_object_ref (watch_session (tandem_share_stack_invite (bob, "sip:alice@tandem.test", OFFER_SDP, &error), &at_bob));

@@ -320,6 +320,48 @@ quiet_log (const char *format,
 {
 }
 
+/* Asks the RemoteDesktop portal for input (the caller answers its
+ * dialog) and gives the viewer control. */
+static void
+grant (TandemPortalCapture *capture,
+       TandemVncServer     *server,
+       guint                id,
+       Viewer              *v)
+{
+  Result r = { 0 };
+
+  tandem_portal_capture_request_input_async (capture, NULL, on_input, &r);
+  PUMP_UNTIL (v, r.done, WAIT_MS);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_true (tandem_portal_capture_has_input (capture));
+  tandem_vnc_server_set_control (server, id, TRUE);
+}
+
+/* The viewer clicks at (x, y) (motion first, as a hand would); the window
+ * must log @seen. */
+static void
+click (Viewer        *v,
+       PatternWindow *w,
+       int            x,
+       int            y,
+       const char    *seen)
+{
+  SendPointerEvent (v->client, x, y, 0);
+  PUMP_UNTIL (v, FALSE, 200);
+  SendPointerEvent (v->client, x, y, 1);
+  PUMP_UNTIL (v, FALSE, 200);
+  SendPointerEvent (v->client, x, y, 0);
+  PUMP_UNTIL (v, log_has (w, seen), WAIT_MS);
+  if (!log_has (w, seen))
+    {
+      g_autofree char *text = read_log (w);
+
+      g_test_message ("the window saw: %s", text);
+    }
+  g_assert_true (log_has (w, seen));
+}
+
 /* ---- tests -------------------------------------------------------------- */
 
 /* The seeded token: no dialog; the window arrives pixel for pixel, and
@@ -371,7 +413,6 @@ test_control (void)
   g_autoptr(GSubprocess) answer = NULL;
   TandemVncServer *server;
   Viewer *v;
-  Result r = { 0 };
   guint id;
   int x = -1, y = -1;
 
@@ -387,21 +428,10 @@ test_control (void)
 
   answer = tandem_test_gnome_answer_dialog (gnome, TRUE, FALSE, WAIT_MS / 2, &error);
   g_assert_no_error (error);
-  tandem_portal_capture_request_input_async (capture, NULL, on_input, &r);
-  PUMP_UNTIL (v, r.done, WAIT_MS);
-  g_assert_no_error (r.error);
-  g_assert_true (r.ok);
-  g_assert_true (tandem_portal_capture_has_input (capture));
-  tandem_vnc_server_set_control (server, id, TRUE);
+  grant (capture, server, id, v);
 
   /* A click flips the pattern: the redraw comes back through damage. */
-  SendPointerEvent (v->client, x + 20, y + 30, 0);
-  PUMP_UNTIL (v, FALSE, 200);
-  SendPointerEvent (v->client, x + 20, y + 30, 1);
-  PUMP_UNTIL (v, FALSE, 200);
-  SendPointerEvent (v->client, x + 20, y + 30, 0);
-  PUMP_UNTIL (v, log_has (w, "button 1 20 30"), WAIT_MS);
-  g_assert_true (log_has (w, "button 1 20 30"));
+  click (v, w, x + 20, y + 30, "button 1 20 30");
   PUMP_UNTIL (v, find_pattern (v, 0xffffff, &x, &y), WAIT_MS);
   g_assert_true (find_pattern (v, 0xffffff, &x, &y));
 
@@ -433,6 +463,70 @@ test_control (void)
   g_assert_false (log_has (w, "button 1 10 10"));
 
   g_subprocess_wait (answer, NULL, NULL);
+  viewer_close (v);
+  stop_server (server);
+  pattern_window_stop (w);
+}
+
+static void
+on_failed (TandemCapture *capture,
+           const GError  *error,
+           gpointer       data)
+{
+  GError **failed = data;
+
+  if (*failed == NULL)
+    *failed = g_error_copy (error);
+}
+
+/* One window picked on the picker's Window page (gnome-shell lists the
+ * windows): the stream is that window, pixel for pixel; a granted click
+ * lands where the viewer clicked, in the window's own coordinates; the
+ * window closing ends the capture with SOURCE_CLOSED. */
+static void
+test_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) failed = NULL;
+  PatternWindow *w = pattern_window_start ();
+  g_autoptr(GSubprocess) answer = NULL;
+  g_autoptr(GSubprocess) allow = NULL;
+  g_autoptr(TandemPortalCapture) capture = NULL;
+  TandemVncServer *server;
+  Viewer *v;
+  guint id;
+  int x = -1, y = -1;
+
+  answer = tandem_test_gnome_answer_window_dialog (gnome, "Tandem test pattern", FALSE, WAIT_MS, &error);
+  g_assert_no_error (error);
+  capture = prepare (NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (answer, NULL, NULL));
+  g_signal_connect (capture, "failed", G_CALLBACK (on_failed), &failed);
+  server = serve (capture);
+  v = viewer_connect (server, &id);
+  PUMP_UNTIL (v, find_pattern (v, 0, &x, &y), WAIT_MS);
+  if (!find_pattern (v, 0, &x, &y))
+    save_ppm (v, "portal-capture-window.ppm");
+  g_assert_true (find_pattern (v, 0, &x, &y));
+  g_test_message ("the window's stream: %dx%d, the pattern at %d,%d", v->client->width, v->client->height, x, y);
+  /* The window, not its monitor. */
+  g_assert_cmpint (v->client->width, ==, PAT_W);
+  g_assert_cmpint (v->client->height, ==, PAT_H);
+
+  /* The RemoteDesktop dialog: the same window, input allowed. */
+  allow = tandem_test_gnome_answer_window_dialog (gnome, "Tandem test pattern", TRUE, WAIT_MS, &error);
+  g_assert_no_error (error);
+  grant (capture, server, id, v);
+  g_assert_true (g_subprocess_wait_check (allow, NULL, NULL));
+  click (v, w, x + 20, y + 30, "button 1 20 30");
+
+  /* The shared window goes away: the capture fails (and the server
+   * ends its viewers). */
+  g_subprocess_force_exit (w->process);
+  TANDEM_TEST_WAIT_UNTIL (failed != NULL, WAIT_MS);
+  g_assert_error (failed, TANDEM_SHARE_ERROR, TANDEM_SHARE_ERROR_SOURCE_CLOSED);
+
   viewer_close (v);
   stop_server (server);
   pattern_window_stop (w);
@@ -511,12 +605,13 @@ main (int   argc,
   rfbClientLog = quiet_log;
   g_test_add_func ("/portal-capture/frames", test_frames);
   g_test_add_func ("/portal-capture/control", test_control);
+  g_test_add_func ("/portal-capture/window", test_window);
   g_test_add_func ("/portal-capture/cancelled", test_cancelled);
   g_test_add_func ("/portal-capture/no-portal", test_no_portal);
 
   if (!g_test_subprocess ())
     {
-      gnome = tandem_test_gnome_start (1024, 768, &error);
+      gnome = tandem_test_gnome_start_shell (1024, 768, &error);
       g_assert_no_error (error);
       seeded_token = tandem_test_gnome_seed_screencast_token (gnome, &error);
       g_assert_no_error (error);

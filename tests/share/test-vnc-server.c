@@ -24,6 +24,7 @@
 #include "tandem-test-xvfb.h"
 #include "tandem-vnc-server.h"
 #include "tandem-x11-capture.h"
+#include "tandem-test-wait.h"
 
 #define WAIT_MS 15000
 
@@ -662,8 +663,8 @@ handshake (Ask ask)
     }
 
   tandem_vnc_server_stop (server);
-  while (tandem_vnc_server_get_running (server))
-    g_main_context_iteration (NULL, TRUE);
+  TANDEM_TEST_WAIT_UNTIL (!tandem_vnc_server_get_running (server), 10000);
+  g_assert_false (tandem_vnc_server_get_running (server));
   close (sv[1]);
   g_object_unref (server);
 }

@@ -15,10 +15,10 @@
 #define READY_TIMEOUT_MS 20000
 #define STOP_GRACE_MS    3000
 
-enum { P_BUS, P_PIPEWIRE, P_WIREPLUMBER, P_MUTTER, P_PORTAL, N_PROCS };
+enum { P_BUS, P_SYSTEM_BUS, P_PIPEWIRE, P_WIREPLUMBER, P_MUTTER, P_PORTAL, N_PROCS };
 
 static const char *const proc_names[N_PROCS] = {
-  "dbus-daemon", "pipewire", "wireplumber", "mutter", "xdg-desktop-portal"
+  "dbus-daemon", "dbus-daemon (system)", "pipewire", "wireplumber", "mutter", "xdg-desktop-portal"
 };
 
 struct _TandemTestGnome
@@ -31,6 +31,7 @@ struct _TandemTestGnome
   GDBusConnection   *bus;
   int                width;
   int                height;
+  gboolean           shell;        /* gnome-shell instead of plain mutter */
 };
 
 static char *
@@ -212,14 +213,54 @@ start_all (TandemTestGnome *self,
     if (!spawn (self, P_WIREPLUMBER, argv, -1, error))
       return FALSE;
   }
+  if (self->shell)
+  {
+    /* gnome-shell: its login manager wants a system bus (a private one
+     * does: logind is absent there, which it survives), and a session
+     * mode without the overview it opens at startup otherwise. */
+    g_autofree char *system_bus = NULL;
+    g_autofree char *system_env = NULL;
+    g_autofree char *data_env = g_strdup_printf ("XDG_DATA_DIRS=%s/share:%s", self->dir,
+                                                 g_getenv ("XDG_DATA_DIRS") ? g_getenv ("XDG_DATA_DIRS")
+                                                                            : "/usr/local/share:/usr/share");
+    g_autofree char *modes = g_build_filename (self->dir, "share", "gnome-shell", "modes", NULL);
+    g_autofree char *mode = g_build_filename (modes, "tandem-test.json", NULL);
+    const char *bus_argv[] = { "dbus-daemon", "--session", "--nofork", "--nosyslog",
+                               "--print-address=3", NULL };
+
+    if (!g_unix_open_pipe (fds, FD_CLOEXEC, error))
+      return FALSE;
+    if (!spawn (self, P_SYSTEM_BUS, bus_argv, fds[1], error))
+      {
+        close (fds[0]);
+        return FALSE;
+      }
+    system_bus = read_line (fds[0]);
+    close (fds[0]);
+    if (system_bus == NULL)
+      return fail (self, P_SYSTEM_BUS, error, "dbus-daemon printed no address");
+    system_env = g_strdup_printf ("DBUS_SYSTEM_BUS_ADDRESS=%s", system_bus);
+    if (g_mkdir_with_parents (modes, 0700) < 0 ||
+        !g_file_set_contents (mode, "{ \"parentMode\": \"user\", \"hasOverview\": false, \"hasNotifications\": false }\n", -1, error))
+      return FALSE;
+    {
+      const char *argv[] = { "env", system_env, data_env, "gnome-shell", "--wayland", "--headless",
+                             "--no-x11", "--mode=tandem-test", "--virtual-monitor", geometry, NULL };
+      if (!spawn (self, P_MUTTER, argv, -1, error))
+        return FALSE;
+    }
+  }
+  else
   {
     const char *argv[] = { "mutter", "--wayland", "--headless", "--no-x11",
                            "--virtual-monitor", geometry, NULL };
-    if (!spawn (self, P_MUTTER, argv, -1, error) ||
-        !wait_ready (self, P_MUTTER, "org.gnome.Mutter.ScreenCast", NULL, error) ||
-        !wait_ready (self, P_MUTTER, "org.gnome.Mutter.RemoteDesktop", NULL, error))
+    if (!spawn (self, P_MUTTER, argv, -1, error))
       return FALSE;
   }
+  if (!wait_ready (self, P_MUTTER, "org.gnome.Mutter.ScreenCast", NULL, error) ||
+      !wait_ready (self, P_MUTTER, "org.gnome.Mutter.RemoteDesktop", NULL, error) ||
+      (self->shell && !wait_ready (self, P_MUTTER, "org.gnome.Shell.Introspect", NULL, error)))
+    return FALSE;
   self->wayland_display = find_wayland_socket (self->runtime_dir);
   if (self->wayland_display == NULL)
     return fail (self, P_MUTTER, error, "mutter made no Wayland socket");
@@ -279,14 +320,16 @@ start_all (TandemTestGnome *self,
   return TRUE;
 }
 
-TandemTestGnome *
-tandem_test_gnome_start (int      width,
-                         int      height,
-                         GError **error)
+static TandemTestGnome *
+start (int       width,
+       int       height,
+       gboolean  shell,
+       GError  **error)
 {
   TandemTestGnome *self = g_new0 (TandemTestGnome, 1);
   gint64 started = g_get_monotonic_time ();
 
+  self->shell = shell;
   self->width = width > 0 ? width : 1280;
   self->height = height > 0 ? height : 800;
   self->dir = g_dir_make_tmp ("tandem-gnome-XXXXXX", error);
@@ -308,10 +351,26 @@ tandem_test_gnome_start (int      width,
       tandem_test_gnome_stop (self);
       return NULL;
     }
-  g_debug ("headless GNOME session up in %.2f s (mutter %d, %s)",
-           (g_get_monotonic_time () - started) / 1e6,
+  g_debug ("headless GNOME session up in %.2f s (%s %d, %s)",
+           (g_get_monotonic_time () - started) / 1e6, shell ? "gnome-shell" : "mutter",
            (int) tandem_test_process_get_pid (self->procs[P_MUTTER]), self->wayland_display);
   return self;
+}
+
+TandemTestGnome *
+tandem_test_gnome_start (int      width,
+                         int      height,
+                         GError **error)
+{
+  return start (width, height, FALSE, error);
+}
+
+TandemTestGnome *
+tandem_test_gnome_start_shell (int      width,
+                               int      height,
+                               GError **error)
+{
+  return start (width, height, TRUE, error);
 }
 
 static void
@@ -489,4 +548,16 @@ tandem_test_gnome_answer_dialog (TandemTestGnome *self,
                                  GError         **error)
 {
   return run_answerer (cancel ? "cancel" : allow_input ? "allow-input" : "share", timeout_ms, error);
+}
+
+GSubprocess *
+tandem_test_gnome_answer_window_dialog (TandemTestGnome *self,
+                                        const char      *title,
+                                        gboolean         allow_input,
+                                        guint            timeout_ms,
+                                        GError         **error)
+{
+  g_autofree char *mode = g_strdup_printf ("%swindow:%s", allow_input ? "allow-input," : "", title);
+
+  return run_answerer (mode, timeout_ms, error);
 }

@@ -12,6 +12,12 @@
  * so children started afterwards (a Tandem, a client) join the session.
  * Start it once per test binary: it takes 2-3 s.
  *
+ * tandem_test_gnome_start_shell() runs gnome-shell (headless, in a session
+ * mode without the startup overview, with a private system bus for its
+ * login manager) instead of plain mutter: what GNOME's window picker
+ * needs (org.gnome.Shell.Introspect lists the windows).  About twice as
+ * slow to start, and its top bar covers the top 32 rows of the screen.
+ *
  *   g_autoptr(TandemTestGnome) gnome = tandem_test_gnome_start (0, 0, &error);
  *
  * tandem_test_gnome_seed_screencast_token() puts a ScreenCast restore
@@ -24,7 +30,10 @@
  * python3 tests/support/tandem-test-portal-dialog.py, which waits (up to
  * @timeout_ms) for xdg-desktop-portal-gnome's dialog and, over AT-SPI,
  * ticks "Allow remote interaction" when @allow_input, then presses Share,
- * or presses Cancel when @cancel.
+ * or presses Cancel when @cancel.  tandem_test_gnome_answer_window_dialog()
+ * picks the window whose title is @title on the picker's Window page
+ * (gnome-shell only), ticks "Allow remote interaction" when @allow_input,
+ * and presses Share.
  *
  * tandem_test_gnome_stop() stops the processes (portal, mutter,
  * wireplumber, pipewire, then the bus and everything it activated),
@@ -42,6 +51,9 @@ typedef struct _TandemTestGnome TandemTestGnome;
 TandemTestGnome *tandem_test_gnome_start                 (int               width,
                                                           int               height,
                                                           GError          **error);
+TandemTestGnome *tandem_test_gnome_start_shell           (int               width,
+                                                          int               height,
+                                                          GError          **error);
 void             tandem_test_gnome_stop                  (TandemTestGnome  *self);
 
 const char      *tandem_test_gnome_get_runtime_dir       (TandemTestGnome  *self);
@@ -57,6 +69,12 @@ char            *tandem_test_gnome_seed_screencast_token (TandemTestGnome  *self
 GSubprocess     *tandem_test_gnome_answer_dialog         (TandemTestGnome  *self,
                                                           gboolean          allow_input,
                                                           gboolean          cancel,
+                                                          guint             timeout_ms,
+                                                          GError          **error);
+
+GSubprocess     *tandem_test_gnome_answer_window_dialog  (TandemTestGnome  *self,
+                                                          const char       *title,
+                                                          gboolean          allow_input,
                                                           guint             timeout_ms,
                                                           GError          **error);
 

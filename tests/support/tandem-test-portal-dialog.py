@@ -3,14 +3,19 @@
 # gnome's "Screen Share" / "Remote Desktop" dialog over AT-SPI, as a user
 # would: MODE "share" selects the first monitor and presses Share,
 # "allow-input" also ticks "Allow remote interaction" first, "cancel"
-# presses Cancel, "window:TEXT" picks the window whose row names TEXT.  Exits 0 once it pressed, 1 (printing the accessible
-# tree it saw) when no dialog came within TIMEOUT_MS.
+# presses Cancel, "window:TEXT" opens the Window page and picks the window
+# whose row names TEXT (gnome-shell lists them; plain mutter does not),
+# "allow-input,window:TEXT" does both.
+# Exits 0 once it pressed, 1 (printing the accessible tree it saw) when no
+# dialog came within TIMEOUT_MS.
 import sys
 import time
 
 import pyatspi
 
 mode = sys.argv[1]
+allow_input = mode.startswith("allow-input")
+window_title = mode.split("window:", 1)[1] if "window:" in mode else None
 deadline = time.monotonic() + int(sys.argv[2]) / 1000.0
 
 
@@ -58,6 +63,13 @@ def act(node):
 def checked(node):
     try:
         return node.getState().contains(pyatspi.STATE_CHECKED)
+    except Exception:
+        return False
+
+
+def selected(node):
+    try:
+        return node.getState().contains(pyatspi.STATE_SELECTED)
     except Exception:
         return False
 
@@ -125,9 +137,29 @@ while time.monotonic() < deadline:
             print("portal-dialog: pressed %r in %r" % (name(cancel), name(app)), file=sys.stderr)
             sys.exit(0)
         continue
-    rows = [n for n in walk(app) if role(n) in ("list item", "row", "table row")
-            and "remote" not in name(n).lower()]
-    if mode == "allow-input":
+    if window_title is not None:
+        # the picker's Window page first (a stack switcher's tab)
+        for tab in [n for n in walk(app) if role(n) in ("page tab", "toggle button", "radio button")
+                    and "window" in name(n).lower()]:
+            if not checked(tab) and not selected(tab):
+                print("portal-dialog: opening the %r page" % name(tab), file=sys.stderr)
+                select(tab)
+                time.sleep(0.3)
+        rows = [n for n in walk(app) if role(n) in ("list item", "row", "table row")
+                and window_title in name(n)]
+        if not rows:
+            dump()
+            print("portal-dialog: no window row names %r yet" % window_title, file=sys.stderr)
+            time.sleep(0.3)
+            continue
+        print("portal-dialog: selecting %s %r" % (role(rows[0]), name(rows[0])), file=sys.stderr)
+        select(rows[0])
+        time.sleep(0.2)
+        rows = []
+    else:
+        rows = [n for n in walk(app) if role(n) in ("list item", "row", "table row")
+                and "remote" not in name(n).lower()]
+    if allow_input:
         # only the check box itself: its row and label toggle it too
         boxes = [n for n in walk(app) if role(n) in ("check box", "toggle button", "switch")
                  and "remote interaction" in name(n).lower()]

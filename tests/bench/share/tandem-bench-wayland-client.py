@@ -17,7 +17,7 @@ from gi.repository import GLib, Gtk  # noqa: E402
 import cairo  # noqa: E402
 
 W, H = int(sys.argv[1]), int(sys.argv[2])
-PROBE_X, PROBE_Y, REGION_X, REGION_Y = 200, 200, 600, 300
+PROBE_X, PROBE_Y, REGION_X, REGION_Y = 20, 40, 140, 20
 state = {"probe": 0x203040, "animate": False, "phase": 0, "ready": False, "drawn": 0}
 
 

@@ -2,7 +2,7 @@
 # Every translatable string in the sources is translated in every language
 # of po/LINGUAS, and every source file with strings is in po/POTFILES.
 set -u
-top=${TANDEM_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
+top=${TANDEM_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0

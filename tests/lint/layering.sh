@@ -4,7 +4,7 @@
 # dependencies); this catches the ones that sit on the default include path
 # (<linphone/...>, <belle-sip/...>, <rfb/...>, <X11/...>).
 set -u
-top=${TANDEM_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
+top=${TANDEM_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 status=0
 
 # check LAYER-DIR 'forbidden include regex' 'why'
