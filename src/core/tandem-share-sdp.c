@@ -319,3 +319,71 @@ tandem_share_sdp_parse (const char *text,
     return NULL;
   return g_steal_pointer (&sdp);
 }
+
+/* Whether a whole SDP (@sdp) has an m=audio stream beside the share. */
+gboolean
+tandem_share_sdp_text_has_audio (const char *sdp)
+{
+  g_auto(GStrv) lines = g_strsplit (sdp, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "m=audio "))
+      return TRUE;
+  return FALSE;
+}
+
+/* The answer sent for an offer: the caller's share stream in the place of
+ * the offer's, and every other m= line of the offer rejected (port 0), so
+ * that the answer has the offer's streams in the offer's order. */
+char *
+tandem_share_sdp_build_answer (const char *offer,
+                               const char *answer)
+{
+  g_auto(GStrv) offer_lines = g_strsplit (offer, "\n", -1);
+  g_auto(GStrv) answer_lines = g_strsplit (answer, "\n", -1);
+  GString *session_part = g_string_new (NULL);
+  GString *media_part = g_string_new (NULL);
+  GString *out;
+  gboolean in_media = FALSE;
+  gboolean share_done = FALSE;
+
+  for (guint i = 0; answer_lines[i] != NULL; i++)
+    {
+      char *line = g_strchomp (answer_lines[i]);
+
+      if (*line == '\0')
+        continue;
+      if (g_str_has_prefix (line, "m="))
+        {
+          if (in_media)
+            break; /* only the first stream of the answer counts */
+          in_media = TRUE;
+        }
+      g_string_append_printf (in_media ? media_part : session_part, "%s\r\n", line);
+    }
+
+  out = g_string_new (session_part->str);
+  for (guint i = 0; offer_lines[i] != NULL; i++)
+    {
+      char *line = g_strchomp (offer_lines[i]);
+      g_auto(GStrv) fields = NULL;
+
+      if (!g_str_has_prefix (line, "m="))
+        continue;
+      fields = g_strsplit (line + 2, " ", -1);
+      if (!share_done && g_strv_length (fields) >= 4 && strcmp (fields[0], "application") == 0 &&
+          (strcmp (fields[2], "TCP/MSRP") == 0 || strcmp (fields[2], "TCP/TLS/MSRP") == 0))
+        {
+          g_string_append (out, media_part->str);
+          share_done = TRUE;
+        }
+      else if (g_strv_length (fields) >= 4)
+        g_string_append_printf (out, "m=%s 0 %s %s\r\n", fields[0], fields[2], fields[3]);
+    }
+  if (!share_done)
+    g_string_append (out, media_part->str);
+
+  g_string_free (session_part, TRUE);
+  g_string_free (media_part, TRUE);
+  return g_string_free (out, FALSE);
+}

@@ -52,6 +52,14 @@ char           *tandem_share_sdp_to_string         (const TandemShareSdp *sdp,
 TandemRfbSetup  tandem_share_sdp_get_offer_rfbsetup (const TandemShareSdp *offer);
 TandemRfbSetup  tandem_share_sdp_get_answer_rfbsetup (const TandemShareSdp *offer);
 
+/* Whole SDP texts, for a share offer that mixes in other streams (Blink
+ * adds m=audio): whether it has audio, and the answer to it made of
+ * @answer's session part and first stream in the place of the offer's
+ * share stream, and every other m= line of @offer rejected (port 0). */
+gboolean        tandem_share_sdp_text_has_audio    (const char           *sdp);
+char           *tandem_share_sdp_build_answer      (const char           *offer,
+                                                    const char           *answer);
+
 const char     *tandem_msrp_setup_to_string        (TandemMsrpSetup       setup);
 gboolean        tandem_msrp_setup_from_string      (const char           *text,
                                                     TandemMsrpSetup      *setup);

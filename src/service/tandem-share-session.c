@@ -215,17 +215,6 @@ has_sdp_body (belle_sip_message_t *message)
          belle_sip_message_get_body_size (message) > 0;
 }
 
-static gboolean
-sdp_has_audio (const char *sdp)
-{
-  g_auto(GStrv) lines = g_strsplit (sdp, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "m=audio "))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 set_sdp_body (belle_sip_message_t *message,
               const char          *sdp)
@@ -235,62 +224,6 @@ set_sdp_body (belle_sip_message_t *message,
   belle_sip_message_add_header (message,
                                 BELLE_SIP_HEADER (belle_sip_header_content_length_create (strlen (sdp))));
   belle_sip_message_set_body (message, sdp, strlen (sdp));
-}
-
-/* The answer sent for an offer: the caller's share stream in the place of
- * the offer's, and every other m= line of the offer rejected (port 0), so
- * that the answer has the offer's streams in the offer's order. */
-static char *
-build_answer (const char *offer,
-              const char *answer)
-{
-  g_auto(GStrv) offer_lines = g_strsplit (offer, "\n", -1);
-  g_auto(GStrv) answer_lines = g_strsplit (answer, "\n", -1);
-  GString *session_part = g_string_new (NULL);
-  GString *media_part = g_string_new (NULL);
-  GString *out;
-  gboolean in_media = FALSE;
-  gboolean share_done = FALSE;
-
-  for (guint i = 0; answer_lines[i] != NULL; i++)
-    {
-      char *line = g_strchomp (answer_lines[i]);
-
-      if (*line == '\0')
-        continue;
-      if (g_str_has_prefix (line, "m="))
-        {
-          if (in_media)
-            break; /* only the first stream of the answer counts */
-          in_media = TRUE;
-        }
-      g_string_append_printf (in_media ? media_part : session_part, "%s\r\n", line);
-    }
-
-  out = g_string_new (session_part->str);
-  for (guint i = 0; offer_lines[i] != NULL; i++)
-    {
-      char *line = g_strchomp (offer_lines[i]);
-      g_auto(GStrv) fields = NULL;
-
-      if (!g_str_has_prefix (line, "m="))
-        continue;
-      fields = g_strsplit (line + 2, " ", -1);
-      if (!share_done && g_strv_length (fields) >= 4 && strcmp (fields[0], "application") == 0 &&
-          (strcmp (fields[2], "TCP/MSRP") == 0 || strcmp (fields[2], "TCP/TLS/MSRP") == 0))
-        {
-          g_string_append (out, media_part->str);
-          share_done = TRUE;
-        }
-      else if (g_strv_length (fields) >= 4)
-        g_string_append_printf (out, "m=%s 0 %s %s\r\n", fields[0], fields[2], fields[3]);
-    }
-  if (!share_done)
-    g_string_append (out, media_part->str);
-
-  g_string_free (session_part, TRUE);
-  g_string_free (media_part, TRUE);
-  return g_string_free (out, FALSE);
 }
 
 /* ----- requests in the dialog ---------------------------------------- */
@@ -501,7 +434,7 @@ on_invite_answered (TandemShareSession   *self,
       return;
     }
 
-  set_remote_sdp (self, sdp, share, sdp_has_audio (sdp));
+  set_remote_sdp (self, sdp, share, tandem_share_sdp_text_has_audio (sdp));
   set_state (self, TANDEM_SHARE_SESSION_ACTIVE);
   g_signal_emit (self, signals[SIGNAL_ACCEPTED], 0, sdp);
 }
@@ -721,7 +654,7 @@ tandem_share_session_new_incoming (TandemShareStack  *stack,
   transaction = belle_sip_provider_create_server_transaction (provider, request);
   self->server = (belle_sip_server_transaction_t *) belle_sip_object_ref (transaction);
   set_dialog (self, belle_sip_provider_create_dialog (provider, BELLE_SIP_TRANSACTION (transaction)));
-  set_remote_sdp (self, sdp, share, sdp_has_audio (sdp));
+  set_remote_sdp (self, sdp, share, tandem_share_sdp_text_has_audio (sdp));
   return self;
 }
 
@@ -848,7 +781,7 @@ tandem_share_session_accept (TandemShareSession  *self,
   if (check == NULL)
     return FALSE;
 
-  sdp = build_answer (self->remote_sdp, answer_sdp);
+  sdp = tandem_share_sdp_build_answer (self->remote_sdp, answer_sdp);
   response = belle_sip_response_create_from_request (
     belle_sip_transaction_get_request (BELLE_SIP_TRANSACTION (self->server)), 200);
   tandem_share_stack_add_contact (self->stack, response);

@@ -302,6 +302,32 @@ test_digest (void)
   g_assert_null (tandem_msrp_digest_challenge_parse ("Digest realm=\"x", NULL));
 }
 
+/* A Blink-like offer: audio beside the share stream, the answer keeps the
+ * offer's order with audio rejected; an offer without audio says so. */
+static void
+test_sdp_mixed_answer (void)
+{
+  const char *offer =
+    "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nt=0 0\r\n"
+    "m=application 2855 TCP/TLS/MSRP *\r\nc=IN IP4 10.0.0.1\r\n"
+    "a=path:msrps://10.0.0.1:2855/abc;tcp\r\na=accept-types:application/x-rfb\r\n"
+    "m=audio 50000 RTP/AVP 0 101\r\nc=IN IP4 10.0.0.1\r\na=sendrecv\r\n";
+  const char *mine =
+    "v=0\r\no=- 2 1 IN IP4 10.0.0.2\r\ns=Tandem\r\nt=0 0\r\n"
+    "m=application 2856 TCP/TLS/MSRP *\r\nc=IN IP4 10.0.0.2\r\n"
+    "a=path:msrps://10.0.0.2:2856/def;tcp\r\n"
+    "m=video 4000 RTP/AVP 96\r\n";
+  g_autofree char *answer = tandem_share_sdp_build_answer (offer, mine);
+
+  g_assert_true (tandem_share_sdp_text_has_audio (offer));
+  g_assert_false (tandem_share_sdp_text_has_audio (mine));
+  g_assert_cmpstr (answer, ==,
+                   "v=0\r\no=- 2 1 IN IP4 10.0.0.2\r\ns=Tandem\r\nt=0 0\r\n"
+                   "m=application 2856 TCP/TLS/MSRP *\r\nc=IN IP4 10.0.0.2\r\n"
+                   "a=path:msrps://10.0.0.2:2856/def;tcp\r\n"
+                   "m=audio 0 RTP/AVP 0\r\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -314,6 +340,7 @@ main (int argc, char **argv)
   g_test_add_func ("/share-sdp/fingerprint-and-plain", test_sdp_fingerprint_and_plain);
   g_test_add_func ("/share-sdp/blink-offer", test_sdp_blink_offer);
   g_test_add_func ("/share-sdp/invalid", test_sdp_invalid);
+  g_test_add_func ("/share-sdp/mixed-answer", test_sdp_mixed_answer);
   g_test_add_func ("/msrp/digest/rfc2617", test_digest);
   return g_test_run ();
 }
