@@ -4,6 +4,13 @@
  * callbacks here; the object turns them into the few states a user cares
  * about and keeps the reason a call failed or ended.
  *
+ * It also says what protects the media (the security property): plain
+ * RTP, SRTP keyed over the signalling (SDES), or ZRTP with its security
+ * code (the SAS) to compare aloud.  Whether the peer's code was verified
+ * on an earlier call lives in liblinphone's ZRTP cache (zrtp-secrets.db in
+ * the profile); a peer that was verified but whose code now is not is a
+ * key mismatch, shown as a warning.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "tandem-call"
@@ -12,6 +19,10 @@
 #include <linphone/core.h>
 
 #include "tandem-call.h"
+
+/* The SIP reason of a 488 for an unencrypted offer refused by a Tandem set
+ * to "Encrypt calls: always"; the caller's Tandem turns it into words. */
+#define TANDEM_CALL_ENCRYPTED_ONLY_PHRASE "Encrypted calls only"
 
 struct _TandemCall
 {
@@ -24,6 +35,10 @@ struct _TandemCall
   TandemCallState  state;
   char            *end_reason;
   guint            final_duration;
+
+  TandemCallSecurity security;
+  char              *security_code;
+  gboolean           peer_was_verified;  /* in the ZRTP cache before this call */
 };
 
 G_DEFINE_FINAL_TYPE (TandemCall, tandem_call, G_TYPE_OBJECT)
@@ -34,6 +49,8 @@ enum {
   PROP_INCOMING,
   PROP_STATE,
   PROP_MUTED,
+  PROP_SECURITY,
+  PROP_SECURITY_CODE,
   N_PROPS
 };
 
@@ -61,6 +78,7 @@ tandem_call_finalize (GObject *object)
   g_free (self->peer_address);
   g_free (self->peer_name);
   g_free (self->end_reason);
+  g_free (self->security_code);
 
   G_OBJECT_CLASS (tandem_call_parent_class)->finalize (object);
 }
@@ -86,6 +104,12 @@ tandem_call_get_property (GObject    *object,
       break;
     case PROP_MUTED:
       g_value_set_boolean (value, tandem_call_get_muted (self));
+      break;
+    case PROP_SECURITY:
+      g_value_set_enum (value, self->security);
+      break;
+    case PROP_SECURITY_CODE:
+      g_value_set_string (value, self->security_code);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -114,6 +138,13 @@ tandem_call_class_init (TandemCallClass *klass)
   properties[PROP_MUTED] =
     g_param_spec_boolean ("muted", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SECURITY] =
+    g_param_spec_enum ("security", NULL, NULL,
+                       TANDEM_TYPE_CALL_SECURITY, TANDEM_CALL_SECURITY_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SECURITY_CODE] =
+    g_param_spec_string ("security-code", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -121,6 +152,16 @@ tandem_call_class_init (TandemCallClass *klass)
 static void
 tandem_call_init (TandemCall *self)
 {
+}
+
+/* Whether a 488 came from a Tandem refusing an unencrypted call. */
+static gboolean
+refused_unencrypted (const LinphoneErrorInfo *info)
+{
+  const LinphoneErrorInfo *sub = linphone_error_info_get_sub_error_info (info);
+
+  return g_strcmp0 (linphone_error_info_get_phrase (info), TANDEM_CALL_ENCRYPTED_ONLY_PHRASE) == 0 ||
+         (sub != NULL && g_strcmp0 (linphone_error_info_get_phrase (sub), TANDEM_CALL_ENCRYPTED_ONLY_PHRASE) == 0);
 }
 
 static char *
@@ -139,6 +180,14 @@ describe_end (LinphoneCall *call)
   info = linphone_call_get_error_info (call);
   code = info ? linphone_error_info_get_protocol_code (info) : 0;
   phrase = g_strdup (info ? linphone_error_info_get_phrase (info) : NULL);
+  if (code == 488 && refused_unencrypted (info))
+    {
+      const LinphoneAddress *remote = linphone_call_get_remote_address (call);
+      const char *who = linphone_address_get_username (remote);
+
+      /* Translators: the peer's Tandem refused our unencrypted call; %s is the peer, e.g. "bob" */
+      return g_strdup_printf (_("%s accepts only encrypted calls"), who ? who : "?");
+    }
   if (code > 0 && phrase != NULL && *phrase != '\0')
     return g_strdup_printf ("%d %s", code, phrase);
   return g_strdup (linphone_reason_to_string (reason));
@@ -159,8 +208,98 @@ tandem_call_new_for (gpointer linphone_call)
   self->peer_name = g_strdup (display && *display ? display : linphone_address_get_username (remote));
   self->incoming = linphone_call_get_dir (self->call) == LinphoneCallIncoming;
   self->state = self->incoming ? TANDEM_CALL_INCOMING : TANDEM_CALL_OUTGOING;
+  self->peer_was_verified =
+    linphone_core_get_zrtp_status (linphone_call_get_core (self->call), self->peer_address)
+      == LinphoneZrtpPeerStatusValid;
 
   return self;
+}
+
+/* Whether the peer's offer (or answer) carries a way to encrypt: SDES
+ * keys or a DTLS fingerprint (liblinphone then names the encryption in
+ * the remote parameters), or ZRTP's zrtp-hash (which it does not; the
+ * attribute is there among the SDP's attributes). */
+gboolean
+tandem_call_peer_can_encrypt (TandemCall *self)
+{
+  const LinphoneCallParams *remote;
+
+  if (self->call == NULL)
+    return FALSE;
+  remote = linphone_call_get_remote_params (self->call);
+  if (remote == NULL)
+    return FALSE;
+  return linphone_call_params_get_media_encryption (remote) != LinphoneMediaEncryptionNone ||
+         linphone_call_params_get_custom_sdp_media_attribute (remote, LinphoneStreamTypeAudio, "zrtp-hash") != NULL;
+}
+
+static void
+set_security (TandemCall         *self,
+              TandemCallSecurity  security,
+              const char         *code)
+{
+  if (g_strcmp0 (code, self->security_code) != 0)
+    {
+      g_free (self->security_code);
+      self->security_code = g_strdup (code);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECURITY_CODE]);
+    }
+  if (security != self->security)
+    {
+      g_debug ("call %s: security %d%s%s", self->peer_address, security,
+               code ? ", code " : "", code ? code : "");
+      self->security = security;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECURITY]);
+    }
+}
+
+/* Reads what protects the media now from liblinphone.  Called on every
+ * state change and when liblinphone says the encryption changed. */
+void
+tandem_call_update_security (TandemCall *self)
+{
+  const LinphoneCallParams *current;
+  const LinphoneCallParams *asked;
+  LinphoneMediaEncryption now;
+  LinphoneMediaEncryption wanted;
+  const char *token;
+
+  if (self->call == NULL)
+    return;
+  if (self->state != TANDEM_CALL_ACTIVE && self->state != TANDEM_CALL_HELD &&
+      self->state != TANDEM_CALL_HELD_BY_PEER)
+    return;   /* keep what the call had when it ended */
+
+  current = linphone_call_get_current_params (self->call);
+  asked = linphone_call_get_params (self->call);
+  now = current ? linphone_call_params_get_media_encryption (current) : LinphoneMediaEncryptionNone;
+  wanted = asked ? linphone_call_params_get_media_encryption (asked) : LinphoneMediaEncryptionNone;
+  token = linphone_call_get_authentication_token (self->call);
+
+  switch (now)
+    {
+    case LinphoneMediaEncryptionZRTP:
+      if (linphone_call_get_authentication_token_verified (self->call))
+        set_security (self, TANDEM_CALL_SECURITY_VERIFIED, token);
+      else if (self->peer_was_verified)
+        set_security (self, TANDEM_CALL_SECURITY_MISMATCH, token);
+      else
+        set_security (self, TANDEM_CALL_SECURITY_ZRTP, token);
+      break;
+    case LinphoneMediaEncryptionSRTP:
+    case LinphoneMediaEncryptionDTLS:
+      set_security (self, TANDEM_CALL_SECURITY_SRTP, NULL);
+      break;
+    case LinphoneMediaEncryptionNone:
+    default:
+      /* Still agreeing on keys when both sides asked for encryption
+       * (ZRTP needs a few round trips after the streams start). */
+      if (wanted != LinphoneMediaEncryptionNone && tandem_call_peer_can_encrypt (self))
+        set_security (self, TANDEM_CALL_SECURITY_PENDING, NULL);
+      else
+        set_security (self, TANDEM_CALL_SECURITY_NONE, NULL);
+      break;
+    }
 }
 
 /* Returns TRUE when the call has ended for good. */
@@ -169,6 +308,18 @@ tandem_call_update (TandemCall *self,
                     int         linphone_state)
 {
   TandemCallState state = self->state;
+
+  /* An ended call stays ended (a refused one ends before liblinphone
+   * says so); only its LinphoneCall is let go. */
+  if (state == TANDEM_CALL_ENDED || state == TANDEM_CALL_FAILED)
+    {
+      if (linphone_state == LinphoneCallStateReleased && self->call != NULL)
+        {
+          linphone_call_set_user_data (self->call, NULL);
+          g_clear_pointer (&self->call, linphone_call_unref);
+        }
+      return TRUE;
+    }
 
   switch ((LinphoneCallState) linphone_state)
     {
@@ -219,6 +370,7 @@ tandem_call_update (TandemCall *self,
       self->state = state;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
     }
+  tandem_call_update_security (self);
 
   if (linphone_state == LinphoneCallStateReleased && self->call != NULL)
     {
@@ -268,6 +420,20 @@ tandem_call_accept (TandemCall  *self,
       g_set_error_literal (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
                            _("Only a ringing incoming call can be answered"));
       return FALSE;
+    }
+  /* An encrypted offer is answered with encryption made mandatory: no
+   * packet of audio leaves in the clear while ZRTP is still agreeing on
+   * keys. */
+  if (tandem_call_peer_can_encrypt (self))
+    {
+      LinphoneCallParams *params = linphone_core_create_call_params (linphone_call_get_core (self->call),
+                                                                     self->call);
+      LinphoneStatus status;
+
+      linphone_call_params_enable_mandatory_media_encryption (params, TRUE);
+      status = linphone_call_accept_with_params (self->call, params);
+      linphone_call_params_unref (params);
+      return check_status (status, _("The call could not be answered"), error);
     }
   return check_status (linphone_call_accept (self->call), _("The call could not be answered"), error);
 }
@@ -404,4 +570,108 @@ tandem_call_get_muted (TandemCall *self)
 {
   g_return_val_if_fail (TANDEM_IS_CALL (self), FALSE);
   return self->call ? linphone_call_get_microphone_muted (self->call) : FALSE;
+}
+
+TandemCallSecurity
+tandem_call_get_security (TandemCall *self)
+{
+  g_return_val_if_fail (TANDEM_IS_CALL (self), TANDEM_CALL_SECURITY_NONE);
+  return self->security;
+}
+
+const char *
+tandem_call_get_security_code (TandemCall *self)
+{
+  g_return_val_if_fail (TANDEM_IS_CALL (self), NULL);
+  return self->security_code;
+}
+
+/* The user compared the security code with the peer and it matched: the
+ * ZRTP cache remembers the peer as verified, for this and later calls. */
+gboolean
+tandem_call_mark_verified (TandemCall  *self,
+                           GError     **error)
+{
+  g_return_val_if_fail (TANDEM_IS_CALL (self), FALSE);
+
+  if (!check_live (self, error))
+    return FALSE;
+  if (self->security != TANDEM_CALL_SECURITY_ZRTP && self->security != TANDEM_CALL_SECURITY_MISMATCH &&
+      self->security != TANDEM_CALL_SECURITY_VERIFIED)
+    {
+      g_set_error (error, TANDEM_SERVICE_ERROR, TANDEM_SERVICE_ERROR_INVALID_ARGUMENT,
+                   "The call has no security code to verify");
+      return FALSE;
+    }
+  linphone_call_set_authentication_token_verified (self->call, TRUE);
+  self->peer_was_verified = TRUE;
+  tandem_call_update_security (self);
+  return TRUE;
+}
+
+/* An incoming call that offers no encryption while the user asked for
+ * encrypted calls only: declined with a reason the caller's Tandem turns
+ * into words (describe_end()), and ours says why too. */
+void
+tandem_call_refuse_unencrypted (TandemCall *self)
+{
+  LinphoneErrorInfo *info;
+  LinphoneErrorInfo *sub;
+
+  if (self->call == NULL)
+    return;
+  g_free (self->end_reason);
+  /* Translators: shown after "Call ended: "; %s is the caller, e.g. "alice" */
+  self->end_reason = g_strdup_printf (_("refused, %s's call was not encrypted"), tandem_call_get_peer_name (self));
+  info = linphone_factory_create_error_info (linphone_factory_get ());
+  /* liblinphone sends its own reason phrase ("Not acceptable here"); the
+   * Reason header carries ours, and the caller's Tandem reads it from the
+   * sub error info (refused_unencrypted()). */
+  linphone_error_info_set (info, "SIP", LinphoneReasonNotAcceptable, 488, TANDEM_CALL_ENCRYPTED_ONLY_PHRASE, NULL);
+  sub = linphone_factory_create_error_info (linphone_factory_get ());
+  linphone_error_info_set (sub, "SIP", LinphoneReasonNotAcceptable, 488, TANDEM_CALL_ENCRYPTED_ONLY_PHRASE, NULL);
+  linphone_error_info_set_sub_error_info (info, sub);
+  linphone_error_info_unref (sub);
+  linphone_call_decline_with_error_info (self->call, info);
+  linphone_error_info_unref (info);
+  /* Ended already: it never rings. */
+  self->state = TANDEM_CALL_ENDED;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/* An outgoing call offered encryption as mandatory (nothing leaves in the
+ * clear before the keys are agreed), and the answer shows the peer cannot
+ * encrypt.  With "when possible" the call goes on in plain RTP (an update
+ * that drops the demand); with "always" it ends, saying why.  Returns
+ * FALSE when it ended the call. */
+gboolean
+tandem_call_settle_unencrypted_answer (TandemCall *self,
+                                        gboolean    refuse)
+{
+  const LinphoneCallParams *asked;
+  LinphoneCallParams *params;
+
+  if (self->call == NULL || self->incoming)
+    return TRUE;
+  asked = linphone_call_get_params (self->call);
+  if (asked == NULL || !linphone_call_params_mandatory_media_encryption_enabled (asked) ||
+      tandem_call_peer_can_encrypt (self))
+    return TRUE;
+
+  if (refuse)
+    {
+      g_free (self->end_reason);
+      /* Translators: shown after "Call ended: "; %s is the peer, e.g. "bob" */
+      self->end_reason = g_strdup_printf (_("%s's phone cannot encrypt calls"), tandem_call_get_peer_name (self));
+      linphone_call_terminate (self->call);
+      return FALSE;
+    }
+
+  g_message ("%s cannot encrypt: the call goes on unencrypted", self->peer_address);
+  params = linphone_core_create_call_params (linphone_call_get_core (self->call), self->call);
+  linphone_call_params_set_media_encryption (params, LinphoneMediaEncryptionNone);
+  linphone_call_params_enable_mandatory_media_encryption (params, FALSE);
+  linphone_call_update (self->call, params);
+  linphone_call_params_unref (params);
+  return TRUE;
 }

@@ -20,6 +20,10 @@ const char      *tandem_call_get_end_reason    (TandemCall  *self);
 guint            tandem_call_get_duration      (TandemCall  *self);
 double           tandem_call_get_quality       (TandemCall  *self);
 gboolean         tandem_call_get_muted         (TandemCall  *self);
+TandemCallSecurity tandem_call_get_security    (TandemCall  *self);
+const char      *tandem_call_get_security_code (TandemCall  *self);
+gboolean         tandem_call_mark_verified     (TandemCall  *self,
+                                                GError     **error);
 
 gboolean         tandem_call_accept            (TandemCall  *self,
                                                 GError     **error);
@@ -43,5 +47,15 @@ gboolean         tandem_call_send_dtmf         (TandemCall  *self,
 TandemCall         *tandem_call_new_for                 (gpointer            linphone_call);
 gboolean            tandem_call_update                  (TandemCall         *self,
                                                          int                 linphone_state);
+/* Also for TandemCalls: what protects the media, read again (on a state
+ * or encryption change); whether the peer's SDP offers a way to encrypt;
+ * declining an offer that cannot be encrypted (488, Reason "Encrypted
+ * calls only"); an outgoing call whose answer cannot encrypt goes on
+ * unencrypted, or with @refuse ends (FALSE). */
+void                tandem_call_update_security         (TandemCall         *self);
+gboolean            tandem_call_peer_can_encrypt        (TandemCall         *self);
+void                tandem_call_refuse_unencrypted      (TandemCall         *self);
+gboolean            tandem_call_settle_unencrypted_answer (TandemCall       *self,
+                                                         gboolean            refuse);
 
 G_END_DECLS

@@ -10,6 +10,13 @@
  * share offer never rings (see tandem-shares.c).  A held call rings after
  * HOLD_MAX_MS whatever happens.
  *
+ * It also applies the "Encrypt calls" policy: outgoing calls offer ZRTP,
+ * or SDES-SRTP when the default account signs in over TLS, with
+ * encryption mandatory so that nothing leaves in the clear while the keys
+ * are agreed; an answer that cannot encrypt is settled by the TandemCall
+ * (plain, or the end under "always"); under "always" an incoming offer
+ * that cannot encrypt is declined (488, Reason "Encrypted calls only").
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "tandem-calls"
@@ -34,6 +41,7 @@ struct _TandemCalls
   GListStore      *history;         /* TandemCallRecord, newest first */
   guint            missed_calls;
   GHashTable      *held;            /* Call-ID -> HeldCall */
+  TandemCallEncryption encryption;
 };
 
 static void tandem_calls_list_model_init (GListModelInterface *iface);
@@ -88,6 +96,16 @@ wrap_call (TandemCalls  *self,
   if (wrapped == NULL)
     {
       wrapped = tandem_call_new_for (call);
+      /* "Always": an offer that cannot be encrypted is declined (488,
+       * Reason "Encrypted calls only") before it is announced, so it
+       * never rings nor notifies; the call bar says why. */
+      if (tandem_call_is_incoming (wrapped) && self->encryption == TANDEM_CALL_ENCRYPTION_ALWAYS &&
+          !tandem_call_peer_can_encrypt (wrapped))
+        {
+          g_message ("Refusing the unencrypted call from %s (Encrypt calls: always)",
+                     tandem_call_get_peer_address (wrapped));
+          tandem_call_refuse_unencrypted (wrapped);
+        }
       g_list_store_append (self->store, wrapped);
       g_object_unref (wrapped);
       g_signal_emit (self, signals[CALL_ADDED], 0, wrapped);
@@ -152,9 +170,47 @@ update_call (TandemCalls       *self,
    * later, after the last SIP transaction of the call has timed out). */
   if (state == LinphoneCallStateEnd || state == LinphoneCallStateError)
     record_call (self, call);
+  if (state == LinphoneCallStateConnected &&
+      !tandem_call_settle_unencrypted_answer (wrapped, self->encryption == TANDEM_CALL_ENCRYPTION_ALWAYS))
+    g_message ("Ending the call with %s: it cannot be encrypted (Encrypt calls: always)",
+               tandem_call_get_peer_address (wrapped));
   if (tandem_call_update (wrapped, state) &&
       g_list_store_find (self->store, wrapped, &position))
-    g_list_store_remove (self->store, position);
+    {
+      if (tandem_call_get_end_reason (wrapped) != NULL)
+        g_message ("The call with %s ended: %s", tandem_call_get_peer_address (wrapped),
+                   tandem_call_get_end_reason (wrapped));
+      g_list_store_remove (self->store, position);
+    }
+}
+
+static void
+on_call_encryption_changed (LinphoneCore *core,
+                            LinphoneCall *call,
+                            bool_t        on,
+                            const char   *token)
+{
+  TandemCall *wrapped = linphone_call_get_user_data (call);
+
+  g_debug ("call encryption %s%s%s", on ? "on" : "off", token ? ", code " : "", token ? token : "");
+  if (wrapped != NULL)
+    tandem_call_update_security (wrapped);
+}
+
+/* liblinphone's side of the policy: what it answers with.  Outgoing calls
+ * choose per call (tandem_calls_call()). */
+static void
+apply_encryption (TandemCalls *self)
+{
+  if (self->core == NULL)
+    return;
+  linphone_core_set_media_encryption (self->core,
+                                      self->encryption == TANDEM_CALL_ENCRYPTION_NEVER
+                                      ? LinphoneMediaEncryptionNone : LinphoneMediaEncryptionZRTP);
+  /* Not liblinphone's mandatory flag: it would refuse a plain offer
+   * before the user sees it.  update_call() refuses it, with a reason on
+   * both sides. */
+  linphone_core_set_media_encryption_mandatory (self->core, FALSE);
 }
 
 static gboolean
@@ -225,7 +281,9 @@ tandem_calls_start (TandemCalls *self,
   self->cbs = linphone_factory_create_core_cbs (linphone_factory_get ());
   linphone_core_cbs_set_user_data (self->cbs, self);
   linphone_core_cbs_set_call_state_changed (self->cbs, on_call_state_changed);
+  linphone_core_cbs_set_call_encryption_changed (self->cbs, on_call_encryption_changed);
   linphone_core_add_callbacks (self->core, self->cbs);
+  apply_encryption (self);
   load_history (self);
 }
 
@@ -363,14 +421,34 @@ tandem_calls_call (TandemCalls  *self,
   g_autofree char *uri = NULL;
   LinphoneAddress *peer;
   LinphoneCall *call;
+  LinphoneCallParams *params;
+  LinphoneAccount *account;
+  gboolean tls;
 
   g_return_val_if_fail (TANDEM_IS_CALLS (self), NULL);
 
   if (!tandem_sip_require_core (self->core, error) ||
       (uri = tandem_sip_address_normalize (address, error)) == NULL)
     return NULL;
+  /* ZRTP agrees on keys in the media path and needs nothing from the
+   * signalling; SDES puts the keys in the SDP, so it is offered only when
+   * the signalling is TLS, where many phones without ZRTP expect it. */
+  account = linphone_core_get_default_account (self->core);
+  tls = account != NULL &&
+        linphone_account_params_get_transport (linphone_account_get_params (account)) == LinphoneTransportTls;
+  params = linphone_core_create_call_params (self->core, NULL);
+  if (self->encryption == TANDEM_CALL_ENCRYPTION_NEVER)
+    linphone_call_params_set_media_encryption (params, LinphoneMediaEncryptionNone);
+  else
+    linphone_call_params_set_media_encryption (params, tls ? LinphoneMediaEncryptionSRTP
+                                                           : LinphoneMediaEncryptionZRTP);
+  /* Nothing in the clear while the keys are agreed; an answer without
+   * encryption is settled in update_call(). */
+  linphone_call_params_enable_mandatory_media_encryption (params,
+                                                          self->encryption != TANDEM_CALL_ENCRYPTION_NEVER);
   peer = linphone_factory_create_address (linphone_factory_get (), address);
-  call = linphone_core_invite_address (self->core, peer);
+  call = linphone_core_invite_address_with_params (self->core, peer, params);
+  linphone_call_params_unref (params);
   linphone_address_unref (peer);
   if (call == NULL)
     {
@@ -380,6 +458,24 @@ tandem_calls_call (TandemCalls  *self,
     }
 
   return wrap_call (self, call);
+}
+
+TandemCallEncryption
+tandem_calls_get_encryption (TandemCalls *self)
+{
+  g_return_val_if_fail (TANDEM_IS_CALLS (self), TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE);
+  return self->encryption;
+}
+
+/* The "Encrypt calls" preference; may be set before the start. */
+void
+tandem_calls_set_encryption (TandemCalls          *self,
+                             TandemCallEncryption  encryption)
+{
+  g_return_if_fail (TANDEM_IS_CALLS (self));
+
+  self->encryption = encryption;
+  apply_encryption (self);
 }
 
 /* ----- GListModel and GObject ---------------------------------------- */

@@ -24,6 +24,11 @@ TandemCall  *tandem_calls_call               (TandemCalls  *self,
 TandemCall  *tandem_calls_find               (TandemCalls  *self,
                                               const char   *address);
 
+/* "Encrypt calls": always, when possible (the default), never. */
+TandemCallEncryption tandem_calls_get_encryption (TandemCalls          *self);
+void         tandem_calls_set_encryption     (TandemCalls          *self,
+                                              TandemCallEncryption  encryption);
+
 /* TandemCallRecords, newest first; property "missed-calls". */
 GListModel  *tandem_calls_get_history        (TandemCalls  *self);
 guint        tandem_calls_get_missed_calls   (TandemCalls  *self);

@@ -125,7 +125,9 @@ apply_headless_audio (TandemManager *self)
   linphone_core_set_use_files (self->core, TRUE);
   linphone_core_set_ring (self->core, NULL);
   linphone_core_set_ringback (self->core, NULL);
-  linphone_core_set_play_file (self->core, NULL);
+  /* What the "microphone" says: nothing, or TANDEM_PLAY_FILE (a WAV
+   * file; tests use one to have audio on the wire). */
+  linphone_core_set_play_file (self->core, g_getenv ("TANDEM_PLAY_FILE"));
   linphone_core_set_record_file (self->core, NULL);
 }
 

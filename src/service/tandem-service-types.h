@@ -50,6 +50,23 @@ typedef enum {
   TANDEM_CALL_OUTCOME_ABORTED,   /* hung up before it was answered */
 } TandemCallOutcome;
 
+/* What protects a call's media, as far as this side knows. */
+typedef enum {
+  TANDEM_CALL_SECURITY_NONE,        /* plain RTP: anyone on the path can listen */
+  TANDEM_CALL_SECURITY_PENDING,     /* encryption asked for, keys not agreed yet */
+  TANDEM_CALL_SECURITY_SRTP,        /* SRTP keyed over the signalling (SDES, DTLS) */
+  TANDEM_CALL_SECURITY_ZRTP,        /* ZRTP: the security code is to be compared */
+  TANDEM_CALL_SECURITY_VERIFIED,    /* ZRTP with a peer whose code was confirmed */
+  TANDEM_CALL_SECURITY_MISMATCH,    /* ZRTP, but the peer's key changed since it was verified */
+} TandemCallSecurity;
+
+/* The "Encrypt calls" preference. */
+typedef enum {
+  TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE,  /* offer it; plain RTP with a peer that cannot */
+  TANDEM_CALL_ENCRYPTION_ALWAYS,         /* refuse unencrypted calls */
+  TANDEM_CALL_ENCRYPTION_NEVER,          /* offer plain RTP */
+} TandemCallEncryption;
+
 typedef enum {
   TANDEM_TRANSPORT_UDP,
   TANDEM_TRANSPORT_TCP,
@@ -84,6 +101,8 @@ typedef enum {
 #define TANDEM_TYPE_MESSAGE_STATE (tandem_message_state_get_type ())
 #define TANDEM_TYPE_CALL_STATE (tandem_call_state_get_type ())
 #define TANDEM_TYPE_CALL_OUTCOME (tandem_call_outcome_get_type ())
+#define TANDEM_TYPE_CALL_SECURITY (tandem_call_security_get_type ())
+#define TANDEM_TYPE_CALL_ENCRYPTION (tandem_call_encryption_get_type ())
 #define TANDEM_SERVICE_ERROR (tandem_service_error_quark ())
 
 GType          tandem_presence_get_type           (void) G_GNUC_CONST;
@@ -91,6 +110,8 @@ GType          tandem_registration_state_get_type (void) G_GNUC_CONST;
 GType          tandem_message_state_get_type      (void) G_GNUC_CONST;
 GType          tandem_call_state_get_type         (void) G_GNUC_CONST;
 GType          tandem_call_outcome_get_type       (void) G_GNUC_CONST;
+GType          tandem_call_security_get_type      (void) G_GNUC_CONST;
+GType          tandem_call_encryption_get_type    (void) G_GNUC_CONST;
 GQuark         tandem_service_error_quark         (void);
 
 void           tandem_nat_settings_clear   (TandemNatSettings *settings);

@@ -193,6 +193,34 @@ find_call (TandemApplication *self,
   return NULL;
 }
 
+/* verify-call's state says what protects the call going on: the nick of
+ * its TandemCallSecurity, then ":" and the security code when there is
+ * one ("zrtp:4kd9", "verified:4kd9", "none"; "" without a call).  It is
+ * enabled while there is a code to confirm. */
+static void
+on_call_security_changed (TandemApplication *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "verify-call");
+  TandemCall *call = find_call (self, FALSE);
+  g_autofree char *state = NULL;
+  TandemCallSecurity security = TANDEM_CALL_SECURITY_NONE;
+
+  if (call != NULL)
+    {
+      GEnumClass *klass = g_type_class_ref (TANDEM_TYPE_CALL_SECURITY);
+      const char *code = tandem_call_get_security_code (call);
+
+      security = tandem_call_get_security (call);
+      state = g_strconcat (g_enum_get_value (klass, security)->value_nick,
+                           code ? ":" : NULL, code, NULL);
+      g_type_class_unref (klass);
+    }
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (state ? state : ""));
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               security == TANDEM_CALL_SECURITY_ZRTP ||
+                               security == TANDEM_CALL_SECURITY_MISMATCH);
+}
+
 static void
 on_call_state_changed (TandemApplication *self)
 {
@@ -206,6 +234,7 @@ on_call_state_changed (TandemApplication *self)
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
                                    find_call (self, actions[i].incoming) != NULL);
     }
+  on_call_security_changed (self);
 }
 
 static void
@@ -219,6 +248,10 @@ on_calls_changed (GListModel        *calls,
     {
       g_autoptr(TandemCall) call = g_list_model_get_item (calls, i);
       g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state_changed),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (call, "notify::security", G_CALLBACK (on_call_security_changed),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (call, "notify::security-code", G_CALLBACK (on_call_security_changed),
                                self, G_CONNECT_SWAPPED);
       if (tandem_call_get_state (call) == TANDEM_CALL_INCOMING)
         gtk_window_present (GTK_WINDOW (get_window (self)));
@@ -288,6 +321,20 @@ on_hangup (GSimpleAction *action,
     report (self, _("The call could not be ended"), error);
 }
 
+/* The user compared the security code of the call with the peer. */
+static void
+on_verify_call (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  TandemApplication *self = user_data;
+  TandemCall *call = find_call (self, FALSE);
+  g_autoptr(GError) error = NULL;
+
+  if (call != NULL && !tandem_call_mark_verified (call, &error))
+    report (self, _("The call could not be marked as verified"), error);
+}
+
 static void
 on_set_presence (GSimpleAction *action,
                  GVariant      *parameter,
@@ -350,6 +397,9 @@ static const GActionEntry app_actions[] = {
   { "answer", on_answer, NULL, NULL, NULL, { 0 } },
   { "decline", on_decline, NULL, NULL, NULL, { 0 } },
   { "hangup", on_hangup, NULL, NULL, NULL, { 0 } },
+  /* Marks the call's security code as compared; the state tells what
+   * protects the call (see on_call_security_changed()). */
+  { "verify-call", on_verify_call, NULL, "''", NULL, { 0 } },
   /* Answers a presence subscription request from the address. */
   { "allow-subscriber", on_allow_subscriber, "s", NULL, NULL, { 0 } },
   { "deny-subscriber", on_deny_subscriber, "s", NULL, NULL, { 0 } },
@@ -450,6 +500,21 @@ tandem_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* The "Encrypt calls" preference, read at start and followed. */
+static void
+on_call_encryption_changed (GSettings         *settings,
+                            const char        *key,
+                            TandemApplication *self)
+{
+  GEnumClass *klass = g_type_class_ref (TANDEM_TYPE_CALL_ENCRYPTION);
+  g_autofree char *nick = g_settings_get_string (settings, "call-encryption");
+  GEnumValue *value = g_enum_get_value_by_nick (klass, nick);
+
+  tandem_calls_set_encryption (tandem_manager_get_calls (self->manager),
+                               value ? value->value : TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE);
+  g_type_class_unref (klass);
+}
+
 static void
 tandem_application_startup (GApplication *app)
 {
@@ -490,6 +555,12 @@ tandem_application_startup (GApplication *app)
 
   self->manager = tandem_manager_new (self->profile_dir);
   tandem_contacts_set_presence (tandem_manager_get_contacts (self->manager), presence, note);
+  if (self->settings != NULL)
+    {
+      on_call_encryption_changed (self->settings, "call-encryption", self);
+      g_signal_connect_object (self->settings, "changed::call-encryption",
+                               G_CALLBACK (on_call_encryption_changed), self, 0);
+    }
   if (self->provision != NULL)
     tandem_provision_apply_network (self->provision, self->manager);
 

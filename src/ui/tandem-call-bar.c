@@ -5,6 +5,10 @@
  * Hang Up.  Answer, Decline and Hang Up are the application's actions, so
  * the notification and D-Bus do the same thing.
  *
+ * Below the state, what protects the call: "Not encrypted", the ZRTP
+ * security code to read aloud with "Mark as verified" (app.verify-call),
+ * a verified peer, or a warning when a verified peer's key changed.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "tandem-call-bar"
@@ -26,6 +30,10 @@ struct _TandemCallBar
   GtkImage        *call_image;
   GtkLabel        *peer_label;
   GtkLabel        *status_label;
+  GtkWidget       *security_box;
+  GtkImage        *security_image;
+  GtkLabel        *security_label;
+  GtkWidget       *verify_button;
   GtkToggleButton *mute_button;
   GtkToggleButton *hold_button;
   GtkWidget       *keypad_button;
@@ -87,6 +95,74 @@ describe (TandemCall *call)
 }
 
 static void
+update_security (TandemCallBar *self,
+                 gboolean       live)
+{
+  static const char *classes[] = { "insecure", "secure", "warning" };
+  GtkStyleContext *style = gtk_widget_get_style_context (self->security_box);
+  const char *peer = tandem_call_get_peer_name (self->call);
+  const char *code = tandem_call_get_security_code (self->call);
+  const char *icon = "channel-insecure-symbolic";
+  const char *class = "insecure";
+  g_autofree char *text = NULL;
+  g_autofree char *bold = NULL;
+  g_autofree char *escaped = NULL;
+  gboolean verify = FALSE;
+
+  gtk_widget_set_visible (self->security_box, live);
+  if (!live)
+    return;
+
+  bold = g_markup_printf_escaped ("<b>%s</b>", code ? code : "");
+  peer = escaped = g_markup_escape_text (peer, -1);
+  switch (tandem_call_get_security (self->call))
+    {
+    case TANDEM_CALL_SECURITY_PENDING:
+      text = g_markup_escape_text (_("Encrypting…"), -1);
+      break;
+    case TANDEM_CALL_SECURITY_SRTP:
+      icon = "channel-secure-symbolic";
+      class = "secure";
+      /* Translators: SRTP whose keys came with the call setup (SDES, DTLS), so no code to compare */
+      text = g_markup_escape_text (_("Encrypted (keys sent with the call setup)"), -1);
+      break;
+    case TANDEM_CALL_SECURITY_ZRTP:
+      icon = "channel-secure-symbolic";
+      class = "secure";
+      verify = TRUE;
+      /* Translators: %1$s is the code in bold, e.g. "4kd9"; %2$s is the peer, e.g. "bob" */
+      text = g_strdup_printf (_("Encrypted. Security code %1$s: read it to %2$s; if they see the same, nobody is listening in."),
+                              bold, peer);
+      break;
+    case TANDEM_CALL_SECURITY_VERIFIED:
+      icon = "channel-secure-symbolic";
+      class = "secure";
+      /* Translators: %s is the peer, e.g. "bob" */
+      text = g_strdup_printf (_("Encrypted, %s verified"), peer);
+      break;
+    case TANDEM_CALL_SECURITY_MISMATCH:
+      icon = "dialog-warning-symbolic";
+      class = "warning";
+      verify = TRUE;
+      /* Translators: %1$s is the peer, e.g. "bob"; %2$s the code in bold */
+      text = g_strdup_printf (_("Warning: %1$s's security key changed since you verified it. Someone may be listening in. Compare the code %2$s again before you say anything private."),
+                              peer, bold);
+      break;
+    case TANDEM_CALL_SECURITY_NONE:
+    default:
+      text = g_markup_escape_text (_("Not encrypted"), -1);
+      break;
+    }
+
+  gtk_label_set_markup (self->security_label, text);
+  gtk_image_set_from_icon_name (self->security_image, icon, GTK_ICON_SIZE_BUTTON);
+  gtk_widget_set_visible (self->verify_button, verify);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_style_context_remove_class (style, classes[i]);
+  gtk_style_context_add_class (style, class);
+}
+
+static void
 on_call_changed (TandemCallBar *self)
 {
   static const char *classes[] = { "incoming", "held", "ended" };
@@ -128,6 +204,8 @@ on_call_changed (TandemCallBar *self)
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->request_button), "app.request-screen");
       g_variant_unref (peer);
     }
+
+  update_security (self, live);
 
   self->updating = TRUE;
   gtk_toggle_button_set_active (self->mute_button, tandem_call_get_muted (self->call));
@@ -248,6 +326,10 @@ tandem_call_bar_class_init (TandemCallBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, call_image);
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, peer_label);
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemCallBar, security_box);
+  gtk_widget_class_bind_template_child (widget_class, TandemCallBar, security_image);
+  gtk_widget_class_bind_template_child (widget_class, TandemCallBar, security_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemCallBar, verify_button);
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, mute_button);
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, hold_button);
   gtk_widget_class_bind_template_child (widget_class, TandemCallBar, keypad_button);

@@ -33,6 +33,7 @@ struct _TandemPreferencesWindow
   GtkComboBoxText *capture_combo;
   GtkComboBoxText *playback_combo;
   GtkComboBoxText *ringer_combo;
+  GtkComboBoxText *call_encryption_combo;
   GtkLabel        *audio_note_label;
   GtkEntry        *stun_entry;
   GtkToggleButton *stun_check;
@@ -291,6 +292,7 @@ tandem_preferences_window_class_init (TandemPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, capture_combo);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, playback_combo);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, ringer_combo);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, call_encryption_combo);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, audio_note_label);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, stun_entry);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, stun_check);
@@ -398,6 +400,12 @@ tandem_preferences_window_new (GtkWindow     *parent,
   fill_audio_combo (self, self->ringer_combo, TANDEM_AUDIO_RINGER);
   self->filling = FALSE;
   fill_network (self);
+  /* TandemApplication follows the key and tells the manager. */
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "call-encryption", self->call_encryption_combo, "active-id",
+                     G_SETTINGS_BIND_DEFAULT);
+  else
+    gtk_widget_set_sensitive (GTK_WIDGET (self->call_encryption_combo), FALSE);
 
   if (self->settings != NULL)
     g_settings_bind (self->settings, "notifications", self->notifications_check, "active",

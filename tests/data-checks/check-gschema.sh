@@ -39,12 +39,16 @@ else
   expect notifications true
   expect presence "'available'"
   expect presence-note "''"
+  expect call-encryption "'when-possible'"
   keys=$(gsettings list-keys "$id" | sort | tr '\n' ' ')
-  want="notifications pane-position presence presence-note share-remember share-restore-token share-scope window-height window-maximized window-width "
+  want="call-encryption notifications pane-position presence presence-note share-remember share-restore-token share-scope window-height window-maximized window-width "
   [ "$keys" = "$want" ] || err "keys are: $keys; expected: $want"
   range=$(gsettings range "$id" presence | tr '\n' ' ')
   [ "$range" = "enum 'available' 'away' 'busy' 'dnd' 'offline' " ] \
     || err "presence choices are: $range"
+  range=$(gsettings range "$id" call-encryption | tr '\n' ' ')
+  [ "$range" = "enum 'always' 'when-possible' 'never' " ] \
+    || err "call-encryption choices are: $range"
   if gsettings set "$id" presence invisible 2>/dev/null; then
     err "presence accepted a value outside its choices"
   fi

@@ -272,6 +272,37 @@ interop_write_tone_wav (const char *path,
   g_assert_no_error (error);
 }
 
+/* @seconds of digital silence, 8 kHz mono 16-bit PCM: what Tandem sends
+ * (TANDEM_PLAY_FILE) where a test looks at the packets.  Plain, it
+ * repeats byte for byte; encrypted, it never does. */
+void
+interop_write_silence_wav (const char *path,
+                           guint       seconds)
+{
+  const guint32 rate = 8000;
+  guint32 samples = rate * seconds;
+  g_autoptr(GByteArray) wav = g_byte_array_sized_new (44 + samples * 2);
+  g_autoptr(GError) error = NULL;
+
+  g_byte_array_append (wav, (const guint8 *) "RIFF", 4);
+  put_le (wav, 36 + samples * 2, 4);
+  g_byte_array_append (wav, (const guint8 *) "WAVEfmt ", 8);
+  put_le (wav, 16, 4);
+  put_le (wav, 1, 2);
+  put_le (wav, 1, 2);
+  put_le (wav, rate, 4);
+  put_le (wav, rate * 2, 4);
+  put_le (wav, 2, 2);
+  put_le (wav, 16, 2);
+  g_byte_array_append (wav, (const guint8 *) "data", 4);
+  put_le (wav, samples * 2, 4);
+  for (guint32 i = 0; i < samples; i++)
+    put_le (wav, 0, 2);
+
+  g_assert_true (g_file_set_contents (path, (const char *) wav->data, wav->len, &error));
+  g_assert_no_error (error);
+}
+
 char *
 interop_make_tmp_dir (const char *name)
 {

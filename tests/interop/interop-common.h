@@ -64,6 +64,8 @@ guint16         interop_free_tcp_port  (void);
 /* Writes @seconds of a 440 Hz tone, 8 kHz mono 16-bit PCM, to @path. */
 void            interop_write_tone_wav (const char         *path,
                                         guint               seconds);
+void            interop_write_silence_wav (const char      *path,
+                                        guint               seconds);
 char           *interop_make_tmp_dir   (const char         *name);
 void            interop_remove_dir     (const char         *path);
 

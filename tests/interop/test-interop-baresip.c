@@ -3,6 +3,16 @@
  * baresip is bob.  Text messages, presence and audio calls, each in both
  * directions.
  *
+ * Call encryption: baresip here has no ZRTP, and bob's account no SRTP,
+ * so bob is the peer that cannot encrypt: with "Encrypt calls: when
+ * possible" the calls go through unencrypted (TandemCall:security none,
+ * and a capture on loopback does see Tandem's plain audio: the positive
+ * control of the capture in test-call-encryption); with "always" Tandem
+ * refuses bob's call and ends its own, saying why.  For the last case
+ * baresip starts again as dave, who signs in over TLS and takes SDES-SRTP
+ * only (srtp module, mediaenc=srtp-mand): carol, a second Tandem over
+ * TLS, calls him with SDES and the capture finds no plain payload.
+ *
  * baresip runs from a config directory of its own (-f): modules g711,
  * aufile (source: a generated 8 kHz tone), aubridge (player and alert
  * sink), account, contact, menu, presence, stdio (prints incoming
@@ -15,12 +25,15 @@
 #define G_LOG_DOMAIN "tandem-interop"
 
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "interop-common.h"
+#include "tandem-test-rtp-sniff.h"
 
 #define BOB "sip:bob@tandem.test"
 #define ALICE "sip:alice@tandem.test"
+#define DAVE "sip:dave@tandem.test"
 
 static TandemTestKamailio *world;
 static TandemManager *alice;
@@ -203,11 +216,17 @@ assert_event (guint       from,
 
 /* ----- baresip ------------------------------------------------------- */
 
+/* @dave: the configuration of the SDES case instead (see
+ * test_sdes_over_tls()): the srtp module, the fixture's CA, and dave's
+ * account over TLS instead of bob's; the other cases never see them. */
 static void
-write_config (void)
+write_config (gboolean dave)
 {
   g_autofree char *wav = g_build_filename (peer_dir, "tone.wav", NULL);
   g_autofree char *config = NULL, *accounts = NULL, *path = NULL;
+  g_autofree char *dave_ca = dave ? g_strdup_printf ("sip_cafile\t\t%s\n",
+                                                     tandem_test_kamailio_get_cert_file (world))
+                                  : g_strdup ("");
   g_autoptr(GError) error = NULL;
 
   /* Longer than any call here: aufile ends the call at the end of file. */
@@ -227,6 +246,7 @@ write_config (void)
                             "module_path\t\t/usr/lib/baresip/modules\n"
                             "module\t\t\tstdio.so\n"
                             "module\t\t\tg711.so\n"
+                            "%s"
                             "module\t\t\taufile.so\n"
                             "module\t\t\taubridge.so\n"
                             "module_app\t\taccount.so\n"
@@ -235,17 +255,25 @@ write_config (void)
                             "module_app\t\tctrl_tcp.so\n"
                             "module_app\t\tpresence.so\n"
                             "ctrl_tcp_listen\t\t127.0.0.1:%u\n"
+                            "%s"
                             "ringback_disabled\tyes\n",
-                            wav, ctrl_port);
+                            wav, dave ? "module\t\t\tsrtp.so\n" : "", ctrl_port, dave_ca);
   path = g_build_filename (peer_dir, "config", NULL);
   g_assert_true (g_file_set_contents (path, config, -1, &error));
   g_assert_no_error (error);
   g_free (path);
 
-  /* pubint: publish presence (refresh every 600 s). */
-  accounts = g_strdup_printf ("<" BOB ">;auth_pass=bob-pw;outbound=\"sip:127.0.0.1:%u\";"
-                              "regint=600;pubint=600;answermode=manual\n",
-                              tandem_test_kamailio_get_sip_port (world));
+  /* pubint: publish presence (refresh every 600 s).  dave: over TLS,
+   * SDES-SRTP or nothing. */
+  if (dave)
+    accounts = g_strdup_printf ("<" DAVE ";transport=tls>;auth_pass=dave-pw;"
+                                "outbound=\"sip:127.0.0.1:%u;transport=tls\";"
+                                "mediaenc=srtp-mand;regint=600;answermode=manual\n",
+                                tandem_test_kamailio_get_tls_port (world));
+  else
+    accounts = g_strdup_printf ("<" BOB ">;auth_pass=bob-pw;outbound=\"sip:127.0.0.1:%u\";"
+                                "regint=600;pubint=600;answermode=manual\n",
+                                tandem_test_kamailio_get_sip_port (world));
   path = g_build_filename (peer_dir, "accounts", NULL);
   g_assert_true (g_file_set_contents (path, accounts, -1, &error));
   g_assert_no_error (error);
@@ -254,7 +282,8 @@ write_config (void)
   /* The only contact, so the current one ("message" sends to it);
    * presence=p2p: baresip subscribes to alice's presence. */
   path = g_build_filename (peer_dir, "contacts", NULL);
-  g_assert_true (g_file_set_contents (path, "\"Alice\" <" ALICE ">;presence=p2p\n", -1, &error));
+  g_assert_true (g_file_set_contents (path, dave ? "\"Alice\" <" ALICE ">\n"
+                                                 : "\"Alice\" <" ALICE ">;presence=p2p\n", -1, &error));
   g_assert_no_error (error);
 }
 
@@ -273,9 +302,9 @@ assert_peer_log (gsize       from,
 }
 
 static void
-start_bob (void)
+start_bob (const char *log_name)
 {
-  g_autofree char *log = g_build_filename (peer_dir, "baresip.log", NULL);
+  g_autofree char *log = g_build_filename (peer_dir, log_name, NULL);
   const char *argv[] = { "baresip", "-f", peer_dir, NULL };
   g_autoptr(GError) error = NULL;
 
@@ -308,7 +337,7 @@ ensure_bob (void)
       g_assert_no_error (error);
     }
   if (bob == NULL)
-    start_bob ();
+    start_bob ("baresip.log");
 }
 
 /* ----- cases --------------------------------------------------------- */
@@ -339,7 +368,7 @@ test_presence_seen_by_tandem (void)
   g_assert_cmpint (tandem_contact_get_presence (bob_contact), ==, TANDEM_PRESENCE_OFFLINE);
 
   /* ... baresip starts and publishes "open" ... */
-  start_bob ();
+  start_bob ("baresip.log");
   wait_bob_presence (TANDEM_PRESENCE_AVAILABLE);
 
   /* ... and its presence_offline / presence_online commands show. */
@@ -507,13 +536,32 @@ on_call_added (TandemManager *manager,
 }
 
 static void
+stop_sniff (TandemTestRtpSniff *sniff,
+            TandemTestRtpStats *stats)
+{
+  GPid pids[2] = { getpid (), interop_peer_get_pid (bob) };
+
+  tandem_test_rtp_sniff_stop (sniff, pids, 2, stats);
+  g_test_message ("captured: %u RTP packets in %u streams, %u repeated payloads, %u ZRTP packets",
+                  stats->rtp_packets, stats->streams, stats->rtp_repeated, stats->zrtp_packets);
+}
+
+static void
 test_call_tandem_to_client (void)
 {
   g_autoptr(GError) error = NULL;
   TandemCall *call;
   guint from;
 
+  TandemTestRtpSniff *sniff;
+  TandemTestRtpStats stats;
+
   ensure_bob ();
+  /* The capture needs CAP_NET_RAW (root, as in CI). */
+  sniff = tandem_test_rtp_sniff_start (&error);
+  if (sniff == NULL)
+    g_test_message ("no capture: %s", error->message);
+  g_clear_error (&error);
   ctrl_pump ();
   from = ctrl_msgs->len;
   call = tandem_calls_call (tandem_manager_get_calls (alice), BOB, &error);
@@ -532,6 +580,18 @@ test_call_tandem_to_client (void)
   interop_sleep_ms (1500);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
   g_assert_cmpint (ctrl_find (from, "\"type\":\"CALL_CLOSED\"", NULL), <, 0);
+  /* "When possible" with a peer that cannot encrypt: the call goes on
+   * unencrypted and says so. */
+  g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_NONE);
+  interop_sleep_ms (1500);
+  if (sniff != NULL)
+    {
+      stop_sniff (sniff, &stats);
+      g_assert_cmpuint (stats.zrtp_packets, >, 0);     /* Tandem's Hello, unanswered */
+      g_assert_cmpuint (stats.rtp_packets, >, 50);
+      /* Tandem's plain silence repeats: the capture sees plain audio. */
+      g_assert_cmpuint (stats.rtp_repeated, >, 20);
+    }
 
   g_assert_true (tandem_call_hang_up (call, &error));
   g_assert_no_error (error);
@@ -540,6 +600,8 @@ test_call_tandem_to_client (void)
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
   assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
   g_object_unref (call);
+  if (sniff == NULL)
+    g_test_skip ("the packet capture needs CAP_NET_RAW; the rest passed");
 }
 
 static void
@@ -571,6 +633,7 @@ test_call_client_to_tandem (void)
 
   interop_sleep_ms (1500);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
+  g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_NONE);
 
   /* baresip hangs up; Tandem sees the end. */
   ctrl_command_ok ("hangup", NULL);
@@ -580,12 +643,126 @@ test_call_client_to_tandem (void)
   assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
 }
 
+/* "Always": bob's plain offer is refused before it rings, with the reason
+ * on both sides; alice's own call to bob ends once his answer shows he
+ * cannot encrypt. */
+static void
+test_always_refuses_plain (void)
+{
+  g_autoptr(TandemCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+  TandemCall *outgoing;
+  gulong handler;
+  guint from;
+
+  ensure_bob ();
+  tandem_calls_set_encryption (tandem_manager_get_calls (alice), TANDEM_CALL_ENCRYPTION_ALWAYS);
+  ctrl_pump ();
+  from = ctrl_msgs->len;
+  handler = g_signal_connect (tandem_manager_get_calls (alice), "call-added", G_CALLBACK (on_call_added), &call);
+  ctrl_command_ok ("dial", ALICE);
+  INTEROP_WAIT_UNTIL (call != NULL && tandem_call_get_state (call) != TANDEM_CALL_INCOMING, 10000);
+  g_signal_handler_disconnect (tandem_manager_get_calls (alice), handler);
+  g_assert_nonnull (call);
+  g_assert_cmpint (tandem_call_get_state (call), !=, TANDEM_CALL_ACTIVE);
+  g_test_message ("tandem: %s", tandem_call_get_end_reason (call));
+  g_assert_nonnull (strstr (tandem_call_get_end_reason (call), "not encrypted"));
+  /* baresip is told: 488 with Reason "Encrypted calls only". */
+  assert_event (from, "CALL_CLOSED", "488");
+
+  ctrl_pump ();
+  from = ctrl_msgs->len;
+  outgoing = tandem_calls_call (tandem_manager_get_calls (alice), BOB, &error);
+  g_assert_no_error (error);
+  g_object_ref (outgoing);
+  assert_event (from, "CALL_INCOMING", "\"peeruri\":\"" ALICE "\"");
+  ctrl_command_ok ("accept", NULL);
+  INTEROP_WAIT_UNTIL (tandem_call_get_state (outgoing) == TANDEM_CALL_ENDED ||
+                      tandem_call_get_state (outgoing) == TANDEM_CALL_FAILED, 10000);
+  g_test_message ("tandem: %s", tandem_call_get_end_reason (outgoing));
+  g_assert_nonnull (tandem_call_get_end_reason (outgoing));
+  g_assert_nonnull (strstr (tandem_call_get_end_reason (outgoing), "cannot encrypt"));
+  assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
+  g_object_unref (outgoing);
+
+  tandem_calls_set_encryption (tandem_manager_get_calls (alice), TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE);
+}
+
+/* carol, a Tandem signed in over TLS, calls dave (baresip over TLS, SDES
+ * only): SRTP with keys in the SDP, and no plain payload on the wire. */
+static void
+test_sdes_over_tls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *profile = interop_make_tmp_dir ("carol");
+  g_autofree char *proxy = g_strdup_printf ("sip:tandem.test:%u;transport=tls;maddr=127.0.0.1",
+                                            tandem_test_kamailio_get_tls_port (world));
+  TandemManager *carol;
+  TandemAccount *account;
+  TandemTestRtpSniff *sniff;
+  TandemTestRtpStats stats;
+  TandemCall *call;
+  guint from;
+
+  carol = tandem_manager_new (profile);
+  tandem_manager_set_bind_address (carol, "127.0.0.1");
+  tandem_manager_set_root_ca (carol, tandem_test_kamailio_get_cert_file (world));
+  g_assert_true (tandem_manager_start (carol, &error));
+  g_assert_no_error (error);
+  account = tandem_accounts_add (tandem_manager_get_accounts (carol), "sip:carol@tandem.test", "carol-pw", proxy,
+                                        TANDEM_TRANSPORT_TLS, &error);
+  g_assert_no_error (error);
+  INTEROP_WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
+  g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
+
+  /* baresip again, as dave (see write_config()); the last case, so
+   * bob is not needed any more. */
+  if (bob != NULL)
+    stop_bob ();
+  write_config (TRUE);
+  start_bob ("baresip-dave.log");
+
+  sniff = tandem_test_rtp_sniff_start (&error);
+  if (sniff == NULL)
+    g_test_message ("no capture: %s", error->message);
+  g_clear_error (&error);
+  ctrl_pump ();
+  from = ctrl_msgs->len;
+  call = tandem_calls_call (tandem_manager_get_calls (carol), DAVE, &error);
+  g_assert_no_error (error);
+  g_object_ref (call);
+  assert_event (from, "CALL_INCOMING", "\"peeruri\":\"sip:carol@tandem.test\"");
+  ctrl_command_ok ("accept", NULL);
+  INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE &&
+                      tandem_call_get_security (call) == TANDEM_CALL_SECURITY_SRTP, 10000);
+  g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
+  g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_SRTP);
+  assert_peer_log (0, "srtp", 1000);
+  interop_sleep_ms (3000);
+  if (sniff != NULL)
+    {
+      stop_sniff (sniff, &stats);
+      g_assert_cmpuint (stats.rtp_packets, >, 50);
+      g_assert_cmpuint (stats.rtp_repeated, ==, 0);
+    }
+
+  g_assert_true (tandem_call_hang_up (call, &error));
+  INTEROP_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (carol))) == 0, 10000);
+  g_object_unref (call);
+  tandem_manager_stop (carol);
+  g_object_unref (carol);
+  interop_remove_dir (profile);
+  if (sniff == NULL)
+    g_test_skip ("the packet capture needs CAP_NET_RAW; the rest passed");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *program = g_find_program_in_path ("baresip");
+  g_autofree char *silence = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -600,7 +777,11 @@ main (int   argc,
   world = tandem_test_kamailio_start (&error);
   g_assert_no_error (error);
   peer_dir = interop_make_tmp_dir ("baresip");
-  write_config ();
+  write_config (FALSE);
+  /* Tandem's "microphone": silence, whose plain packets repeat. */
+  silence = g_build_filename (peer_dir, "silence.wav", NULL);
+  interop_write_silence_wav (silence, 60);
+  g_setenv ("TANDEM_PLAY_FILE", silence, TRUE);
 
   alice = interop_start_manager ("alice", &alice_profile);
   alice_account = interop_add_account (alice, world, "alice");
@@ -616,6 +797,8 @@ main (int   argc,
   g_test_add_func ("/interop/baresip/presence-client-away-busy", test_presence_client_away_busy);
   g_test_add_func ("/interop/baresip/call-tandem-to-client", test_call_tandem_to_client);
   g_test_add_func ("/interop/baresip/call-client-to-tandem", test_call_client_to_tandem);
+  g_test_add_func ("/interop/baresip/always-refuses-plain", test_always_refuses_plain);
+  g_test_add_func ("/interop/baresip/sdes-over-tls", test_sdes_over_tls);
   status = g_test_run ();
 
   if (bob != NULL)

@@ -7,6 +7,10 @@
  * log file): "Message received from ...", "Friend ... is ...", "Receiving
  * new incoming call from ...", "Call N with ... connected." etc.
  *
+ * linphonec is set to ZRTP (media_encryption=zrtp): the calls are
+ * ZRTP-encrypted both ways, and linphonec prints the same security code
+ * ("auth token") that Tandem's call has.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "tandem-interop"
@@ -44,6 +48,7 @@ write_rc (void)
                         "bind_address=127.0.0.1\n"
                         "use_ipv6=0\n"
                         "default_proxy=0\n"
+                        "media_encryption=zrtp\n"
                         "[rtp]\n"
                         "audio_rtp_port=-1\n"
                         "bind_address=127.0.0.1\n"
@@ -333,6 +338,21 @@ on_call_added (TandemManager *manager,
   g_set_object (out, call);
 }
 
+/* Both sides agreed on ZRTP keys and show the same security code. */
+static void
+assert_zrtp (TandemCall *call,
+             gsize       from)
+{
+  g_autofree char *line = NULL;
+
+  INTEROP_WAIT_UNTIL (tandem_call_get_security (call) == TANDEM_CALL_SECURITY_ZRTP, 10000);
+  g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_ZRTP);
+  g_assert_nonnull (tandem_call_get_security_code (call));
+  g_test_message ("security code %s", tandem_call_get_security_code (call));
+  line = g_strdup_printf ("fully encrypted and auth token is %s.", tandem_call_get_security_code (call));
+  assert_peer_log (from, line, 10000);
+}
+
 static void
 test_call_tandem_to_client (void)
 {
@@ -353,6 +373,8 @@ test_call_tandem_to_client (void)
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
   assert_peer_log (from, "Media streams established with " ALICE, 10000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (alice))), ==, 1);
+
+  assert_zrtp (call, from);
 
   /* Some audio flows; the call stays up. */
   interop_sleep_ms (1500);
@@ -392,6 +414,7 @@ test_call_client_to_tandem (void)
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
   assert_peer_log (from, "with " ALICE " connected.", 10000);
   assert_peer_log (from, "Media streams established with " ALICE, 10000);
+  assert_zrtp (call, from);
 
   interop_sleep_ms (1500);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);

@@ -511,6 +511,18 @@ test_calls_between_two_stacks (void)
               tandem_call_get_state (at_bob) == TANDEM_CALL_ACTIVE, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
 
+  /* Encrypted by default: ZRTP, the same security code on both sides; a
+   * call without one cannot be verified, this one can. */
+  WAIT_UNTIL (tandem_call_get_security (call) == TANDEM_CALL_SECURITY_ZRTP &&
+              tandem_call_get_security (at_bob) == TANDEM_CALL_SECURITY_ZRTP, 10000);
+  g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_ZRTP);
+  g_assert_cmpint (tandem_call_get_security (at_bob), ==, TANDEM_CALL_SECURITY_ZRTP);
+  g_assert_nonnull (tandem_call_get_security_code (call));
+  g_assert_cmpstr (tandem_call_get_security_code (call), ==, tandem_call_get_security_code (at_bob));
+  g_assert_true (tandem_call_mark_verified (at_bob, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tandem_call_get_security (at_bob), ==, TANDEM_CALL_SECURITY_VERIFIED);
+
   /* Mute, tones, hold and resume. */
   tandem_call_set_muted (call, TRUE);
   g_assert_true (tandem_call_get_muted (call));
@@ -528,6 +540,10 @@ test_calls_between_two_stacks (void)
   WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE &&
               tandem_call_get_state (at_bob) == TANDEM_CALL_ACTIVE, 10000);
   g_assert_cmpint (tandem_call_get_state (at_bob), ==, TANDEM_CALL_ACTIVE);
+
+  /* Held and resumed, the call is still encrypted. */
+  WAIT_UNTIL (tandem_call_get_security (call) == TANDEM_CALL_SECURITY_ZRTP, 10000);
+  g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_ZRTP);
 
   /* alice hangs up; both sides end and forget the call. */
   g_assert_true (tandem_call_hang_up (call, &error));

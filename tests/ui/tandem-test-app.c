@@ -123,6 +123,21 @@ tandem_test_app_get_id (TandemTestApp *self)
   return self->app_id;
 }
 
+/* What the current launch of @self logged so far. */
+char *
+tandem_test_app_dup_log (TandemTestApp *self)
+{
+  g_autofree char *logname = self->launches == 0
+    ? g_strdup_printf ("tandem-%s.log", self->name)
+    : g_strdup_printf ("tandem-%s-%u.log", self->name, self->launches);
+  g_autofree char *log = build_path ("screenshots", logname);
+  char *text = NULL;
+
+  if (!g_file_get_contents (log, &text, NULL, NULL))
+    return g_strdup ("");
+  return text;
+}
+
 GPid
 tandem_test_app_get_pid (TandemTestApp *self)
 {

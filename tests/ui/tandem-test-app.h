@@ -22,6 +22,7 @@ void           tandem_test_app_stop           (TandemTestApp  *self);
 const char    *tandem_test_app_get_profile    (TandemTestApp  *self);
 const char    *tandem_test_app_get_id         (TandemTestApp  *self);
 GPid           tandem_test_app_get_pid        (TandemTestApp  *self);
+char          *tandem_test_app_dup_log        (TandemTestApp  *self);
 gboolean       tandem_test_app_exited         (TandemTestApp  *self);
 void           tandem_test_app_kill           (TandemTestApp  *self);
 void           tandem_test_app_relaunch       (TandemTestApp  *self);

@@ -1,0 +1,352 @@
+/* test-call-encryption.c: encrypted calls between two Tandem processes,
+ * alice and bob, over the kamailio fixture, driven through D-Bus.
+ *
+ * - ZRTP by default: both call bars show the same security code, and a
+ *   capture of the call's UDP packets on loopback finds ZRTP and no plain
+ *   RTP payload;
+ * - "Mark as verified" on both sides survives a restart;
+ * - a peer whose ZRTP cache was lost is shown as a warning;
+ * - "Encrypt calls: always" refuses a plain offer (alice set to "never"),
+ *   with the reason on both sides.
+ *
+ * Plain RTP with "when possible", and the capture's positive control (it
+ * does find the plain payloads there), are in test-interop-baresip: two
+ * Tandems never stay plain, as liblinphone starts ZRTP whenever the other
+ * side's SDP carries a zrtp-hash, whatever it was asked to offer.
+ *
+ * The capture needs a packet socket (root, as in CI).  ctest runs this
+ * under dbus-run-session.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "tandem-test-app.h"
+#include "tandem-test-kamailio.h"
+#include "tandem-test-rtp-sniff.h"
+#include "tandem-test-xvfb.h"
+
+static TandemTestKamailio *world;
+static TandemTestApp *alice;
+static TandemTestApp *bob;
+
+/* Waits until @app's verify-call state starts with @prefix; returns it. */
+static char *
+wait_security (TandemTestApp *app,
+               const char    *prefix,
+               guint          timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  char *state = NULL;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_free (state);
+      state = tandem_test_app_action_state (app, "verify-call");
+      if (state != NULL && g_str_has_prefix (state, prefix))
+        return state;
+      g_usleep (100 * 1000);
+    }
+  g_test_message ("security state is “%s”, not “%s…”", state ? state : "(none)", prefix);
+  g_free (state);
+  return NULL;
+}
+
+static gboolean
+wait_log (TandemTestApp *app,
+          const char    *text,
+          guint          timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *log = tandem_test_app_dup_log (app);
+
+      if (strstr (log, text) != NULL)
+        return TRUE;
+      g_usleep (100 * 1000);
+    }
+  return FALSE;
+}
+
+/* alice calls bob until bob rings (registration may still be on its way). */
+static void
+call_bob (void)
+{
+  for (int attempt = 0; attempt < 20; attempt++)
+    {
+      g_assert_true (tandem_test_app_activate (alice, "call", "'sip:bob@tandem.test'"));
+      if (tandem_test_app_wait_enabled (bob, "answer", TRUE, 3000))
+        return;
+      tandem_test_app_activate (alice, "hangup", NULL);
+      tandem_test_app_wait_enabled (alice, "hangup", FALSE, 5000);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+answer (void)
+{
+  g_assert_true (tandem_test_app_activate (bob, "answer", NULL));
+  g_assert_true (tandem_test_app_wait_enabled (bob, "hangup", TRUE, 5000));
+}
+
+static void
+hang_up (void)
+{
+  g_assert_true (tandem_test_app_activate (alice, "hangup", NULL));
+  g_assert_true (tandem_test_app_wait_enabled (alice, "hangup", FALSE, 10000));
+  g_assert_true (tandem_test_app_wait_enabled (bob, "hangup", FALSE, 10000));
+}
+
+/* Lets the call run for a while and returns what went over the wire. */
+static void
+capture_rest_of_call (TandemTestRtpSniff *sniff,
+                      TandemTestRtpStats *stats)
+{
+  GPid pids[2] = { tandem_test_app_get_pid (alice), tandem_test_app_get_pid (bob) };
+
+  g_usleep (3 * G_USEC_PER_SEC);
+  tandem_test_rtp_sniff_stop (sniff, pids, 2, stats);
+  g_test_message ("captured: %u RTP packets in %u streams, %u repeated payloads, %u ZRTP packets",
+                  stats->rtp_packets, stats->streams, stats->rtp_repeated, stats->zrtp_packets);
+}
+
+/* Side by side, for the screenshots. */
+static void
+arrange_windows (void)
+{
+  const char *argv[] = { "sh", "-c",
+                         "n=0; for w in $(xdotool search --onlyvisible --name '^Tandem$'); do "
+                         "xdotool windowmove $w $((n * 960)) 0; n=$((n + 1)); done", NULL };
+  int status;
+
+  g_free (tandem_test_run (argv, &status));
+}
+
+/* Restart @app with "Encrypt calls" set to @policy (settings.ini in the
+ * profile is its GSettings store) and wait until it signed in again. */
+static void
+restart_with (TandemTestApp *app,
+              const char    *policy)
+{
+  g_autofree char *ini = g_build_filename (tandem_test_app_get_profile (app), "settings.ini", NULL);
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *value = g_strdup_printf ("'%s'", policy);
+
+  if (!tandem_test_app_exited (app))
+    {
+      g_assert_true (tandem_test_app_activate (app, "quit", NULL));
+      if (!tandem_test_app_wait_exit (app, 10000))
+        tandem_test_app_kill (app);
+    }
+  g_key_file_load_from_file (keyfile, ini, G_KEY_FILE_KEEP_COMMENTS, NULL);
+  g_key_file_set_string (keyfile, "Tandem", "call-encryption", value);
+  g_assert_true (g_key_file_save_to_file (keyfile, ini, NULL));
+  tandem_test_app_relaunch (app);
+  g_assert_true (tandem_test_wait_for_windows ("Tandem", 2, 20000));
+  arrange_windows ();
+}
+
+static void
+test_zrtp (void)
+{
+  g_autoptr(GError) error = NULL;
+  TandemTestRtpSniff *sniff = tandem_test_rtp_sniff_start (&error);
+  g_autofree char *alice_state = NULL;
+  g_autofree char *bob_state = NULL;
+  g_autofree char *png = NULL;
+  TandemTestRtpStats stats;
+
+  /* The capture needs CAP_NET_RAW (root, as in CI); without it the rest
+   * runs and the case reports a skip. */
+  if (sniff == NULL)
+    g_test_message ("no capture: %s", error->message);
+  call_bob ();
+  answer ();
+  alice_state = wait_security (alice, "zrtp:", 15000);
+  bob_state = wait_security (bob, "zrtp:", 15000);
+  g_assert_nonnull (alice_state);
+  g_assert_nonnull (bob_state);
+  /* The same code on both sides, and one to read. */
+  g_assert_cmpstr (alice_state, ==, bob_state);
+  g_assert_cmpuint (strlen (alice_state), >, strlen ("zrtp:"));
+  g_assert_true (tandem_test_app_action_enabled (alice, "verify-call"));
+
+  if (sniff != NULL)
+    {
+      capture_rest_of_call (sniff, &stats);
+      g_assert_cmpuint (stats.zrtp_packets, >, 0);
+      g_assert_cmpuint (stats.streams, >=, 2);
+      g_assert_cmpuint (stats.rtp_packets, >, 50);
+      g_assert_cmpuint (stats.rtp_repeated, ==, 0);
+    }
+
+  png = tandem_test_screenshot ("call-encryption-code");
+  tandem_test_assert_not_blank (png);
+  if (sniff == NULL)
+    g_test_skip ("the packet capture needs CAP_NET_RAW; the rest passed");
+}
+
+/* Follows test_zrtp, in its call. */
+static void
+test_verified_persists (void)
+{
+  g_autofree char *alice_state = NULL;
+  g_autofree char *bob_state = NULL;
+  g_autofree char *png = NULL;
+
+  g_assert_true (tandem_test_app_activate (alice, "verify-call", NULL));
+  g_assert_true (tandem_test_app_activate (bob, "verify-call", NULL));
+  alice_state = wait_security (alice, "verified:", 5000);
+  bob_state = wait_security (bob, "verified:", 5000);
+  g_assert_nonnull (alice_state);
+  g_assert_nonnull (bob_state);
+  g_assert_false (tandem_test_app_action_enabled (alice, "verify-call"));
+  hang_up ();
+
+  /* Both restart: the ZRTP cache in the profile remembers. */
+  restart_with (alice, "when-possible");
+  restart_with (bob, "when-possible");
+  call_bob ();
+  answer ();
+  g_clear_pointer (&alice_state, g_free);
+  g_clear_pointer (&bob_state, g_free);
+  alice_state = wait_security (alice, "verified:", 15000);
+  bob_state = wait_security (bob, "verified:", 15000);
+  g_assert_nonnull (alice_state);
+  g_assert_nonnull (bob_state);
+  g_usleep (500 * 1000);
+  png = tandem_test_screenshot ("call-encryption-verified");
+  hang_up ();
+}
+
+/* bob loses his ZRTP cache (a new phone, or someone in between): alice,
+ * who had verified him, is warned at once. */
+static void
+test_mismatch_warns (void)
+{
+  g_autofree char *zrtp_db = g_build_filename (tandem_test_app_get_profile (bob), "data",
+                                               "zrtp-secrets.db", NULL);
+  g_autofree char *alice_state = NULL;
+  g_autofree char *png = NULL;
+
+  g_assert_true (tandem_test_app_activate (bob, "quit", NULL));
+  g_assert_true (tandem_test_app_wait_exit (bob, 10000));
+  g_assert_true (g_file_test (zrtp_db, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_unlink (zrtp_db), ==, 0);
+  restart_with (bob, "when-possible");
+
+  call_bob ();
+  answer ();
+  alice_state = wait_security (alice, "mismatch:", 15000);
+  g_assert_nonnull (alice_state);
+  g_assert_true (tandem_test_app_action_enabled (alice, "verify-call"));
+  g_usleep (500 * 1000);
+  png = tandem_test_screenshot ("call-encryption-mismatch");
+  tandem_test_assert_not_blank (png);
+  hang_up ();
+}
+
+/* alice offers plain RTP only ("never"); bob takes encrypted calls only. */
+static void
+test_always_refuses_plain (void)
+{
+  g_autofree char *png = NULL;
+
+  restart_with (alice, "never");
+  restart_with (bob, "always");
+  for (int attempt = 0; attempt < 20; attempt++)
+    {
+      g_assert_true (tandem_test_app_activate (alice, "call", "'sip:bob@tandem.test'"));
+      if (wait_log (alice, "bob accepts only encrypted calls", 3000))
+        break;
+    }
+  g_assert_true (wait_log (alice, "bob accepts only encrypted calls", 100));
+  g_assert_true (wait_log (bob, "refused, alice's call was not encrypted", 5000));
+  g_assert_false (tandem_test_app_action_enabled (bob, "answer"));
+  png = tandem_test_screenshot ("call-encryption-refused");
+  tandem_test_assert_not_blank (png);
+}
+
+/* Two seconds of digital silence, 8 kHz 16-bit mono, as the apps'
+ * microphone (TANDEM_PLAY_FILE): plain audio of it repeats byte for
+ * byte, whatever the codec. */
+static char *
+write_silence (const char *dir)
+{
+  char *path = g_build_filename (dir, "silence.wav", NULL);
+  guint32 samples = 16000, data_len = samples * 2;
+  g_autofree guint8 *wav = g_malloc0 (44 + data_len);
+  guint32 u32;
+  guint16 u16;
+
+#define PUT32(off, v) (u32 = GUINT32_TO_LE (v), memcpy (wav + (off), &u32, 4))
+#define PUT16(off, v) (u16 = GUINT16_TO_LE (v), memcpy (wav + (off), &u16, 2))
+  memcpy (wav, "RIFF", 4);
+  PUT32 (4, 36 + data_len);
+  memcpy (wav + 8, "WAVEfmt ", 8);
+  PUT32 (16, 16);
+  PUT16 (20, 1);           /* PCM */
+  PUT16 (22, 1);           /* mono */
+  PUT32 (24, 8000);
+  PUT32 (28, 16000);
+  PUT16 (32, 2);
+  PUT16 (34, 16);
+  memcpy (wav + 36, "data", 4);
+  PUT32 (40, data_len);
+#undef PUT32
+#undef PUT16
+  g_assert_true (g_file_set_contents (path, (char *) wav, 44 + data_len, NULL));
+  return path;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemTestXvfb) xvfb = NULL;
+  g_autofree char *alice_ini = NULL;
+  g_autofree char *bob_ini = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("tandem-call-encryption-XXXXXX", NULL);
+  g_autofree char *silence = write_silence (tmp);
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_setenv ("TANDEM_NO_SOUNDCARD", "1", TRUE);
+  g_setenv ("TANDEM_PLAY_FILE", silence, TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  /* The apps keep their GSettings in settings.ini in their profile, which
+   * restart_with() edits; ctest's "memory" backend would forget it. */
+  g_unsetenv ("GSETTINGS_BACKEND");
+
+  xvfb = tandem_test_xvfb_start (1920, 1080, &error);
+  g_assert_no_error (error);
+  g_setenv ("DISPLAY", tandem_test_xvfb_get_display (xvfb), TRUE);
+  world = tandem_test_kamailio_start (&error);
+  g_assert_no_error (error);
+
+  alice_ini = tandem_test_app_provision (world, "alice", "bob", "udp", NULL);
+  bob_ini = tandem_test_app_provision (world, "bob", "alice", "udp", NULL);
+  alice = tandem_test_app_start ("enc-alice", alice_ini);
+  bob = tandem_test_app_start ("enc-bob", bob_ini);
+  g_assert_true (tandem_test_wait_for_windows ("Tandem", 2, 20000));
+  arrange_windows ();
+
+  g_test_add_func ("/call-encryption/zrtp", test_zrtp);
+  g_test_add_func ("/call-encryption/verified-persists", test_verified_persists);
+  g_test_add_func ("/call-encryption/mismatch-warns", test_mismatch_warns);
+  g_test_add_func ("/call-encryption/always-refuses-plain", test_always_refuses_plain);
+  status = g_test_run ();
+
+  tandem_test_app_stop (alice);
+  tandem_test_app_stop (bob);
+  tandem_test_kamailio_stop (world);
+  g_unlink (silence);
+  g_rmdir (tmp);
+  return status;
+}
