@@ -680,8 +680,18 @@ tandem_share_get_key_state (TandemShare *self)
   const char *key;
 
   g_return_val_if_fail (TANDEM_IS_SHARE (self), TANDEM_SHARE_KEY_UNVERIFIED);
-  if (self->peer_keys == NULL || tandem_share_get_encryption (self) != TANDEM_SHARE_ENCRYPTION_END_TO_END)
+  if (self->peer_keys == NULL)
     return TANDEM_SHARE_KEY_UNVERIFIED;
+  switch (tandem_share_get_encryption (self))
+    {
+    case TANDEM_SHARE_ENCRYPTION_END_TO_END:
+      break;
+    case TANDEM_SHARE_ENCRYPTION_UNKNOWN:
+      return TANDEM_SHARE_KEY_UNVERIFIED;
+    default:
+      return tandem_peer_keys_lookup (self->peer_keys, self->peer_address) != NULL
+             ? TANDEM_SHARE_KEY_MISSING : TANDEM_SHARE_KEY_UNVERIFIED;
+    }
   key = tandem_share_media_get_peer_key (self->media);
   switch (tandem_peer_keys_check (self->peer_keys, self->peer_address, key))
     {
@@ -824,7 +834,7 @@ tandem_share_class_init (TandemShareClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* a TandemShareKeyState */
   properties[PROP_KEY_STATE] =
-    g_param_spec_int ("key-state", NULL, NULL, 0, TANDEM_SHARE_KEY_CHANGED, 0,
+    g_param_spec_int ("key-state", NULL, NULL, 0, TANDEM_SHARE_KEY_MISSING, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -37,6 +37,9 @@ typedef enum {
   TANDEM_SHARE_KEY_UNVERIFIED,
   TANDEM_SHARE_KEY_VERIFIED,
   TANDEM_SHARE_KEY_CHANGED,   /* another key was marked verified for this peer */
+  TANDEM_SHARE_KEY_MISSING,   /* a key was marked verified for this peer, and this
+                               * share is not end to end (a stripped a=tandem-e2e
+                               * looks like this, as does the peer's move to Blink) */
 } TandemShareKeyState;
 
 #define TANDEM_TYPE_SHARE_STATE (tandem_share_state_get_type ())

@@ -392,9 +392,11 @@ serve_capture (TandemShareController *self,
   g_autoptr(GError) error = NULL;
   int fd;
 
-  if (!entry->key_confirmed && tandem_share_get_key_state (entry->share) == TANDEM_SHARE_KEY_CHANGED)
+  if (!entry->key_confirmed && (tandem_share_get_key_state (entry->share) == TANDEM_SHARE_KEY_CHANGED ||
+                                tandem_share_get_key_state (entry->share) == TANDEM_SHARE_KEY_MISSING))
     {
-      /* a verified peer's key changed: asked before the VNC server gets the fd */
+      /* a verified peer's key changed, or is missing: asked before the VNC
+       * server gets the fd */
       GtkWidget *dialog = tandem_share_key_dialog_new (GTK_WINDOW (get_window (self)), entry->share,
                                                        peer_name (self, entry->share));
 

@@ -72,18 +72,29 @@ tandem_share_key_dialog_new (GtkWindow   *parent,
 
   g_return_val_if_fail (TANDEM_IS_SHARE (share), NULL);
 
-  /* Translators: %s is a contact's name */
-  title = g_strdup_printf (_("The security code of %s changed"), peer_name);
+  if (code == NULL)
+    /* Translators: %s is a contact's name */
+    title = g_strdup_printf (_("Your screen would not be end-to-end encrypted for %s"), peer_name);
+  else
+    /* Translators: %s is a contact's name */
+    title = g_strdup_printf (_("The security code of %s changed"), peer_name);
   self = g_object_new (TANDEM_TYPE_SHARE_KEY_DIALOG, "transient-for", parent, "destroy-with-parent", TRUE,
                        "message-type", GTK_MESSAGE_WARNING, "buttons", GTK_BUTTONS_NONE,
                        "text", title, "title", _("Security code changed"), NULL);
   self->share = g_object_ref (share);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (self),
-                                            /* Translators: %s is a code like "4F2A 91" */
-                                            _("You marked an earlier code as verified. They may have "
-                                              "reinstalled Tandem, or someone may be listening in "
-                                              "between. Compare the new code, %s, on the call before "
-                                              "you share your screen."), code);
+  if (code == NULL)
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (self), "%s",
+                                              _("You marked their security code as verified before, "
+                                                "but this share has none: someone between you may have "
+                                                "removed the encryption, or they use another app now. "
+                                                "Ask them on the call before you share your screen."));
+  else
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (self),
+                                              /* Translators: %s is a code like "4F2A 91" */
+                                              _("You marked an earlier code as verified. They may have "
+                                                "reinstalled Tandem, or someone may be listening in "
+                                                "between. Compare the new code, %s, on the call before "
+                                                "you share your screen."), code);
   gtk_dialog_add_buttons (GTK_DIALOG (self), _("_Stop Sharing"), GTK_RESPONSE_REJECT,
                           _("Share _Anyway"), GTK_RESPONSE_ACCEPT, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (self), GTK_RESPONSE_REJECT);

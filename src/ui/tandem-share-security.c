@@ -102,7 +102,8 @@ tandem_share_security_set_state (TandemShareSecurity  *self,
   const char *icon = "security-medium-symbolic";
   const char *tooltip = NULL;
   gboolean e2e = encryption == TANDEM_SHARE_ENCRYPTION_END_TO_END && code != NULL;
-  gboolean changed = e2e && key_state == TANDEM_SHARE_KEY_CHANGED;
+  gboolean changed = (e2e && key_state == TANDEM_SHARE_KEY_CHANGED) ||
+                     (!e2e && key_state == TANDEM_SHARE_KEY_MISSING);
 
   g_return_if_fail (TANDEM_IS_SHARE_SECURITY (self));
 
@@ -138,6 +139,18 @@ tandem_share_security_set_state (TandemShareSecurity  *self,
     case TANDEM_SHARE_ENCRYPTION_UNKNOWN:
     default:
       break;
+    }
+  if (changed && !e2e && text != NULL)
+    {
+      /* Translators: %s says how the share is protected, e.g. "Encrypted to the relay only" */
+      g_autofree char *warning = g_strdup_printf (_("%s, although you verified a security code "
+                                                    "with them before"), text);
+
+      g_free (text);
+      text = g_steal_pointer (&warning);
+      icon = "dialog-warning-symbolic";
+      tooltip = _("Someone between you may have removed the end-to-end encryption, or they "
+                  "use another app now. Ask them on the call.");
     }
   gtk_widget_set_visible (GTK_WIDGET (self), text != NULL);
   gtk_label_set_text (self->label, text != NULL ? text : "");

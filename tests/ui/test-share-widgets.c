@@ -176,6 +176,13 @@ check_security_line (TandemShareSecurity *sec)
   g_assert_cmpstr (tandem_share_security_get_text (sec), ==, "Not encrypted");
   tandem_share_security_set_state (sec, TANDEM_SHARE_ENCRYPTION_TLS, NULL, TANDEM_SHARE_KEY_UNVERIFIED);
   g_assert_cmpstr (tandem_share_security_get_text (sec), ==, "Encrypted, without a security code");
+  /* A peer whose code was verified before, now without end to end (a
+   * stripped a=tandem-e2e looks like this): a warning, not a plain line. */
+  tandem_share_security_set_state (sec, TANDEM_SHARE_ENCRYPTION_TO_RELAY, NULL, TANDEM_SHARE_KEY_MISSING);
+  g_assert_cmpstr (tandem_share_security_get_text (sec), ==,
+                   "Encrypted to the relay only, although you verified a security code with them before");
+  g_assert_true (gtk_style_context_has_class (gtk_widget_get_style_context (GTK_WIDGET (sec)), "key-changed"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (verified)));
   g_signal_handlers_disconnect_by_data (sec, &last);
 }
 
