@@ -233,6 +233,24 @@ tandem_test_app_wait_enabled (TandemTestApp *self,
   return tandem_test_app_action_enabled (self, action) == enabled;
 }
 
+void
+tandem_test_app_call_until_ringing (TandemTestApp *caller,
+                                    TandemTestApp *callee,
+                                    const char    *address)
+{
+  g_autofree char *param = g_strdup_printf ("'%s'", address);
+
+  for (int attempt = 0; attempt < 20; attempt++)
+    {
+      g_assert_true (tandem_test_app_activate (caller, "call", param));
+      if (tandem_test_app_wait_enabled (callee, "answer", TRUE, 3000))
+        return;
+      tandem_test_app_activate (caller, "hangup", NULL);
+      tandem_test_app_wait_enabled (caller, "hangup", FALSE, 5000);
+    }
+  g_assert_not_reached ();
+}
+
 int
 tandem_test_count_windows (const char *title)
 {

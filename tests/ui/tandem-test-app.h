@@ -40,6 +40,11 @@ gboolean       tandem_test_app_wait_enabled   (TandemTestApp  *self,
                                                const char     *action,
                                                gboolean        enabled,
                                                guint           timeout_ms);
+/* @caller calls @address until @callee rings (registration of both may
+ * still be on its way when a test starts); fails the test after 20 tries. */
+void           tandem_test_app_call_until_ringing (TandemTestApp *caller,
+                                                   TandemTestApp *callee,
+                                                   const char    *address);
 
 /* The provisioning keyfile of @me (alice, bob...) on @world over
  * @transport, with @peer as a contact; @extra is appended (a [share]

@@ -72,21 +72,6 @@ wait_log (TandemTestApp *app,
   return FALSE;
 }
 
-/* alice calls bob until bob rings (registration may still be on its way). */
-static void
-call_bob (void)
-{
-  for (int attempt = 0; attempt < 20; attempt++)
-    {
-      g_assert_true (tandem_test_app_activate (alice, "call", "'sip:bob@tandem.test'"));
-      if (tandem_test_app_wait_enabled (bob, "answer", TRUE, 3000))
-        return;
-      tandem_test_app_activate (alice, "hangup", NULL);
-      tandem_test_app_wait_enabled (alice, "hangup", FALSE, 5000);
-    }
-  g_assert_not_reached ();
-}
-
 static void
 answer (void)
 {
@@ -165,7 +150,7 @@ test_zrtp (void)
    * runs and the case reports a skip. */
   if (sniff == NULL)
     g_test_message ("no capture: %s", error->message);
-  call_bob ();
+  tandem_test_app_call_until_ringing (alice, bob, "sip:bob@tandem.test");
   answer ();
   alice_state = wait_security (alice, "zrtp:", 15000);
   bob_state = wait_security (bob, "zrtp:", 15000);
@@ -211,7 +196,7 @@ test_verified_persists (void)
   /* Both restart: the ZRTP cache in the profile remembers. */
   restart_with (alice, "when-possible");
   restart_with (bob, "when-possible");
-  call_bob ();
+  tandem_test_app_call_until_ringing (alice, bob, "sip:bob@tandem.test");
   answer ();
   g_clear_pointer (&alice_state, g_free);
   g_clear_pointer (&bob_state, g_free);
@@ -240,7 +225,7 @@ test_mismatch_warns (void)
   g_assert_cmpint (g_unlink (zrtp_db), ==, 0);
   restart_with (bob, "when-possible");
 
-  call_bob ();
+  tandem_test_app_call_until_ringing (alice, bob, "sip:bob@tandem.test");
   answer ();
   alice_state = wait_security (alice, "mismatch:", 15000);
   g_assert_nonnull (alice_state);

@@ -17,22 +17,6 @@ static TandemTestKamailio *world;
 static TandemTestApp *alice;
 static TandemTestApp *bob;
 
-/* Place a call from alice to bob until bob rings (registration of both
- * may still be on its way when the test starts). */
-static void
-call_bob (void)
-{
-  for (int attempt = 0; attempt < 20; attempt++)
-    {
-      g_assert_true (tandem_test_app_activate (alice, "call", "'sip:bob@tandem.test'"));
-      if (tandem_test_app_wait_enabled (bob, "answer", TRUE, 3000))
-        return;
-      tandem_test_app_activate (alice, "hangup", NULL);
-      tandem_test_app_wait_enabled (alice, "hangup", FALSE, 5000);
-    }
-  g_assert_not_reached ();
-}
-
 static void
 test_chat (void)
 {
@@ -57,7 +41,7 @@ test_call_answer_hangup (void)
 {
   g_autofree char *png = NULL;
 
-  call_bob ();
+  tandem_test_app_call_until_ringing (alice, bob, "sip:bob@tandem.test");
   g_assert_true (tandem_test_app_action_enabled (alice, "hangup"));
   g_assert_true (tandem_test_app_action_enabled (bob, "decline"));
   png = tandem_test_screenshot ("two-apps-call-ringing");
@@ -79,7 +63,7 @@ test_call_declined (void)
 {
   g_autofree char *png = NULL;
 
-  call_bob ();
+  tandem_test_app_call_until_ringing (alice, bob, "sip:bob@tandem.test");
   g_assert_true (tandem_test_app_activate (bob, "decline", NULL));
   g_assert_true (tandem_test_app_wait_enabled (bob, "answer", FALSE, 5000));
   g_assert_true (tandem_test_app_wait_enabled (alice, "hangup", FALSE, 10000));
@@ -94,7 +78,7 @@ test_call_missed_history (void)
   g_autofree char *png = NULL;
 
   /* alice gives up before bob answers. */
-  call_bob ();
+  tandem_test_app_call_until_ringing (alice, bob, "sip:bob@tandem.test");
   g_assert_true (tandem_test_app_activate (alice, "hangup", NULL));
   g_assert_true (tandem_test_app_wait_enabled (bob, "answer", FALSE, 10000));
   g_usleep (1000 * 1000);
