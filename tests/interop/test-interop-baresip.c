@@ -11,7 +11,8 @@
  * refuses bob's call and ends its own, saying why.  For the last case
  * baresip starts again as dave, who signs in over TLS and takes SDES-SRTP
  * only (srtp module, mediaenc=srtp-mand): carol, a second Tandem over
- * TLS, calls him with SDES and the capture finds no plain payload.
+ * TLS, calls him with SDES, and he calls her with SDES; both ways the
+ * call is SRTP and the capture finds no plain payload.
  *
  * baresip runs from a config directory of its own (-f): modules g711,
  * aufile (source: a generated 8 kHz tone), aubridge (player and alert
@@ -34,6 +35,7 @@
 #define BOB "sip:bob@tandem.test"
 #define ALICE "sip:alice@tandem.test"
 #define DAVE "sip:dave@tandem.test"
+#define CAROL "sip:carol@tandem.test"
 
 static TandemTestKamailio *world;
 static TandemManager *alice;
@@ -42,7 +44,10 @@ static TandemContact *bob_contact;
 static char *alice_profile;
 static char *peer_dir;
 static InteropPeer *bob;
+static gboolean bob_is_dave;     /* baresip runs as dave (the SDES cases) */
 static guint16 ctrl_port;
+static TandemManager *carol;
+static char *carol_profile;
 
 /* ----- ctrl_tcp ------------------------------------------------------ */
 
@@ -324,6 +329,7 @@ stop_bob (void)
   /* baresip unregisters and exits on SIGTERM. */
   interop_peer_stop (bob, NULL, 0);
   bob = NULL;
+  bob_is_dave = FALSE;
 }
 
 static void
@@ -335,6 +341,11 @@ ensure_bob (void)
     {
       bob_contact = tandem_contacts_add (tandem_manager_get_contacts (alice), "Bob", BOB, &error);
       g_assert_no_error (error);
+    }
+  if (bob != NULL && bob_is_dave)
+    {
+      stop_bob ();
+      write_config (FALSE);
     }
   if (bob == NULL)
     start_bob ("baresip.log");
@@ -688,39 +699,66 @@ test_always_refuses_plain (void)
   tandem_calls_set_encryption (tandem_manager_get_calls (alice), TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE);
 }
 
-/* carol, a Tandem signed in over TLS, calls dave (baresip over TLS, SDES
- * only): SRTP with keys in the SDP, and no plain payload on the wire. */
+/* carol, a second Tandem, signed in over TLS (for the SDES cases). */
+static void
+ensure_carol (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *proxy = NULL;
+  TandemAccount *account;
+
+  if (carol != NULL)
+    return;
+  /* The certificate names tandem.test, and no DNS knows it: maddr sends
+   * the connection to kamailio.  "localhost", not 127.0.0.1: kamailio's
+   * Via and Record-Route say 127.0.0.1, and belle-sip reuses a TLS
+   * connection for them only when it was opened by another name than
+   * that address (as it is in real life, to the proxy's DNS name); with
+   * maddr=127.0.0.1 it opens a new one, verifies "127.0.0.1" and fails,
+   * so answers to an incoming INVITE and in-dialog requests never went
+   * out. */
+  proxy = g_strdup_printf ("sip:tandem.test:%u;transport=tls;maddr=localhost",
+                           tandem_test_kamailio_get_tls_port (world));
+  carol_profile = interop_make_tmp_dir ("carol");
+  carol = tandem_manager_new (carol_profile);
+  tandem_manager_set_bind_address (carol, "127.0.0.1");
+  tandem_manager_set_root_ca (carol, tandem_test_kamailio_get_cert_file (world));
+  g_assert_true (tandem_manager_start (carol, &error));
+  g_assert_no_error (error);
+  account = tandem_accounts_add (tandem_manager_get_accounts (carol), CAROL, "carol-pw", proxy,
+                                 TANDEM_TRANSPORT_TLS, &error);
+  g_assert_no_error (error);
+  INTEROP_WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
+  g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
+}
+
+/* baresip again, as dave (see write_config()); the SDES cases come last,
+ * so bob is not needed any more. */
+static void
+ensure_dave (void)
+{
+  if (bob != NULL && bob_is_dave)
+    return;
+  if (bob != NULL)
+    stop_bob ();
+  write_config (TRUE);
+  start_bob ("baresip-dave.log");
+  bob_is_dave = TRUE;
+}
+
+/* carol calls dave (baresip over TLS, SDES only): SRTP with keys in the
+ * SDP, and no plain payload on the wire. */
 static void
 test_sdes_over_tls (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *profile = interop_make_tmp_dir ("carol");
-  g_autofree char *proxy = g_strdup_printf ("sip:tandem.test:%u;transport=tls;maddr=127.0.0.1",
-                                            tandem_test_kamailio_get_tls_port (world));
-  TandemManager *carol;
-  TandemAccount *account;
   TandemTestRtpSniff *sniff;
   TandemTestRtpStats stats;
   TandemCall *call;
   guint from;
 
-  carol = tandem_manager_new (profile);
-  tandem_manager_set_bind_address (carol, "127.0.0.1");
-  tandem_manager_set_root_ca (carol, tandem_test_kamailio_get_cert_file (world));
-  g_assert_true (tandem_manager_start (carol, &error));
-  g_assert_no_error (error);
-  account = tandem_accounts_add (tandem_manager_get_accounts (carol), "sip:carol@tandem.test", "carol-pw", proxy,
-                                        TANDEM_TRANSPORT_TLS, &error);
-  g_assert_no_error (error);
-  INTEROP_WAIT_UNTIL (tandem_account_get_state (account) == TANDEM_REGISTRATION_OK, 10000);
-  g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
-
-  /* baresip again, as dave (see write_config()); the last case, so
-   * bob is not needed any more. */
-  if (bob != NULL)
-    stop_bob ();
-  write_config (TRUE);
-  start_bob ("baresip-dave.log");
+  ensure_carol ();
+  ensure_dave ();
 
   sniff = tandem_test_rtp_sniff_start (&error);
   if (sniff == NULL)
@@ -731,7 +769,7 @@ test_sdes_over_tls (void)
   call = tandem_calls_call (tandem_manager_get_calls (carol), DAVE, &error);
   g_assert_no_error (error);
   g_object_ref (call);
-  assert_event (from, "CALL_INCOMING", "\"peeruri\":\"sip:carol@tandem.test\"");
+  assert_event (from, "CALL_INCOMING", "\"peeruri\":\"" CAROL "\"");
   ctrl_command_ok ("accept", NULL);
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE &&
                       tandem_call_get_security (call) == TANDEM_CALL_SECURITY_SRTP, 10000);
@@ -748,10 +786,76 @@ test_sdes_over_tls (void)
 
   g_assert_true (tandem_call_hang_up (call, &error));
   INTEROP_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (carol))) == 0, 10000);
+  assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" CAROL "\"");
   g_object_unref (call);
-  tandem_manager_stop (carol);
-  g_object_unref (carol);
-  interop_remove_dir (profile);
+  if (sniff == NULL)
+    g_test_skip ("the packet capture needs CAP_NET_RAW; the rest passed");
+}
+
+/* dave calls carol: baresip offers SDES (RTP/SAVP, its keys in
+ * a=crypto), and carol's Tandem answers with SRTP of its own. */
+static void
+test_sdes_over_tls_incoming (void)
+{
+  g_autoptr(TandemCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+  TandemTestRtpSniff *sniff;
+  TandemTestRtpStats stats;
+  gulong handler;
+  guint from;
+
+  ensure_carol ();
+  ensure_dave ();
+
+  sniff = tandem_test_rtp_sniff_start (&error);
+  if (sniff == NULL)
+    g_test_message ("no capture: %s", error->message);
+  g_clear_error (&error);
+  ctrl_pump ();
+  from = ctrl_msgs->len;
+  handler = g_signal_connect (tandem_manager_get_calls (carol), "call-added", G_CALLBACK (on_call_added), &call);
+  ctrl_command_ok ("dial", CAROL);
+  INTEROP_WAIT_UNTIL (call != NULL, 10000);
+  g_signal_handler_disconnect (tandem_manager_get_calls (carol), handler);
+  g_assert_nonnull (call);
+  g_assert_true (tandem_call_is_incoming (call));
+  g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_INCOMING);
+  g_assert_cmpstr (tandem_call_get_peer_address (call), ==, DAVE);
+  assert_event (from, "CALL_RINGING", "\"peeruri\":\"" CAROL ";transport=tls\"");
+
+  g_assert_true (tandem_call_accept (call, &error));
+  g_assert_no_error (error);
+  INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE &&
+                      tandem_call_get_security (call) == TANDEM_CALL_SECURITY_SRTP, 10000);
+  g_test_message ("tandem: call state %d, security %d", tandem_call_get_state (call),
+                  tandem_call_get_security (call));
+  g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
+  g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_SRTP);
+  assert_event (from, "CALL_ESTABLISHED", "\"direction\":\"outgoing\"");
+
+  interop_sleep_ms (3000);
+  /* Still encrypted, no code to compare (the keys came with the SDP). */
+  g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
+  g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_SRTP);
+  g_assert_null (tandem_call_get_security_code (call));
+  if (sniff != NULL)
+    {
+      stop_sniff (sniff, &stats);
+      /* Audio both ways (dave's tone, carol's silence), none of it plain. */
+      g_assert_cmpuint (stats.streams, >=, 2);
+      g_assert_cmpuint (stats.rtp_packets, >, 50);
+      g_assert_cmpuint (stats.rtp_repeated, ==, 0);
+      g_assert_cmpuint (stats.zrtp_packets, ==, 0);
+    }
+
+  /* carol hangs up: her BYE follows the route set of a dialog she did
+   * not start, over her TLS connection. */
+  g_assert_true (tandem_call_hang_up (call, &error));
+  g_assert_no_error (error);
+  INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ENDED &&
+                      g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (carol))) == 0, 10000);
+  g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
+  assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" CAROL ";transport=tls\"");
   if (sniff == NULL)
     g_test_skip ("the packet capture needs CAP_NET_RAW; the rest passed");
 }
@@ -799,10 +903,18 @@ main (int   argc,
   g_test_add_func ("/interop/baresip/call-client-to-tandem", test_call_client_to_tandem);
   g_test_add_func ("/interop/baresip/always-refuses-plain", test_always_refuses_plain);
   g_test_add_func ("/interop/baresip/sdes-over-tls", test_sdes_over_tls);
+  g_test_add_func ("/interop/baresip/sdes-over-tls-incoming", test_sdes_over_tls_incoming);
   status = g_test_run ();
 
   if (bob != NULL)
     stop_bob ();
+  if (carol != NULL)
+    {
+      tandem_manager_stop (carol);
+      g_object_unref (carol);
+      interop_remove_dir (carol_profile);
+      g_free (carol_profile);
+    }
   tandem_manager_stop (alice);
   g_object_unref (alice);
   tandem_test_kamailio_stop (world);
