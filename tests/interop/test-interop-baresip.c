@@ -14,12 +14,8 @@
  * TLS, calls him with SDES, and he calls her with SDES; both ways the
  * call is SRTP and the capture finds no plain payload.
  *
- * baresip runs from a config directory of its own (-f): modules g711,
- * aufile (source: a generated 8 kHz tone), aubridge (player and alert
- * sink), account, contact, menu, presence, stdio (prints incoming
- * messages) and ctrl_tcp, which the test drives with netstring JSON
- * commands ({"command":"dial","params":"sip:..."}) and whose events
- * (CALL_INCOMING, CALL_ESTABLISHED, CALL_CLOSED ...) it reads.
+ * baresip runs from a config directory of its own and is driven through
+ * its ctrl_tcp module (interop-baresip.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -29,6 +25,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "interop-baresip.h"
 #include "interop-common.h"
 #include "tandem-test-rtp-sniff.h"
 
@@ -43,291 +40,49 @@ static TandemAccount *alice_account;
 static TandemContact *bob_contact;
 static char *alice_profile;
 static char *peer_dir;
-static InteropPeer *bob;
+static InteropBaresip *bob;
 static gboolean bob_is_dave;     /* baresip runs as dave (the SDES cases) */
-static guint16 ctrl_port;
 static TandemManager *carol;
 static char *carol_profile;
 
-/* ----- ctrl_tcp ------------------------------------------------------ */
-
-static GSocketConnection *ctrl;
-static GString *ctrl_in;        /* bytes not yet parsed */
-static GPtrArray *ctrl_msgs;    /* every JSON message received, in order */
-static guint ctrl_token;
-
-static void
-ctrl_pump (void)
-{
-  GSocket *socket;
-  char buf[4096];
-
-  if (ctrl == NULL)
-    return;
-  socket = g_socket_connection_get_socket (ctrl);
-  for (;;)
-    {
-      gssize n = g_socket_receive (socket, buf, sizeof buf, NULL, NULL);
-
-      if (n <= 0)
-        break;
-      g_string_append_len (ctrl_in, buf, n);
-    }
-
-  /* netstrings: <length>:<payload>, */
-  for (;;)
-    {
-      char *colon = memchr (ctrl_in->str, ':', ctrl_in->len);
-      guint64 length;
-      gsize head;
-
-      if (colon == NULL)
-        break;
-      length = g_ascii_strtoull (ctrl_in->str, NULL, 10);
-      head = colon - ctrl_in->str + 1;
-      if (ctrl_in->len < head + length + 1)
-        break;
-      g_ptr_array_add (ctrl_msgs, g_strndup (ctrl_in->str + head, length));
-      g_test_message ("baresip ctrl -> %s", (char *) ctrl_msgs->pdata[ctrl_msgs->len - 1]);
-      g_string_erase (ctrl_in, 0, head + length + 1);
-    }
-}
-
-static void
-ctrl_connect (void)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (ctrl == NULL && g_get_monotonic_time () < deadline)
-    {
-      g_clear_error (&error);
-      ctrl = g_socket_client_connect_to_host (client, "127.0.0.1", ctrl_port, NULL, &error);
-      if (ctrl == NULL)
-        interop_sleep_ms (100);
-    }
-  g_assert_no_error (error);
-  g_assert_nonnull (ctrl);
-  g_socket_set_blocking (g_socket_connection_get_socket (ctrl), FALSE);
-  ctrl_in = g_string_new (NULL);
-  ctrl_msgs = g_ptr_array_new_with_free_func (g_free);
-}
-
-static void
-ctrl_disconnect (void)
-{
-  if (ctrl == NULL)
-    return;
-  g_io_stream_close (G_IO_STREAM (ctrl), NULL, NULL);
-  g_clear_object (&ctrl);
-  g_string_free (ctrl_in, TRUE);
-  g_ptr_array_unref (ctrl_msgs);
-}
-
-static void
-json_append_string (GString    *out,
-                    const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\u%04x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-/* Index in ctrl_msgs of the first message after @from containing all of
- * the (NULL-terminated) needles, or -1. */
-static int
-ctrl_find (guint from,
-           ...)
-{
-  ctrl_pump ();
-  for (guint i = from; i < ctrl_msgs->len; i++)
-    {
-      const char *msg = ctrl_msgs->pdata[i];
-      gboolean all = TRUE;
-      const char *needle;
-      va_list ap;
-
-      va_start (ap, from);
-      while (all && (needle = va_arg (ap, const char *)) != NULL)
-        all = strstr (msg, needle) != NULL;
-      va_end (ap);
-      if (all)
-        return (int) i;
-    }
-  return -1;
-}
-
-/* Sends a command, returns its response (owned by ctrl_msgs). */
-static const char *
-ctrl_command (const char *command,
-              const char *params)
-{
-  g_autoptr(GString) json = g_string_new ("{\"command\":");
-  g_autofree char *token = g_strdup_printf ("t%u", ++ctrl_token);
-  g_autofree char *token_field = g_strdup_printf ("\"token\":\"%s\"", token);
-  g_autofree char *frame = NULL;
-  g_autoptr(GError) error = NULL;
-  int found;
-
-  json_append_string (json, command);
-  g_string_append (json, ",\"params\":");
-  json_append_string (json, params ? params : "");
-  g_string_append (json, ",\"token\":");
-  json_append_string (json, token);
-  g_string_append_c (json, '}');
-  frame = g_strdup_printf ("%" G_GSIZE_FORMAT ":%s,", json->len, json->str);
-  g_test_message ("baresip ctrl <- %s", json->str);
-
-  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (ctrl)),
-                                            frame, strlen (frame), NULL, NULL, &error));
-  g_assert_no_error (error);
-  INTEROP_WAIT_UNTIL (ctrl_find (0, "\"response\":true", token_field, NULL) >= 0, 5000);
-  found = ctrl_find (0, "\"response\":true", token_field, NULL);
-  if (found < 0)
-    g_error ("baresip did not answer command %s", command);
-  return ctrl_msgs->pdata[found];
-}
-
-static void
-ctrl_command_ok (const char *command,
-                 const char *params)
-{
-  const char *response = ctrl_command (command, params);
-
-  if (strstr (response, "\"ok\":true") == NULL)
-    g_error ("baresip command %s %s failed: %s", command, params ? params : "", response);
-}
-
-static void
-assert_event (guint       from,
-              const char *type,
-              const char *extra)
-{
-  g_autofree char *type_field = g_strdup_printf ("\"type\":\"%s\"", type);
-
-  INTEROP_WAIT_UNTIL (ctrl_find (from, "\"event\":true", type_field, extra, NULL) >= 0, 10000);
-  if (ctrl_find (from, "\"event\":true", type_field, extra, NULL) < 0)
-    g_error ("baresip sent no %s event (%s) within 10 s", type, extra ? extra : "");
-}
-
 /* ----- baresip ------------------------------------------------------- */
 
-/* @dave: the configuration of the SDES case instead (see
- * test_sdes_over_tls()): the srtp module, the fixture's CA, and dave's
- * account over TLS instead of bob's; the other cases never see them. */
+/* bob: over UDP, no encryption, publishes his presence (pubint, every
+ * 600 s) and subscribes to alice's (presence=p2p).  @dave: the SDES
+ * cases' peer instead (see test_sdes_over_tls()): over TLS, with the
+ * fixture's CA, SDES-SRTP or nothing.  The other cases never see him. */
 static void
-write_config (gboolean dave)
+start_bob (gboolean dave)
 {
-  g_autofree char *wav = g_build_filename (peer_dir, "tone.wav", NULL);
-  g_autofree char *config = NULL, *accounts = NULL, *path = NULL;
-  g_autofree char *dave_ca = dave ? g_strdup_printf ("sip_cafile\t\t%s\n",
-                                                     tandem_test_kamailio_get_cert_file (world))
-                                  : g_strdup ("");
-  g_autoptr(GError) error = NULL;
+  g_autofree char *account = NULL;
+  InteropBaresipConfig config = { 0 };
 
-  /* Longer than any call here: aufile ends the call at the end of file. */
-  interop_write_tone_wav (wav, 60);
-  ctrl_port = interop_free_tcp_port ();
-  config = g_strdup_printf ("poll_method\t\tepoll\n"
-                            "sip_listen\t\t127.0.0.1:0\n"
-                            "net_interface\t\t127.0.0.1\n"
-                            "call_local_timeout\t120\n"
-                            "call_max_calls\t\t4\n"
-                            "audio_source\t\taufile,%s\n"
-                            "audio_player\t\taubridge,sink\n"
-                            "audio_alert\t\taubridge,sink\n"
-                            "ausrc_srate\t\t8000\n"
-                            "auplay_srate\t\t8000\n"
-                            "rtp_ports\t\t20000-39999\n"
-                            "module_path\t\t/usr/lib/baresip/modules\n"
-                            "module\t\t\tstdio.so\n"
-                            "module\t\t\tg711.so\n"
-                            "%s"
-                            "module\t\t\taufile.so\n"
-                            "module\t\t\taubridge.so\n"
-                            "module_app\t\taccount.so\n"
-                            "module_app\t\tcontact.so\n"
-                            "module_app\t\tmenu.so\n"
-                            "module_app\t\tctrl_tcp.so\n"
-                            "module_app\t\tpresence.so\n"
-                            "ctrl_tcp_listen\t\t127.0.0.1:%u\n"
-                            "%s"
-                            "ringback_disabled\tyes\n",
-                            wav, dave ? "module\t\t\tsrtp.so\n" : "", ctrl_port, dave_ca);
-  path = g_build_filename (peer_dir, "config", NULL);
-  g_assert_true (g_file_set_contents (path, config, -1, &error));
-  g_assert_no_error (error);
-  g_free (path);
-
-  /* pubint: publish presence (refresh every 600 s).  dave: over TLS,
-   * SDES-SRTP or nothing. */
   if (dave)
-    accounts = g_strdup_printf ("<" DAVE ";transport=tls>;auth_pass=dave-pw;"
-                                "outbound=\"sip:127.0.0.1:%u;transport=tls\";"
-                                "mediaenc=srtp-mand;regint=600;answermode=manual\n",
-                                tandem_test_kamailio_get_tls_port (world));
-  else
-    accounts = g_strdup_printf ("<" BOB ">;auth_pass=bob-pw;outbound=\"sip:127.0.0.1:%u\";"
-                                "regint=600;pubint=600;answermode=manual\n",
-                                tandem_test_kamailio_get_sip_port (world));
-  path = g_build_filename (peer_dir, "accounts", NULL);
-  g_assert_true (g_file_set_contents (path, accounts, -1, &error));
-  g_assert_no_error (error);
-  g_free (path);
-
-  /* The only contact, so the current one ("message" sends to it);
-   * presence=p2p: baresip subscribes to alice's presence. */
-  path = g_build_filename (peer_dir, "contacts", NULL);
-  g_assert_true (g_file_set_contents (path, dave ? "\"Alice\" <" ALICE ">\n"
-                                                 : "\"Alice\" <" ALICE ">;presence=p2p\n", -1, &error));
-  g_assert_no_error (error);
-}
-
-static void
-assert_peer_log (gsize       from,
-                 const char *needle,
-                 guint       timeout_ms)
-{
-  if (!interop_peer_wait_log (bob, from, needle, timeout_ms))
     {
-      g_autofree char *tail = interop_peer_log_tail (bob, 3000);
-      g_test_message ("baresip log (%s) ends with:\n%s",
-                      interop_peer_get_log_path (bob), tail);
-      g_error ("baresip did not print \"%s\" within %u ms", needle, timeout_ms);
+      account = g_strdup_printf ("<" DAVE ";transport=tls>;auth_pass=dave-pw;"
+                                 "outbound=\"sip:127.0.0.1:%u;transport=tls\";"
+                                 "mediaenc=srtp-mand;regint=600;answermode=manual",
+                                 tandem_test_kamailio_get_tls_port (world));
+      config.contacts = "\"Alice\" <" ALICE ">\n";
+      config.ca_file = tandem_test_kamailio_get_cert_file (world);
+      config.srtp = TRUE;
     }
-}
-
-static void
-start_bob (const char *log_name)
-{
-  g_autofree char *log = g_build_filename (peer_dir, log_name, NULL);
-  const char *argv[] = { "baresip", "-f", peer_dir, NULL };
-  g_autoptr(GError) error = NULL;
-
-  bob = interop_peer_spawn (argv, peer_dir, log, &error);
-  g_assert_no_error (error);
-  g_test_message ("baresip pid %d, log %s, ctrl_tcp port %u",
-                  (int) interop_peer_get_pid (bob), log, ctrl_port);
-  assert_peer_log (0, "baresip is ready.", 10000);
-  assert_peer_log (0, "All 1 useragent registered successfully", 10000);
-  ctrl_connect ();
+  else
+    {
+      account = g_strdup_printf ("<" BOB ">;auth_pass=bob-pw;outbound=\"sip:127.0.0.1:%u\";"
+                                 "regint=600;pubint=600;answermode=manual",
+                                 tandem_test_kamailio_get_sip_port (world));
+      config.contacts = "\"Alice\" <" ALICE ">;presence=p2p\n";
+    }
+  config.account = account;
+  bob = interop_baresip_start (peer_dir, dave ? "baresip-dave.log" : "baresip.log", &config);
+  bob_is_dave = dave;
 }
 
 static void
 stop_bob (void)
 {
-  ctrl_disconnect ();
-  /* baresip unregisters and exits on SIGTERM. */
-  interop_peer_stop (bob, NULL, 0);
+  interop_baresip_stop (bob);
   bob = NULL;
   bob_is_dave = FALSE;
 }
@@ -343,12 +98,9 @@ ensure_bob (void)
       g_assert_no_error (error);
     }
   if (bob != NULL && bob_is_dave)
-    {
-      stop_bob ();
-      write_config (FALSE);
-    }
+    stop_bob ();
   if (bob == NULL)
-    start_bob ("baresip.log");
+    start_bob (FALSE);
 }
 
 /* ----- cases --------------------------------------------------------- */
@@ -379,13 +131,13 @@ test_presence_seen_by_tandem (void)
   g_assert_cmpint (tandem_contact_get_presence (bob_contact), ==, TANDEM_PRESENCE_OFFLINE);
 
   /* ... baresip starts and publishes "open" ... */
-  start_bob ("baresip.log");
+  start_bob (FALSE);
   wait_bob_presence (TANDEM_PRESENCE_AVAILABLE);
 
   /* ... and its presence_offline / presence_online commands show. */
-  ctrl_command_ok ("presence_offline", NULL);
+  interop_baresip_command_ok (bob, "presence_offline", NULL);
   wait_bob_presence (TANDEM_PRESENCE_OFFLINE);
-  ctrl_command_ok ("presence_online", NULL);
+  interop_baresip_command_ok (bob, "presence_online", NULL);
   wait_bob_presence (TANDEM_PRESENCE_AVAILABLE);
 }
 
@@ -396,7 +148,7 @@ test_register (void)
   INTEROP_WAIT_UNTIL (tandem_account_get_state (alice_account) == TANDEM_REGISTRATION_OK, 10000);
   g_assert_cmpint (tandem_account_get_state (alice_account), ==, TANDEM_REGISTRATION_OK);
   {
-    const char *response = ctrl_command ("reginfo", NULL);
+    const char *response = interop_baresip_command (bob, "reginfo", NULL);
 
     g_assert_nonnull (strstr (response, "\"ok\":true"));
     g_assert_nonnull (strstr (response, "bob@tandem.test"));
@@ -415,7 +167,7 @@ test_message_to_client (void)
   gsize from;
 
   ensure_bob ();
-  from = interop_peer_log_size (bob);
+  from = interop_peer_log_size (interop_baresip_get_peer (bob));
   expected = g_strdup_printf (ALICE ": \"%s\"", text);
   conversation = tandem_conversations_get (tandem_manager_get_conversations (alice), BOB, &error);
   g_assert_no_error (error);
@@ -423,7 +175,7 @@ test_message_to_client (void)
   g_assert_no_error (error);
   g_object_ref (message);
 
-  assert_peer_log (from, expected, 10000);
+  interop_baresip_assert_log (bob, from, expected, 10000);
   INTEROP_WAIT_UNTIL (tandem_chat_message_get_state (message) != TANDEM_MESSAGE_SENDING, 10000);
   g_test_message ("message state at tandem: %d", tandem_chat_message_get_state (message));
   g_assert_cmpint (tandem_chat_message_get_state (message), !=, TANDEM_MESSAGE_SENDING);
@@ -457,7 +209,7 @@ test_message_from_client (void)
 
   ensure_bob ();
   handler = g_signal_connect (tandem_manager_get_conversations (alice), "message-received", G_CALLBACK (on_message_received), &received);
-  ctrl_command_ok ("message", text);
+  interop_baresip_command_ok (bob, "message", text);
   INTEROP_WAIT_UNTIL (received.text != NULL, 10000);
   g_signal_handler_disconnect (tandem_manager_get_conversations (alice), handler);
 
@@ -482,7 +234,7 @@ client_shows_alice (const char *shown)
   const char *response;
 
   interop_sleep_ms (200);       /* polled: at most 5 commands a second */
-  response = ctrl_command ("contacts", NULL);
+  response = interop_baresip_command (bob, "contacts", NULL);
   return strstr (response, shown) != NULL && strstr (response, ALICE) != NULL;
 }
 
@@ -529,7 +281,7 @@ test_presence_client_away_busy (void)
    * with an empty <rpid:activities/>: it cannot be away or busy.  Check
    * that this is still so, then skip. */
   ensure_bob ();
-  help = ctrl_command ("help", NULL);
+  help = interop_baresip_command (bob, "help", NULL);
   g_assert_nonnull (strstr (help, "presence_online"));
   g_assert_nonnull (strstr (help, "presence_offline"));
   g_assert_null (strstr (help, "presence_away"));
@@ -550,7 +302,7 @@ static void
 stop_sniff (TandemTestRtpSniff *sniff,
             TandemTestRtpStats *stats)
 {
-  GPid pids[2] = { getpid (), interop_peer_get_pid (bob) };
+  GPid pids[2] = { getpid (), interop_peer_get_pid (interop_baresip_get_peer (bob)) };
 
   tandem_test_rtp_sniff_stop (sniff, pids, 2, stats);
   g_test_message ("captured: %u RTP packets in %u streams, %u repeated payloads, %u ZRTP packets",
@@ -573,24 +325,23 @@ test_call_tandem_to_client (void)
   if (sniff == NULL)
     g_test_message ("no capture: %s", error->message);
   g_clear_error (&error);
-  ctrl_pump ();
-  from = ctrl_msgs->len;
+  from = interop_baresip_mark (bob);
   call = tandem_calls_call (tandem_manager_get_calls (alice), BOB, &error);
   g_assert_no_error (error);
   g_object_ref (call);
   g_assert_false (tandem_call_is_incoming (call));
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_OUTGOING);
 
-  assert_event (from, "CALL_INCOMING", "\"peeruri\":\"" ALICE "\"");
+  interop_baresip_assert_event (bob, from, "CALL_INCOMING", "\"peeruri\":\"" ALICE "\"");
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_OUTGOING);
-  ctrl_command_ok ("accept", NULL);
+  interop_baresip_command_ok (bob, "accept", NULL);
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
-  assert_event (from, "CALL_ESTABLISHED", "\"direction\":\"incoming\"");
+  interop_baresip_assert_event (bob, from, "CALL_ESTABLISHED", "\"direction\":\"incoming\"");
 
   interop_sleep_ms (1500);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
-  g_assert_cmpint (ctrl_find (from, "\"type\":\"CALL_CLOSED\"", NULL), <, 0);
+  g_assert_cmpint (interop_baresip_find (bob, from, "\"type\":\"CALL_CLOSED\"", NULL), <, 0);
   /* "When possible" with a peer that cannot encrypt: the call goes on
    * unencrypted and says so. */
   g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_NONE);
@@ -609,7 +360,7 @@ test_call_tandem_to_client (void)
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ENDED &&
                       g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (alice))) == 0, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
-  assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
+  interop_baresip_assert_event (bob, from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
   g_object_unref (call);
   if (sniff == NULL)
     g_test_skip ("the packet capture needs CAP_NET_RAW; the rest passed");
@@ -624,34 +375,33 @@ test_call_client_to_tandem (void)
   guint from;
 
   ensure_bob ();
-  ctrl_pump ();
-  from = ctrl_msgs->len;
+  from = interop_baresip_mark (bob);
   handler = g_signal_connect (tandem_manager_get_calls (alice), "call-added", G_CALLBACK (on_call_added), &call);
-  ctrl_command_ok ("dial", ALICE);
+  interop_baresip_command_ok (bob, "dial", ALICE);
   INTEROP_WAIT_UNTIL (call != NULL, 10000);
   g_signal_handler_disconnect (tandem_manager_get_calls (alice), handler);
   g_assert_nonnull (call);
   g_assert_true (tandem_call_is_incoming (call));
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_INCOMING);
   g_assert_cmpstr (tandem_call_get_peer_address (call), ==, BOB);
-  assert_event (from, "CALL_RINGING", "\"peeruri\":\"" ALICE "\"");
+  interop_baresip_assert_event (bob, from, "CALL_RINGING", "\"peeruri\":\"" ALICE "\"");
 
   g_assert_true (tandem_call_accept (call, &error));
   g_assert_no_error (error);
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
-  assert_event (from, "CALL_ESTABLISHED", "\"direction\":\"outgoing\"");
+  interop_baresip_assert_event (bob, from, "CALL_ESTABLISHED", "\"direction\":\"outgoing\"");
 
   interop_sleep_ms (1500);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
   g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_NONE);
 
   /* baresip hangs up; Tandem sees the end. */
-  ctrl_command_ok ("hangup", NULL);
+  interop_baresip_command_ok (bob, "hangup", NULL);
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ENDED &&
                       g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (alice))) == 0, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
-  assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
+  interop_baresip_assert_event (bob, from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
 }
 
 /* "Always": bob's plain offer is refused before it rings, with the reason
@@ -668,10 +418,9 @@ test_always_refuses_plain (void)
 
   ensure_bob ();
   tandem_calls_set_encryption (tandem_manager_get_calls (alice), TANDEM_CALL_ENCRYPTION_ALWAYS);
-  ctrl_pump ();
-  from = ctrl_msgs->len;
+  from = interop_baresip_mark (bob);
   handler = g_signal_connect (tandem_manager_get_calls (alice), "call-added", G_CALLBACK (on_call_added), &call);
-  ctrl_command_ok ("dial", ALICE);
+  interop_baresip_command_ok (bob, "dial", ALICE);
   INTEROP_WAIT_UNTIL (call != NULL && tandem_call_get_state (call) != TANDEM_CALL_INCOMING, 10000);
   g_signal_handler_disconnect (tandem_manager_get_calls (alice), handler);
   g_assert_nonnull (call);
@@ -679,21 +428,20 @@ test_always_refuses_plain (void)
   g_test_message ("tandem: %s", tandem_call_get_end_reason (call));
   g_assert_nonnull (strstr (tandem_call_get_end_reason (call), "not encrypted"));
   /* baresip is told: 488 with Reason "Encrypted calls only". */
-  assert_event (from, "CALL_CLOSED", "488");
+  interop_baresip_assert_event (bob, from, "CALL_CLOSED", "488");
 
-  ctrl_pump ();
-  from = ctrl_msgs->len;
+  from = interop_baresip_mark (bob);
   outgoing = tandem_calls_call (tandem_manager_get_calls (alice), BOB, &error);
   g_assert_no_error (error);
   g_object_ref (outgoing);
-  assert_event (from, "CALL_INCOMING", "\"peeruri\":\"" ALICE "\"");
-  ctrl_command_ok ("accept", NULL);
+  interop_baresip_assert_event (bob, from, "CALL_INCOMING", "\"peeruri\":\"" ALICE "\"");
+  interop_baresip_command_ok (bob, "accept", NULL);
   INTEROP_WAIT_UNTIL (tandem_call_get_state (outgoing) == TANDEM_CALL_ENDED ||
                       tandem_call_get_state (outgoing) == TANDEM_CALL_FAILED, 10000);
   g_test_message ("tandem: %s", tandem_call_get_end_reason (outgoing));
   g_assert_nonnull (tandem_call_get_end_reason (outgoing));
   g_assert_nonnull (strstr (tandem_call_get_end_reason (outgoing), "cannot encrypt"));
-  assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
+  interop_baresip_assert_event (bob, from, "CALL_CLOSED", "\"peeruri\":\"" ALICE "\"");
   g_object_unref (outgoing);
 
   tandem_calls_set_encryption (tandem_manager_get_calls (alice), TANDEM_CALL_ENCRYPTION_WHEN_POSSIBLE);
@@ -732,7 +480,7 @@ ensure_carol (void)
   g_assert_cmpint (tandem_account_get_state (account), ==, TANDEM_REGISTRATION_OK);
 }
 
-/* baresip again, as dave (see write_config()); the SDES cases come last,
+/* baresip again, as dave (see start_bob()); the SDES cases come last,
  * so bob is not needed any more. */
 static void
 ensure_dave (void)
@@ -741,9 +489,7 @@ ensure_dave (void)
     return;
   if (bob != NULL)
     stop_bob ();
-  write_config (TRUE);
-  start_bob ("baresip-dave.log");
-  bob_is_dave = TRUE;
+  start_bob (TRUE);
 }
 
 /* carol calls dave (baresip over TLS, SDES only): SRTP with keys in the
@@ -764,18 +510,17 @@ test_sdes_over_tls (void)
   if (sniff == NULL)
     g_test_message ("no capture: %s", error->message);
   g_clear_error (&error);
-  ctrl_pump ();
-  from = ctrl_msgs->len;
+  from = interop_baresip_mark (bob);
   call = tandem_calls_call (tandem_manager_get_calls (carol), DAVE, &error);
   g_assert_no_error (error);
   g_object_ref (call);
-  assert_event (from, "CALL_INCOMING", "\"peeruri\":\"" CAROL "\"");
-  ctrl_command_ok ("accept", NULL);
+  interop_baresip_assert_event (bob, from, "CALL_INCOMING", "\"peeruri\":\"" CAROL "\"");
+  interop_baresip_command_ok (bob, "accept", NULL);
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ACTIVE &&
                       tandem_call_get_security (call) == TANDEM_CALL_SECURITY_SRTP, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
   g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_SRTP);
-  assert_peer_log (0, "srtp", 1000);
+  interop_baresip_assert_log (bob, 0, "srtp", 1000);
   interop_sleep_ms (3000);
   if (sniff != NULL)
     {
@@ -786,7 +531,7 @@ test_sdes_over_tls (void)
 
   g_assert_true (tandem_call_hang_up (call, &error));
   INTEROP_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (carol))) == 0, 10000);
-  assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" CAROL "\"");
+  interop_baresip_assert_event (bob, from, "CALL_CLOSED", "\"peeruri\":\"" CAROL "\"");
   g_object_unref (call);
   if (sniff == NULL)
     g_test_skip ("the packet capture needs CAP_NET_RAW; the rest passed");
@@ -811,17 +556,16 @@ test_sdes_over_tls_incoming (void)
   if (sniff == NULL)
     g_test_message ("no capture: %s", error->message);
   g_clear_error (&error);
-  ctrl_pump ();
-  from = ctrl_msgs->len;
+  from = interop_baresip_mark (bob);
   handler = g_signal_connect (tandem_manager_get_calls (carol), "call-added", G_CALLBACK (on_call_added), &call);
-  ctrl_command_ok ("dial", CAROL);
+  interop_baresip_command_ok (bob, "dial", CAROL);
   INTEROP_WAIT_UNTIL (call != NULL, 10000);
   g_signal_handler_disconnect (tandem_manager_get_calls (carol), handler);
   g_assert_nonnull (call);
   g_assert_true (tandem_call_is_incoming (call));
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_INCOMING);
   g_assert_cmpstr (tandem_call_get_peer_address (call), ==, DAVE);
-  assert_event (from, "CALL_RINGING", "\"peeruri\":\"" CAROL ";transport=tls\"");
+  interop_baresip_assert_event (bob, from, "CALL_RINGING", "\"peeruri\":\"" CAROL ";transport=tls\"");
 
   g_assert_true (tandem_call_accept (call, &error));
   g_assert_no_error (error);
@@ -831,7 +575,7 @@ test_sdes_over_tls_incoming (void)
                   tandem_call_get_security (call));
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ACTIVE);
   g_assert_cmpint (tandem_call_get_security (call), ==, TANDEM_CALL_SECURITY_SRTP);
-  assert_event (from, "CALL_ESTABLISHED", "\"direction\":\"outgoing\"");
+  interop_baresip_assert_event (bob, from, "CALL_ESTABLISHED", "\"direction\":\"outgoing\"");
 
   interop_sleep_ms (3000);
   /* Still encrypted, no code to compare (the keys came with the SDP). */
@@ -855,7 +599,7 @@ test_sdes_over_tls_incoming (void)
   INTEROP_WAIT_UNTIL (tandem_call_get_state (call) == TANDEM_CALL_ENDED &&
                       g_list_model_get_n_items (G_LIST_MODEL (tandem_manager_get_calls (carol))) == 0, 10000);
   g_assert_cmpint (tandem_call_get_state (call), ==, TANDEM_CALL_ENDED);
-  assert_event (from, "CALL_CLOSED", "\"peeruri\":\"" CAROL ";transport=tls\"");
+  interop_baresip_assert_event (bob, from, "CALL_CLOSED", "\"peeruri\":\"" CAROL ";transport=tls\"");
   if (sniff == NULL)
     g_test_skip ("the packet capture needs CAP_NET_RAW; the rest passed");
 }
@@ -881,7 +625,6 @@ main (int   argc,
   world = tandem_test_kamailio_start (&error);
   g_assert_no_error (error);
   peer_dir = interop_make_tmp_dir ("baresip");
-  write_config (FALSE);
   /* Tandem's "microphone": silence, whose plain packets repeat. */
   silence = g_build_filename (peer_dir, "silence.wav", NULL);
   interop_write_silence_wav (silence, 60);
