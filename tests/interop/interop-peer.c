@@ -17,6 +17,12 @@
 #include "interop-peer.h"
 #include "tandem-test-process.h"
 
+gboolean
+interop_on_poll_tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 void
 interop_sleep_ms (guint ms)
 {

@@ -22,8 +22,18 @@
 
 G_BEGIN_DECLS
 
-/* Iterate the default main context until @cond holds or @ms passed. */
-#define INTEROP_WAIT_UNTIL(cond, ms) TANDEM_TEST_WAIT_UNTIL (cond, ms)
+gboolean        interop_on_poll_tick (gpointer data);
+
+/* Iterate the default main context until @cond holds or @ms passed.  The
+ * conditions here are polled (a peer's log file, a socket read without a
+ * source), so the wait wakes every 20 ms to look again: without a
+ * TandemManager in the process (tests of the application), nothing else
+ * would wake it before the deadline. */
+#define INTEROP_WAIT_UNTIL(cond, ms) G_STMT_START {                             \
+    guint tick_ = g_timeout_add (20, interop_on_poll_tick, NULL);                \
+    TANDEM_TEST_WAIT_UNTIL (cond, ms);                                           \
+    g_source_remove (tick_);                                                     \
+  } G_STMT_END
 
 void            interop_sleep_ms (guint ms);
 

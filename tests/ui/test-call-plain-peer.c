@@ -108,10 +108,11 @@ test_app_calls_peer (void)
 {
   TandemTestRtpSniff *sniff = start_sniff ();
   gboolean rang = FALSE;
+  int attempts = 0;
   guint from = 0;
 
   /* alice may still be signing in: call until bob's phone rings. */
-  for (int attempt = 0; attempt < 20 && !rang; attempt++)
+  for (; attempts < 20 && !rang; attempts++)
     {
       from = interop_baresip_mark (bob);
       g_assert_true (tandem_test_app_activate (alice, "call", "'" BOB "'"));
@@ -123,6 +124,7 @@ test_app_calls_peer (void)
           tandem_test_app_wait_enabled (alice, "hangup", FALSE, 5000);
         }
     }
+  g_test_message ("bob's phone rang after %d call%s", attempts, attempts == 1 ? "" : "s");
   g_assert_true (rang);
   interop_baresip_assert_event (bob, from, "CALL_INCOMING", "\"peeruri\":\"" ALICE "\"");
   interop_baresip_command_ok (bob, "accept", NULL);
