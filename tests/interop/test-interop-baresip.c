@@ -457,14 +457,14 @@ ensure_carol (void)
 
   if (carol != NULL)
     return;
-  /* The certificate names tandem.test, and no DNS knows it: maddr sends
-   * the connection to kamailio.  "localhost", not 127.0.0.1: kamailio's
-   * Via and Record-Route say 127.0.0.1, and belle-sip reuses a TLS
-   * connection for them only when it was opened by another name than
-   * that address (as it is in real life, to the proxy's DNS name); with
-   * maddr=127.0.0.1 it opens a new one, verifies "127.0.0.1" and fails,
-   * so answers to an incoming INVITE and in-dialog requests never went
-   * out. */
+  /* The certificate names tandem.test, which no DNS knows: maddr sends
+   * the connection to kamailio.  maddr=localhost, not 127.0.0.1:
+   * kamailio's Via and Record-Route say 127.0.0.1, and belle-sip takes
+   * the open connection for them only when its host is not that very
+   * address (it then compares addresses); with the same host under
+   * another name (tandem.test) it opens a second connection, checks the
+   * certificate for "127.0.0.1" and fails, so no answer to an incoming
+   * INVITE, and no ACK or BYE, ever left. */
   proxy = g_strdup_printf ("sip:tandem.test:%u;transport=tls;maddr=localhost",
                            tandem_test_kamailio_get_tls_port (world));
   carol_profile = interop_make_tmp_dir ("carol");
