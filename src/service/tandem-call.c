@@ -52,7 +52,7 @@ struct _TandemCall
   char              *security_code;
   gboolean           peer_was_verified;  /* in the ZRTP cache before this call */
   gboolean           encryption_required; /* "Encrypt calls: always" */
-  gboolean           gave_up_encryption;  /* went on unencrypted after a timeout */
+  gboolean           gave_up_encryption;  /* went on unencrypted: no keys agreed in time */
   guint              key_agreement_id;    /* the timeout while agreeing on keys */
 };
 
@@ -318,6 +318,8 @@ read_security (TandemCall *self)
        * (ZRTP needs a few round trips after the streams start). */
       if (wanted != LinphoneMediaEncryptionNone && tandem_call_peer_can_encrypt (self))
         set_security (self, TANDEM_CALL_SECURITY_PENDING, NULL);
+      else if (self->gave_up_encryption)
+        set_security (self, TANDEM_CALL_SECURITY_BLOCKED, NULL);
       else
         set_security (self, TANDEM_CALL_SECURITY_NONE, NULL);
       break;
@@ -805,6 +807,7 @@ tandem_call_settle_remote_update (TandemCall *self)
       return FALSE;
     }
   g_message ("%s dropped encryption: the call goes on unencrypted", self->peer_address);
+  self->gave_up_encryption = TRUE;
   linphone_call_defer_update (self->call);
   params = create_unencrypted_params (self);
   linphone_call_accept_update (self->call, params);

@@ -14,7 +14,8 @@
  * passes everything else: the path of a media relay or firewall that
  * knows RTP only.  The keys are never agreed, and
  * - with "when possible" on both sides the call goes on unencrypted after
- *   the timeout: both call bars say "Not encrypted" and the audio is heard
+ *   the timeout: both call bars say "Not encrypted" and why (the security
+ *   state "blocked"), and the audio is heard
  *   (the capture finds the plain payloads);
  * - with "always" on one side the call ends, with the reason on both.
  *
@@ -302,8 +303,8 @@ test_blocked_falls_back (void)
   alice_state = wait_security (alice, "pending", 5000);
   g_assert_nonnull (alice_state);
   g_clear_pointer (&alice_state, g_free);
-  alice_state = wait_security (alice, "none", 40000);
-  bob_state = wait_security (bob, "none", 10000);
+  alice_state = wait_security (alice, "blocked", 40000);
+  bob_state = wait_security (bob, "blocked", 10000);
   g_assert_nonnull (alice_state);
   g_assert_nonnull (bob_state);
   g_assert_cmpuint (zrtp_dropped (), >, 0);
