@@ -22,7 +22,7 @@ TEST_PKGS="
   kamailio-presence-modules kamailio-tls-modules
   xauth x11-apps x11-utils imagemagick xdotool
   desktop-file-utils appstream jq
-  linphone-cli baresip-core x11vnc iproute2
+  linphone-cli baresip-core x11vnc iproute2 nftables
   dbus dbus-x11 librsvg2-bin libxml2-utils gnome-keyring
   mutter gnome-shell pipewire pipewire-bin wireplumber xdg-desktop-portal xdg-desktop-portal-gnome
   gstreamer1.0-pipewire gstreamer1.0-tools python3-gi python3-gi-cairo python3-dbus
@@ -32,6 +32,7 @@ TEST_PKGS="
 # libportal, libpipewire: screen sharing on Wayland (the portals).
 # mutter ... python3-pyatspi: the headless GNOME session of the Wayland tests
 # (gnome-shell: its window picker, for sharing one window).
+# nftables: a firewall that drops ZRTP, in a test's own network namespace.
 # openssl: the share session's per-profile TLS certificate is made with it.
 want="$BUILD_PKGS kamailio-presence-modules"
 [ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"

@@ -23,6 +23,18 @@
 /* The SIP reason of a 488 for an unencrypted offer refused by a Tandem set
  * to "Encrypt calls: always"; the caller's Tandem turns it into words. */
 #define TANDEM_CALL_ENCRYPTED_ONLY_PHRASE "Encrypted calls only"
+/* The Reason of a BYE from a Tandem that gave up on a call whose keys
+ * could not be agreed (ZRTP blocked on the way, say) and that must be
+ * encrypted; the peer's Tandem turns it into words too. */
+#define TANDEM_CALL_NOT_ENCRYPTED_PHRASE "Could not be encrypted"
+
+/* How long ZRTP may take to agree on keys once the media runs.  It needs
+ * four round trips (Hello, Commit, DHPart, Confirm), and retransmits what
+ * a lossy link drops: a few seconds on the slowest links.  The callee
+ * waits longer than the caller, so that the caller's fallback (an update
+ * without encryption) comes first and the two do not cross. */
+#define KEY_AGREEMENT_TIMEOUT_S        10
+#define KEY_AGREEMENT_TIMEOUT_CALLEE_S 15
 
 struct _TandemCall
 {
@@ -39,6 +51,9 @@ struct _TandemCall
   TandemCallSecurity security;
   char              *security_code;
   gboolean           peer_was_verified;  /* in the ZRTP cache before this call */
+  gboolean           encryption_required; /* "Encrypt calls: always" */
+  gboolean           gave_up_encryption;  /* went on unencrypted: no keys agreed in time */
+  guint              key_agreement_id;    /* the timeout while agreeing on keys */
 };
 
 G_DEFINE_FINAL_TYPE (TandemCall, tandem_call, G_TYPE_OBJECT)
@@ -61,6 +76,7 @@ tandem_call_dispose (GObject *object)
 {
   TandemCall *self = TANDEM_CALL (object);
 
+  g_clear_handle_id (&self->key_agreement_id, g_source_remove);
   if (self->call != NULL)
     {
       linphone_call_set_user_data (self->call, NULL);
@@ -154,14 +170,16 @@ tandem_call_init (TandemCall *self)
 {
 }
 
-/* Whether a 488 came from a Tandem refusing an unencrypted call. */
+/* Whether @info, or the Reason header it carries, says @phrase: the
+ * words of a Tandem that refused or ended an unencrypted call. */
 static gboolean
-refused_unencrypted (const LinphoneErrorInfo *info)
+error_info_says (const LinphoneErrorInfo *info,
+                 const char              *phrase)
 {
   const LinphoneErrorInfo *sub = linphone_error_info_get_sub_error_info (info);
 
-  return g_strcmp0 (linphone_error_info_get_phrase (info), TANDEM_CALL_ENCRYPTED_ONLY_PHRASE) == 0 ||
-         (sub != NULL && g_strcmp0 (linphone_error_info_get_phrase (sub), TANDEM_CALL_ENCRYPTED_ONLY_PHRASE) == 0);
+  return g_strcmp0 (linphone_error_info_get_phrase (info), phrase) == 0 ||
+         (sub != NULL && g_strcmp0 (linphone_error_info_get_phrase (sub), phrase) == 0);
 }
 
 static char *
@@ -180,7 +198,10 @@ describe_end (LinphoneCall *call)
   info = linphone_call_get_error_info (call);
   code = info ? linphone_error_info_get_protocol_code (info) : 0;
   phrase = g_strdup (info ? linphone_error_info_get_phrase (info) : NULL);
-  if (code == 488 && refused_unencrypted (info))
+  if (info != NULL && error_info_says (info, TANDEM_CALL_NOT_ENCRYPTED_PHRASE))
+    /* Translators: shown after "Call ended: ", when no keys could be agreed and the call had to be encrypted */
+    return g_strdup (_("the call could not be encrypted"));
+  if (code == 488 && error_info_says (info, TANDEM_CALL_ENCRYPTED_ONLY_PHRASE))
     {
       const LinphoneAddress *remote = linphone_call_get_remote_address (call);
       const char *who = linphone_address_get_username (remote);
@@ -253,10 +274,11 @@ set_security (TandemCall         *self,
     }
 }
 
-/* Reads what protects the media now from liblinphone.  Called on every
- * state change and when liblinphone says the encryption changed. */
-void
-tandem_call_update_security (TandemCall *self)
+static void watch_key_agreement (TandemCall *self);
+
+/* Reads what protects the media now from liblinphone. */
+static void
+read_security (TandemCall *self)
 {
   const LinphoneCallParams *current;
   const LinphoneCallParams *asked;
@@ -296,10 +318,99 @@ tandem_call_update_security (TandemCall *self)
        * (ZRTP needs a few round trips after the streams start). */
       if (wanted != LinphoneMediaEncryptionNone && tandem_call_peer_can_encrypt (self))
         set_security (self, TANDEM_CALL_SECURITY_PENDING, NULL);
+      else if (self->gave_up_encryption)
+        set_security (self, TANDEM_CALL_SECURITY_BLOCKED, NULL);
       else
         set_security (self, TANDEM_CALL_SECURITY_NONE, NULL);
       break;
     }
+}
+
+/* Called on every state change and when liblinphone says the encryption
+ * changed. */
+void
+tandem_call_update_security (TandemCall *self)
+{
+  read_security (self);
+  watch_key_agreement (self);
+}
+
+/* Ends the call because it cannot be encrypted, and says so here and, in
+ * the BYE's Reason, to the peer's Tandem. */
+static void
+end_unencrypted (TandemCall *self)
+{
+  LinphoneErrorInfo *info;
+
+  g_free (self->end_reason);
+  self->end_reason = g_strdup (_("the call could not be encrypted"));
+  info = linphone_factory_create_error_info (linphone_factory_get ());
+  linphone_error_info_set (info, "SIP", LinphoneReasonNotAcceptable, 488, TANDEM_CALL_NOT_ENCRYPTED_PHRASE, NULL);
+  linphone_call_terminate_with_error_info (self->call, info);
+  linphone_error_info_unref (info);
+}
+
+/* The parameters of an update (or of its answer) that drops encryption:
+ * the call goes on in plain RTP, and the call bar says so. */
+static LinphoneCallParams *
+create_unencrypted_params (TandemCall *self)
+{
+  LinphoneCallParams *params = linphone_core_create_call_params (linphone_call_get_core (self->call), self->call);
+
+  linphone_call_params_set_media_encryption (params, LinphoneMediaEncryptionNone);
+  linphone_call_params_enable_mandatory_media_encryption (params, FALSE);
+  return params;
+}
+
+static void
+go_on_unencrypted (TandemCall *self)
+{
+  LinphoneCallParams *params = create_unencrypted_params (self);
+
+  linphone_call_update (self->call, params);
+  linphone_call_params_unref (params);
+}
+
+/* No keys agreed in time: ZRTP's packets do not get through (a firewall
+ * or media relay that passes RTP only), or the peer's ZRTP is broken.
+ * Nothing of the call has been heard (encryption is mandatory until the
+ * keys are agreed).  "When possible" goes on unencrypted; "always", or a
+ * second timeout after that, ends the call, saying why. */
+static gboolean
+on_key_agreement_timeout (gpointer user_data)
+{
+  TandemCall *self = user_data;
+
+  self->key_agreement_id = 0;
+  if (self->call == NULL)
+    return G_SOURCE_REMOVE;
+  if (self->encryption_required || self->gave_up_encryption)
+    {
+      g_message ("call %s: no keys agreed; ending it", self->peer_address);
+      end_unencrypted (self);
+    }
+  else
+    {
+      g_message ("call %s: no keys agreed; going on unencrypted", self->peer_address);
+      self->gave_up_encryption = TRUE;
+      go_on_unencrypted (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Times the key agreement of a running call. */
+static void
+watch_key_agreement (TandemCall *self)
+{
+  gboolean agreeing = self->call != NULL && self->state == TANDEM_CALL_ACTIVE &&
+                      self->security == TANDEM_CALL_SECURITY_PENDING;
+
+  if (!agreeing)
+    g_clear_handle_id (&self->key_agreement_id, g_source_remove);
+  else if (self->key_agreement_id == 0)
+    self->key_agreement_id = g_timeout_add_seconds (self->incoming ? KEY_AGREEMENT_TIMEOUT_CALLEE_S
+                                                                   : KEY_AGREEMENT_TIMEOUT_S,
+                                                    on_key_agreement_timeout, self);
 }
 
 /* Returns TRUE when the call has ended for good. */
@@ -371,6 +482,7 @@ tandem_call_update (TandemCall *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
     }
   tandem_call_update_security (self);
+  watch_key_agreement (self);
 
   if (linphone_state == LinphoneCallStateReleased && self->call != NULL)
     {
@@ -645,11 +757,9 @@ tandem_call_refuse_unencrypted (TandemCall *self)
  * that drops the demand); with "always" it ends, saying why.  Returns
  * FALSE when it ended the call. */
 gboolean
-tandem_call_settle_unencrypted_answer (TandemCall *self,
-                                        gboolean    refuse)
+tandem_call_settle_unencrypted_answer (TandemCall *self)
 {
   const LinphoneCallParams *asked;
-  LinphoneCallParams *params;
 
   if (self->call == NULL || self->incoming)
     return TRUE;
@@ -658,7 +768,7 @@ tandem_call_settle_unencrypted_answer (TandemCall *self,
       tandem_call_peer_can_encrypt (self))
     return TRUE;
 
-  if (refuse)
+  if (self->encryption_required)
     {
       g_free (self->end_reason);
       /* Translators: shown after "Call ended: "; %s is the peer, e.g. "bob" */
@@ -668,10 +778,48 @@ tandem_call_settle_unencrypted_answer (TandemCall *self,
     }
 
   g_message ("%s cannot encrypt: the call goes on unencrypted", self->peer_address);
-  params = linphone_core_create_call_params (linphone_call_get_core (self->call), self->call);
-  linphone_call_params_set_media_encryption (params, LinphoneMediaEncryptionNone);
-  linphone_call_params_enable_mandatory_media_encryption (params, FALSE);
-  linphone_call_update (self->call, params);
+  go_on_unencrypted (self);
+  return TRUE;
+}
+
+/* The peer updates the call (a re-INVITE, in liblinphone's
+ * UpdatedByRemote).  When the update drops the encryption this side made
+ * mandatory (the peer's Tandem gave up agreeing on keys), "when possible"
+ * answers it unencrypted and the call goes on; "always" ends the call.
+ * Returns FALSE when it ended the call. */
+gboolean
+tandem_call_settle_remote_update (TandemCall *self)
+{
+  const LinphoneCallParams *asked;
+  LinphoneCallParams *params;
+
+  if (self->call == NULL)
+    return TRUE;
+  asked = linphone_call_get_params (self->call);
+  if (asked == NULL || !linphone_call_params_mandatory_media_encryption_enabled (asked) ||
+      tandem_call_peer_can_encrypt (self))
+    return TRUE;
+
+  if (self->encryption_required)
+    {
+      g_message ("%s dropped encryption: ending the call", self->peer_address);
+      end_unencrypted (self);
+      return FALSE;
+    }
+  g_message ("%s dropped encryption: the call goes on unencrypted", self->peer_address);
+  self->gave_up_encryption = TRUE;
+  linphone_call_defer_update (self->call);
+  params = create_unencrypted_params (self);
+  linphone_call_accept_update (self->call, params);
   linphone_call_params_unref (params);
   return TRUE;
+}
+
+/* "Encrypt calls: always" (for a call going on: from now). */
+void
+tandem_call_set_encryption_required (TandemCall *self,
+                                     gboolean    required)
+{
+  g_return_if_fail (TANDEM_IS_CALL (self));
+  self->encryption_required = !!required;
 }

@@ -49,13 +49,16 @@ gboolean            tandem_call_update                  (TandemCall         *sel
                                                          int                 linphone_state);
 /* Also for TandemCalls: what protects the media, read again (on a state
  * or encryption change); whether the peer's SDP offers a way to encrypt;
- * declining an offer that cannot be encrypted (488, Reason "Encrypted
- * calls only"); an outgoing call whose answer cannot encrypt goes on
- * unencrypted, or with @refuse ends (FALSE). */
+ * "Encrypt calls: always" for this call; declining an offer that cannot
+ * be encrypted (488, Reason "Encrypted calls only"); an outgoing call
+ * whose answer cannot encrypt, or a peer's update that drops encryption,
+ * goes on unencrypted, or when encryption is required ends (FALSE). */
 void                tandem_call_update_security         (TandemCall         *self);
 gboolean            tandem_call_peer_can_encrypt        (TandemCall         *self);
 void                tandem_call_refuse_unencrypted      (TandemCall         *self);
-gboolean            tandem_call_settle_unencrypted_answer (TandemCall       *self,
-                                                         gboolean            refuse);
+void                tandem_call_set_encryption_required (TandemCall         *self,
+                                                         gboolean            required);
+gboolean            tandem_call_settle_unencrypted_answer (TandemCall       *self);
+gboolean            tandem_call_settle_remote_update    (TandemCall         *self);
 
 G_END_DECLS

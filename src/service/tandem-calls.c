@@ -96,6 +96,7 @@ wrap_call (TandemCalls  *self,
   if (wrapped == NULL)
     {
       wrapped = tandem_call_new_for (call);
+      tandem_call_set_encryption_required (wrapped, self->encryption == TANDEM_CALL_ENCRYPTION_ALWAYS);
       /* "Always": an offer that cannot be encrypted is declined (488,
        * Reason "Encrypted calls only") before it is announced, so it
        * never rings nor notifies; the call bar says why. */
@@ -170,9 +171,11 @@ update_call (TandemCalls       *self,
    * later, after the last SIP transaction of the call has timed out). */
   if (state == LinphoneCallStateEnd || state == LinphoneCallStateError)
     record_call (self, call);
-  if (state == LinphoneCallStateConnected &&
-      !tandem_call_settle_unencrypted_answer (wrapped, self->encryption == TANDEM_CALL_ENCRYPTION_ALWAYS))
+  if (state == LinphoneCallStateConnected && !tandem_call_settle_unencrypted_answer (wrapped))
     g_message ("Ending the call with %s: it cannot be encrypted (Encrypt calls: always)",
+               tandem_call_get_peer_address (wrapped));
+  if (state == LinphoneCallStateUpdatedByRemote && !tandem_call_settle_remote_update (wrapped))
+    g_message ("Ending the call with %s: it would go on unencrypted (Encrypt calls: always)",
                tandem_call_get_peer_address (wrapped));
   if (tandem_call_update (wrapped, state) &&
       g_list_store_find (self->store, wrapped, &position))
@@ -476,6 +479,12 @@ tandem_calls_set_encryption (TandemCalls          *self,
 
   self->encryption = encryption;
   apply_encryption (self);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->store)); i++)
+    {
+      g_autoptr(TandemCall) call = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      tandem_call_set_encryption_required (call, encryption == TANDEM_CALL_ENCRYPTION_ALWAYS);
+    }
 }
 
 /* ----- GListModel and GObject ---------------------------------------- */

@@ -58,6 +58,7 @@ typedef enum {
   TANDEM_CALL_SECURITY_ZRTP,        /* ZRTP: the security code is to be compared */
   TANDEM_CALL_SECURITY_VERIFIED,    /* ZRTP with a peer whose code was confirmed */
   TANDEM_CALL_SECURITY_MISMATCH,    /* ZRTP, but the peer's key changed since it was verified */
+  TANDEM_CALL_SECURITY_BLOCKED,     /* plain RTP: the keys could not be agreed (blocked on the way) */
 } TandemCallSecurity;
 
 /* The "Encrypt calls" preference. */

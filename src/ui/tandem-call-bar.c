@@ -148,6 +148,11 @@ update_security (TandemCallBar *self,
       text = g_strdup_printf (_("Warning: %1$s's security key changed since you verified it. Someone may be listening in. Compare the code %2$s again before you say anything private."),
                               peer, bold);
       break;
+    case TANDEM_CALL_SECURITY_BLOCKED:
+      /* Translators: %s is the peer, e.g. "bob" */
+      text = g_strdup_printf (_("Not encrypted: the keys could not be agreed. Something between you and %s blocks them."),
+                              peer);
+      break;
     case TANDEM_CALL_SECURITY_NONE:
     default:
       text = g_markup_escape_text (_("Not encrypted"), -1);

@@ -33,8 +33,8 @@
  * (`ip netns exec`, e.g. the near side of a TandemTestNetlink), where the
  * MSRP relay also listens on @msrp_address (same port); Use-Path and
  * tandem_test_kamailio_dup_msrp_relay_uri() then carry that address (the
- * relay's Use-Path is always the address an AUTH came to).  Its SIP ports
- * are on that namespace's 127.0.0.1 only.
+ * relay's Use-Path is always the address an AUTH came to).  SIP over UDP
+ * and TCP listens there too (TLS on that namespace's 127.0.0.1 only).
  *
  * tandem_test_kamailio_stop() sends SIGTERM to kamailio's pid (then to its
  * process group after 1 s, SIGKILL after 3 s), waits until none of its

@@ -19,6 +19,7 @@ struct _TandemTestApp
   char              *app_id;
   TandemTestProcess *process;
   guint              launches;
+  char              *netns;       /* runs there (ip netns exec), or NULL */
 };
 
 /* <build dir>/A[/B] */
@@ -54,9 +55,35 @@ tandem_test_app_id_for_profile (const char *profile)
   return g_strdup_printf ("io.github.tandemphone.Tandem.Profile_%.16s", sum);
 }
 
+/* Prepends `ip netns exec @netns` to @argv when @netns is set: ip execs
+ * tandem in the namespace, so the pid stays tandem's.  The app reaches
+ * Xvfb and the session bus through their socket files (abstract sockets
+ * belong to a network namespace). */
+static void
+add_netns_prefix (GPtrArray  *argv,
+                  const char *netns)
+{
+  if (netns == NULL)
+    return;
+  g_ptr_array_add (argv, "ip");
+  g_ptr_array_add (argv, "netns");
+  g_ptr_array_add (argv, "exec");
+  g_ptr_array_add (argv, (char *) netns);
+}
+
 TandemTestApp *
 tandem_test_app_start (const char *name,
                        const char *provision_text)
+{
+  return tandem_test_app_start_in_netns (name, provision_text, NULL);
+}
+
+/* The same, inside the network namespace @netns (e.g. one side of a
+ * TandemTestNetlink); relaunches stay there. */
+TandemTestApp *
+tandem_test_app_start_in_netns (const char *name,
+                                const char *provision_text,
+                                const char *netns)
 {
   TandemTestApp *self = g_new0 (TandemTestApp, 1);
   g_autofree char *template = g_strdup_printf ("tandem-test-%s-XXXXXX", name);
@@ -70,10 +97,12 @@ tandem_test_app_start (const char *name,
 
   g_mkdir_with_parents (log_dir, 0755);
   self->name = g_strdup (name);
+  self->netns = g_strdup (netns);
   self->profile = g_dir_make_tmp (template, &error);
   g_assert_no_error (error);
   self->app_id = tandem_test_app_id_for_profile (self->profile);
 
+  add_netns_prefix (argv, self->netns);
   g_ptr_array_add (argv, exe);
   g_ptr_array_add (argv, "--profile");
   g_ptr_array_add (argv, self->profile);
@@ -107,6 +136,7 @@ tandem_test_app_stop (TandemTestApp *self)
     g_printerr ("could not remove %s\n", self->profile);
   g_free (self->profile);
   g_free (self->name);
+  g_free (self->netns);
   g_free (self->app_id);
   g_free (self);
 }
@@ -342,11 +372,16 @@ tandem_test_app_relaunch (TandemTestApp *self)
   g_autofree char *exe = build_path ("src", "tandem");
   g_autofree char *logname = g_strdup_printf ("tandem-%s-%u.log", self->name, ++self->launches);
   g_autofree char *log = build_path ("screenshots", logname);
-  const char *argv[] = { exe, "--profile", self->profile, NULL };
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
 
+  add_netns_prefix (argv, self->netns);
+  g_ptr_array_add (argv, exe);
+  g_ptr_array_add (argv, "--profile");
+  g_ptr_array_add (argv, self->profile);
+  g_ptr_array_add (argv, NULL);
   tandem_test_process_stop (self->process, 0);
-  self->process = tandem_test_process_spawn (argv, log, -1, -1, &error);
+  self->process = tandem_test_process_spawn ((const char * const *) argv->pdata, log, -1, -1, &error);
   g_assert_no_error (error);
 }
 

@@ -18,6 +18,9 @@ typedef struct _TandemTestApp TandemTestApp;
 
 TandemTestApp *tandem_test_app_start          (const char     *name,
                                                const char     *provision_text);
+TandemTestApp *tandem_test_app_start_in_netns (const char     *name,
+                                               const char     *provision_text,
+                                               const char     *netns);
 void           tandem_test_app_stop           (TandemTestApp  *self);
 const char    *tandem_test_app_get_profile    (TandemTestApp  *self);
 const char    *tandem_test_app_get_id         (TandemTestApp  *self);

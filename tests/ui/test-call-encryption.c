@@ -9,6 +9,16 @@
  * - "Encrypt calls: always" refuses a plain offer (alice set to "never"),
  *   with the reason on both sides.
  *
+ * With --blocked-zrtp the test runs in a network namespace of its own,
+ * whose loopback has a firewall (nftables) that drops ZRTP packets and
+ * passes everything else: the path of a media relay or firewall that
+ * knows RTP only.  The keys are never agreed, and
+ * - with "when possible" on both sides the call goes on unencrypted after
+ *   the timeout: both call bars say "Not encrypted" and why (the security
+ *   state "blocked"), and the audio is heard
+ *   (the capture finds the plain payloads);
+ * - with "always" on one side the call ends, with the reason on both.
+ *
  * Plain RTP with "when possible", and the capture's positive control (it
  * does find the plain payloads there), are in test-interop-baresip: two
  * Tandems never stay plain, as liblinphone starts ZRTP whenever the other
@@ -19,7 +29,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -31,6 +45,7 @@
 static TandemTestKamailio *world;
 static TandemTestApp *alice;
 static TandemTestApp *bob;
+static gboolean blocked_zrtp;
 
 /* Waits until @app's verify-call state starts with @prefix; returns it. */
 static char *
@@ -257,6 +272,156 @@ test_always_refuses_plain (void)
   tandem_test_assert_not_blank (png);
 }
 
+/* The firewall's counter: how many ZRTP packets it dropped so far. */
+static guint64
+zrtp_dropped (void)
+{
+  const char *argv[] = { "nft", "list", "chain", "inet", "tandem_test", "output", NULL };
+  g_autofree char *out = NULL;
+  const char *counter;
+  int status;
+
+  out = tandem_test_run (argv, &status);
+  counter = out ? strstr (out, "counter packets ") : NULL;
+  return counter ? g_ascii_strtoull (counter + strlen ("counter packets "), NULL, 10) : 0;
+}
+
+/* ZRTP never gets through: after the timeout the call goes on, both
+ * sides say "Not encrypted", and the audio flows (plain). */
+static void
+test_blocked_falls_back (void)
+{
+  g_autoptr(GError) error = NULL;
+  TandemTestRtpSniff *sniff = NULL;
+  g_autofree char *alice_state = NULL;
+  g_autofree char *bob_state = NULL;
+  g_autofree char *png = NULL;
+  TandemTestRtpStats stats;
+  gint64 started;
+  guint64 dropped;
+
+  tandem_test_app_call_until_ringing (alice, bob, "sip:bob@tandem.test");
+  answer ();
+  alice_state = wait_security (alice, "pending", 5000);
+  g_assert_nonnull (alice_state);
+  g_clear_pointer (&alice_state, g_free);
+  started = g_get_monotonic_time ();
+  alice_state = wait_security (alice, "blocked", 40000);
+  bob_state = wait_security (bob, "blocked", 10000);
+  g_assert_nonnull (alice_state);
+  g_assert_nonnull (bob_state);
+  dropped = zrtp_dropped ();
+  g_test_message ("unencrypted on both sides %.1f s after the answer; the firewall dropped %" G_GUINT64_FORMAT " ZRTP packets",
+                  (g_get_monotonic_time () - started) / 1e6, dropped);
+  g_assert_cmpuint (dropped, >, 0);
+  g_assert_true (wait_log (alice, "no keys agreed; going on unencrypted", 100));
+  g_assert_true (wait_log (bob, "dropped encryption: the call goes on unencrypted", 100));
+  /* Still a call, on both sides. */
+  g_assert_true (tandem_test_app_action_enabled (alice, "hangup"));
+  g_assert_true (tandem_test_app_action_enabled (bob, "hangup"));
+  g_assert_false (tandem_test_app_action_enabled (alice, "verify-call"));
+
+  /* The audio is heard now: plain RTP, its silence repeating. */
+  sniff = tandem_test_rtp_sniff_start (&error);
+  g_assert_no_error (error);
+  capture_rest_of_call (sniff, &stats);
+  g_assert_cmpuint (stats.streams, >=, 2);
+  g_assert_cmpuint (stats.rtp_packets, >, 50);
+  g_assert_cmpuint (stats.rtp_repeated, >, 0);
+
+  png = tandem_test_screenshot ("call-encryption-blocked-fallback");
+  tandem_test_assert_not_blank (png);
+  hang_up ();
+}
+
+/* bob takes encrypted calls only: the call ends, and both say why. */
+static void
+test_blocked_always_ends (void)
+{
+  g_autofree char *png = NULL;
+
+  restart_with (bob, "always");
+  tandem_test_app_call_until_ringing (alice, bob, "sip:bob@tandem.test");
+  answer ();
+  g_assert_true (tandem_test_app_wait_enabled (bob, "hangup", FALSE, 40000));
+  g_assert_true (tandem_test_app_wait_enabled (alice, "hangup", FALSE, 10000));
+  g_assert_true (wait_log (bob, "the call could not be encrypted", 100));
+  g_assert_true (wait_log (alice, "the call could not be encrypted", 100));
+  png = tandem_test_screenshot ("call-encryption-blocked-always");
+  tandem_test_assert_not_blank (png);
+}
+
+/* A network namespace of the test's own (root: CLONE_NEWNET), before any
+ * thread or child exists, so that everything the test starts lives in it:
+ * loopback, and a veth pair with a default route as the machine's LAN
+ * (liblinphone counts a machine with loopback only as offline).  In it, a
+ * firewall that drops ZRTP: UDP whose payload carries ZRTP's magic cookie
+ * "ZRTP" at byte 4 (RFC 6189, 5). */
+static gboolean
+block_zrtp (GError **error)
+{
+  static const char *const network[][16] = {
+    { "ip", "link", "set", "lo", "up", NULL },
+    { "ip", "link", "add", "tandem0", "type", "veth", "peer", "name", "tandem1", NULL },
+    { "ip", "addr", "add", "10.214.0.1/24", "dev", "tandem0", NULL },
+    { "ip", "link", "set", "tandem0", "up", NULL },
+    { "ip", "link", "set", "tandem1", "up", NULL },
+    { "ip", "route", "add", "default", "via", "10.214.0.2", "dev", "tandem0", NULL },
+  };
+  const char *nft[] = { "nft", "-f", NULL, NULL };
+  g_autofree char *rules = NULL;
+  g_autofree char *out = NULL;
+  int status;
+  int fd;
+
+  if (unshare (CLONE_NEWNET) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "no network namespace of its own: %s", g_strerror (errno));
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (network); i++)
+    {
+      g_clear_pointer (&out, g_free);
+      out = tandem_test_run (network[i], &status);
+      if (status != 0)
+        {
+          g_autofree char *command = g_strjoinv (" ", (char **) network[i]);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", command, out ? out : "");
+          return FALSE;
+        }
+    }
+  g_clear_pointer (&out, g_free);
+  fd = g_file_open_tmp ("tandem-nft-XXXXXX", &rules, error);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  if (!g_file_set_contents (rules,
+                            "table inet tandem_test {\n"
+                            "  chain output {\n"
+                            "    type filter hook output priority 0;\n"
+                            "    udp length > 20 @th,96,32 0x5a525450 counter drop\n"
+                            "  }\n"
+                            "}\n", -1, error))
+    return FALSE;
+  nft[2] = rules;
+  out = tandem_test_run (nft, &status);
+  g_unlink (rules);
+  if (status != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nft: %s", out ? out : "(not installed?)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_skipped (gconstpointer reason)
+{
+  g_test_skip (reason);
+}
+
 /* Two seconds of digital silence, 8 kHz 16-bit mono, as the apps'
  * microphone (TANDEM_PLAY_FILE): plain audio of it repeats byte for
  * byte, whatever the codec. */
@@ -302,6 +467,15 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  for (int i = 1; i < argc; i++)
+    blocked_zrtp |= g_strcmp0 (argv[i], "--blocked-zrtp") == 0;
+  if (blocked_zrtp && !block_zrtp (&error))
+    {
+      g_autofree char *reason = g_strdup_printf ("ZRTP cannot be blocked here: %s", error->message);
+
+      g_test_add_data_func ("/call-encryption/blocked-zrtp", reason, test_skipped);
+      return g_test_run ();
+    }
   g_setenv ("TANDEM_NO_SOUNDCARD", "1", TRUE);
   g_setenv ("TANDEM_PLAY_FILE", silence, TRUE);
   g_setenv ("LANGUAGE", "C", TRUE);
@@ -322,10 +496,18 @@ main (int   argc,
   g_assert_true (tandem_test_wait_for_windows ("Tandem", 2, 20000));
   arrange_windows ();
 
-  g_test_add_func ("/call-encryption/zrtp", test_zrtp);
-  g_test_add_func ("/call-encryption/verified-persists", test_verified_persists);
-  g_test_add_func ("/call-encryption/mismatch-warns", test_mismatch_warns);
-  g_test_add_func ("/call-encryption/always-refuses-plain", test_always_refuses_plain);
+  if (blocked_zrtp)
+    {
+      g_test_add_func ("/call-encryption/blocked-zrtp/falls-back", test_blocked_falls_back);
+      g_test_add_func ("/call-encryption/blocked-zrtp/always-ends", test_blocked_always_ends);
+    }
+  else
+    {
+      g_test_add_func ("/call-encryption/zrtp", test_zrtp);
+      g_test_add_func ("/call-encryption/verified-persists", test_verified_persists);
+      g_test_add_func ("/call-encryption/mismatch-warns", test_mismatch_warns);
+      g_test_add_func ("/call-encryption/always-refuses-plain", test_always_refuses_plain);
+    }
   status = g_test_run ();
 
   tandem_test_app_stop (alice);
