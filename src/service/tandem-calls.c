@@ -171,7 +171,11 @@ update_call (TandemCalls       *self,
    * later, after the last SIP transaction of the call has timed out). */
   if (state == LinphoneCallStateEnd || state == LinphoneCallStateError)
     record_call (self, call);
-  if (state == LinphoneCallStateConnected && !tandem_call_settle_unencrypted_answer (wrapped))
+  /* Once the streams run: an update from the Connected callback comes in
+   * the middle of liblinphone's handling of the 200 OK ("BUG: nextState
+   * is not set in accepted()").  Mandatory encryption keeps the streams
+   * silent until then. */
+  if (state == LinphoneCallStateStreamsRunning && !tandem_call_settle_unencrypted_answer (wrapped))
     g_message ("Ending the call with %s: it cannot be encrypted (Encrypt calls: always)",
                tandem_call_get_peer_address (wrapped));
   if (state == LinphoneCallStateUpdatedByRemote && !tandem_call_settle_remote_update (wrapped))
