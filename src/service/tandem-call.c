@@ -482,7 +482,6 @@ tandem_call_update (TandemCall *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
     }
   tandem_call_update_security (self);
-  watch_key_agreement (self);
 
   if (linphone_state == LinphoneCallStateReleased && self->call != NULL)
     {
@@ -751,6 +750,17 @@ tandem_call_refuse_unencrypted (TandemCall *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* Whether this side demands encryption (mandatory in its parameters) that
+ * the peer's SDP, offer or answer, does not offer. */
+static gboolean
+peer_drops_demanded_encryption (TandemCall *self)
+{
+  const LinphoneCallParams *asked = linphone_call_get_params (self->call);
+
+  return asked != NULL && linphone_call_params_mandatory_media_encryption_enabled (asked) &&
+         !tandem_call_peer_can_encrypt (self);
+}
+
 /* An outgoing call offered encryption as mandatory (nothing leaves in the
  * clear before the keys are agreed), and the answer shows the peer cannot
  * encrypt.  With "when possible" the call goes on in plain RTP (an update
@@ -759,13 +769,7 @@ tandem_call_refuse_unencrypted (TandemCall *self)
 gboolean
 tandem_call_settle_unencrypted_answer (TandemCall *self)
 {
-  const LinphoneCallParams *asked;
-
-  if (self->call == NULL || self->incoming)
-    return TRUE;
-  asked = linphone_call_get_params (self->call);
-  if (asked == NULL || !linphone_call_params_mandatory_media_encryption_enabled (asked) ||
-      tandem_call_peer_can_encrypt (self))
+  if (self->call == NULL || self->incoming || !peer_drops_demanded_encryption (self))
     return TRUE;
 
   if (self->encryption_required)
@@ -790,14 +794,9 @@ tandem_call_settle_unencrypted_answer (TandemCall *self)
 gboolean
 tandem_call_settle_remote_update (TandemCall *self)
 {
-  const LinphoneCallParams *asked;
   LinphoneCallParams *params;
 
-  if (self->call == NULL)
-    return TRUE;
-  asked = linphone_call_get_params (self->call);
-  if (asked == NULL || !linphone_call_params_mandatory_media_encryption_enabled (asked) ||
-      tandem_call_peer_can_encrypt (self))
+  if (self->call == NULL || !peer_drops_demanded_encryption (self))
     return TRUE;
 
   if (self->encryption_required)

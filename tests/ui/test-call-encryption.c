@@ -37,6 +37,7 @@
 
 #include <glib/gstdio.h>
 
+#include "interop-peer.h"
 #include "tandem-test-app.h"
 #include "tandem-test-kamailio.h"
 #include "tandem-test-rtp-sniff.h"
@@ -422,38 +423,6 @@ test_skipped (gconstpointer reason)
   g_test_skip (reason);
 }
 
-/* Two seconds of digital silence, 8 kHz 16-bit mono, as the apps'
- * microphone (TANDEM_PLAY_FILE): plain audio of it repeats byte for
- * byte, whatever the codec. */
-static char *
-write_silence (const char *dir)
-{
-  char *path = g_build_filename (dir, "silence.wav", NULL);
-  guint32 samples = 16000, data_len = samples * 2;
-  g_autofree guint8 *wav = g_malloc0 (44 + data_len);
-  guint32 u32;
-  guint16 u16;
-
-#define PUT32(off, v) (u32 = GUINT32_TO_LE (v), memcpy (wav + (off), &u32, 4))
-#define PUT16(off, v) (u16 = GUINT16_TO_LE (v), memcpy (wav + (off), &u16, 2))
-  memcpy (wav, "RIFF", 4);
-  PUT32 (4, 36 + data_len);
-  memcpy (wav + 8, "WAVEfmt ", 8);
-  PUT32 (16, 16);
-  PUT16 (20, 1);           /* PCM */
-  PUT16 (22, 1);           /* mono */
-  PUT32 (24, 8000);
-  PUT32 (28, 16000);
-  PUT16 (32, 2);
-  PUT16 (34, 16);
-  memcpy (wav + 36, "data", 4);
-  PUT32 (40, data_len);
-#undef PUT32
-#undef PUT16
-  g_assert_true (g_file_set_contents (path, (char *) wav, 44 + data_len, NULL));
-  return path;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -463,10 +432,11 @@ main (int   argc,
   g_autofree char *alice_ini = NULL;
   g_autofree char *bob_ini = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("tandem-call-encryption-XXXXXX", NULL);
-  g_autofree char *silence = write_silence (tmp);
+  g_autofree char *silence = g_build_filename (tmp, "silence.wav", NULL);
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  interop_write_silence_wav (silence, 2);
   for (int i = 1; i < argc; i++)
     blocked_zrtp |= g_strcmp0 (argv[i], "--blocked-zrtp") == 0;
   if (blocked_zrtp && !block_zrtp (&error))
@@ -474,7 +444,10 @@ main (int   argc,
       g_autofree char *reason = g_strdup_printf ("ZRTP cannot be blocked here: %s", error->message);
 
       g_test_add_data_func ("/call-encryption/blocked-zrtp", reason, test_skipped);
-      return g_test_run ();
+      status = g_test_run ();
+      g_unlink (silence);
+      g_rmdir (tmp);
+      return status;
     }
   g_setenv ("TANDEM_NO_SOUNDCARD", "1", TRUE);
   g_setenv ("TANDEM_PLAY_FILE", silence, TRUE);

@@ -1089,7 +1089,7 @@ static GOptionEntry entries[] = {
   { "only-open", 0, 0, G_OPTION_ARG_NONE, &opt_only_open, "Only figure 4 (the conversation)", NULL },
   { "no-open", 0, 0, G_OPTION_ARG_NONE, &opt_no_open, "Skip figure 4 (the conversation)", NULL },
   { "no-install", 0, 0, G_OPTION_ARG_NONE, &opt_no_install, "Never apt-get install linphone-desktop", NULL },
-  { NULL }
+  G_OPTION_ENTRY_NULL
 };
 
 int
